@@ -1,0 +1,61 @@
+// @ts-check
+import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import tseslint from 'typescript-eslint';
+
+const vendorSdks = (allowedIn) => ({
+  files: ['libs/*/src/**/*.ts', 'apps/*/src/**/*.ts'],
+  ignores: allowedIn,
+});
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', 'dist/**', 'coverage/**', 'test-artifacts/**', 'bin/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['*.js', 'scripts/*.mjs'] } },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      eqeqeq: ['error', 'always'],
+    },
+  },
+  {
+    // libs/core stays pure: no I/O, no clock, no randomness, no runtime dependencies.
+    files: ['libs/core/src/**/*.ts'],
+    ignores: ['libs/core/src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['node:*', 'fs', 'net', 'dgram', 'http', 'https', '@understudy/*'] }],
+      'no-restricted-globals': ['error', 'setTimeout', 'setInterval', 'process', 'fetch', 'performance'],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'Inject a Clock instead.' },
+        { object: 'Math', property: 'random', message: 'Inject a Random instead.' },
+      ],
+      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Inject a Clock instead.' }],
+    },
+  },
+  {
+    // One logger: libraries never write to the console.
+    files: ['libs/*/src/**/*.ts'],
+    ignores: ['libs/*/src/**/*.test.ts'],
+    rules: { 'no-console': 'error' },
+  },
+  {
+    // Each vendor SDK lives in exactly one package.
+    ...vendorSdks(['libs/dns-server/src/**']),
+    rules: { 'no-restricted-imports': ['error', { paths: ['dns2'] }] },
+  },
+  {
+    files: ['**/*.test.ts', 'test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+  prettier,
+);

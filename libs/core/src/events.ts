@@ -1,0 +1,87 @@
+/** The audit timeline: every decision carries the evidence behind it. */
+import type { FailureReason } from './results.js';
+import type { Health } from './state-types.js';
+
+export type EventType =
+  | 'verdict-changed'
+  | 'answer-switched'
+  | 'failback-pending'
+  | 'flap-damped'
+  | 'flap-released'
+  | 'guard-hold'
+  | 'guard-release'
+  | 'override-set'
+  | 'failback-approved'
+  | 'quorum-insufficient'
+  | 'region-stale'
+  | 'region-fresh'
+  | 'published';
+
+export type Severity = 'info' | 'warning' | 'critical';
+
+export interface RegionVote {
+  region: string;
+  state: Health;
+  stale: boolean;
+  consecutiveOk: number;
+  consecutiveFail: number;
+  lastObservedAt: number | null;
+  reason?: FailureReason;
+  message?: string;
+}
+
+export interface CheckEvidence {
+  check: string;
+  verdict: Health;
+  votes: RegionVote[];
+  rule: string;
+  /** Down votes needed with the current number of fresh voters. */
+  required: number;
+  voters: number;
+  downVotes: number;
+  minVoters: number;
+  fall: number;
+  rise: number;
+  interval: number;
+  timeout: number;
+}
+
+export interface TimingEvidence {
+  ttl: number;
+  /** interval × fall + timeout of the check that drove the change, ms. */
+  detectBudget?: number;
+  failbackAfter?: number | 'manual';
+  switchedAt?: number;
+  /** switchedAt + TTL: when caches will have drained, assuming an immediate publish. */
+  expectedEffectiveBy?: number;
+}
+
+export interface Evidence {
+  checks?: CheckEvidence[];
+  timing?: TimingEvidence;
+  guard?: { share: number; threshold: number; downEverywhere: number; total: number };
+  flips?: { count: number; window: number; maxFlips: number };
+  [key: string]: unknown;
+}
+
+export interface Actor {
+  name: string;
+  reason: string;
+}
+
+export interface DecisionEvent {
+  /** Monotonic across restarts and leader changes (persisted in DeciderState.eventSeq). */
+  seq: number;
+  at: number;
+  type: EventType;
+  severity: Severity;
+  record?: string;
+  check?: string;
+  region?: string;
+  from?: string;
+  to?: string;
+  serial?: number;
+  message: string;
+  evidence: Evidence;
+  actor?: Actor;
+}

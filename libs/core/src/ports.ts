@@ -1,0 +1,98 @@
+/**
+ * Ports: the narrow interfaces adapters implement. Each has one conformance suite that every
+ * implementation (in-process, Redis) must pass.
+ */
+import type { DecisionEvent } from './events.js';
+import type { ResultBatch } from './results.js';
+import type { DeciderState, Publication, ZoneState } from './state-types.js';
+
+export interface Clock {
+  /** Epoch milliseconds. */
+  now(): number;
+}
+
+export interface Random {
+  /** Uniform in [0, 1). */
+  next(): number;
+}
+
+export interface Closeable {
+  close(): Promise<void>;
+}
+
+export type BatchHandler = (batch: ResultBatch) => Promise<void>;
+
+/** Probe → decider transport. Delivery is at least once; handlers must be idempotent. */
+export interface ResultsBus extends Closeable {
+  publish(batch: ResultBatch): Promise<void>;
+  /**
+   * Start delivering batches to `handler`, one at a time, in publish order per publisher.
+   * A batch whose handler rejects is delivered again later.
+   */
+  consume(handler: BatchHandler): Promise<void>;
+}
+
+export type WriteOutcome =
+  | { ok: true }
+  | { ok: false; reason: 'stale-epoch'; storedEpoch: number }
+  | { ok: false; reason: 'stale-serial'; storedSerial: number };
+
+export interface EventQuery {
+  /** Only events with seq < before (paging backwards). */
+  before?: number;
+  limit: number;
+}
+
+/**
+ * Shared decider state, zone state and the audit timeline.
+ * Every write carries the writer's fencing epoch; a write with a lower epoch than the highest the store
+ * has seen is refused by the store itself, so a paused old leader cannot overwrite a new one.
+ */
+export interface StateStore extends Closeable {
+  loadDecider(): Promise<DeciderState | null>;
+  saveDecider(state: DeciderState, epoch: number): Promise<WriteOutcome>;
+
+  readZoneState(): Promise<ZoneState | null>;
+  /** Refused when zs.epoch is stale or zs.serial is not greater than the stored serial. */
+  writeZoneState(zs: ZoneState): Promise<WriteOutcome>;
+  /** Called with every zone state written after subscribing (from any writer). Returns unsubscribe. */
+  subscribe(listener: (zs: ZoneState) => void): () => void;
+
+  appendEvents(events: DecisionEvent[], epoch: number): Promise<WriteOutcome>;
+  /** Newest first. */
+  readEvents(query: EventQuery): Promise<DecisionEvent[]>;
+
+  recordPublication(p: Publication): Promise<void>;
+  readPublications(): Promise<Publication[]>;
+}
+
+export interface LeaseGrant {
+  holder: string;
+  /** Fencing token: strictly greater on every acquisition. */
+  epoch: number;
+  expiresAt: number;
+}
+
+export interface Lease extends Closeable {
+  /** Returns the grant, or null while someone else holds the lease. */
+  acquire(): Promise<LeaseGrant | null>;
+  /** Extends our grant; null means we lost it and must stop writing. */
+  renew(): Promise<LeaseGrant | null>;
+  release(): Promise<void>;
+}
+
+type LogFn = {
+  (obj: object, msg?: string): void;
+  (msg: string): void;
+};
+
+/** The slice of pino that libraries use; apps pass a real pino logger. */
+export interface Logger {
+  trace: LogFn;
+  debug: LogFn;
+  info: LogFn;
+  warn: LogFn;
+  error: LogFn;
+  fatal: LogFn;
+  child(bindings: Record<string, unknown>): Logger;
+}

@@ -1,0 +1,108 @@
+/** Decider state: what the engine remembers, persisted by a StateStore. Plain JSON. */
+import type { FailureReason, PhaseTimings } from './results.js';
+import type { RRset } from './config-types.js';
+
+export type Health = 'up' | 'down' | 'unknown';
+
+/** The last result seen from one region for one check, as kept for evidence. */
+export interface LastResult {
+  ok: boolean;
+  reason?: FailureReason;
+  message?: string;
+  status?: number;
+  timings: PhaseTimings;
+  certExpiresAt?: number;
+  observedAt: number;
+}
+
+/** Hysteresis for one (check, region). */
+export interface RegionHealth {
+  state: Health;
+  consecutiveOk: number;
+  consecutiveFail: number;
+  /** Idempotence: a result at or before (lastObservedAt, lastSeq) is ignored. */
+  lastObservedAt: number;
+  lastSeq: number;
+  lastProbeId: string;
+  /** Decider clock; staleness is judged on it so probe clock skew cannot fake freshness. */
+  lastReceivedAt: number;
+  changedAt: number | null;
+  last: LastResult | null;
+}
+
+export interface CheckState {
+  regions: Record<string, RegionHealth>;
+  verdict: Health;
+  verdictChangedAt: number | null;
+}
+
+export type ActiveAnswer =
+  { kind: 'answer'; name: string } | { kind: 'fallback'; name: string } | { kind: 'none' };
+
+export type OverrideMode = 'up' | 'down' | 'obey';
+
+export interface RecordState {
+  active: ActiveAnswer;
+  /** True while every answer is down and whenAllDown chose what we serve. */
+  allDown: boolean;
+  /** Values served now (canonical). */
+  values: string[];
+  /** Decider clock time of the last change of values, and the serial that carried it. */
+  switchedAt: number | null;
+  switchedSerial: number | null;
+  /** Per target: when the target confirmed it serves `switchedSerial` or later. */
+  publishedAt: Record<string, number>;
+  /** Per target: publishedAt + TTL of the previous answer: every cache has the new answer by then. */
+  effectiveBy: Record<string, number>;
+  /** Times of recent switches, for flap damping. */
+  flips: number[];
+  damped: boolean;
+  /** Per answer name: since when it has been continuously eligible (null = not eligible now). */
+  healthySince: Record<string, number | null>;
+  /** A failback that is waiting for its hold timer or for approval. */
+  pendingFailback: { to: string; dueAt: number | null } | null;
+  /** Operator approval of a manual failback (consumed when used). */
+  failbackApproved: boolean;
+}
+
+export interface GuardState {
+  holding: boolean;
+  since: number | null;
+  /** Operator released the hold; it stays released until the condition clears. */
+  released: boolean;
+}
+
+export interface DeciderState {
+  version: 1;
+  serial: number;
+  eventSeq: number;
+  checks: Record<string, CheckState>;
+  records: Record<string, RecordState>;
+  /** record id → answer name → mode (absent means obey). */
+  overrides: Record<string, Record<string, OverrideMode>>;
+  guard: GuardState;
+  /** region → last batch received (decider clock) and whether it is stale. */
+  regions: Record<string, { lastSeenAt: number | null; stale: boolean }>;
+}
+
+export interface ZoneData {
+  apex: string;
+  /** All RRsets of the zone, SOA and apex NS included. */
+  rrsets: RRset[];
+}
+
+/** The full set of answers, applied by every consumer as a whole or not at all. */
+export interface ZoneState {
+  serial: number;
+  epoch: number;
+  generatedAt: number;
+  zones: ZoneData[];
+}
+
+/** A target (DNS server, provider) telling the decider which serial it serves. */
+export interface Publication {
+  target: string;
+  instance: string;
+  serial: number;
+  at: number;
+}
