@@ -50,3 +50,13 @@ export class UnsafePlanError extends Error {
     super(message);
   }
 }
+
+/** A request names a record, answer or check that does not exist. */
+export class NotFoundError extends Error {
+  override readonly name = 'NotFoundError';
+}
+
+/** A request that does not fit the current state, e.g. approving a failback when none is pending. */
+export class StateConflictError extends Error {
+  override readonly name = 'StateConflictError';
+}

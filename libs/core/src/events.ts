@@ -5,6 +5,8 @@ import type { Health } from './state-types.js';
 export type EventType =
   | 'verdict-changed'
   | 'answer-switched'
+  | 'all-down'
+  | 'all-down-cleared'
   | 'failback-pending'
   | 'flap-damped'
   | 'flap-released'

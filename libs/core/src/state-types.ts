@@ -34,6 +34,8 @@ export interface CheckState {
   regions: Record<string, RegionHealth>;
   verdict: Health;
   verdictChangedAt: number | null;
+  /** Fewer fresh voters than minVoters: the verdict is held where it was. */
+  insufficient: boolean;
 }
 
 export type ActiveAnswer =

@@ -1,0 +1,305 @@
+/**
+ * The decider's brain: results in, verdicts, answers, events and zone states out.
+ * Pure and deterministic: time comes in as `now`, nothing is read or written outside this object.
+ */
+import { evaluateChecks, releaseGuard, type CheckEvalDeps } from './check-eval.js';
+import type { CheckConfig, FailoverRecordConfig, UnderstudyConfig } from './config-types.js';
+import { NotFoundError, StateConflictError } from './errors.js';
+import type { Actor, DecisionEvent } from './events.js';
+import { applyResult, newRegionHealth } from './hysteresis.js';
+import { Operation } from './operation.js';
+import { evaluateRecord, type RecordEvalDeps } from './record-eval.js';
+import type { ResultBatch } from './results.js';
+import { nextSerial } from './serial.js';
+import { allFailoverRecords, reconcileState } from './state-init.js';
+import type { DeciderState, OverrideMode, ZoneState } from './state-types.js';
+import { computeVerdict, isStale, type VerdictContext } from './verdict.js';
+import { buildZoneState } from './zone-state.js';
+
+export interface IngestStats {
+  accepted: number;
+  /** Duplicates and late deliveries: older than what we already applied. */
+  stale: number;
+  /** Results for checks or regions this config does not know (a probe with another config). */
+  unknown: number;
+}
+
+export interface EngineOutput {
+  events: DecisionEvent[];
+  /** A new zone state when any served answer changed (with a new serial), else null. */
+  zoneState: ZoneState | null;
+  /** The decider state changed and should be saved. */
+  stateChanged: boolean;
+  stats: IngestStats;
+}
+
+export interface EngineOptions {
+  config: UnderstudyConfig;
+  state?: DeciderState | null;
+  now: number;
+  /** The fencing epoch written into every zone state. */
+  epoch: number;
+}
+
+export class DecisionEngine {
+  private readonly config: UnderstudyConfig;
+  private readonly st: DeciderState;
+  private zs: ZoneState;
+  private epoch: number;
+  private readonly startedAt: number;
+  private readonly checksById: Map<string, CheckConfig>;
+  private readonly records: FailoverRecordConfig[];
+  private readonly recordsById: Map<string, FailoverRecordConfig>;
+  private readonly recordsByCheck = new Map<string, FailoverRecordConfig[]>();
+  private readonly downCandidates = new Set<string>();
+  private readonly deps: CheckEvalDeps & RecordEvalDeps;
+  private dirtyRecords = new Set<string>();
+
+  constructor(opts: EngineOptions) {
+    this.config = opts.config;
+    this.epoch = opts.epoch;
+    this.startedAt = opts.now;
+    this.st = reconcileState(opts.config, opts.state ?? null);
+    this.checksById = new Map(opts.config.checks.map((c) => [c.id, c]));
+    this.records = allFailoverRecords(opts.config);
+    this.recordsById = new Map(this.records.map((r) => [r.id, r]));
+    for (const rec of this.records) {
+      for (const a of rec.answers) {
+        if (a.check === null) continue;
+        const list = this.recordsByCheck.get(a.check) ?? [];
+        if (!list.includes(rec)) list.push(rec);
+        this.recordsByCheck.set(a.check, list);
+      }
+    }
+    this.deps = {
+      config: this.config,
+      st: this.st,
+      checksById: this.checksById,
+      downCandidates: this.downCandidates,
+      verdictContext: (now) => this.verdictContext(now),
+      onVerdictChanged: (id) => {
+        for (const rec of this.recordsByCheck.get(id) ?? []) this.dirtyRecords.add(rec.id);
+      },
+    };
+    const ctx = this.verdictContext(opts.now);
+    for (const check of this.config.checks) {
+      if (computeVerdict(check, this.st.checks[check.id]!, ctx).candidate === 'down')
+        this.downCandidates.add(check.id);
+    }
+    this.st.serial = nextSerial(this.st.serial, opts.now);
+    this.zs = buildZoneState(this.config, this.st.records, this.st.serial, this.epoch, opts.now);
+  }
+
+  /** Live state; treat as read-only. Use snapshot() for a copy to keep. */
+  get state(): Readonly<DeciderState> {
+    return this.st;
+  }
+
+  snapshot(): DeciderState {
+    return structuredClone(this.st);
+  }
+
+  get zoneState(): ZoneState {
+    return this.zs;
+  }
+
+  get currentEpoch(): number {
+    return this.epoch;
+  }
+
+  /** A new lease was acquired: later zone states carry the new epoch. */
+  setEpoch(epoch: number): void {
+    this.epoch = epoch;
+  }
+
+  ingest(batch: ResultBatch, now: number): EngineOutput {
+    const op = new Operation(now, this.st);
+    const stats: IngestStats = { accepted: 0, stale: 0, unknown: 0 };
+    const region = this.st.regions[batch.region];
+    if (!region) {
+      stats.unknown = batch.results.length;
+      return this.finish(op, stats);
+    }
+    region.lastSeenAt = now;
+    if (region.stale) this.setRegionStale(batch.region, false, op);
+    op.touch();
+    const ctx = this.verdictContext(now);
+    const dirty = new Set<string>();
+    for (const r of batch.results) {
+      const check = this.checksById.get(r.checkId);
+      if (!check || r.region !== batch.region || !check.regions.includes(r.region)) {
+        stats.unknown++;
+        continue;
+      }
+      const cs = this.st.checks[check.id]!;
+      const h = (cs.regions[r.region] ??= newRegionHealth());
+      const wasVoting = h.state !== 'unknown' && !isStale(h, check, ctx);
+      const { accepted, changed } = applyResult(h, r, check, now);
+      if (!accepted) {
+        stats.stale++;
+        continue;
+      }
+      stats.accepted++;
+      if (changed || !wasVoting) dirty.add(check.id);
+    }
+    evaluateChecks(this.deps, op, dirty);
+    this.evaluateDirtyRecords(op);
+    return this.finish(op, stats);
+  }
+
+  /** Timers: staleness, failback holds, damping release. Call every decider.tickInterval. */
+  tick(now: number): EngineOutput {
+    const op = new Operation(now, this.st);
+    this.updateRegionStaleness(op);
+    evaluateChecks(
+      this.deps,
+      op,
+      this.config.checks.map((c) => c.id),
+    );
+    for (const rec of this.records) this.dirtyRecords.add(rec.id);
+    this.evaluateDirtyRecords(op);
+    return this.finish(op);
+  }
+
+  setOverride(recordId: string, answer: string, mode: OverrideMode, actor: Actor, now: number): EngineOutput {
+    const rec = this.record(recordId);
+    if (!rec.answers.some((a) => a.name === answer)) {
+      throw new NotFoundError(
+        `record ${recordId} has no answer "${answer}" (answers: ${rec.answers.map((a) => a.name).join(', ')})`,
+      );
+    }
+    const op = new Operation(now, this.st);
+    const current = this.st.overrides[recordId] ?? {};
+    if (mode === 'obey') delete current[answer];
+    else current[answer] = mode;
+    if (Object.keys(current).length) this.st.overrides[recordId] = current;
+    else delete this.st.overrides[recordId];
+    op.emit({
+      type: 'override-set',
+      severity: 'warning',
+      record: recordId,
+      to: answer,
+      message: `Override on ${recordId} answer ${answer}: ${mode} by ${actor.name} (${actor.reason})`,
+      evidence: { override: { answer, mode } },
+      actor,
+    });
+    this.dirtyRecords.add(recordId);
+    this.evaluateDirtyRecords(op);
+    return this.finish(op);
+  }
+
+  approveFailback(recordId: string, actor: Actor, now: number): EngineOutput {
+    const rec = this.record(recordId);
+    const rs = this.st.records[rec.id]!;
+    if (!rs.pendingFailback)
+      throw new StateConflictError(`record ${recordId} has no pending failback to approve`);
+    const op = new Operation(now, this.st);
+    rs.failbackApproved = true;
+    op.emit({
+      type: 'failback-approved',
+      severity: 'info',
+      record: recordId,
+      to: rs.pendingFailback.to,
+      message: `Failback of ${recordId} to ${rs.pendingFailback.to} approved by ${actor.name} (${actor.reason})`,
+      evidence: {},
+      actor,
+    });
+    this.dirtyRecords.add(recordId);
+    this.evaluateDirtyRecords(op);
+    return this.finish(op);
+  }
+
+  releaseGuard(actor: Actor, now: number): EngineOutput {
+    const op = new Operation(now, this.st);
+    if (!releaseGuard(this.deps)) throw new StateConflictError('the mass-failure guard is not holding');
+    op.emit({
+      type: 'guard-release',
+      severity: 'warning',
+      message: `Mass-failure guard released by ${actor.name} (${actor.reason})`,
+      evidence: {},
+      actor,
+    });
+    evaluateChecks(
+      this.deps,
+      op,
+      this.config.checks.map((c) => c.id),
+    );
+    this.evaluateDirtyRecords(op);
+    return this.finish(op);
+  }
+
+  /**
+   * A target (DNS server, provider) confirmed it serves `serial` since `at`. Records whose last switch is
+   * carried by that serial get publishedAt and effectiveBy (publishedAt + TTL) for that target.
+   */
+  markPublished(target: string, serial: number, at: number): boolean {
+    let changed = false;
+    for (const rec of this.records) {
+      const rs = this.st.records[rec.id]!;
+      if (rs.switchedSerial === null || serial < rs.switchedSerial || rs.publishedAt[target] !== undefined)
+        continue;
+      rs.publishedAt[target] = at;
+      rs.effectiveBy[target] = at + rec.ttl * 1000;
+      changed = true;
+    }
+    return changed;
+  }
+
+  private record(id: string): FailoverRecordConfig {
+    const rec = this.recordsById.get(id);
+    if (!rec) throw new NotFoundError(`no failover record "${id}"`);
+    return rec;
+  }
+
+  private verdictContext(now: number): VerdictContext {
+    return {
+      now,
+      staleAfterIntervals: this.config.decider.staleAfterIntervals,
+      minVoters: this.config.decider.minVoters,
+    };
+  }
+
+  private evaluateDirtyRecords(op: Operation): void {
+    const ids = this.dirtyRecords;
+    this.dirtyRecords = new Set();
+    for (const id of ids) evaluateRecord(this.deps, this.recordsById.get(id)!, op);
+  }
+
+  private updateRegionStaleness(op: Operation): void {
+    for (const region of this.config.regions) {
+      const intervals = this.config.checks.filter((c) => c.regions.includes(region)).map((c) => c.interval);
+      if (!intervals.length) continue;
+      const limit = this.config.decider.staleAfterIntervals * Math.min(...intervals);
+      const rs = this.st.regions[region]!;
+      const stale = op.now - (rs.lastSeenAt ?? this.startedAt) > limit;
+      if (stale !== rs.stale) this.setRegionStale(region, stale, op);
+    }
+  }
+
+  private setRegionStale(region: string, stale: boolean, op: Operation): void {
+    const rs = this.st.regions[region]!;
+    rs.stale = stale;
+    op.emit({
+      type: stale ? 'region-stale' : 'region-fresh',
+      severity: stale ? 'warning' : 'info',
+      region,
+      message: stale
+        ? `Region ${region} has sent no results since ${rs.lastSeenAt === null ? 'the decider started' : new Date(rs.lastSeenAt).toISOString()}; its votes no longer count`
+        : `Region ${region} is reporting again`,
+      evidence: { lastSeenAt: rs.lastSeenAt },
+    });
+  }
+
+  private finish(op: Operation, stats: IngestStats = { accepted: 0, stale: 0, unknown: 0 }): EngineOutput {
+    let zoneState: ZoneState | null = null;
+    if (op.switched.size) {
+      this.st.serial = nextSerial(this.st.serial, op.now);
+      for (const id of op.switched) this.st.records[id]!.switchedSerial = this.st.serial;
+      for (const ev of op.events) if (ev.type === 'answer-switched') ev.serial = this.st.serial;
+      this.zs = buildZoneState(this.config, this.st.records, this.st.serial, this.epoch, op.now);
+      zoneState = this.zs;
+      op.touch();
+    }
+    return { events: op.events, zoneState, stateChanged: op.stateChanged, stats };
+  }
+}

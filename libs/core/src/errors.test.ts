@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, NotFoundError, StateConflictError, TransientError, UnsafePlanError } from './errors.js';
+
+describe('errors', () => {
+  it('ConfigError lists every problem with its position', () => {
+    const e = new ConfigError(
+      [
+        { path: 'checks.web.interval', message: 'must be a duration', line: 7, column: 15 },
+        { path: 'zones[0].apex', message: 'is required', line: 12 },
+        { path: '', message: 'not a mapping' },
+      ],
+      'cfg.yaml',
+    );
+    expect(e.message).toBe(
+      [
+        'cfg.yaml: 3 problems',
+        '  cfg.yaml:7:15 checks.web.interval: must be a duration',
+        '  cfg.yaml:12 zones[0].apex: is required',
+        '  cfg.yaml (root): not a mapping',
+      ].join('\n'),
+    );
+    expect(new ConfigError([{ path: 'a', message: 'b' }]).message).toBe('config: 1 problem\n   a: b');
+    expect(e.name).toBe('ConfigError');
+  });
+
+  it('carry their intent', () => {
+    expect(new TransientError('busy', 1500).retryAfterMs).toBe(1500);
+    expect(new UnsafePlanError('too much', ['share']).reasons).toEqual(['share']);
+    expect(new NotFoundError('x').name).toBe('NotFoundError');
+    expect(new StateConflictError('y').name).toBe('StateConflictError');
+  });
+});

@@ -1,0 +1,62 @@
+/** Per (check, region) hysteresis: `fall` failures in a row to go down, `rise` successes to come up. */
+import type { ProbeResult } from './results.js';
+import type { RegionHealth } from './state-types.js';
+
+export function newRegionHealth(): RegionHealth {
+  return {
+    state: 'unknown',
+    consecutiveOk: 0,
+    consecutiveFail: 0,
+    lastObservedAt: 0,
+    lastSeq: -1,
+    lastProbeId: '',
+    lastReceivedAt: 0,
+    changedAt: null,
+    last: null,
+  };
+}
+
+/**
+ * A result is new when it was observed later than the last one we applied, or at the same millisecond by
+ * the same probe with a higher sequence. Duplicates and late deliveries never move state backwards.
+ */
+export function isNewer(h: RegionHealth, r: ProbeResult): boolean {
+  if (r.observedAt > h.lastObservedAt) return true;
+  return r.observedAt === h.lastObservedAt && r.probeId === h.lastProbeId && r.seq > h.lastSeq;
+}
+
+/** Applies one result in place. Returns whether it was accepted and whether the region's state changed. */
+export function applyResult(
+  h: RegionHealth,
+  r: ProbeResult,
+  thresholds: { fall: number; rise: number },
+  receivedAt: number,
+): { accepted: boolean; changed: boolean } {
+  if (!isNewer(h, r)) return { accepted: false, changed: false };
+  h.lastObservedAt = r.observedAt;
+  h.lastSeq = r.seq;
+  h.lastProbeId = r.probeId;
+  h.lastReceivedAt = receivedAt;
+  h.last = {
+    ok: r.ok,
+    timings: r.timings,
+    observedAt: r.observedAt,
+    ...(r.reason === undefined ? {} : { reason: r.reason }),
+    ...(r.message === undefined ? {} : { message: r.message }),
+    ...(r.status === undefined ? {} : { status: r.status }),
+    ...(r.certExpiresAt === undefined ? {} : { certExpiresAt: r.certExpiresAt }),
+  };
+  const before = h.state;
+  if (r.ok) {
+    h.consecutiveOk++;
+    h.consecutiveFail = 0;
+    if (h.state !== 'up' && h.consecutiveOk >= thresholds.rise) h.state = 'up';
+  } else {
+    h.consecutiveFail++;
+    h.consecutiveOk = 0;
+    if (h.state !== 'down' && h.consecutiveFail >= thresholds.fall) h.state = 'down';
+  }
+  const changed = h.state !== before;
+  if (changed) h.changedAt = receivedAt;
+  return { accepted: true, changed };
+}

@@ -1,0 +1,95 @@
+/** Fresh decider state, and reconciliation of persisted state with the current config. */
+import type { FailoverRecordConfig, UnderstudyConfig } from './config-types.js';
+import type { CheckState, DeciderState, RecordState } from './state-types.js';
+
+export function newRecordState(rec: FailoverRecordConfig): RecordState {
+  const primary = rec.answers[0]!;
+  return {
+    active: { kind: 'answer', name: primary.name },
+    allDown: false,
+    values: [...primary.values],
+    switchedAt: null,
+    switchedSerial: null,
+    publishedAt: {},
+    effectiveBy: {},
+    flips: [],
+    damped: false,
+    healthySince: Object.fromEntries(rec.answers.map((a) => [a.name, null])),
+    pendingFailback: null,
+    failbackApproved: false,
+  };
+}
+
+export function newCheckState(): CheckState {
+  return { regions: {}, verdict: 'unknown', verdictChangedAt: null, insufficient: false };
+}
+
+export function emptyState(): DeciderState {
+  return {
+    version: 1,
+    serial: 0,
+    eventSeq: 0,
+    checks: {},
+    records: {},
+    overrides: {},
+    guard: { holding: false, since: null, released: false },
+    regions: {},
+  };
+}
+
+export function allFailoverRecords(config: UnderstudyConfig): FailoverRecordConfig[] {
+  return config.zones.flatMap((z) => z.failover);
+}
+
+/** The values an active answer serves under this config, or null when it no longer exists. */
+function valuesFor(rec: FailoverRecordConfig, st: RecordState): string[] | null {
+  const a = st.active;
+  if (a.kind === 'none') return rec.whenAllDown.mode === 'none' ? [] : null;
+  if (a.kind === 'fallback') {
+    return rec.whenAllDown.mode === 'fallback' && rec.whenAllDown.name === a.name
+      ? rec.whenAllDown.values
+      : null;
+  }
+  return rec.answers.find((x) => x.name === a.name)?.values ?? null;
+}
+
+/**
+ * Keeps what still fits the config (so a restart neither forgets nor flaps) and drops the rest.
+ * Served values follow the config's current values for the active answer.
+ */
+export function reconcileState(config: UnderstudyConfig, persisted: DeciderState | null): DeciderState {
+  const base = persisted ? structuredClone(persisted) : emptyState();
+  const next = emptyState();
+  next.serial = base.serial;
+  next.eventSeq = base.eventSeq;
+  next.guard = base.guard;
+
+  for (const check of config.checks) {
+    const prev = base.checks[check.id];
+    const cs = prev ?? newCheckState();
+    cs.regions = Object.fromEntries(Object.entries(cs.regions).filter(([r]) => check.regions.includes(r)));
+    next.checks[check.id] = cs;
+  }
+  for (const rec of allFailoverRecords(config)) {
+    const prev = base.records[rec.id];
+    const values = prev ? valuesFor(rec, prev) : null;
+    if (!prev || values === null) {
+      next.records[rec.id] = newRecordState(rec);
+      continue;
+    }
+    prev.values = [...values];
+    prev.healthySince = Object.fromEntries(
+      rec.answers.map((a) => [a.name, prev.healthySince[a.name] ?? null]),
+    );
+    next.records[rec.id] = prev;
+    const ov = base.overrides[rec.id];
+    if (ov) {
+      const kept = Object.entries(ov).filter(([name]) => rec.answers.some((a) => a.name === name));
+      if (kept.length) next.overrides[rec.id] = Object.fromEntries(kept);
+    }
+  }
+  for (const region of config.regions) {
+    next.regions[region] = base.regions[region] ?? { lastSeenAt: null, stale: false };
+  }
+  return next;
+}

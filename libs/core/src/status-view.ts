@@ -1,0 +1,96 @@
+/** A read model of the decider state for `understudy status`, /status and (later) the dashboard. */
+import type { UnderstudyConfig } from './config-types.js';
+import { activeLabel } from './selection.js';
+import type { DeciderState, Health, LastResult } from './state-types.js';
+import { isStale, type VerdictContext } from './verdict.js';
+
+export interface RecordStatus {
+  id: string;
+  ttl: number;
+  active: string;
+  values: string[];
+  allDown: boolean;
+  tier: number | null;
+  switchedAt: number | null;
+  publishedAt: Record<string, number>;
+  effectiveBy: Record<string, number>;
+  pendingFailback: { to: string; dueAt: number | null } | null;
+  damped: boolean;
+  overrides: Record<string, string>;
+}
+
+export interface CheckStatus {
+  id: string;
+  verdict: Health;
+  verdictChangedAt: number | null;
+  insufficient: boolean;
+  regions: {
+    region: string;
+    state: Health;
+    stale: boolean;
+    last: LastResult | null;
+    changedAt: number | null;
+  }[];
+}
+
+export interface StatusView {
+  serial: number;
+  records: RecordStatus[];
+  checks: CheckStatus[];
+  regions: { region: string; lastSeenAt: number | null; stale: boolean }[];
+  guard: DeciderState['guard'];
+}
+
+export function statusView(config: UnderstudyConfig, st: DeciderState, now: number): StatusView {
+  const ctx: VerdictContext = {
+    now,
+    staleAfterIntervals: config.decider.staleAfterIntervals,
+    minVoters: config.decider.minVoters,
+  };
+  const records = config.zones.flatMap((z) =>
+    z.failover.map((rec): RecordStatus => {
+      const rs = st.records[rec.id];
+      const active = rs ? activeLabel(rs.active) : rec.answers[0]!.name;
+      const tier = rec.answers.findIndex((a) => a.name === active);
+      return {
+        id: rec.id,
+        ttl: rec.ttl,
+        active,
+        values: rs?.values ?? rec.answers[0]!.values,
+        allDown: rs?.allDown ?? false,
+        tier: tier < 0 ? null : tier,
+        switchedAt: rs?.switchedAt ?? null,
+        publishedAt: rs?.publishedAt ?? {},
+        effectiveBy: rs?.effectiveBy ?? {},
+        pendingFailback: rs?.pendingFailback ?? null,
+        damped: rs?.damped ?? false,
+        overrides: st.overrides[rec.id] ?? {},
+      };
+    }),
+  );
+  const checks = config.checks.map((check): CheckStatus => {
+    const cs = st.checks[check.id];
+    return {
+      id: check.id,
+      verdict: cs?.verdict ?? 'unknown',
+      verdictChangedAt: cs?.verdictChangedAt ?? null,
+      insufficient: cs?.insufficient ?? false,
+      regions: check.regions.map((region) => {
+        const h = cs?.regions[region];
+        return {
+          region,
+          state: h?.state ?? 'unknown',
+          stale: isStale(h, check, ctx),
+          last: h?.last ?? null,
+          changedAt: h?.changedAt ?? null,
+        };
+      }),
+    };
+  });
+  const regions = config.regions.map((region) => ({
+    region,
+    lastSeenAt: st.regions[region]?.lastSeenAt ?? null,
+    stale: st.regions[region]?.stale ?? false,
+  }));
+  return { serial: st.serial, records, checks, regions, guard: st.guard };
+}
