@@ -47,7 +47,7 @@ export function failoverRecord(over: Partial<FailoverRecordConfig> = {}): Failov
       { name: 'primary', values: ['192.0.2.10'], check: 'primary' },
       { name: 'secondary', values: ['198.51.100.10'], check: 'secondary' },
     ],
-    whenAllDown: { mode: 'primary' } as WhenAllDown,
+    whenAllDown: { mode: 'primary' },
     failbackAfter: 60_000,
     flapDamping: { maxFlips: 4, window: 900_000 },
     ...over,
