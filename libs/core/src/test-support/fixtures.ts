@@ -4,7 +4,6 @@ import type {
   FailoverRecordConfig,
   HttpCheckConfig,
   UnderstudyConfig,
-  WhenAllDown,
   ZoneConfig,
 } from '../config-types.js';
 import type { ProbeResult, ResultBatch } from '../results.js';
