@@ -379,6 +379,11 @@ describe('DecisionEngine: timing and restarts', () => {
     expect(again.state.eventSeq).toBeGreaterThanOrEqual(snap.eventSeq);
   });
 
+  it('starts above a serial that is already published', () => {
+    const e = new DecisionEngine({ config: config(), now: 1000, epoch: 1, minSerial: 4_000_000_000 });
+    expect(e.zoneState.serial).toBe(4_000_000_001);
+  });
+
   it('setEpoch stamps later zone states', () => {
     const h = new Harness(config());
     healthy(h);

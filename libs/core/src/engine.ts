@@ -39,6 +39,8 @@ export interface EngineOptions {
   now: number;
   /** The fencing epoch written into every zone state. */
   epoch: number;
+  /** The highest serial already published (e.g. the store's), so the first new serial exceeds it. */
+  minSerial?: number;
 }
 
 export class DecisionEngine {
@@ -86,7 +88,7 @@ export class DecisionEngine {
       if (computeVerdict(check, this.st.checks[check.id]!, ctx).candidate === 'down')
         this.downCandidates.add(check.id);
     }
-    this.st.serial = nextSerial(this.st.serial, opts.now);
+    this.st.serial = nextSerial(Math.max(this.st.serial, opts.minSerial ?? 0), opts.now);
     this.zs = buildZoneState(this.config, this.st.records, this.st.serial, this.epoch, opts.now);
   }
 
