@@ -1,0 +1,135 @@
+/** Top-level sections: regions, quorum, listen, state, decider, probe, logging. */
+import path from 'node:path';
+import { formatIPv6, parseIPv4, parseIPv6 } from '@understudy/core';
+import type { ListenAddress, QuorumRule, UnderstudyConfig } from '@understudy/core';
+import { parseQuorum } from './quorum.js';
+import type { Path, Problems } from './problems.js';
+import { bool, duration, int, isObj, list, num, obj, str } from './read.js';
+import type { Obj } from './read.js';
+import { REGION_PATTERN } from './schema-defs.js';
+
+const REGION = new RegExp(REGION_PATTERN);
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+type LogLevel = UnderstudyConfig['logging']['level'];
+
+export function buildRegions(raw: unknown, problems: Problems): string[] {
+  const seen = new Map<string, number>();
+  const out: string[] = [];
+  for (const [i, r] of list(raw).entries()) {
+    if (typeof r !== 'string' || !REGION.test(r)) continue;
+    const first = seen.get(r);
+    if (first !== undefined)
+      problems.error(['regions', i], `duplicate region "${r}" (also regions[${first}])`);
+    else {
+      seen.set(r, i);
+      out.push(r);
+    }
+  }
+  return out;
+}
+
+export function quorumAt(raw: unknown, path: Path, fallback: QuorumRule, problems: Problems): QuorumRule {
+  if (typeof raw !== 'string') return fallback;
+  try {
+    return parseQuorum(raw);
+  } catch (err) {
+    problems.error(path, (err as Error).message);
+    return fallback;
+  }
+}
+
+/** "host:port" with an IPv6 host in brackets; null when malformed (after reporting it). */
+export function parseListen(text: string, at: Path, problems: Problems): ListenAddress | null {
+  const m = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(text.trim());
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65535) {
+    problems.error(at, `"${text}" is not host:port with a port in 0..65535 (IPv6 in brackets)`);
+    return null;
+  }
+  if (m[1] !== undefined) {
+    const groups = parseIPv6(m[1]);
+    if (groups) return { host: formatIPv6(groups), port };
+    problems.error(at, `"${m[1]}" is not an IPv6 address`);
+    return null;
+  }
+  const host = m[2]!;
+  if (host === 'localhost' || parseIPv4(host)) return { host, port };
+  problems.error(at, `"${host}" must be an IP address (or localhost)`);
+  return null;
+}
+
+export function buildListen(raw: unknown, problems: Problems): UnderstudyConfig['listen'] {
+  const o = obj(raw);
+  const seen = new Map<string, string>();
+  const unique = (addr: ListenAddress | null, at: Path, label: string): ListenAddress | null => {
+    if (!addr) return null;
+    const key = `${addr.host}|${addr.port}`;
+    const other = seen.get(key);
+    // Port 0 asks the OS for a fresh port each time, so repeats cannot collide.
+    if (other !== undefined && addr.port !== 0)
+      problems.error(at, `duplicate listen address (also ${other})`);
+    seen.set(key, label);
+    return addr;
+  };
+  const dnsRaw = o.dns === undefined ? ['127.0.0.1:5300'] : list(o.dns);
+  const dns: ListenAddress[] = [];
+  for (const [i, text] of dnsRaw.entries()) {
+    if (typeof text !== 'string') continue;
+    const at = ['listen', 'dns', i];
+    const addr = unique(parseListen(text, at, problems), at, `listen.dns[${i}]`);
+    if (addr) dns.push(addr);
+  }
+  let http: ListenAddress | null = null;
+  if (o.http !== null) {
+    const text = o.http === undefined ? '127.0.0.1:9053' : str(o.http);
+    if (text !== undefined) http = parseListen(text, ['listen', 'http'], problems);
+  }
+  // The HTTP and DNS listeners share TCP, so the same address is a real clash.
+  if (http) unique(http, ['listen', 'http'], 'listen.http');
+  return { dns, http };
+}
+
+export function buildState(raw: unknown, baseDir: string): UnderstudyConfig['state'] {
+  const file = str(obj(raw).file);
+  return { file: file === undefined || file.trim() === '' ? null : path.resolve(baseDir, file) };
+}
+
+export function buildDecider(
+  raw: unknown,
+  regionCount: number,
+  problems: Problems,
+): UnderstudyConfig['decider'] {
+  const o = obj(raw);
+  const guard = obj(o.massFailureGuard);
+  const minVoters = int(o.minVoters, 1, Number.MAX_SAFE_INTEGER) ?? Math.max(1, Math.min(2, regionCount));
+  // The decider caps minVoters at each check's region count, so this is only ever a misunderstanding.
+  if (regionCount > 0 && minVoters > regionCount)
+    problems.warn(
+      ['decider', 'minVoters'],
+      `is ${minVoters} but only ${regionCount} region${regionCount === 1 ? ' is' : 's are'} configured; each check uses at most its own number of regions`,
+    );
+  return {
+    staleAfterIntervals: int(o.staleAfterIntervals, 1, 1000) ?? 3,
+    minVoters,
+    massFailureGuard: {
+      enabled: bool(guard.enabled) ?? true,
+      share: num(guard.share, Number.MIN_VALUE, 1) ?? 0.5,
+      minChecks: int(guard.minChecks, 1, Number.MAX_SAFE_INTEGER) ?? 4,
+    },
+    tickInterval: duration(o.tickInterval, ['decider', 'tickInterval'], 1000, problems, { min: 10 }),
+  };
+}
+
+export function buildProbe(raw: unknown, problems: Problems): UnderstudyConfig['probe'] {
+  const o: Obj = isObj(raw) ? raw : {};
+  return {
+    flushInterval: duration(o.flushInterval, ['probe', 'flushInterval'], 0, problems),
+    jitter: num(o.jitter, 0, 0.5) ?? 0.1,
+  };
+}
+
+export function buildLogging(raw: unknown): UnderstudyConfig['logging'] {
+  const level = str(obj(raw).level);
+  const known = LOG_LEVELS.find((l) => l === level);
+  return { level: known ?? ('info' satisfies LogLevel) };
+}

@@ -1,0 +1,117 @@
+/** YAML text → validated, defaults-filled, frozen UnderstudyConfig, or a ConfigError listing every problem. */
+import { ConfigError } from '@understudy/core';
+import type { ConfigProblem, QuorumRule, UnderstudyConfig } from '@understudy/core';
+import { buildChecks } from './build-checks.js';
+import {
+  buildDecider,
+  buildListen,
+  buildLogging,
+  buildProbe,
+  buildRegions,
+  buildState,
+  quorumAt,
+} from './build-top.js';
+import { buildZones } from './build-zones.js';
+import { configHash } from './hash.js';
+import { interpolate, scrub } from './interpolate.js';
+import type { Interpolation } from './interpolate.js';
+import { dropShadowed, formatPath, Problems } from './problems.js';
+import type { RawProblem } from './problems.js';
+import { obj } from './read.js';
+import { ID_PATTERN } from './schema-defs.js';
+import { checkStructure } from './structure.js';
+import { readYaml } from './yaml-source.js';
+import type { YamlSource } from './yaml-source.js';
+
+export interface LoadedConfig {
+  config: UnderstudyConfig;
+  warnings: ConfigProblem[];
+  /** sha256 hex of the canonical JSON of what all roles must agree on (see hash.ts). */
+  hash: string;
+  source: string;
+}
+
+export interface ParseOptions {
+  /** Shown in messages: usually the file name. */
+  source?: string;
+  /** Variables for ${VAR} interpolation; default process.env. */
+  env?: Record<string, string | undefined>;
+  /** Relative paths (state.file, tls.caFile) resolve against this; default the working directory. */
+  baseDir?: string;
+}
+
+const ID = new RegExp(ID_PATTERN);
+const MAJORITY: QuorumRule = { kind: 'majority' };
+
+export function parseConfig(text: string, opts: ParseOptions = {}): LoadedConfig {
+  const source = opts.source ?? 'config';
+  const baseDir = opts.baseDir ?? process.cwd();
+  const yaml = readYaml(text);
+  if (yaml.errors.length > 0) throw new ConfigError(yaml.errors, source);
+  if (yaml.doc.contents === null)
+    throw new ConfigError(
+      [{ path: '', message: 'the config is empty; it needs at least `regions`' }],
+      source,
+    );
+
+  const problems = new Problems();
+  const interp = interpolate(yaml.doc, opts.env ?? process.env, problems);
+  let data: unknown;
+  try {
+    data = yaml.doc.toJS();
+  } catch (err) {
+    throw new ConfigError([{ path: '', message: (err as Error).message }], source);
+  }
+  checkStructure(data, problems);
+  const config = build(data, baseDir, problems);
+
+  const errors = finish(dropShadowed(problems.errors), yaml, interp);
+  if (errors.length > 0) throw new ConfigError(errors, source);
+  const warnings = [...yaml.warnings, ...finish(problems.warnings, yaml, interp)];
+  return { config: deepFreeze(config), warnings, hash: configHash(config, baseDir), source };
+}
+
+function build(data: unknown, baseDir: string, problems: Problems): UnderstudyConfig {
+  const top = obj(data);
+  const regions = buildRegions(top.regions, problems);
+  const quorum = quorumAt(top.quorum, ['quorum'], MAJORITY, problems);
+  const decider = buildDecider(top.decider, regions.length, problems);
+  const checks = buildChecks(top.checks, {
+    problems,
+    regions,
+    quorum,
+    baseDir,
+  });
+  const checkIds = new Set(Object.keys(obj(top.checks)).filter((id) => ID.test(id)));
+  return {
+    regions,
+    quorum,
+    zones: buildZones(top.zones, { problems, checkIds }),
+    checks,
+    decider,
+    listen: buildListen(top.listen, problems),
+    state: buildState(top.state, baseDir),
+    probe: buildProbe(top.probe, problems),
+    logging: buildLogging(top.logging),
+  };
+}
+
+/** Positions, printable paths, no secrets, document order. */
+function finish(raw: readonly RawProblem[], yaml: YamlSource, interp: Interpolation): ConfigProblem[] {
+  const out = raw.map((p) => {
+    const pos = yaml.locate(p.path, p.atKey);
+    const problem: ConfigProblem = { path: formatPath(p.path), message: scrub(p.message, p.path, interp) };
+    if (pos) Object.assign(problem, pos);
+    return problem;
+  });
+  const key = (p: ConfigProblem): number => (p.line ?? Infinity) * 1e6 + (p.column ?? 0);
+  return out.sort((a, b) => key(a) - key(b));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}

@@ -1,0 +1,73 @@
+/**
+ * The JSON schema of understudy.yaml (draft-07). It checks structure only; references, names and record
+ * values are checked by the semantic pass. libs/config/understudy.schema.json is this object, for editors.
+ */
+import { checkSchema } from './schema-checks.js';
+import { defs, strictObject } from './schema-defs.js';
+import type { Schema } from './schema-defs.js';
+import { zoneSchema } from './schema-zones.js';
+
+const listenSchema = strictObject({
+  dns: {
+    type: 'array',
+    minItems: 1,
+    items: defs.listenAddress,
+    default: ['127.0.0.1:5300'],
+    description: 'Addresses of the authoritative DNS server (UDP and TCP).',
+  },
+  http: {
+    ...defs.listenAddress,
+    type: ['string', 'null'],
+    default: '127.0.0.1:9053',
+    description: 'Health, readiness and metrics endpoint; null disables it.',
+  },
+});
+
+const deciderSchema = strictObject({
+  staleAfterIntervals: { type: 'integer', minimum: 1, maximum: 1000, default: 3 },
+  minVoters: { type: 'integer', minimum: 1, description: 'Default: min(2, number of regions).' },
+  tickInterval: { ...defs.duration, default: '1s' },
+  massFailureGuard: strictObject({
+    enabled: { type: 'boolean', default: true },
+    share: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 0.5 },
+    minChecks: { type: 'integer', minimum: 1, default: 4 },
+  }),
+});
+
+const probeSchema = strictObject({
+  flushInterval: { ...defs.duration, default: '0s' },
+  jitter: { type: 'number', minimum: 0, maximum: 0.5, default: 0.1 },
+});
+
+export const configSchema: Schema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'Understudy configuration',
+  ...strictObject(
+    {
+      $schema: { type: 'string', description: 'Ignored; lets editors find this schema.' },
+      regions: { ...defs.regionList, description: 'Probe regions, unique.' },
+      quorum: { ...defs.quorum, default: 'majority' },
+      listen: listenSchema,
+      state: strictObject({
+        file: {
+          type: ['string', 'null'],
+          default: null,
+          description: 'Embedded-mode state file, relative to the config file directory; null = memory only.',
+        },
+      }),
+      decider: deciderSchema,
+      probe: probeSchema,
+      logging: strictObject({
+        level: { enum: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'], default: 'info' },
+      }),
+      checks: {
+        type: 'object',
+        propertyNames: { pattern: defs.id.pattern },
+        additionalProperties: checkSchema,
+        description: 'Health checks by id.',
+      },
+      zones: { type: 'array', items: zoneSchema },
+    },
+    { required: ['regions'] },
+  ),
+};
