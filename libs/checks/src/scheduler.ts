@@ -1,0 +1,193 @@
+/**
+ * Runs every check on its own interval. Start times sit on a fixed grid (random phase, then one slot per
+ * interval) plus a fresh random jitter per run, so jitter never accumulates into drift. A check never
+ * overlaps itself: a run that outlasts its slot pushes the next start to after it finishes.
+ * Timers are the global ones, so vitest fake timers drive it in tests.
+ */
+import { ConfigError } from '@understudy/core';
+import type { CheckConfig, CheckOutcome, Clock, ConfigProblem, Logger, Random } from '@understudy/core';
+import type { LookupFn } from './lookup.js';
+import { runCheck as defaultRunCheck } from './run-check.js';
+import type { RunCheckFn } from './run-check.js';
+
+export type OutcomeHandler = (check: CheckConfig, outcome: CheckOutcome, finishedAt: number) => void;
+
+export interface CheckSchedulerOptions {
+  checks: readonly CheckConfig[];
+  onOutcome: OutcomeHandler;
+  clock: Clock;
+  random: Random;
+  /** Share of the interval (0..1) added at random to each start. */
+  jitter: number;
+  logger: Logger;
+  runCheck?: RunCheckFn;
+  lookup?: LookupFn;
+  /** After a run's timeout aborts it, how long to wait before giving up on a run that ignores the abort. */
+  abortGraceMs?: number;
+  /** How long stop() lets in-flight runs finish (their outcomes are still delivered) before aborting them. */
+  stopGraceMs?: number;
+}
+
+interface Slot {
+  readonly check: CheckConfig;
+  /** Grid time of the current run's slot (before jitter), epoch ms. */
+  slotAt: number;
+  timer: NodeJS.Timeout | undefined;
+  run: Promise<void> | undefined;
+  abort: AbortController | undefined;
+}
+
+function validate(checks: readonly CheckConfig[], jitter: number): void {
+  const problems: ConfigProblem[] = [];
+  const seen = new Set<string>();
+  checks.forEach((c, i) => {
+    if (!(Number.isFinite(c.interval) && c.interval > 0)) {
+      problems.push({
+        path: `checks[${i}].interval`,
+        message: `must be a positive number of ms, got ${c.interval}`,
+      });
+    }
+    if (!(Number.isFinite(c.timeout) && c.timeout > 0)) {
+      problems.push({
+        path: `checks[${i}].timeout`,
+        message: `must be a positive number of ms, got ${c.timeout}`,
+      });
+    }
+    if (seen.has(c.id)) problems.push({ path: `checks[${i}].id`, message: `duplicate check id ${c.id}` });
+    seen.add(c.id);
+  });
+  if (!(jitter >= 0 && jitter <= 1))
+    problems.push({ path: 'probe.jitter', message: `must be within 0..1, got ${jitter}` });
+  if (problems.length > 0) throw new ConfigError(problems, 'check scheduler');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export class CheckScheduler {
+  private readonly slots: Slot[];
+  private readonly run: RunCheckFn;
+  private readonly abortGraceMs: number;
+  private readonly stopGraceMs: number;
+  private started = false;
+  private stopped = false;
+
+  constructor(private readonly opts: CheckSchedulerOptions) {
+    validate(opts.checks, opts.jitter);
+    this.slots = opts.checks.map((check) => ({
+      check,
+      slotAt: 0,
+      timer: undefined,
+      run: undefined,
+      abort: undefined,
+    }));
+    this.run = opts.runCheck ?? defaultRunCheck;
+    this.abortGraceMs = opts.abortGraceMs ?? 1_000;
+    this.stopGraceMs = opts.stopGraceMs ?? 2_000;
+  }
+
+  /** Runs currently in flight. */
+  get inFlight(): number {
+    return this.slots.filter((s) => s.run !== undefined).length;
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    const now = this.opts.clock.now();
+    for (const slot of this.slots) {
+      // A random phase spreads checks sharing an interval across it instead of firing them together.
+      slot.slotAt = now + this.opts.random.next() * slot.check.interval;
+      this.arm(slot, slot.slotAt - now);
+    }
+  }
+
+  /** Clears timers, lets in-flight runs finish for up to stopGraceMs, then aborts the rest. Idempotent. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const slot of this.slots) {
+      clearTimeout(slot.timer);
+      slot.timer = undefined;
+    }
+    const pending = () => this.slots.flatMap((s) => (s.run ? [s.run] : []));
+    if (pending().length === 0) return;
+    await Promise.race([Promise.all(pending()), sleep(this.stopGraceMs)]);
+    for (const slot of this.slots) slot.abort?.abort(new Error('check scheduler stopping'));
+    await Promise.race([Promise.all(pending()), sleep(this.abortGraceMs)]);
+  }
+
+  private arm(slot: Slot, delay: number): void {
+    slot.timer = setTimeout(() => this.fire(slot), Math.max(0, delay));
+  }
+
+  private fire(slot: Slot): void {
+    slot.timer = undefined;
+    if (this.stopped) return;
+    slot.run = this.runOnce(slot).finally(() => {
+      slot.run = undefined;
+      if (!this.stopped) this.planNext(slot);
+    });
+  }
+
+  private planNext(slot: Slot): void {
+    const { interval } = slot.check;
+    const now = this.opts.clock.now();
+    // Overran the next slot: start a fresh grid from now rather than firing a burst to catch up.
+    slot.slotAt = Math.max(slot.slotAt + interval, now);
+    const startAt = slot.slotAt + this.opts.random.next() * this.opts.jitter * interval;
+    this.arm(slot, startAt - now);
+  }
+
+  private async runOnce(slot: Slot): Promise<void> {
+    const { check } = slot;
+    const { clock } = this.opts;
+    const startedAt = clock.now();
+    const abort = new AbortController();
+    slot.abort = abort;
+    const timer = setTimeout(() => {
+      abort.abort(new DOMException(`check ${check.id} timed out after ${check.timeout} ms`, 'TimeoutError'));
+    }, check.timeout);
+    let outcome: CheckOutcome;
+    try {
+      outcome = await this.guarded(check, abort.signal, startedAt);
+    } finally {
+      clearTimeout(timer);
+      slot.abort = undefined;
+    }
+    // An abort by stop() is our own doing, not a fact about the origin: nothing to report.
+    if (abort.signal.aborted && !(abort.signal.reason instanceof DOMException)) return;
+    try {
+      this.opts.onOutcome(check, outcome, clock.now());
+    } catch (err) {
+      this.opts.logger.error({ err, checkId: check.id }, 'outcome handler threw');
+    }
+  }
+
+  /** The run's outcome, or a synthesized one if it throws or ignores its abort for longer than the grace. */
+  private async guarded(check: CheckConfig, signal: AbortSignal, startedAt: number): Promise<CheckOutcome> {
+    const { clock, lookup } = this.opts;
+    let graceTimer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
+    const gaveUp = new Promise<CheckOutcome>((resolve) => {
+      onAbort = () => {
+        graceTimer = setTimeout(() => {
+          const reason = signal.reason instanceof DOMException ? 'timeout' : 'internal';
+          const message = `check did not stop within ${this.abortGraceMs} ms of being aborted`;
+          resolve({ ok: false, reason, message, timings: { total: clock.now() - startedAt } });
+        }, this.abortGraceMs);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([this.run(check, { signal, clock, lookup }), gaveUp]);
+    } catch (err) {
+      this.opts.logger.error({ err, checkId: check.id }, 'check run threw; runCheck should never throw');
+      const message = err instanceof Error ? err.message : String(err);
+      return { ok: false, reason: 'internal', message, timings: { total: clock.now() - startedAt } };
+    } finally {
+      clearTimeout(graceTimer);
+      if (onAbort) signal.removeEventListener('abort', onAbort);
+    }
+  }
+}
