@@ -1,1 +1,4 @@
-export {};
+export * from './memory/results-bus.js';
+export * from './memory/state-store.js';
+export * from './memory/lease.js';
+export { StateFileError } from './memory/state-file.js';

@@ -1,0 +1,63 @@
+/**
+ * The store's state as one immutable value, and its file form. Writes build a candidate Snapshot, persist it,
+ * then swap it in, so a failed write leaves the current one untouched.
+ */
+import type { Publication, ZoneState } from '@understudy/core';
+import { deepFreeze } from './deep-freeze.js';
+import { EventLog } from './event-log.js';
+import type { EventsDocument, StateDocument } from './state-file.js';
+import { EVENTS_FILE_FORMAT, STATE_FILE_FORMAT, STATE_FILE_VERSION } from './state-file.js';
+
+export interface Snapshot {
+  epoch: number;
+  deciderJson: string | null;
+  zone: ZoneState | null;
+  zoneJson: string;
+  events: EventLog;
+  publications: ReadonlyMap<string, Publication>;
+}
+
+export function pubKey(p: Publication): string {
+  return `${p.target}\u0000${p.instance}`;
+}
+
+export function emptySnapshot(maxEvents: number): Snapshot {
+  return {
+    epoch: 0,
+    deciderJson: null,
+    zone: null,
+    zoneJson: 'null',
+    events: EventLog.empty(maxEvents),
+    publications: new Map(),
+  };
+}
+
+export function fromDocuments(
+  doc: StateDocument | null,
+  events: EventsDocument | null,
+  maxEvents: number,
+): Snapshot {
+  const log = EventLog.empty(maxEvents).with(events?.events ?? []);
+  if (!doc) return { ...emptySnapshot(maxEvents), events: log };
+  const zone = doc.zone ? deepFreeze(doc.zone) : null;
+  return {
+    epoch: Math.max(doc.epoch, zone?.epoch ?? 0),
+    deciderJson: doc.decider ? JSON.stringify(doc.decider) : null,
+    zone,
+    zoneJson: JSON.stringify(zone),
+    events: log,
+    publications: new Map(doc.publications.map((p) => [pubKey(p), p])),
+  };
+}
+
+export function serialize(s: Snapshot): string {
+  const pubs = JSON.stringify([...s.publications.values()]);
+  return (
+    `{"format":"${STATE_FILE_FORMAT}","version":${STATE_FILE_VERSION},"epoch":${s.epoch},` +
+    `"decider":${s.deciderJson ?? 'null'},"zone":${s.zoneJson},"publications":${pubs}}`
+  );
+}
+
+export function serializeEvents(s: Snapshot): string {
+  return `{"format":"${EVENTS_FILE_FORMAT}","version":${STATE_FILE_VERSION},"events":${s.events.toJson()}}`;
+}

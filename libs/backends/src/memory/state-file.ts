@@ -1,0 +1,151 @@
+/**
+ * The embedded state files, each one JSON document replaced atomically (temp file in the same directory,
+ * fsync, rename, fsync of the directory) so a crash leaves either the old or the new document, never half.
+ * The audit timeline lives in a sibling file (eventsFileFor) because at its cap it weighs megabytes, and a
+ * zone state write on the failover path should not have to rewrite it.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { DecisionEvent, DeciderState, Publication, ZoneState } from '@understudy/core';
+
+export const STATE_FILE_FORMAT = 'understudy-state';
+export const STATE_FILE_VERSION = 1;
+export const EVENTS_FILE_FORMAT = 'understudy-events';
+
+/** state.json → state.events.json (any other name gets ".events.json" appended). */
+export function eventsFileFor(file: string): string {
+  return file.endsWith('.json') ? `${file.slice(0, -'.json'.length)}.events.json` : `${file}.events.json`;
+}
+
+export interface StateDocument {
+  format: typeof STATE_FILE_FORMAT;
+  version: typeof STATE_FILE_VERSION;
+  /** Highest fencing epoch the store has seen (or handed out). */
+  epoch: number;
+  decider: DeciderState | null;
+  zone: ZoneState | null;
+  publications: Publication[];
+}
+
+export interface EventsDocument {
+  format: typeof EVENTS_FILE_FORMAT;
+  version: typeof STATE_FILE_VERSION;
+  /** Ascending by seq. */
+  events: DecisionEvent[];
+}
+
+/** The state file exists but cannot be used. Never silently replaced by an empty state. */
+export class StateFileError extends Error {
+  override readonly name = 'StateFileError';
+  constructor(
+    readonly file: string,
+    problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`state file ${file}: ${problem}`, options);
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isCount(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+/** Structural checks: enough to refuse a foreign or truncated file, not a full schema. */
+function problemOf(doc: unknown): string | null {
+  if (!isObject(doc) || doc.format !== STATE_FILE_FORMAT) return 'not an Understudy state file';
+  if (doc.version !== STATE_FILE_VERSION) return `unsupported version ${JSON.stringify(doc.version)}`;
+  if (!isCount(doc.epoch)) return 'epoch must be a non-negative integer';
+  if (doc.decider !== null && !isObject(doc.decider)) return 'decider must be an object or null';
+  if (doc.zone !== null) {
+    const z = doc.zone;
+    if (!isObject(z) || !isCount(z.serial) || !isCount(z.epoch) || !Array.isArray(z.zones)) {
+      return 'zone must be a zone state (serial, epoch, zones) or null';
+    }
+  }
+  if (!Array.isArray(doc.publications)) return 'publications must be an array';
+  const badPub = doc.publications.findIndex(
+    (p) =>
+      !isObject(p) || typeof p.target !== 'string' || typeof p.instance !== 'string' || !isCount(p.serial),
+  );
+  if (badPub >= 0) return `publications[${badPub}] is not a publication`;
+  return null;
+}
+
+function eventsProblemOf(doc: unknown): string | null {
+  if (!isObject(doc) || doc.format !== EVENTS_FILE_FORMAT) return 'not an Understudy events file';
+  if (doc.version !== STATE_FILE_VERSION) return `unsupported version ${JSON.stringify(doc.version)}`;
+  if (!Array.isArray(doc.events)) return 'events must be an array';
+  const bad = doc.events.findIndex((e) => !isObject(e) || !isCount(e.seq));
+  return bad >= 0 ? `events[${bad}] has no valid seq` : null;
+}
+
+/** Reads and checks the state file; null when it does not exist. */
+export function readStateFile(file: string): Promise<StateDocument | null> {
+  return readChecked<StateDocument>(file, problemOf);
+}
+
+/** Reads and checks the events file; null when it does not exist. */
+export function readEventsFile(file: string): Promise<EventsDocument | null> {
+  return readChecked<EventsDocument>(file, eventsProblemOf);
+}
+
+async function readChecked<T>(file: string, problemIn: (doc: unknown) => string | null): Promise<T | null> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new StateFileError(file, `cannot read: ${(err as Error).message}`, { cause: err });
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new StateFileError(file, `corrupt JSON: ${(err as Error).message}`, { cause: err });
+  }
+  const problem = problemIn(doc);
+  if (problem) throw new StateFileError(file, problem);
+  return doc as T;
+}
+
+export async function ensureDirectory(file: string): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+}
+
+export async function writeFileAtomic(file: string, data: string): Promise<void> {
+  const dir = dirname(file);
+  const tmp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    const fh = await open(tmp, 'w', 0o600);
+    try {
+      await fh.writeFile(data, 'utf8');
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, file);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+  await syncDirectory(dir);
+}
+
+/** Makes the rename itself durable. Some filesystems refuse fsync on a directory; the rename still happened. */
+async function syncDirectory(dir: string): Promise<void> {
+  try {
+    const dh = await open(dir, 'r');
+    try {
+      await dh.sync();
+    } finally {
+      await dh.close();
+    }
+  } catch {
+    // Best effort by design (see above).
+  }
+}

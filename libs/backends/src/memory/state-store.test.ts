@@ -1,0 +1,276 @@
+import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Logger } from '@understudy/core';
+import { TransientError } from '@understudy/core';
+import {
+  describeStateStoreConformance,
+  makeDeciderState,
+  makeEvents,
+  makeZoneState,
+  waitFor,
+} from '../conformance/index.js';
+import { StateFileError, eventsFileFor } from './state-file.js';
+import { MemoryStateStore } from './state-store.js';
+
+function tracker(makeFile: () => Promise<string | null>) {
+  let open: MemoryStateStore[] = [];
+  let file: string | null = null;
+  let dirs: string[] = [];
+  const openStore = async () => {
+    const store = await MemoryStateStore.open({ file, maxEvents: 50, flushDelayMs: 20 });
+    open.push(store);
+    return store;
+  };
+  return {
+    eventCap: 50,
+    async create() {
+      file = await makeFile();
+      if (file) dirs.push(join(file, '..'));
+      return openStore();
+    },
+    cleanup: async () => {
+      await Promise.all(open.map((s) => s.close()));
+      await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+      open = [];
+      dirs = [];
+    },
+    reopen: openStore,
+  };
+}
+
+const memoryOnly = tracker(() => Promise.resolve(null));
+describeStateStoreConformance('MemoryStateStore (memory only)', {
+  create: memoryOnly.create,
+  cleanup: memoryOnly.cleanup,
+  eventCap: memoryOnly.eventCap,
+});
+
+const withFile = tracker(async () => join(await mkdtemp(join(tmpdir(), 'understudy-state-')), 'state.json'));
+describeStateStoreConformance('MemoryStateStore (JSON file)', withFile);
+
+function capture(): Logger & { errors: unknown[] } {
+  const errors: unknown[] = [];
+  const noop = () => undefined;
+  const logger = {
+    errors,
+    trace: noop,
+    debug: noop,
+    info: noop,
+    warn: noop,
+    error: (obj: unknown) => {
+      errors.push(obj);
+    },
+    fatal: noop,
+    child: () => logger,
+  };
+  return logger;
+}
+
+describe('MemoryStateStore file handling', () => {
+  let dir: string;
+  let file: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'understudy-state-'));
+    file = join(dir, 'nested', 'state.json');
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('starts empty when the file is missing and creates its directory', async () => {
+    const store = await MemoryStateStore.open({ file });
+    expect(await store.readZoneState()).toBeNull();
+    await store.writeZoneState(makeZoneState(1, 1));
+    expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({
+      format: 'understudy-state',
+      version: 1,
+    });
+    await store.close();
+  });
+
+  it.each([
+    ['truncated JSON', 'state.json', '{"format":"understudy-state","vers', /state\.json: corrupt JSON/],
+    ['a foreign document', 'state.json', '{"hello":"world"}', /state\.json: not an Understudy state file/],
+    [
+      'an unknown version',
+      'state.json',
+      '{"format":"understudy-state","version":9}',
+      /unsupported version 9/,
+    ],
+    [
+      'a foreign events file',
+      'state.events.json',
+      '[]',
+      /state\.events\.json: not an Understudy events file/,
+    ],
+    [
+      'a bad event',
+      'state.events.json',
+      '{"format":"understudy-events","version":1,"events":[{"seq":1},{}]}',
+      /state\.events\.json: events\[1\] has no valid seq/,
+    ],
+  ])('refuses to start from %s, naming the file', async (_what, name, content, message) => {
+    await mkdir(join(dir, 'nested'));
+    await writeFile(join(dir, 'nested', name), content);
+    const opening = MemoryStateStore.open({ file });
+    await expect(opening).rejects.toBeInstanceOf(StateFileError);
+    await expect(opening).rejects.toThrow(message);
+    await expect(opening).rejects.toThrow(join(dir, 'nested', name));
+  });
+
+  it('keeps events in a sibling file so zone state writes stay small', async () => {
+    const store = await MemoryStateStore.open({ file });
+    await store.appendEvents(makeEvents(1, 30), 1);
+    await store.writeZoneState(makeZoneState(9, 1));
+    await store.close();
+    expect(await readdir(join(dir, 'nested'))).toEqual(['state.events.json', 'state.json']);
+    const main = await readFile(file, 'utf8');
+    expect(main).not.toContain('"seq"');
+    const events = JSON.parse(await readFile(join(dir, 'nested', 'state.events.json'), 'utf8')) as {
+      events: { seq: number }[];
+    };
+    expect(events.events.map((e) => e.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(eventsFileFor('/var/lib/understudy/state')).toBe('/var/lib/understudy/state.events.json');
+  });
+
+  it('debounces decider state writes, and close() flushes them', async () => {
+    const store = await MemoryStateStore.open({ file, flushDelayMs: 60_000 });
+    await store.writeZoneState(makeZoneState(5, 1));
+    await store.saveDecider(makeDeciderState(5), 1);
+    expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ decider: null });
+    await store.close();
+    expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ decider: makeDeciderState(5) });
+  });
+
+  it('writes debounced state after flushDelayMs without close()', async () => {
+    const store = await MemoryStateStore.open({ file, flushDelayMs: 10 });
+    await store.saveDecider(makeDeciderState(6), 1);
+    await waitFor(() => {
+      try {
+        return (JSON.parse(readFileSync(file, 'utf8')) as { decider: unknown }).decider !== null;
+      } catch {
+        return false;
+      }
+    }, 'the debounced write');
+    await store.close();
+  });
+
+  it('leaves no temporary files behind', async () => {
+    const store = await MemoryStateStore.open({ file, flushDelayMs: 0 });
+    for (let i = 1; i <= 20; i++) await store.writeZoneState(makeZoneState(i, 1));
+    await store.close();
+    expect(await readdir(join(dir, 'nested'))).toEqual(['state.json']);
+  });
+
+  it('rejects a write with TransientError and changes nothing when the file cannot be written', async () => {
+    const logger = capture();
+    const store = await MemoryStateStore.open({ file, logger });
+    expect(await store.writeZoneState(makeZoneState(10, 2))).toEqual({ ok: true });
+    const seen: number[] = [];
+    store.subscribe((zs) => seen.push(zs.serial));
+    // Replace the directory with a plain file: every write fails, even for root.
+    await rm(join(dir, 'nested'), { recursive: true });
+    await writeFile(join(dir, 'nested'), 'not a directory');
+    await expect(store.writeZoneState(makeZoneState(11, 3))).rejects.toBeInstanceOf(TransientError);
+    await expect(store.appendEvents(makeEvents(1, 2), 3)).rejects.toBeInstanceOf(TransientError);
+    await expect(store.nextEpoch()).rejects.toBeInstanceOf(TransientError);
+    expect((await store.readZoneState())?.serial).toBe(10);
+    expect(await store.readEvents({ limit: 10 })).toEqual([]);
+    expect(store.highestEpoch).toBe(2);
+    expect(seen).toEqual([]);
+    await expect(store.close()).resolves.toBeUndefined();
+  });
+
+  it('logs a failed debounced write and retries it until it succeeds', async () => {
+    const logger = capture();
+    const store = await MemoryStateStore.open({ file, logger, flushDelayMs: 5 });
+    await rm(join(dir, 'nested'), { recursive: true });
+    await writeFile(join(dir, 'nested'), 'not a directory');
+    expect(await store.saveDecider(makeDeciderState(8), 1)).toEqual({ ok: true });
+    await waitFor(() => logger.errors.length >= 1, 'the failed write to be logged');
+    expect(logger.errors[0]).toMatchObject({ file });
+    await rm(join(dir, 'nested'));
+    await mkdir(join(dir, 'nested'));
+    await waitFor(() => {
+      try {
+        return (JSON.parse(readFileSync(file, 'utf8')) as { decider: unknown }).decider !== null;
+      } catch {
+        return false;
+      }
+    }, 'the retried write');
+    await store.close();
+  });
+
+  it('persists handed-out epochs', async () => {
+    const store = await MemoryStateStore.open({ file });
+    expect([await store.nextEpoch(), await store.nextEpoch(), await store.nextEpoch()]).toEqual([1, 2, 3]);
+    expect(await store.saveDecider(makeDeciderState(), 2)).toMatchObject({ ok: false, storedEpoch: 3 });
+    await store.close();
+    const again = await MemoryStateStore.open({ file });
+    expect(again.highestEpoch).toBe(3);
+    expect(await again.nextEpoch()).toBe(4);
+    await again.close();
+  });
+});
+
+describe('MemoryStateStore in memory', () => {
+  it('shares frozen zone states so consumers cannot corrupt the store', async () => {
+    const store = await MemoryStateStore.open();
+    const zs = makeZoneState(3, 1);
+    await store.writeZoneState(zs);
+    zs.zones[0]!.rrsets.length = 0;
+    const stored = (await store.readZoneState())!;
+    expect(stored).toEqual(makeZoneState(3, 1));
+    expect(() => stored.zones[0]!.rrsets.pop()).toThrow(TypeError);
+    await store.close();
+  });
+
+  it('logs a throwing or rejecting subscriber', async () => {
+    const logger = capture();
+    const store = await MemoryStateStore.open({ logger });
+    store.subscribe(() => {
+      throw new Error('sync boom');
+    });
+    store.subscribe(() => Promise.reject(new Error('async boom')) as unknown as void);
+    expect(await store.writeZoneState(makeZoneState(1, 1))).toEqual({ ok: true });
+    await waitFor(() => logger.errors.length >= 2, 'two error logs');
+    expect(logger.errors).toEqual([
+      expect.objectContaining({
+        serial: 1,
+        err: expect.objectContaining({ message: 'sync boom' }) as unknown,
+      }),
+      expect.objectContaining({
+        serial: 1,
+        err: expect.objectContaining({ message: 'async boom' }) as unknown,
+      }),
+    ]);
+    await store.close();
+  });
+
+  it('rejects bad queries and calls after close', async () => {
+    const store = await MemoryStateStore.open();
+    await expect(store.readEvents({ limit: -1 })).rejects.toThrow(RangeError);
+    await expect(store.readEvents({ limit: 1.5 })).rejects.toThrow(RangeError);
+    await expect(store.saveDecider(makeDeciderState(), -1)).rejects.toThrow(RangeError);
+    await expect(store.writeZoneState(makeZoneState(Number.NaN, 1))).rejects.toThrow(RangeError);
+    expect(await store.writeZoneState(makeZoneState(0, 1))).toEqual({
+      ok: false,
+      reason: 'stale-serial',
+      storedSerial: 0,
+    });
+    await store.close();
+    await expect(store.loadDecider()).rejects.toThrow(/closed/);
+    await expect(store.writeZoneState(makeZoneState(1, 1))).rejects.toThrow(/closed/);
+  });
+
+  it('keeps events ordered by seq when they arrive out of order', async () => {
+    const store = await MemoryStateStore.open({ maxEvents: 5 });
+    await store.appendEvents([...makeEvents(5, 3), ...makeEvents(1, 2)], 1);
+    await store.appendEvents(makeEvents(3, 2), 1);
+    expect((await store.readEvents({ limit: 10 })).map((e) => e.seq)).toEqual([7, 6, 5, 4, 3]);
+    await store.close();
+  });
+});

@@ -1,0 +1,301 @@
+/**
+ * In-process StateStore for embedded mode, optionally persisted to a JSON file plus a sibling events file
+ * (see state-file.ts).
+ *
+ * - Fencing: the store keeps and persists the highest epoch it has seen. A write with a lower epoch is refused
+ *   and changes nothing; an equal or higher epoch is accepted and a higher one raises the mark.
+ * - Zone state serials only increase (equal or lower → 'stale-serial'), across restarts too.
+ * - Durability: writeZoneState, appendEvents and nextEpoch write the file before they resolve, and change
+ *   nothing (rejecting with TransientError) when that write fails. saveDecider and recordPublication run on
+ *   every result batch, so their file write is debounced by flushDelayMs. close() flushes everything.
+ * - Stored zone states and events are deep-frozen and shared with readers and subscribers; the decider state
+ *   is kept as JSON text and parsed afresh by loadDecider, so the caller owns what it loads.
+ * - Every write runs in one exclusive section: check, persist, commit, notify.
+ * - One process owns a file: two stores on the same file would overwrite each other (embedded mode has one).
+ */
+import type {
+  DecisionEvent,
+  DeciderState,
+  EventQuery,
+  Logger,
+  Publication,
+  StateStore,
+  WriteOutcome,
+  ZoneState,
+} from '@understudy/core';
+import { TransientError } from '@understudy/core';
+import { deepFreeze } from './deep-freeze.js';
+import { Exclusive } from './exclusive.js';
+import { silentLogger } from './silent-logger.js';
+import type { Snapshot } from './snapshot.js';
+import { emptySnapshot, fromDocuments, pubKey, serialize, serializeEvents } from './snapshot.js';
+import {
+  StateFileError,
+  ensureDirectory,
+  eventsFileFor,
+  readEventsFile,
+  readStateFile,
+  writeFileAtomic,
+} from './state-file.js';
+
+export interface MemoryStateStoreOptions {
+  /**
+   * JSON file to load from and persist to (events go to eventsFileFor(file) beside it); null or absent keeps
+   * everything in memory.
+   */
+  file?: string | null;
+  logger?: Logger;
+  /** Events kept; the oldest are dropped beyond it. Default 10 000. */
+  maxEvents?: number;
+  /** Debounce of the file write after saveDecider/recordPublication. Default 500 ms. */
+  flushDelayMs?: number;
+}
+
+const OK: WriteOutcome = Object.freeze({ ok: true });
+const MAX_FLUSH_RETRY_MS = 30_000;
+
+function requireCount(what: string, v: number): void {
+  if (!Number.isSafeInteger(v) || v < 0)
+    throw new RangeError(`${what} must be a non-negative integer, got ${v}`);
+}
+
+export class MemoryStateStore implements StateStore {
+  private s: Snapshot;
+  private readonly lock = new Exclusive();
+  private readonly listeners = new Set<{ fn: (zs: ZoneState) => void }>();
+  private readonly logger: Logger;
+  private readonly flushDelayMs: number;
+  private dirty = false;
+  private flushTimer: NodeJS.Timeout | null = null;
+  private flushRetryMs: number;
+  private closing: Promise<void> | null = null;
+
+  private constructor(
+    readonly file: string | null,
+    initial: Snapshot,
+    opts: MemoryStateStoreOptions,
+  ) {
+    this.s = initial;
+    this.logger = opts.logger ?? silentLogger;
+    this.flushDelayMs = Math.max(0, opts.flushDelayMs ?? 500);
+    this.flushRetryMs = this.flushDelayMs;
+  }
+
+  /** Loads `file` when it exists (a corrupt file is a StateFileError, never an empty start). */
+  static async open(opts: MemoryStateStoreOptions = {}): Promise<MemoryStateStore> {
+    const file = opts.file ?? null;
+    const maxEvents = opts.maxEvents ?? 10_000;
+    let initial = emptySnapshot(maxEvents);
+    if (file) {
+      await ensureDirectory(file).catch((err: Error) => {
+        throw new StateFileError(file, `cannot create its directory: ${err.message}`, { cause: err });
+      });
+      const [doc, events] = await Promise.all([readStateFile(file), readEventsFile(eventsFileFor(file))]);
+      initial = fromDocuments(doc, events, maxEvents);
+    }
+    return new MemoryStateStore(file, initial, opts);
+  }
+
+  /** The fencing mark: the highest epoch seen or handed out. */
+  get highestEpoch(): number {
+    return this.s.epoch;
+  }
+
+  /** A fencing epoch above every one seen so far, persisted before it is returned (for MemoryLease). */
+  nextEpoch(): Promise<number> {
+    return this.write(async () => {
+      const epoch = this.s.epoch + 1;
+      await this.commitDurably({ ...this.s, epoch });
+      return epoch;
+    });
+  }
+
+  loadDecider(): Promise<DeciderState | null> {
+    return this.read(() => (this.s.deciderJson ? (JSON.parse(this.s.deciderJson) as DeciderState) : null));
+  }
+
+  saveDecider(state: DeciderState, epoch: number): Promise<WriteOutcome> {
+    return this.write(() => {
+      const stale = this.fence(epoch);
+      if (stale) return stale;
+      this.s = { ...this.s, epoch: Math.max(this.s.epoch, epoch), deciderJson: JSON.stringify(state) };
+      this.scheduleFlush();
+      return OK;
+    });
+  }
+
+  readZoneState(): Promise<ZoneState | null> {
+    return this.read(() => this.s.zone);
+  }
+
+  writeZoneState(zs: ZoneState): Promise<WriteOutcome> {
+    return this.write(async () => {
+      requireCount('zone state serial', zs.serial);
+      const stale = this.fence(zs.epoch);
+      if (stale) return stale;
+      const storedSerial = this.s.zone?.serial ?? 0;
+      if (zs.serial <= storedSerial) return { ok: false, reason: 'stale-serial', storedSerial };
+      const zoneJson = JSON.stringify(zs);
+      const zone = deepFreeze(JSON.parse(zoneJson) as ZoneState);
+      await this.commitDurably({ ...this.s, epoch: Math.max(this.s.epoch, zs.epoch), zone, zoneJson });
+      this.notify(zone);
+      return OK;
+    });
+  }
+
+  subscribe(listener: (zs: ZoneState) => void): () => void {
+    const entry = { fn: listener };
+    this.listeners.add(entry);
+    return () => {
+      this.listeners.delete(entry);
+    };
+  }
+
+  appendEvents(events: DecisionEvent[], epoch: number): Promise<WriteOutcome> {
+    return this.write(async () => {
+      const stale = this.fence(epoch);
+      if (stale) return stale;
+      if (events.length === 0 && epoch <= this.s.epoch) return OK;
+      const candidate = {
+        ...this.s,
+        epoch: Math.max(this.s.epoch, epoch),
+        events: this.s.events.with(events),
+      };
+      await this.commitDurably(candidate, { main: epoch > this.s.epoch, events: true });
+      return OK;
+    });
+  }
+
+  readEvents(query: EventQuery): Promise<DecisionEvent[]> {
+    return this.read(() => {
+      requireCount('readEvents limit', query.limit);
+      if (query.before !== undefined && Number.isNaN(query.before))
+        throw new RangeError('readEvents before is NaN');
+      return this.s.events.newestFirst(query.before, query.limit);
+    });
+  }
+
+  recordPublication(p: Publication): Promise<void> {
+    return this.write(() => {
+      requireCount('publication serial', p.serial);
+      const publications = new Map(this.s.publications).set(pubKey(p), { ...p });
+      this.s = { ...this.s, publications };
+      this.scheduleFlush();
+    });
+  }
+
+  readPublications(): Promise<Publication[]> {
+    return this.read(() => [...this.s.publications.values()].map((p) => ({ ...p })));
+  }
+
+  /** Flushes pending writes, then refuses further calls. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= this.lock
+      .run(async () => {
+        this.clearFlushTimer();
+        await this.flushDirty();
+      })
+      .finally(() => {
+        this.clearFlushTimer();
+        this.listeners.clear();
+      });
+    return this.closing;
+  }
+
+  private fence(epoch: number): WriteOutcome | null {
+    requireCount('epoch', epoch);
+    return epoch < this.s.epoch ? { ok: false, reason: 'stale-epoch', storedEpoch: this.s.epoch } : null;
+  }
+
+  private read<T>(get: () => T): Promise<T> {
+    try {
+      if (this.closing) throw new Error('MemoryStateStore is closed');
+      return Promise.resolve(get());
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  private write<T>(section: () => Promise<T> | T): Promise<T> {
+    if (this.closing) return Promise.reject(new Error('MemoryStateStore is closed'));
+    return this.lock.run(section);
+  }
+
+  /**
+   * Writes the candidate to the file(s) first and only then makes it current. When the events file was written
+   * but the main file then fails, the events stay on disk: harmless, since appends are idempotent by seq.
+   */
+  private async commitDurably(candidate: Snapshot, parts = { main: true, events: false }): Promise<void> {
+    if (this.file) {
+      try {
+        if (parts.events) await writeFileAtomic(eventsFileFor(this.file), serializeEvents(candidate));
+        if (parts.main) await writeFileAtomic(this.file, serialize(candidate));
+      } catch (err) {
+        throw new TransientError(
+          `state file ${this.file}: write failed: ${(err as Error).message}`,
+          undefined,
+          {
+            cause: err,
+          },
+        );
+      }
+      if (parts.main) {
+        this.dirty = false;
+        this.clearFlushTimer();
+      }
+    }
+    this.s = candidate;
+  }
+
+  private notify(zs: ZoneState): void {
+    for (const { fn } of [...this.listeners]) {
+      try {
+        const result: unknown = fn(zs);
+        if (result instanceof Promise) {
+          result.catch((err: unknown) =>
+            this.logger.error({ err, serial: zs.serial }, 'zone state listener failed'),
+          );
+        }
+      } catch (err) {
+        this.logger.error({ err, serial: zs.serial }, 'zone state listener failed');
+      }
+    }
+  }
+
+  private scheduleFlush(): void {
+    this.dirty = true;
+    if (!this.file || this.flushTimer) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null;
+      this.lock
+        .run(() => this.flushDirty())
+        .then(
+          () => {
+            this.flushRetryMs = this.flushDelayMs;
+          },
+          (err: unknown) => {
+            this.logger.error(
+              { err, file: this.file, retryInMs: this.flushRetryMs },
+              'state file write failed',
+            );
+            if (this.closing) return;
+            this.flushRetryMs = Math.min(MAX_FLUSH_RETRY_MS, Math.max(100, this.flushRetryMs * 2));
+            this.scheduleFlush();
+          },
+        );
+    }, this.flushRetryMs);
+    // A pending flush alone should not keep the process alive; close() is the flush that must happen.
+    this.flushTimer.unref();
+  }
+
+  private clearFlushTimer(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+  }
+
+  private async flushDirty(): Promise<void> {
+    if (!this.dirty || !this.file) return;
+    await writeFileAtomic(this.file, serialize(this.s));
+    this.dirty = false;
+  }
+}

@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { TransientError } from '@understudy/core';
+import { createLogger } from './logger.js';
+import { DEFAULT_REDACT_KEYS, createRedactor } from './redact.js';
+import { captureStream } from './test-support/capture.js';
+
+const PEM = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n';
+
+describe('createLogger', () => {
+  it('writes JSON lines with name, level label, ISO time and message', () => {
+    const out = captureStream();
+    const log = createLogger({ name: 'understudy-test', destination: out, pretty: false });
+    log.info({ check: 'app-primary', region: 'eu-west' }, 'check down');
+    log.debug('not at info level');
+    const lines = out.json();
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      level: 'info',
+      name: 'understudy-test',
+      check: 'app-primary',
+      region: 'eu-west',
+      msg: 'check down',
+    });
+    expect(new Date(lines[0]!.time as string).toISOString()).toBe(lines[0]!.time);
+  });
+
+  it('redacts secrets at any depth without touching the logged object', () => {
+    const out = captureStream();
+    const log = createLogger({ name: 't', destination: out, pretty: false });
+    const config = {
+      targets: {
+        route53: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI', sessionToken: 'FwoGZX' },
+        cloudflare: { apiToken: 'cf-token-123', zoneId: 'z1' },
+      },
+      redisUrl: 'redis://default:hunter2@redis:6379/0',
+      dashboard: { basicAuth: { user: 'ops', dashboardPassword: 'pw1' } },
+      checks: [
+        { id: 'api', headers: { Authorization: 'Bearer abc', 'X-Auth-Key': 'legacy', accept: '*/*' } },
+      ],
+      tls: { cert: 'public', key: PEM },
+    };
+    const before = structuredClone(config);
+    log.info({ config, note: 'connect to https://admin:s3cret@origin.example.test/health' }, 'loaded');
+    const text = out.text();
+    for (const secret of [
+      'wJalrXUtnFEMI',
+      'FwoGZX',
+      'cf-token-123',
+      'hunter2',
+      'pw1',
+      'Bearer abc',
+      'legacy',
+      's3cret',
+    ]) {
+      expect(text).not.toContain(secret);
+    }
+    expect(text).not.toContain('PRIVATE KEY');
+    const line = out.json()[0] as { config: typeof config; note: string };
+    expect(line.config.targets.route53).toEqual({
+      accessKeyId: 'AKIDEXAMPLE',
+      secretAccessKey: '[Redacted]',
+      sessionToken: '[Redacted]',
+    });
+    expect(line.config.targets.cloudflare.zoneId).toBe('z1');
+    expect(line.config.redisUrl).toBe('[Redacted]');
+    expect(line.config.checks[0]!.headers).toEqual({
+      Authorization: '[Redacted]',
+      'X-Auth-Key': '[Redacted]',
+      accept: '*/*',
+    });
+    expect(line.note).toBe('connect to https://[Redacted]@origin.example.test/health');
+    expect(config).toEqual(before);
+  });
+
+  it('redacts inside errors and keeps them serialised as errors, cause included', () => {
+    const out = captureStream();
+    const log = createLogger({ name: 't', destination: out, pretty: false });
+    const err = Object.assign(
+      new TransientError('cloudflare 429', 1000, { cause: new Error('rate limited') }),
+      {
+        request: { headers: { authorization: 'Bearer leaked' } },
+      },
+    );
+    log.error({ err }, 'apply failed');
+    const line = out.json()[0] as { err: Record<string, unknown> };
+    expect(line.err).toMatchObject({
+      type: 'TransientError',
+      message: 'cloudflare 429',
+      request: { headers: { authorization: '[Redacted]' } },
+      cause: { message: 'rate limited' },
+    });
+    expect(String(line.err.stack)).toContain('TransientError: cloudflare 429');
+    expect(err.request.headers.authorization).toBe('Bearer leaked');
+  });
+
+  it('redacts child bindings, extra keys and extra paths', () => {
+    const out = captureStream();
+    const log = createLogger({
+      name: 't',
+      destination: out,
+      pretty: false,
+      redactKeys: ['licenseKey'],
+      redact: ['probe.region'],
+    });
+    log
+      .child({ token: 'child-secret' })
+      .warn({ licenseKey: 'L-1', probe: { region: 'eu-west', id: 'p1' } }, 'w');
+    log.child({ role: 'decider' }).child({ clientSecret: 'grandchild-secret' }).info('g');
+    expect(out.text()).not.toContain('grandchild-secret');
+    expect(out.json()[1]).toMatchObject({ role: 'decider', clientSecret: '[Redacted]' });
+    const line = out.json()[0]!;
+    expect(line).toMatchObject({
+      token: '[Redacted]',
+      licenseKey: '[Redacted]',
+      probe: { region: '[Redacted]', id: 'p1' },
+    });
+  });
+
+  it('pretty-prints through pino-pretty in this thread, still redacted', async () => {
+    const out = captureStream();
+    const log = createLogger({ name: 'pretty-test', destination: out, pretty: true });
+    log.warn({ apiToken: 'tok-123', zone: 'example.test.' }, 'pretty line');
+    await new Promise((r) => setTimeout(r, 50));
+    const text = out.text();
+    expect(text).toContain('WARN');
+    expect(text).toContain('pretty line');
+    expect(text).toContain('example.test.');
+    expect(text).not.toContain('tok-123');
+    expect(() => JSON.parse(text.split('\n')[0]!) as unknown).toThrow();
+  });
+});
+
+describe('createRedactor', () => {
+  it('returns the same object when nothing is secret, and copies only the path to a secret', () => {
+    const redact = createRedactor();
+    const clean = { a: { b: [1, 2, { c: 'x' }] }, d: new Date(0), n: null };
+    expect(redact(clean)).toBe(clean);
+    const mixed = { keep: { x: 1 }, path: { password: 'p' } };
+    const out = redact(mixed);
+    expect(out).not.toBe(mixed);
+    expect(out.keep).toBe(mixed.keep);
+    expect(out.path).toEqual({ password: '[Redacted]' });
+  });
+
+  it('stops at a fixed depth so cyclic objects cannot loop', () => {
+    const redact = createRedactor();
+    const cyclic: Record<string, unknown> = { name: 'loop' };
+    cyclic.self = cyclic;
+    expect(() => redact(cyclic)).not.toThrow();
+  });
+
+  it('covers the credentials Understudy handles', () => {
+    for (const key of [
+      'secretaccesskey',
+      'apitoken',
+      'redisurl',
+      'authorization',
+      'x-auth-key',
+      'password',
+    ]) {
+      expect(DEFAULT_REDACT_KEYS).toContain(key);
+    }
+  });
+});

@@ -1,0 +1,69 @@
+/**
+ * The one logger: pino, JSON lines to stdout, secrets redacted (see redact.ts). On a terminal it pretty-prints through
+ * pino-pretty used as a plain stream in this thread (not a worker-thread transport), so it also works when
+ * the CLI is bundled into one file by esbuild.
+ */
+import pino from 'pino';
+import type { DestinationStream, Logger as PinoLogger } from 'pino';
+import pretty from 'pino-pretty';
+import { REDACTED, createRedactor } from './redact.js';
+
+export type AppLogger = PinoLogger;
+
+export interface LoggerOptions {
+  name: string;
+  /** pino level name; default 'info'. */
+  level?: string;
+  /** Human-readable output; default: whether stdout is a terminal. */
+  pretty?: boolean;
+  /** Key names redacted at any depth in addition to DEFAULT_REDACT_KEYS. */
+  redactKeys?: string[];
+  /** Exact pino redact paths (e.g. "config.probe.region") on top; each costs on every line, so use sparingly. */
+  redact?: string[];
+  /** Where lines go; default stdout (synchronous, so a fatal line is written before exit). */
+  destination?: DestinationStream;
+}
+
+export function createLogger(opts: LoggerOptions): AppLogger {
+  const usePretty = opts.pretty ?? process.stdout.isTTY === true;
+  const redact = createRedactor(opts.redactKeys);
+  const options: pino.LoggerOptions = {
+    name: opts.name,
+    level: opts.level ?? 'info',
+    timestamp: pino.stdTimeFunctions.isoTime,
+    serializers: { err: pino.stdSerializers.errWithCause, error: pino.stdSerializers.errWithCause },
+    formatters: {
+      log: redact,
+      bindings: redact,
+      // Level names rather than numbers keep raw JSON readable in kubectl logs; pino-pretty wants numbers.
+      ...(usePretty ? {} : { level: (label: string) => ({ level: label }) }),
+    },
+    ...(opts.redact?.length ? { redact: { paths: opts.redact, censor: REDACTED } } : {}),
+  };
+  const stream = usePretty
+    ? pretty({
+        colorize: opts.destination === undefined && process.stdout.isTTY === true,
+        destination: opts.destination ?? 1,
+        sync: true,
+        translateTime: 'SYS:HH:MM:ss.l',
+        ignore: 'pid,hostname',
+      })
+    : (opts.destination ?? pino.destination({ dest: 1, sync: true }));
+  return withRedactedChildBindings(pino(options, stream), redact);
+}
+
+/**
+ * pino skips formatters.bindings for child loggers, so redact child bindings here. Children are created with
+ * Object.create(parent), so overriding `child` on the root covers grandchildren too.
+ */
+function withRedactedChildBindings(root: AppLogger, redact: (v: pino.Bindings) => pino.Bindings): AppLogger {
+  type ChildFn = (this: unknown, bindings: pino.Bindings, options?: unknown) => unknown;
+  // Taken unbound on purpose: it is called below with the child's own `this`.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
+  const original = root.child as unknown as ChildFn;
+  const wrapped: ChildFn = function (bindings, options) {
+    return original.call(this, redact(bindings), options);
+  };
+  root.child = wrapped as unknown as typeof root.child;
+  return root;
+}

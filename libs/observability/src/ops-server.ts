@@ -1,0 +1,161 @@
+/**
+ * The operations endpoint of every role: liveness, readiness, Prometheus metrics and a JSON status.
+ * Small by design (node:http, four fixed paths): it listens on a private address but must still survive
+ * whatever a port scanner sends, so header size, header count and request time are capped.
+ */
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { ListenAddress, Logger } from '@understudy/core';
+import type { Registry } from 'prom-client';
+
+export interface Readiness {
+  ready: boolean;
+  detail?: Record<string, unknown>;
+}
+
+export interface OpsServerOptions {
+  listen: ListenAddress;
+  logger: Logger;
+  registry: Registry;
+  readiness: () => Readiness;
+  /** GET /status as JSON (may return a promise); 404 when absent. */
+  status?: () => unknown;
+}
+
+export interface OpsServer {
+  address: { host: string; port: number };
+  /** Stops accepting, lets in-flight requests finish for up to 1 s, then drops the rest. Idempotent. */
+  close(): Promise<void>;
+}
+
+const PATHS = new Set(['/healthz', '/readyz', '/metrics', '/status']);
+const CLOSE_GRACE_MS = 1_000;
+
+interface Reply {
+  status: number;
+  type: string;
+  body: string;
+  headers?: Record<string, string>;
+}
+
+const json = (status: number, value: unknown): Reply => ({
+  status,
+  type: 'application/json; charset=utf-8',
+  body: `${JSON.stringify(value)}\n`,
+});
+const text = (status: number, body: string, headers?: Record<string, string>): Reply => ({
+  status,
+  type: 'text/plain; charset=utf-8',
+  body: `${body}\n`,
+  ...(headers ? { headers } : {}),
+});
+
+function pathOf(url: string | undefined): string | null {
+  if (!url?.startsWith('/')) return null;
+  const q = url.indexOf('?');
+  return q < 0 ? url : url.slice(0, q);
+}
+
+function readinessReply(readiness: () => Readiness, logger: Logger): Reply {
+  try {
+    const r = readiness();
+    return json(r.ready ? 200 : 503, { ready: r.ready, ...(r.detail ? { detail: r.detail } : {}) });
+  } catch (err) {
+    logger.warn({ err }, 'readiness check failed');
+    return json(503, { ready: false, error: (err as Error).message });
+  }
+}
+
+async function route(req: IncomingMessage, opts: OpsServerOptions): Promise<Reply> {
+  const path = pathOf(req.url);
+  if (path === null) return text(400, 'bad request target');
+  if (!PATHS.has(path) || (path === '/status' && !opts.status)) return text(404, 'not found');
+  if (req.method !== 'GET' && req.method !== 'HEAD')
+    return text(405, 'method not allowed', { Allow: 'GET, HEAD' });
+  switch (path) {
+    case '/healthz':
+      return text(200, 'ok');
+    case '/readyz':
+      return readinessReply(opts.readiness, opts.logger);
+    case '/metrics':
+      return { status: 200, type: opts.registry.contentType, body: await opts.registry.metrics() };
+    default:
+      return json(200, (await opts.status!()) ?? null);
+  }
+}
+
+function send(req: IncomingMessage, res: ServerResponse, reply: Reply): void {
+  const body = Buffer.from(reply.body, 'utf8');
+  res.writeHead(reply.status, {
+    'Content-Type': reply.type,
+    'Content-Length': body.length,
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    ...reply.headers,
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+function onClientError(err: NodeJS.ErrnoException, socket: Socket, logger: Logger): void {
+  logger.debug({ err: { code: err.code, message: err.message } }, 'ops server: bad request');
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? '431 Request Header Fields Too Large'
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? '408 Request Timeout'
+        : '400 Bad Request';
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+export async function startOpsServer(opts: OpsServerOptions): Promise<OpsServer> {
+  const { logger } = opts;
+  const server = createServer(
+    { maxHeaderSize: 8 * 1024, requestTimeout: 10_000, headersTimeout: 5_000, keepAliveTimeout: 5_000 },
+    (req, res) => {
+      req.resume(); // no endpoint reads a body; draining keeps keep-alive connections usable
+      route(req, opts)
+        .catch((err: unknown) => {
+          logger.error({ err, url: req.url }, 'ops server: handler failed');
+          return json(500, { error: 'internal error' });
+        })
+        .then((reply) => send(req, res, reply))
+        .catch((err: unknown) => logger.warn({ err }, 'ops server: could not reply'));
+    },
+  );
+  server.maxHeadersCount = 64;
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) =>
+    onClientError(err, socket, logger),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: opts.listen.host, port: opts.listen.port }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  server.on('error', (err) => logger.error({ err }, 'ops server error'));
+  const info = server.address() as AddressInfo;
+  logger.info({ host: info.address, port: info.port }, 'ops server listening');
+
+  let closing: Promise<void> | null = null;
+  return {
+    address: { host: info.address, port: info.port },
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        server.closeIdleConnections();
+      });
+      return closing;
+    },
+  };
+}
