@@ -9,7 +9,7 @@ const vendorSdks = (allowedIn) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'dist/**', 'coverage/**', 'test-artifacts/**', 'bin/**'] },
+  { ignores: ['**/node_modules/**', 'dist/**', 'coverage/**', 'test-artifacts/**', 'apps/cli/bin/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -29,14 +29,23 @@ export default tseslint.config(
     files: ['libs/core/src/**/*.ts'],
     ignores: ['libs/core/src/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['node:*', 'fs', 'net', 'dgram', 'http', 'https', '@understudy/*'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['node:*', 'fs', 'net', 'dgram', 'http', 'https', '@understudy/*'] },
+      ],
       'no-restricted-globals': ['error', 'setTimeout', 'setInterval', 'process', 'fetch', 'performance'],
       'no-restricted-properties': [
         'error',
         { object: 'Date', property: 'now', message: 'Inject a Clock instead.' },
         { object: 'Math', property: 'random', message: 'Inject a Random instead.' },
       ],
-      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Inject a Clock instead.' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Inject a Clock instead.',
+        },
+      ],
     },
   },
   {

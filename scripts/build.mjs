@@ -1,17 +1,9 @@
-// Bundles the `understudy` CLI (and with it every role) into one ESM file.
-// Workspace packages are compiled in; third-party packages stay external and load from node_modules.
+// Bundles the `understudy` CLI, every role and their npm dependencies into one ESM file, so the
+// runtime does not depend on how Node's ESM loader sees each CommonJS package's named exports.
 import { build } from 'esbuild';
-import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const external = new Set();
-for (const group of ['libs', 'apps']) {
-  for (const dir of readdirSync(join(root, group))) {
-    const pkg = JSON.parse(readFileSync(join(root, group, dir, 'package.json'), 'utf8'));
-    for (const dep of Object.keys(pkg.dependencies ?? {})) if (!dep.startsWith('@understudy/')) external.add(dep);
-  }
-}
 
 await build({
   entryPoints: [join(root, 'apps/cli/src/main.ts')],
@@ -20,8 +12,10 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  sourcemap: true,
-  external: [...external],
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  sourcemap: 'linked',
+  // Bundled CommonJS packages call require() for Node built-ins.
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 });

@@ -1,1 +1,2 @@
-export {};
+export * from './decider-role.js';
+export * from './serial-queue.js';

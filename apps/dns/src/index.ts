@@ -1,1 +1,1 @@
-export {};
+export * from './dns-role.js';

@@ -61,7 +61,7 @@ const failoverSchema = strictObject(
       type: ['object', 'boolean', 'null'],
       additionalProperties: false,
       properties: {
-        maxFlips: { type: 'integer', minimum: 1, maximum: 1000, default: 4 },
+        maxFlips: { type: 'integer', minimum: 2, maximum: 1000, default: 4 },
         window: { ...defs.duration, default: '15m' },
       },
       description: 'false disables; default { maxFlips: 4, window: 15m }.',

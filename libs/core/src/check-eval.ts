@@ -68,7 +68,8 @@ function applyVerdict(
   if (r.insufficient !== cs.insufficient) {
     cs.insufficient = r.insufficient;
     op.touch();
-    if (r.insufficient) {
+    // Before any verdict exists there is nothing to hold, so the start-up wait is not an event.
+    if (r.insufficient && cs.verdict !== 'unknown') {
       op.emit({
         type: 'quorum-insufficient',
         severity: 'warning',

@@ -1,0 +1,38 @@
+import type { LoadedConfig } from '@understudy/config';
+import type { Logger } from '@understudy/core';
+import { installCrashHandlers, onShutdown } from '@understudy/observability';
+import { startEmbedded, type Embedded } from '../embedded.js';
+import { loadOrExit, logWarnings, makeLogger } from './shared.js';
+
+export interface RunOptions {
+  config: string;
+  logLevel?: string;
+}
+
+/** Embedded mode: all roles in one process, until SIGTERM/SIGINT. */
+export async function runCommand(opts: RunOptions): Promise<void> {
+  const loaded = await loadOrExit(opts.config);
+  const logger = makeLogger('understudy', opts.logLevel ?? loaded.config.logging.level);
+  await runEmbeddedUntilSignal(loaded, logger);
+}
+
+export async function runEmbeddedUntilSignal(
+  loaded: LoadedConfig,
+  logger: Logger,
+  extraSteps: { name: string; run: () => Promise<void> }[] = [],
+): Promise<Embedded> {
+  installCrashHandlers(logger);
+  logWarnings(loaded, logger);
+  const app = await startEmbedded({ loaded, logger });
+  onShutdown({ logger, steps: [...extraSteps, { name: 'understudy', run: () => app.close() }] });
+  logger.info(
+    {
+      dns: app.dns.server.addresses(),
+      ops: app.opsAddress,
+      regions: loaded.config.regions,
+      configHash: loaded.hash.slice(0, 12),
+    },
+    'understudy running (embedded mode)',
+  );
+  return app;
+}

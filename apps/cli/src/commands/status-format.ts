@@ -1,0 +1,73 @@
+/** Renders a StatusView as the plain-text tables `understudy status` prints. */
+import type { StatusView } from '@understudy/core';
+
+function ago(t: number | null, now: number): string {
+  if (t === null) return '-';
+  const s = Math.round((now - t) / 1000);
+  return s >= 0 ? `${s}s ago` : `in ${-s}s`;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+export function formatStatus(v: StatusView & { epoch?: number }, now: number): string {
+  const head = `serial ${v.serial}${v.epoch === undefined ? '' : `  epoch ${v.epoch}`}${v.guard.holding ? '  MASS-FAILURE GUARD HOLDING' : ''}`;
+  const records = [
+    ['RECORD', 'ANSWER', 'VALUES', 'TTL', 'SWITCHED', 'EFFECTIVE BY', 'NOTE'],
+    ...v.records.map((r) => {
+      const eff = Object.entries(r.effectiveBy)
+        .map(([t, at]) => `${t} ${ago(at, now)}`)
+        .join(', ');
+      const notes = [
+        r.allDown ? 'ALL DOWN' : '',
+        r.damped ? 'flap-damped' : '',
+        r.pendingFailback
+          ? `failback to ${r.pendingFailback.to} ${r.pendingFailback.dueAt === null ? 'awaits approval' : ago(r.pendingFailback.dueAt, now)}`
+          : '',
+        ...Object.entries(r.overrides).map(([a, m]) => `override ${a}=${m}`),
+      ].filter(Boolean);
+      return [
+        r.id,
+        r.active,
+        r.values.join(',') || '(no data)',
+        `${r.ttl}s`,
+        ago(r.switchedAt, now),
+        eff || '-',
+        notes.join('; '),
+      ];
+    }),
+  ];
+  const regions = v.regions.map((r) => r.region);
+  const checks = [
+    ['CHECK', 'VERDICT', ...regions],
+    ...v.checks.map((c) => [
+      c.id,
+      c.verdict + (c.insufficient ? ' (held: too few voters)' : ''),
+      ...regions.map((region) => {
+        const r = c.regions.find((x) => x.region === region);
+        if (!r) return '-';
+        const why = r.last && !r.last.ok ? ` ${r.last.reason ?? ''}` : '';
+        const ms = r.last ? ` ${Math.round(r.last.timings.total)}ms` : '';
+        return `${r.stale ? 'stale' : r.state}${why}${ms}`;
+      }),
+    ]),
+  ];
+  const stale = v.regions.filter((r) => r.stale).map((r) => r.region);
+  return [
+    head,
+    '',
+    table(records),
+    '',
+    table(checks),
+    ...(stale.length ? ['', `stale regions: ${stale.join(', ')}`] : []),
+  ].join('\n');
+}

@@ -1,0 +1,45 @@
+import { MemoryStateStore } from '@understudy/backends';
+import { statusView, type StatusView } from '@understudy/core';
+import { formatStatus } from './status-format.js';
+import { CliExit, loadOrExit } from './shared.js';
+
+export interface StatusOptions {
+  config: string;
+  json?: boolean;
+  /** Base URL of a running instance's ops endpoint; defaults to listen.http from the config. */
+  url?: string;
+}
+
+async function fromRunning(url: string): Promise<(StatusView & { epoch?: number }) | null> {
+  try {
+    const res = await fetch(new URL('/status', url), { signal: AbortSignal.timeout(2000) });
+    return res.ok ? ((await res.json()) as StatusView) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Prints the answers and verdicts: from the running instance if reachable, else from the state file. */
+export async function statusCommand(opts: StatusOptions, out: NodeJS.WritableStream): Promise<void> {
+  const { config } = await loadOrExit(opts.config);
+  const http = config.listen.http;
+  const url =
+    opts.url ??
+    (http ? `http://${http.host.includes(':') ? `[${http.host}]` : http.host}:${http.port}` : null);
+  let view = url ? await fromRunning(url) : null;
+  let source = url ?? '';
+  if (!view && config.state.file) {
+    const store = await MemoryStateStore.open({ file: config.state.file });
+    const state = await store.loadDecider();
+    await store.close();
+    if (state) view = statusView(config, state, Date.now());
+    source = config.state.file;
+  }
+  if (!view) {
+    throw new CliExit(
+      `no running instance answered${url ? ` at ${url}` : ''} and there is no state file (state.file) to read`,
+    );
+  }
+  if (opts.json) out.write(`${JSON.stringify({ source, ...view }, null, 2)}\n`);
+  else out.write(`${formatStatus(view, Date.now())}\n(from ${source})\n`);
+}

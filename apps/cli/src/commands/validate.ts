@@ -1,0 +1,36 @@
+import { ConfigError } from '@understudy/core';
+import { loadConfig } from '@understudy/config';
+import { CliExit, EXIT_OK } from './shared.js';
+
+export interface ValidateOptions {
+  json?: boolean;
+}
+
+/** Prints every problem (or OK with warnings); exits non-zero on errors. */
+export async function validateCommand(
+  file: string,
+  opts: ValidateOptions,
+  out: NodeJS.WritableStream,
+): Promise<number> {
+  try {
+    const { config, warnings, hash } = await loadConfig(file);
+    const records = config.zones.reduce((n, z) => n + z.failover.length, 0);
+    if (opts.json) {
+      out.write(`${JSON.stringify({ ok: true, file, hash, warnings }, null, 2)}\n`);
+      return EXIT_OK;
+    }
+    out.write(
+      `${file}: OK (${config.zones.length} zone(s), ${config.checks.length} check(s), ${records} failover record(s), ${config.regions.length} region(s))\n`,
+    );
+    for (const w of warnings)
+      out.write(`  warning: ${file}${w.line === undefined ? '' : `:${w.line}`} ${w.path}: ${w.message}\n`);
+    return EXIT_OK;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    if (opts.json) {
+      out.write(`${JSON.stringify({ ok: false, file, problems: err.problems }, null, 2)}\n`);
+      throw new CliExit('', 1);
+    }
+    throw new CliExit(err.message, 1);
+  }
+}

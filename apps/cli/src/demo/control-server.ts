@@ -1,0 +1,71 @@
+/** The demo's control endpoint: `understudy demo fail|restore <origin>` talks to it. */
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { Logger } from '@understudy/core';
+import type { Origin } from '@understudy/testkit/origin';
+
+export const ORIGIN_MODES = ['down', 'http-503', 'timeout', 'reset'] as const;
+export type FailMode = (typeof ORIGIN_MODES)[number];
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(`${JSON.stringify(body)}\n`);
+}
+
+export async function startControlServer(
+  listen: { host: string; port: number },
+  origins: Map<string, Origin>,
+  logger: Logger,
+): Promise<{ close(): Promise<void>; port: number }> {
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://control');
+    const parts = url.pathname.split('/').filter(Boolean);
+    if (req.method === 'GET' && url.pathname === '/origins') {
+      send(
+        res,
+        200,
+        [...origins.values()].map((o) => ({ name: o.name, url: o.url, mode: o.mode })),
+      );
+      return;
+    }
+    const origin = parts[0] === 'origins' ? origins.get(parts[1] ?? '') : undefined;
+    const action = parts[2];
+    if (
+      req.method !== 'POST' ||
+      !origin ||
+      (action !== 'fail' && action !== 'restore') ||
+      parts.length !== 3
+    ) {
+      send(res, 404, { error: `unknown request; origins: ${[...origins.keys()].join(', ')}` });
+      return;
+    }
+    const mode = action === 'restore' ? 'up' : ((url.searchParams.get('mode') ?? 'down') as FailMode | 'up');
+    if (mode !== 'up' && !ORIGIN_MODES.includes(mode)) {
+      send(res, 400, { error: `mode must be one of ${ORIGIN_MODES.join(', ')}` });
+      return;
+    }
+    origin.setMode(mode).then(
+      () => {
+        logger.info({ origin: origin.name, mode }, `demo: origin ${origin.name} is now ${mode}`);
+        send(res, 200, { name: origin.name, mode });
+      },
+      (err: unknown) => send(res, 500, { error: String(err) }),
+    );
+  });
+  server.on('error', (err) => logger.error({ err }, 'demo control server error'));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listen.port, listen.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address();
+  return {
+    port: typeof addr === 'object' && addr ? addr.port : listen.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,82 @@
+/** `understudy demo`: local HTTPS origins, a generated config, embedded mode, and a control endpoint. */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfig } from '@understudy/config';
+import { createCa, issueCert } from '@understudy/testkit/certs';
+import { startOrigin, type Origin } from '@understudy/testkit/origin';
+import { runEmbeddedUntilSignal } from '../commands/run.js';
+import { makeLogger } from '../commands/shared.js';
+import { startControlServer } from './control-server.js';
+import { demoConfigYaml } from './demo-config.js';
+import { parseHostPort } from './host-port.js';
+
+export interface DemoOptions {
+  dns: string;
+  http: string;
+  control: string;
+  dir?: string;
+  logLevel?: string;
+}
+
+export async function demoCommand(opts: DemoOptions, out: NodeJS.WritableStream): Promise<void> {
+  const logger = makeLogger('understudy-demo', opts.logLevel ?? 'info');
+  const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'understudy-demo-')));
+  const ca = await createCa({ commonName: 'Understudy demo CA' });
+  const cert = await issueCert({
+    ca,
+    commonName: 'localhost',
+    altNames: ['localhost', '127.0.0.1'],
+    days: 30,
+  });
+  const caFile = join(dir, 'demo-ca.pem');
+  await writeFile(caFile, ca.certPem);
+  const origins = new Map<string, Origin>();
+  for (const name of ['primary', 'secondary']) {
+    origins.set(name, await startOrigin({ name, tls: { certPem: cert.certPem, keyPem: cert.keyPem } }));
+  }
+  const configFile = join(dir, 'understudy.demo.yaml');
+  const yaml = demoConfigYaml({
+    dns: opts.dns,
+    http: opts.http,
+    primaryUrl: origins.get('primary')!.url,
+    secondaryUrl: origins.get('secondary')!.url,
+    caFile,
+    stateFile: join(dir, 'state.json'),
+  });
+  await writeFile(configFile, yaml);
+  const loaded = parseConfig(yaml, { source: configFile, baseDir: dir });
+  const control = await startControlServer(parseHostPort(opts.control, '--control'), origins, logger);
+  await runEmbeddedUntilSignal(loaded, logger, [
+    { name: 'demo control', run: () => control.close() },
+    {
+      name: 'demo origins',
+      run: async () => void (await Promise.all([...origins.values()].map((o) => o.stop()))),
+    },
+  ]);
+  const dns = parseHostPort(opts.dns, '--dns');
+  const controlFlag = opts.control === DEMO_DEFAULTS.control ? '' : ` --control ${opts.control}`;
+  out.write(
+    [
+      '',
+      'Understudy demo is running (embedded mode, no Redis, no internet).',
+      `  Origins   primary ${origins.get('primary')!.url}   secondary ${origins.get('secondary')!.url}`,
+      `  DNS       ${opts.dns}   app.example.test A: PRIMARY 192.0.2.10, SECONDARY 198.51.100.10, TTL 30`,
+      `  Ops       http://${opts.http}/metrics  /healthz  /readyz  /status`,
+      `  Config    ${configFile}`,
+      '',
+      'Query it:',
+      `  dig @${dns.host} -p ${dns.port} app.example.test A +short`,
+      'Fail the primary origin (dig answers the SECONDARY within a few seconds):',
+      `  npx understudy demo fail primary${controlFlag}`,
+      'Restore it (the answer moves back once the primary has been healthy for failbackAfter = 30 s):',
+      `  npx understudy demo restore primary${controlFlag}`,
+      'Answers and verdicts:',
+      `  npx understudy status --config ${configFile}`,
+      'Ctrl-C stops the demo.',
+      '',
+    ].join('\n'),
+  );
+}
+
+export const DEMO_DEFAULTS = { dns: '127.0.0.1:5300', http: '127.0.0.1:9053', control: '127.0.0.1:5380' };

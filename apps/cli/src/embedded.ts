@@ -1,0 +1,127 @@
+/**
+ * Embedded mode: every role in one process over the in-process backends. This is `understudy run`
+ * without --redis, and what the demo runs.
+ */
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { MemoryLease, MemoryResultsBus, MemoryStateStore } from '@understudy/backends';
+import type { LoadedConfig } from '@understudy/config';
+import type { Clock, EngineOutput, Logger, Random, ZoneState } from '@understudy/core';
+import { DeciderRole } from '@understudy/decider';
+import { DnsRole } from '@understudy/dns';
+import { createMetrics, startOpsServer } from '@understudy/observability';
+import { ProbeRole } from '@understudy/probe';
+import { deciderMetrics, dnsQueryCounter } from './metrics-adapters.js';
+
+export interface EmbeddedOptions {
+  loaded: LoadedConfig;
+  logger: Logger;
+  clock?: Clock;
+  random?: Random;
+  onOutput?: (out: EngineOutput) => void;
+  /** Called when the DNS server starts serving a new zone state. */
+  onServing?: (zs: ZoneState) => void;
+}
+
+export interface Embedded {
+  store: MemoryStateStore;
+  dns: DnsRole;
+  decider: DeciderRole;
+  probes: ProbeRole;
+  opsAddress: { host: string; port: number } | null;
+  readonly ready: boolean;
+  close(): Promise<void>;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+export const systemRandom: Random = { next: () => Math.random() };
+
+export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
+  const { config, hash } = opts.loaded;
+  const clock = opts.clock ?? systemClock;
+  const log = opts.logger;
+  const metrics = createMetrics();
+  const store = await MemoryStateStore.open({
+    file: config.state.file,
+    logger: log.child({ component: 'store' }),
+  });
+  const bus = new MemoryResultsBus({ logger: log.child({ component: 'bus' }) });
+  const lease = new MemoryLease({ store, holder: `${hostname()}/${process.pid}` });
+  const queries = dnsQueryCounter(metrics);
+  const closers: (() => Promise<void>)[] = [() => store.close()];
+  const closeAll = async (): Promise<void> => {
+    for (const close of closers.reverse()) {
+      await close().catch((err: unknown) => log.error({ err }, 'close failed'));
+    }
+  };
+  try {
+    const dns = await DnsRole.start({
+      config,
+      store,
+      clock,
+      logger: log.child({ role: 'dns' }),
+      instance: hostname(),
+      onQuery: queries.onQuery,
+      onServing: (zs) => {
+        metrics.zoneSerial.set(zs.serial);
+        opts.onServing?.(zs);
+      },
+    });
+    closers.push(() => dns.close());
+    closers.push(() => bus.close());
+    const decider = await DeciderRole.start({
+      config,
+      bus,
+      store,
+      lease,
+      clock,
+      logger: log.child({ role: 'decider' }),
+      metrics: deciderMetrics(metrics, config),
+      ...(opts.onOutput ? { onOutput: opts.onOutput } : {}),
+    });
+    closers.push(() => decider.close());
+    const probes = ProbeRole.start({
+      config,
+      regions: config.regions,
+      bus,
+      clock,
+      random: opts.random ?? systemRandom,
+      logger: log.child({ role: 'probe' }),
+      probeId: `${hostname()}-${randomUUID().slice(0, 8)}`,
+      configHash: hash,
+    });
+    closers.push(() => probes.close());
+    let closing = false;
+    const ops = config.listen.http
+      ? await startOpsServer({
+          listen: config.listen.http,
+          logger: log.child({ component: 'ops' }),
+          registry: metrics.registry,
+          readiness: () => ({
+            ready: !closing && dns.ready && decider.ready,
+            detail: { dnsSerial: dns.serial, decider: decider.ready },
+          }),
+          status: () => decider.status(),
+        })
+      : null;
+    if (ops) closers.push(() => ops.close());
+    return {
+      store,
+      dns,
+      decider,
+      probes,
+      opsAddress: ops?.address ?? null,
+      get ready() {
+        return !closing && dns.ready && decider.ready;
+      },
+      async close() {
+        if (closing) return;
+        closing = true;
+        await closeAll();
+      },
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}

@@ -1,0 +1,4 @@
+/** Entry point of the bundled CLI (dist/understudy.mjs). */
+import { main } from './program.js';
+
+await main(process.argv);

@@ -1,0 +1,104 @@
+/** The `understudy` command line: every subcommand, its options and its help. */
+import { Command, Option } from 'commander';
+import { dnsCommand } from './commands/dns.js';
+import { runCommand } from './commands/run.js';
+import { CliExit } from './commands/shared.js';
+import { statusCommand } from './commands/status.js';
+import { validateCommand } from './commands/validate.js';
+import { demoOriginCommand } from './demo/demo-client.js';
+import { DEMO_DEFAULTS, demoCommand } from './demo/demo-command.js';
+import { ORIGIN_MODES } from './demo/control-server.js';
+import { VERSION } from './version.js';
+
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+const logLevel = () =>
+  new Option('--log-level <level>', 'log level (default: logging.level from the config)').choices(LEVELS);
+
+export function buildProgram(): Command {
+  const program = new Command('understudy')
+    .description('Self-hosted DNS failover with global health checks.')
+    .version(VERSION)
+    .showHelpAfterError()
+    .configureHelp({ showGlobalOptions: true });
+
+  program
+    .command('run')
+    .description('run every role in one process (embedded mode: no Redis needed)')
+    .requiredOption('-c, --config <file>', 'config file (YAML)')
+    .addOption(logLevel())
+    .action((o: { config: string; logLevel?: string }) => runCommand(o));
+
+  program
+    .command('validate')
+    .description('check a config file and report every problem with its path and line')
+    .argument('<file>', 'config file (YAML)')
+    .option('--json', 'print the result as JSON')
+    .action(async (file: string, o: { json?: boolean }) => {
+      process.exitCode = await validateCommand(file, o, process.stdout);
+    });
+
+  program
+    .command('status')
+    .description("print every failover record's answer and every check's verdict per region")
+    .requiredOption('-c, --config <file>', 'config file (YAML)')
+    .option('--url <url>', 'ops endpoint of a running instance (default: listen.http from the config)')
+    .option('--json', 'print JSON')
+    .action((o: { config: string; url?: string; json?: boolean }) => statusCommand(o, process.stdout));
+
+  program
+    .command('dns')
+    .description('run only the authoritative DNS server (serves the state file, or the config on primaries)')
+    .requiredOption('-c, --config <file>', 'config file (YAML)')
+    .addOption(logLevel())
+    .action((o: { config: string; logLevel?: string }) => dnsCommand(o));
+
+  const demo = program
+    .command('demo')
+    .description(
+      'a self-contained demo: two local HTTPS origins, three simulated regions, DNS on 127.0.0.1:5300',
+    );
+  demo
+    .command('start', { isDefault: true })
+    .description('start the demo (the default)')
+    .option('--dns <host:port>', 'DNS listen address', DEMO_DEFAULTS.dns)
+    .option('--http <host:port>', 'health/metrics listen address', DEMO_DEFAULTS.http)
+    .option('--control <host:port>', 'demo control listen address', DEMO_DEFAULTS.control)
+    .option('--dir <dir>', 'where to write the generated config, CA and state (default: a new temp dir)')
+    .addOption(logLevel())
+    .action((o: { dns: string; http: string; control: string; dir?: string; logLevel?: string }) =>
+      demoCommand(o, process.stdout),
+    );
+  demo
+    .command('fail')
+    .description('make a demo origin fail')
+    .argument('<origin>', 'primary or secondary')
+    .addOption(new Option('--mode <mode>', 'how it fails').choices([...ORIGIN_MODES]).default('down'))
+    .option('--control <host:port>', 'the running demo control address', DEMO_DEFAULTS.control)
+    .action((origin: string, o: { mode: string; control: string }) =>
+      demoOriginCommand('fail', origin, o, process.stdout),
+    );
+  demo
+    .command('restore')
+    .description('bring a demo origin back')
+    .argument('<origin>', 'primary or secondary')
+    .option('--control <host:port>', 'the running demo control address', DEMO_DEFAULTS.control)
+    .action((origin: string, o: { control: string }) =>
+      demoOriginCommand('restore', origin, o, process.stdout),
+    );
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CliExit) {
+      if (err.message) process.stderr.write(`${err.message}\n`);
+      process.exitCode = err.code;
+      return;
+    }
+    process.stderr.write(`understudy: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  }
+}
