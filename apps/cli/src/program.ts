@@ -1,8 +1,8 @@
 /** The `understudy` command line: every subcommand, its options and its help. */
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { dnsCommand } from './commands/dns.js';
 import { runCommand } from './commands/run.js';
-import { CliExit } from './commands/shared.js';
+import { CliExit, EXIT_OK, EXIT_USAGE } from './commands/shared.js';
 import { statusCommand } from './commands/status.js';
 import { validateCommand } from './commands/validate.js';
 import { demoOriginCommand } from './demo/demo-client.js';
@@ -19,7 +19,8 @@ export function buildProgram(): Command {
     .description('Self-hosted DNS failover with global health checks.')
     .version(VERSION)
     .showHelpAfterError()
-    .configureHelp({ showGlobalOptions: true });
+    .configureHelp({ showGlobalOptions: true })
+    .exitOverride();
 
   program
     .command('run')
@@ -93,6 +94,12 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (err) {
+    if (err instanceof CommanderError) {
+      // commander has already printed help, the version or the usage error.
+      const done = ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(err.code);
+      process.exitCode = done ? EXIT_OK : EXIT_USAGE;
+      return;
+    }
     if (err instanceof CliExit) {
       if (err.message) process.stderr.write(`${err.message}\n`);
       process.exitCode = err.code;

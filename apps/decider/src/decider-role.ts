@@ -45,6 +45,7 @@ export interface DeciderRoleOptions {
 export class DeciderRole {
   private readonly queue = new SerialQueue();
   private tickTimer: NodeJS.Timeout | undefined;
+  private renewTimer: NodeJS.Timeout | undefined;
   private saveTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private fenced = false;
@@ -79,6 +80,10 @@ export class DeciderRole {
     await opts.bus.consume((batch) => role.ingest(batch));
     role.tickTimer = setInterval(() => role.enqueue(() => role.tick()), opts.config.decider.tickInterval);
     role.tickTimer.unref();
+    // Renew at a third of the grant's lifetime, so two missed renewals still leave time.
+    const renewEvery = Math.max(100, Math.floor((grant.expiresAt - opts.clock.now()) / 3));
+    role.renewTimer = setInterval(() => role.enqueue(() => role.renew()), renewEvery);
+    role.renewTimer.unref();
     return role;
   }
 
@@ -109,6 +114,7 @@ export class DeciderRole {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.tickTimer);
+    clearInterval(this.renewTimer);
     clearTimeout(this.saveTimer);
     await this.queue.drain();
     await this.saveState();
@@ -142,6 +148,15 @@ export class DeciderRole {
       }
       await this.persist(out);
     });
+  }
+
+  private async renew(): Promise<void> {
+    if (this.fenced || this.closed) return;
+    const grant = await this.opts.lease.renew();
+    if (grant) return;
+    this.fenced = true;
+    clearInterval(this.renewTimer);
+    this.opts.logger.error({ epoch: this.engine.currentEpoch }, 'decider: lease lost; standing down');
   }
 
   private async tick(): Promise<void> {

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import type { StatusView } from '@understudy/core';
+import { formatStatus } from './status-format.js';
+
+const now = 1_000_000;
+const view: StatusView & { epoch: number } = {
+  serial: 42,
+  epoch: 3,
+  guard: { holding: true, since: now - 5000, released: false },
+  regions: [
+    { region: 'us-east', lastSeenAt: now - 1000, stale: false },
+    { region: 'eu-west', lastSeenAt: now - 90_000, stale: true },
+  ],
+  records: [
+    {
+      id: 'app.example.test./A',
+      ttl: 30,
+      active: 'secondary',
+      values: ['198.51.100.10'],
+      allDown: false,
+      tier: 1,
+      switchedAt: now - 10_000,
+      publishedAt: { dns: now - 9_000 },
+      effectiveBy: { dns: now + 21_000 },
+      pendingFailback: { to: 'primary', dueAt: now + 40_000 },
+      damped: false,
+      overrides: { primary: 'down' },
+    },
+    {
+      id: 'x.example.test./A',
+      ttl: 60,
+      active: 'none',
+      values: [],
+      allDown: true,
+      tier: null,
+      switchedAt: null,
+      publishedAt: {},
+      effectiveBy: {},
+      pendingFailback: { to: 'primary', dueAt: null },
+      damped: true,
+      overrides: {},
+    },
+  ],
+  checks: [
+    {
+      id: 'primary',
+      verdict: 'down',
+      verdictChangedAt: now - 10_000,
+      insufficient: false,
+      regions: [
+        {
+          region: 'us-east',
+          state: 'down',
+          stale: false,
+          changedAt: now,
+          last: { ok: false, reason: 'connect', timings: { total: 3.2 }, observedAt: now },
+        },
+        { region: 'eu-west', state: 'up', stale: true, changedAt: null, last: null },
+      ],
+    },
+  ],
+};
+
+describe('formatStatus', () => {
+  it('renders records, checks, timing and notes as aligned tables', () => {
+    const text = formatStatus(view, now);
+    expect(text).toContain('serial 42  epoch 3  MASS-FAILURE GUARD HOLDING');
+    expect(text).toMatch(
+      /app\.example\.test\.\/A\s+secondary\s+198\.51\.100\.10\s+30s\s+10s ago\s+dns in 21s\s+failback to primary in 40s; override primary=down/,
+    );
+    expect(text).toMatch(
+      /x\.example\.test\.\/A\s+none\s+\(no data\)\s+60s\s+-\s+-\s+ALL DOWN; flap-damped; failback to primary awaits approval/,
+    );
+    expect(text).toMatch(/primary\s+down\s+down connect 3ms\s+stale/);
+    expect(text).toContain('stale regions: eu-west');
+  });
+});

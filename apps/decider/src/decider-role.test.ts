@@ -1,0 +1,195 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryLease, MemoryResultsBus, MemoryStateStore } from '@understudy/backends';
+import { parseConfig } from '@understudy/config';
+import type { Clock, EngineOutput, Logger, ProbeResult, ZoneState } from '@understudy/core';
+import { waitFor } from '@understudy/testkit/wait';
+import { DeciderRole } from './decider-role.js';
+import { SerialQueue } from './serial-queue.js';
+
+const yaml = `
+regions: [a, b, c]
+quorum: "2/3"
+listen: { http: null }
+decider: { tickInterval: 50ms }
+checks:
+  p: { type: tcp, host: 127.0.0.1, port: 1, interval: 1s, fall: 1, rise: 1 }
+  s: { type: tcp, host: 127.0.0.1, port: 2, interval: 1s, fall: 1, rise: 1 }
+zones:
+  - apex: example.test
+    ns: [ns1.example.test]
+    failover:
+      - name: app
+        type: A
+        ttl: 30
+        answers:
+          - { name: primary, values: [192.0.2.10], check: p }
+          - { name: secondary, values: [198.51.100.10], check: s }
+`;
+const { config } = parseConfig(yaml);
+const RECORD = 'app.example.test./A';
+
+function quietLogger(): Logger & { errors: string[] } {
+  const errors: string[] = [];
+  const log = {
+    errors,
+    trace: () => {},
+    debug: () => {},
+    info: () => {},
+    warn: () => {},
+    error: (a: unknown, b?: string) => errors.push(typeof a === 'string' ? a : (b ?? '')),
+    fatal: () => {},
+    child: () => log,
+  };
+  return log;
+}
+
+let seq = 0;
+const result = (checkId: string, region: string, ok: boolean, at: number): ProbeResult => ({
+  checkId,
+  region,
+  ok,
+  probeId: `probe-${region}`,
+  seq: ++seq,
+  observedAt: at,
+  timings: { total: 1 },
+  ...(ok ? {} : { reason: 'connect' as const }),
+});
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function setup(opts: { logger?: Logger; clock?: Clock; leaseTtlMs?: number } = {}) {
+  const store = await MemoryStateStore.open({});
+  const bus = new MemoryResultsBus({});
+  const clock = opts.clock ?? { now: () => Date.now() };
+  const lease = new MemoryLease({ store, clock, ttlMs: opts.leaseTtlMs ?? 30_000 });
+  const outputs: EngineOutput[] = [];
+  const role = await DeciderRole.start({
+    config,
+    store,
+    bus,
+    lease,
+    clock,
+    logger: opts.logger ?? quietLogger(),
+    onOutput: (o) => outputs.push(o),
+  });
+  cleanups.push(
+    () => store.close(),
+    () => bus.close(),
+    () => role.close(),
+  );
+  return { store, bus, role, outputs, lease };
+}
+
+async function failPrimary(bus: MemoryResultsBus): Promise<void> {
+  const now = Date.now();
+  for (const region of ['a', 'b', 'c']) {
+    await bus.publish({
+      probeId: `probe-${region}`,
+      region,
+      sentAt: now,
+      results: [result('p', region, true, now), result('s', region, true, now)],
+    });
+  }
+  for (const region of ['a', 'b']) {
+    await bus.publish({
+      probeId: `probe-${region}`,
+      region,
+      sentAt: now + 1,
+      results: [result('p', region, false, now + 1)],
+    });
+  }
+}
+
+describe('DeciderRole', () => {
+  it('writes an initial zone state, then a new one when results fail the primary over', async () => {
+    const { store, bus, role } = await setup();
+    const initial = await store.readZoneState();
+    expect(initial?.epoch).toBeGreaterThan(0);
+    const seen: ZoneState[] = [];
+    store.subscribe((zs) => seen.push(zs));
+    await failPrimary(bus);
+    await waitFor(() => role.engine.state.records[RECORD]!.active.kind === 'answer' && seen.length > 0, {
+      timeoutMs: 5000,
+      what: 'failover',
+    });
+    const zs = seen.at(-1)!;
+    expect(zs.serial).toBeGreaterThan(initial!.serial);
+    expect(zs.zones[0]!.rrsets.find((r) => r.name === 'app.example.test.')!.values).toEqual([
+      '198.51.100.10',
+    ]);
+    const events = await store.readEvents({ limit: 50 });
+    expect(events.some((e) => e.type === 'answer-switched' && e.to === 'secondary')).toBe(true);
+    expect(role.status().records[0]).toMatchObject({ active: 'secondary' });
+  });
+
+  it('turns a publication into publishedAt and effectiveBy on the next tick', async () => {
+    const { store, bus, role } = await setup();
+    await failPrimary(bus);
+    await waitFor(() => role.engine.state.records[RECORD]!.switchedSerial !== null, {
+      timeoutMs: 5000,
+      what: 'switch',
+    });
+    const serial = role.engine.state.records[RECORD]!.switchedSerial!;
+    await store.recordPublication({ target: 'dns', instance: 'x', serial, at: 1_000 });
+    await waitFor(() => role.engine.state.records[RECORD]!.effectiveBy.dns, {
+      timeoutMs: 5000,
+      what: 'effectiveBy',
+    });
+    expect(role.engine.state.records[RECORD]!.effectiveBy.dns).toBe(1_000 + 30_000);
+  });
+
+  it('persists its state on close, and a new decider resumes from it', async () => {
+    const { store, bus, role } = await setup();
+    await failPrimary(bus);
+    await waitFor(() => role.engine.state.records[RECORD]!.switchedSerial !== null, {
+      timeoutMs: 5000,
+      what: 'switch',
+    });
+    await role.close();
+    const saved = await store.loadDecider();
+    expect(saved?.records[RECORD]?.active).toEqual({ kind: 'answer', name: 'secondary' });
+  });
+
+  it('stands down when the store refuses its writes as from a stale epoch', async () => {
+    const logger = quietLogger();
+    const { store, bus, role } = await setup({ logger });
+    await store.nextEpoch(); // another decider took over: the store's epoch mark is now higher
+    await store.nextEpoch();
+    await store.saveDecider((await store.loadDecider())!, store.highestEpoch);
+    await failPrimary(bus);
+    await waitFor(() => !role.ready, { timeoutMs: 5000, what: 'stand-down' });
+    expect(logger.errors.join('\n')).toContain('newer decider holds the lease');
+  });
+
+  it('stands down when its lease cannot be renewed', async () => {
+    const logger = quietLogger();
+    let offset = 0;
+    const clock = { now: () => Date.now() + offset };
+    const { role } = await setup({ logger, clock, leaseTtlMs: 600 });
+    expect(role.ready).toBe(true);
+    offset = 60_000; // the grant (600 ms) has expired by the next renewal, due every 200 ms
+    await waitFor(() => !role.ready, { timeoutMs: 15_000, what: 'lease loss' });
+    expect(logger.errors.join('\n')).toContain('lease lost');
+  });
+});
+
+describe('SerialQueue', () => {
+  it('runs jobs one at a time in order, and a failure does not stop the queue', async () => {
+    const q = new SerialQueue();
+    const order: number[] = [];
+    const slow = q.push(async () => {
+      await new Promise((r) => setTimeout(r, 20));
+      order.push(1);
+    });
+    const failing = q.push(() => Promise.reject(new Error('boom')));
+    const fast = q.push(() => Promise.resolve(void order.push(3)));
+    await slow;
+    await expect(failing).rejects.toThrow('boom');
+    await fast;
+    await q.drain();
+    expect(order).toEqual([1, 3]);
+  });
+});
