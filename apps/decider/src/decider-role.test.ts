@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryLease, MemoryResultsBus, MemoryStateStore } from '@understudy/backends';
 import { parseConfig } from '@understudy/config';
 import type { Clock, EngineOutput, Logger, ProbeResult, ZoneState } from '@understudy/core';
+import { recordingLogger } from '@understudy/testkit/logger';
 import { waitFor } from '@understudy/testkit/wait';
 import { DeciderRole } from './decider-role.js';
 import { SerialQueue } from './serial-queue.js';
@@ -27,21 +28,6 @@ zones:
 `;
 const { config } = parseConfig(yaml);
 const RECORD = 'app.example.test./A';
-
-function quietLogger(): Logger & { errors: string[] } {
-  const errors: string[] = [];
-  const log = {
-    errors,
-    trace: () => {},
-    debug: () => {},
-    info: () => {},
-    warn: () => {},
-    error: (a: unknown, b?: string) => errors.push(typeof a === 'string' ? a : (b ?? '')),
-    fatal: () => {},
-    child: () => log,
-  };
-  return log;
-}
 
 let seq = 0;
 const result = (checkId: string, region: string, ok: boolean, at: number): ProbeResult => ({
@@ -72,7 +58,7 @@ async function setup(opts: { logger?: Logger; clock?: Clock; leaseTtlMs?: number
     bus,
     lease,
     clock,
-    logger: opts.logger ?? quietLogger(),
+    logger: opts.logger ?? recordingLogger(),
     onOutput: (o) => outputs.push(o),
   });
   cleanups.push(
@@ -154,25 +140,25 @@ describe('DeciderRole', () => {
   });
 
   it('stands down when the store refuses its writes as from a stale epoch', async () => {
-    const logger = quietLogger();
+    const logger = recordingLogger();
     const { store, bus, role } = await setup({ logger });
     await store.nextEpoch(); // another decider took over: the store's epoch mark is now higher
     await store.nextEpoch();
     await store.saveDecider((await store.loadDecider())!, store.highestEpoch);
     await failPrimary(bus);
     await waitFor(() => !role.ready, { timeoutMs: 5000, what: 'stand-down' });
-    expect(logger.errors.join('\n')).toContain('newer decider holds the lease');
+    expect(logger.messages('error').join('\n')).toContain('newer decider holds the lease');
   });
 
   it('stands down when its lease cannot be renewed', async () => {
-    const logger = quietLogger();
+    const logger = recordingLogger();
     let offset = 0;
     const clock = { now: () => Date.now() + offset };
     const { role } = await setup({ logger, clock, leaseTtlMs: 600 });
     expect(role.ready).toBe(true);
     offset = 60_000; // the grant (600 ms) has expired by the next renewal, due every 200 ms
     await waitFor(() => !role.ready, { timeoutMs: 15_000, what: 'lease loss' });
-    expect(logger.errors.join('\n')).toContain('lease lost');
+    expect(logger.messages('error').join('\n')).toContain('lease lost');
   });
 });
 

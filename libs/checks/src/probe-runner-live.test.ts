@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProbeRunner } from './probe-runner.js';
 import { httpCheckConfig } from './test-support/fixtures.js';
-import { memoryLogger } from './test-support/logger.js';
+import { recordingLogger } from '@understudy/testkit/logger';
 
 /** End to end with real timers, the real runCheck and a real TLS origin switched down and up. */
 describe('ProbeRunner live', () => {
@@ -53,7 +53,7 @@ describe('ProbeRunner live', () => {
       jitter: 0.1,
       clock: { now: () => Date.now() },
       random: { next: Math.random },
-      logger: memoryLogger(),
+      logger: recordingLogger(),
     });
     const latest = () => batches.at(-1)?.results.at(-1);
     const waitFor = async (pred: () => boolean) => {

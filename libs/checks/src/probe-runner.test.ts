@@ -4,7 +4,8 @@ import { ProbeRunner } from './probe-runner.js';
 import type { ProbeRunnerOptions } from './probe-runner.js';
 import type { RunCheckFn } from './run-check.js';
 import { tcpCheckConfig } from './test-support/fixtures.js';
-import { memoryLogger, seqRandom } from './test-support/logger.js';
+import { recordingLogger } from '@understudy/testkit/logger';
+import { seqRandom } from './test-support/random.js';
 
 const T0 = 5_000_000;
 const clock = { now: () => Date.now() };
@@ -33,7 +34,7 @@ const checks: CheckConfig[] = [
 
 function runner(over: Partial<ProbeRunnerOptions> = {}) {
   const batches: ResultBatch[] = [];
-  const logger = memoryLogger();
+  const logger = recordingLogger();
   const r = new ProbeRunner({
     region: 'eu',
     probeId: 'probe-eu-1',

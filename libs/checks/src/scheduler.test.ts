@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RunCheckFn } from './run-check.js';
 import { CheckScheduler } from './scheduler.js';
 import { tcpCheckConfig } from './test-support/fixtures.js';
-import { memoryLogger, seqRandom } from './test-support/logger.js';
+import { recordingLogger } from '@understudy/testkit/logger';
+import { seqRandom } from './test-support/random.js';
 
 const clock = { now: () => Date.now() };
 const OK: CheckOutcome = { ok: true, timings: { total: 1 } };
@@ -57,7 +58,7 @@ function scheduler(
   run: RunCheckFn,
   extra: { jitter?: number; random?: number[] } = {},
 ) {
-  const logger = memoryLogger();
+  const logger = recordingLogger();
   const s = new CheckScheduler({
     checks,
     onOutcome: (check, outcome, at) => h.outcomes.push({ id: check.id, outcome, at }),
@@ -210,7 +211,7 @@ describe('CheckScheduler', () => {
   });
 
   it('turns a throwing runCheck into an internal outcome and survives a throwing handler', async () => {
-    const logger = memoryLogger();
+    const logger = recordingLogger();
     let calls = 0;
     const s = new CheckScheduler({
       checks: [tcpCheckConfig({ id: 'x', interval: 100 })],
@@ -240,7 +241,7 @@ describe('CheckScheduler', () => {
         clock,
         random: seqRandom([0]),
         jitter,
-        logger: memoryLogger(),
+        logger: recordingLogger(),
       });
     expect(() => make([tcpCheckConfig({ interval: 0 })])).toThrow(ConfigError);
     expect(() => make([tcpCheckConfig({ timeout: Number.NaN })])).toThrow(/checks\[0\]\.timeout/);

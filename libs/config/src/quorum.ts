@@ -1,4 +1,4 @@
-import type { QuorumRule } from '@understudy/core';
+import { describeQuorum, type QuorumRule } from '@understudy/core';
 
 export const QUORUM_PATTERN = '^(?:majority|all|any|\\d+/\\d+|\\d+(?:\\.\\d+)?%)$';
 
@@ -27,15 +27,5 @@ export function parseQuorum(input: string): QuorumRule {
   throw new Error(`"${input}" is not a quorum; ${FORMS}`);
 }
 
-export function formatQuorum(rule: QuorumRule): string {
-  switch (rule.kind) {
-    case 'majority':
-    case 'all':
-    case 'any':
-      return rule.kind;
-    case 'fraction':
-      return `${rule.numerator}/${rule.denominator}`;
-    case 'percent':
-      return `${rule.percent}%`;
-  }
-}
+/** The config spelling of a rule; the same text core uses in evidence. */
+export const formatQuorum = (rule: QuorumRule): string => describeQuorum(rule);

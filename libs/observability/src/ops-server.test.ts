@@ -5,7 +5,7 @@ import { createMetrics } from './metrics.js';
 import type { OpsServer, Readiness } from './ops-server.js';
 import { startOpsServer } from './ops-server.js';
 import { parseExposition } from './test-support/exposition.js';
-import { recordingLogger } from './test-support/recording-logger.js';
+import { recordingLogger } from '@understudy/testkit/logger';
 
 /** Sends raw bytes and returns whatever the server answers before closing. */
 function raw(port: number, payload: string): Promise<string> {
@@ -100,7 +100,7 @@ describe('startOpsServer', () => {
     const failed = await fetch(`${base}/status`);
     expect(failed.status).toBe(500);
     expect(await failed.json()).toEqual({ error: 'internal error' });
-    expect(logger.lines.some((l) => l.level === 'error' && l.msg === 'ops server: handler failed')).toBe(
+    expect(logger.entries.some((l) => l.level === 'error' && l.msg === 'ops server: handler failed')).toBe(
       true,
     );
   });

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { installCrashHandlers, onShutdown } from './shutdown.js';
 import type { ShutdownStep } from './shutdown.js';
-import { recordingLogger } from './test-support/recording-logger.js';
+import { recordingLogger } from '@understudy/testkit/logger';
 
 function setup(steps: ShutdownStep[], timeoutMs?: number) {
   const proc = new EventEmitter();
@@ -46,12 +46,12 @@ describe('onShutdown', () => {
       'store:start',
       'store:end',
     ]);
-    expect(logger.lines[0]).toMatchObject({
+    expect(logger.entries[0]).toMatchObject({
       level: 'info',
       msg: 'shutting down',
       obj: { reason: 'SIGTERM' },
     });
-    expect(logger.lines.at(-1)).toMatchObject({ msg: 'shutdown complete' });
+    expect(logger.entries.at(-1)).toMatchObject({ msg: 'shutdown complete' });
   });
 
   it('logs a failing step and still runs the rest', async () => {
@@ -69,7 +69,7 @@ describe('onShutdown', () => {
     proc.emit('SIGINT', 'SIGINT');
     await vi.waitFor(() => expect(exits).toEqual([0]));
     expect(ran).toEqual(['b']);
-    const failed = logger.lines.find((l) => l.msg === 'shutdown step failed');
+    const failed = logger.entries.find((l) => l.msg === 'shutdown step failed');
     expect(failed?.obj).toMatchObject({ step: 'a', err: { message: 'a failed' } });
   });
 
@@ -85,7 +85,7 @@ describe('onShutdown', () => {
     expect(exits).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
     expect(exits).toEqual([1]);
-    expect(logger.lines.find((l) => l.msg === 'shutdown timed out')?.obj).toMatchObject({ step: 'stuck' });
+    expect(logger.entries.find((l) => l.msg === 'shutdown timed out')?.obj).toMatchObject({ step: 'stuck' });
     finish();
     await vi.advanceTimersByTimeAsync(10);
     expect(exits).toEqual([1]);
@@ -136,11 +136,11 @@ describe('installCrashHandlers', () => {
     proc.emit('unhandledRejection', new Error('nobody caught me'));
     proc.emit('uncaughtException', new Error('thrown'), 'uncaughtException');
     expect(exits).toEqual([1, 1]);
-    expect(logger.lines.map((l) => [l.level, l.msg])).toEqual([
+    expect(logger.entries.map((l) => [l.level, l.msg])).toEqual([
       ['fatal', 'unhandled promise rejection'],
       ['fatal', 'uncaught exception'],
     ]);
-    expect(logger.lines[0]!.obj).toMatchObject({ err: { message: 'nobody caught me' } });
+    expect(logger.entries[0]!.obj).toMatchObject({ err: { message: 'nobody caught me' } });
     uninstall();
     expect(proc.listenerCount('unhandledRejection')).toBe(0);
     expect(proc.listenerCount('uncaughtException')).toBe(0);

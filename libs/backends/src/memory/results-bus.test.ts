@@ -1,32 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Logger, ResultBatch } from '@understudy/core';
+import type { ResultBatch } from '@understudy/core';
 import { describeResultsBusConformance, makeBatch, waitFor } from '../conformance/index.js';
 import { MemoryResultsBus } from './results-bus.js';
+import { recordingLogger } from '@understudy/testkit/logger';
 
 describeResultsBusConformance('MemoryResultsBus', () => {
   const bus = new MemoryResultsBus();
   return Promise.resolve({ publisher: bus, consumer: bus, cleanup: () => bus.close() });
 });
-
-function recordingLogger(): Logger & { lines: { level: string; obj: unknown; msg?: string }[] } {
-  const lines: { level: string; obj: unknown; msg?: string }[] = [];
-  const at =
-    (level: string) =>
-    (obj: unknown, msg?: string): void => {
-      lines.push({ level, obj, ...(msg === undefined ? {} : { msg }) });
-    };
-  const logger = {
-    lines,
-    trace: at('trace'),
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    fatal: at('fatal'),
-    child: () => logger,
-  };
-  return logger;
-}
 
 describe('MemoryResultsBus specifics', () => {
   afterEach(() => {
@@ -38,7 +19,7 @@ describe('MemoryResultsBus specifics', () => {
     const bus = new MemoryResultsBus({ maxQueued: 3, logger });
     for (let i = 0; i < 5; i++) await bus.publish(makeBatch('eu-west', i * 4));
     expect(bus.stats()).toMatchObject({ queued: 3, published: 5, droppedOverflow: 2 });
-    expect(logger.lines.filter((l) => l.level === 'warn')).toHaveLength(2);
+    expect(logger.entries.filter((l) => l.level === 'warn')).toHaveLength(2);
     const got: number[] = [];
     await bus.consume((b) => {
       got.push(b.results[0]!.seq);
@@ -82,7 +63,7 @@ describe('MemoryResultsBus specifics', () => {
     await waitFor(() => seen.includes(4), 'the next batch');
     expect(seen).toEqual([0, 0, 0, 4]);
     expect(bus.stats()).toMatchObject({ deadLettered: 1, failures: 3, delivered: 1 });
-    const errors = logger.lines.filter((l) => l.level === 'error');
+    const errors = logger.entries.filter((l) => l.level === 'error');
     expect(errors).toHaveLength(1);
     expect(errors[0]!.obj).toMatchObject({ probeId: 'probe-eu-west-1', attempts: 3 });
     await bus.close();

@@ -1,18 +1,23 @@
-/** A Logger that keeps what it is given, so tests can assert on warnings. */
+/** A Logger that records what it is given, for tests that assert on logs (or just want silence). */
 import type { Logger } from '@understudy/core';
 
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
 export interface LogEntry {
-  level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+  level: LogLevel;
   msg: string;
+  /** The logged object merged over the child bindings. */
   obj: Record<string, unknown>;
 }
 
-export function memoryLogger(
+export type RecordingLogger = Logger & { entries: LogEntry[]; messages(level?: LogLevel): string[] };
+
+export function recordingLogger(
   entries: LogEntry[] = [],
   bindings: Record<string, unknown> = {},
-): Logger & { entries: LogEntry[] } {
+): RecordingLogger {
   const at =
-    (level: LogEntry['level']) =>
+    (level: LogLevel) =>
     (objOrMsg: object | string, msg?: string): void => {
       if (typeof objOrMsg === 'string') entries.push({ level, msg: objOrMsg, obj: { ...bindings } });
       else
@@ -24,18 +29,13 @@ export function memoryLogger(
     };
   return {
     entries,
+    messages: (level) => entries.filter((e) => level === undefined || e.level === level).map((e) => e.msg),
     trace: at('trace'),
     debug: at('debug'),
     info: at('info'),
     warn: at('warn'),
     error: at('error'),
     fatal: at('fatal'),
-    child: (more) => memoryLogger(entries, { ...bindings, ...more }),
+    child: (more) => recordingLogger(entries, { ...bindings, ...more }),
   };
-}
-
-/** Cycles through the given values; each is in [0, 1). */
-export function seqRandom(values: number[]): { next(): number } {
-  let i = 0;
-  return { next: () => values[i++ % values.length]! };
 }
