@@ -1,0 +1,152 @@
+/**
+ * The hot path for UDP queries: no parse, no allocation. Reads the header and question straight from
+ * the datagram, looks the (name, qtype) up in the snapshot's table, and writes header + the original
+ * question bytes + the pre-encoded body (+ an OPT) into a reusable buffer. Anything it does not
+ * recognise as plain returns 0 and goes to the dns2 slow path, which has the final word.
+ */
+import { CLASSIC_UDP_LIMIT, isMetaType, RCODE, TYPE } from './constants.js';
+import type { FastAnswer, FastTable } from './fast-table.js';
+import { NameScanner } from './wire.js';
+
+const REFUSED: FastAnswer = { aa: false, rcode: RCODE.REFUSED, an: 0, ns: 0, ar: 0, body: Buffer.alloc(0) };
+const OPT_LEN = 11;
+
+/** EDNS options are {code, length, data} triples that must fill the RDATA exactly. */
+function optionsWellFormed(msg: Uint8Array, start: number, end: number): boolean {
+  let p = start;
+  while (p < end) {
+    if (p + 4 > end) return false;
+    p += 4 + ((msg[p + 2]! << 8) | msg[p + 3]!);
+  }
+  return p === end;
+}
+
+export class FastPath {
+  private readonly scanner = new NameScanner();
+  /** Reply buffer, reused while the socket sends synchronously (see udp-transport.ts). */
+  out: Buffer;
+  /** Of the last reply written, for metrics. */
+  rcode = 0;
+  qtype = 0;
+
+  constructor(private readonly payloadSize: number) {
+    this.out = Buffer.allocUnsafeSlow(payloadSize);
+  }
+
+  /** Writes the reply into `out` and returns its length, or returns 0 to hand the query to the slow path. */
+  answer(msg: Buffer, table: FastTable): number {
+    const len = msg.length;
+    // QR=0, opcode 0; qdcount 1, ancount 0, nscount 0, arcount ≤ 1.
+    if (len < 17 || (msg[2]! & 0xf8) !== 0 || msg[4] !== 0 || msg[5] !== 1) return 0;
+    if (msg[6] !== 0 || msg[7] !== 0 || msg[8] !== 0 || msg[9] !== 0 || msg[10] !== 0 || msg[11]! > 1)
+      return 0;
+    const sc = this.scanner;
+    const nameEnd = sc.scan(msg, 12, len);
+    if (nameEnd < 0 || nameEnd + 4 > len) return 0;
+    const qtype = (msg[nameEnd]! << 8) | msg[nameEnd + 1]!;
+    if (msg[nameEnd + 2] !== 0 || msg[nameEnd + 3] !== 1 || isMetaType(qtype)) return 0;
+    const qEnd = nameEnd + 4;
+    let limit = CLASSIC_UDP_LIMIT;
+    let doFlag = -1;
+    if (msg[11] === 1) {
+      // Only a plain OPT: root owner, version 0, options that fill the message exactly.
+      if (qEnd + OPT_LEN > len || msg[qEnd] !== 0 || msg[qEnd + 1] !== 0 || msg[qEnd + 2] !== TYPE.OPT)
+        return 0;
+      if (msg[qEnd + 6] !== 0) return 0;
+      const rdEnd = qEnd + OPT_LEN + ((msg[qEnd + 9]! << 8) | msg[qEnd + 10]!);
+      if (rdEnd !== len || !optionsWellFormed(msg, qEnd + OPT_LEN, len)) return 0;
+      const theirs = (msg[qEnd + 3]! << 8) | msg[qEnd + 4]!;
+      limit =
+        theirs < CLASSIC_UDP_LIMIT
+          ? CLASSIC_UDP_LIMIT
+          : theirs > this.payloadSize
+            ? this.payloadSize
+            : theirs;
+      doFlag = msg[qEnd + 7]! & 0x80;
+    } else if (qEnd !== len) {
+      return 0;
+    }
+    sc.hashSuffixes(msg);
+    let ans: FastAnswer;
+    let pointer = -1;
+    const entry = table.find(sc.hashes[0]!, msg, 12, nameEnd);
+    if (entry !== undefined) {
+      ans = entry.other;
+      const qtypes = entry.qtypes;
+      for (let i = 0; i < qtypes.length; i++) {
+        if (qtypes[i] === qtype) {
+          ans = entry.answers[i]!;
+          break;
+        }
+      }
+    } else {
+      ans = REFUSED;
+      for (let i = 1; i <= sc.count; i++) {
+        const start = sc.offsets[i]!;
+        const zone = table.find(sc.hashes[i]!, msg, start, nameEnd)?.zone;
+        if (zone === undefined || zone === null) continue;
+        if (!zone.simple) return 0;
+        ans = zone.nx;
+        pointer = start;
+        break;
+      }
+    }
+    return this.write(msg, qEnd, ans, pointer, doFlag, limit, qtype);
+  }
+
+  private write(
+    msg: Buffer,
+    qEnd: number,
+    ans: FastAnswer,
+    pointer: number,
+    doFlag: number,
+    limit: number,
+    qtype: number,
+  ): number {
+    const body = ans.body;
+    const total = qEnd + body.length + (doFlag < 0 ? 0 : OPT_LEN);
+    if (total > limit) return 0;
+    const out = this.out;
+    out[0] = msg[0]!;
+    out[1] = msg[1]!;
+    out[2] = ans.aa ? 0x84 | (msg[2]! & 0x01) : 0x80 | (msg[2]! & 0x01);
+    out[3] = (msg[3]! & 0x10) | ans.rcode;
+    out[4] = 0;
+    out[5] = 1;
+    out[6] = ans.an >> 8;
+    out[7] = ans.an & 0xff;
+    out[8] = ans.ns >> 8;
+    out[9] = ans.ns & 0xff;
+    const ar = doFlag < 0 ? ans.ar : ans.ar + 1;
+    out[10] = ar >> 8;
+    out[11] = ar & 0xff;
+    for (let i = 12; i < qEnd; i++) out[i] = msg[i]!;
+    let o = qEnd;
+    if (body.length > 64) {
+      o += body.copy(out, o);
+    } else {
+      for (let i = 0; i < body.length; i++) out[o++] = body[i]!;
+    }
+    if (pointer >= 0) {
+      out[qEnd] = 0xc0 | (pointer >> 8);
+      out[qEnd + 1] = pointer & 0xff;
+    }
+    if (doFlag >= 0) {
+      out[o] = 0;
+      out[o + 1] = 0;
+      out[o + 2] = TYPE.OPT;
+      out[o + 3] = this.payloadSize >> 8;
+      out[o + 4] = this.payloadSize & 0xff;
+      out[o + 5] = 0;
+      out[o + 6] = 0;
+      out[o + 7] = doFlag;
+      out[o + 8] = 0;
+      out[o + 9] = 0;
+      out[o + 10] = 0;
+      o += OPT_LEN;
+    }
+    this.rcode = ans.rcode;
+    this.qtype = qtype;
+    return o;
+  }
+}

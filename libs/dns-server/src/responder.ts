@@ -1,0 +1,97 @@
+/**
+ * Turns one query into one reply against the current snapshot: fast path first (UDP only), then the
+ * dns2 slow path. Holds the snapshot reference that setZoneState swaps in one assignment.
+ */
+import type { Logger } from '@understudy/core';
+import { RCODE } from './constants.js';
+import type { Message } from './dns2.js';
+import { FastPath } from './fast-path.js';
+import { answerDatagram, answerMessage } from './slow-path.js';
+import type { SlowReply, Transport } from './slow-path.js';
+import type { Snapshot } from './snapshot.js';
+
+export interface QueryInfo {
+  transport: Transport;
+  path: 'fast' | 'slow';
+  rcode: number;
+  qtype: number;
+}
+
+export class Responder {
+  snapshot: Snapshot | null = null;
+  readonly fast: FastPath;
+  /** The slow path's last UDP reply, valid right after answerUdp returned -1. */
+  slowBuf: Buffer = Buffer.alloc(0);
+  /** Reused for every onQuery call: the hook must copy what it keeps. */
+  private readonly info: QueryInfo = { transport: 'udp', path: 'fast', rcode: 0, qtype: 0 };
+  private warnedEmpty = false;
+
+  constructor(
+    private readonly payloadSize: number,
+    private readonly logger: Logger,
+    private readonly onQuery: ((q: QueryInfo) => void) | undefined,
+  ) {
+    this.fast = new FastPath(payloadSize);
+  }
+
+  /**
+   * Answers a datagram. Returns n > 0 when the reply is fast.out[0, n), -1 when it is slowBuf,
+   * 0 when the datagram is dropped.
+   */
+  answerUdp(msg: Buffer): number {
+    const snap = this.snapshot;
+    if (snap !== null) {
+      const n = this.fast.answer(msg, snap.table);
+      if (n > 0) {
+        if (this.onQuery !== undefined) this.report('udp', 'fast', this.fast.rcode, this.fast.qtype);
+        return n;
+      }
+    }
+    const reply = this.slow(msg, null, 'udp', snap);
+    if (reply === null) return 0;
+    this.slowBuf = reply.buf;
+    return -1;
+  }
+
+  /** Answers a request parsed by dns2's TCP server; null means drop. */
+  answerTcp(req: Message): Buffer | null {
+    return this.slow(null, req, 'tcp', this.snapshot)?.buf ?? null;
+  }
+
+  private slow(
+    msg: Buffer | null,
+    req: Message | null,
+    transport: Transport,
+    snap: Snapshot | null,
+  ): SlowReply | null {
+    let reply: SlowReply | null;
+    try {
+      const opts = { payloadSize: this.payloadSize };
+      reply = msg !== null ? answerDatagram(msg, snap, opts) : answerMessage(req!, transport, snap, opts);
+    } catch (err) {
+      // dns2 is young code fed by the network: whatever it throws costs one query, never the server.
+      this.logger.warn({ err }, 'dns: query failed in the slow path; dropped');
+      return null;
+    }
+    if (reply === null) return null;
+    if (snap === null && reply.rcode === RCODE.SERVFAIL && !this.warnedEmpty) {
+      this.warnedEmpty = true;
+      this.logger.warn('dns: query before the first zone state; answering SERVFAIL');
+    }
+    if (this.onQuery !== undefined) this.report(transport, 'slow', reply.rcode, reply.qtype);
+    return reply;
+  }
+
+  private report(transport: Transport, path: 'fast' | 'slow', rcode: number, qtype: number): void {
+    const info = this.info;
+    info.transport = transport;
+    info.path = path;
+    info.rcode = rcode;
+    info.qtype = qtype;
+    try {
+      this.onQuery!(info);
+    } catch (err) {
+      this.logger.warn({ err }, 'dns: onQuery hook threw');
+    }
+  }
+}

@@ -1,0 +1,121 @@
+/** The authoritative DNS server: UDP + TCP listeners over one swappable snapshot. */
+import type { ListenAddress, Logger, ZoneState } from '@understudy/core';
+import { DEFAULT_UDP_PAYLOAD } from './constants.js';
+import { Responder } from './responder.js';
+import type { QueryInfo } from './responder.js';
+import { buildSnapshot } from './snapshot.js';
+import { TcpEndpoint } from './tcp-endpoint.js';
+import { UdpEndpoint } from './udp-endpoint.js';
+
+export interface DnsServerOptions {
+  listen: ListenAddress[];
+  logger: Logger;
+  /** EDNS UDP payload size we advertise and honour (512..65535, default 1232). */
+  udpPayloadSize?: number;
+  /** Idle TCP connections are closed after this long (default 10 s, RFC 7766 §6.2.3). */
+  tcpIdleTimeoutMs?: number;
+  /** Concurrent TCP connections per listener (default 256). */
+  tcpMaxConnections?: number;
+  /** Metrics hook, called once per answered query with a reused object: copy what you keep. */
+  onQuery?: (q: QueryInfo) => void;
+}
+
+export type SetZoneStateResult = { ok: true; serial: number } | { ok: false; error: string };
+
+export interface BoundAddress {
+  address: string;
+  family: string;
+  port: number;
+}
+
+/** Random ports: a free UDP port may be taken for TCP; try again with another. */
+const BIND_ATTEMPTS = 8;
+
+export class DnsServer {
+  private readonly responder: Responder;
+  private readonly logger: Logger;
+  private udp: UdpEndpoint[] = [];
+  private tcp: TcpEndpoint[] = [];
+  private started = false;
+
+  constructor(private readonly opts: DnsServerOptions) {
+    const size = opts.udpPayloadSize ?? DEFAULT_UDP_PAYLOAD;
+    if (!Number.isInteger(size) || size < 512 || size > 65535)
+      throw new RangeError(`udpPayloadSize must be an integer in 512..65535, got ${size}`);
+    this.logger = opts.logger;
+    this.responder = new Responder(size, opts.logger, opts.onQuery);
+  }
+
+  /** The serial being served, or null before the first accepted zone state. */
+  get serial(): number | null {
+    return this.responder.snapshot?.serial ?? null;
+  }
+
+  /** Builds a snapshot and swaps it in whole; on failure the previous snapshot keeps serving. */
+  setZoneState(zs: ZoneState): SetZoneStateResult {
+    try {
+      const snap = buildSnapshot(zs);
+      this.responder.snapshot = snap;
+      return { ok: true, serial: snap.serial };
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      this.logger.error(
+        { serial: zs?.serial, error },
+        'dns: zone state rejected; keeping the previous snapshot',
+      );
+      return { ok: false, error };
+    }
+  }
+
+  async start(): Promise<void> {
+    if (this.started) throw new Error('DnsServer already started');
+    this.started = true;
+    try {
+      for (const l of this.opts.listen) await this.bindPair(l);
+    } catch (err) {
+      await this.close();
+      throw err;
+    }
+  }
+
+  private async bindPair(l: ListenAddress): Promise<void> {
+    const limits = {
+      idleTimeoutMs: this.opts.tcpIdleTimeoutMs ?? 10_000,
+      maxConnections: this.opts.tcpMaxConnections ?? 256,
+      maxQueuedBytes: 256 * 1024,
+    };
+    for (let attempt = 1; ; attempt++) {
+      const udp = new UdpEndpoint(l.host, this.responder, this.logger);
+      const tcp = new TcpEndpoint(l.host, this.responder, limits, this.logger);
+      try {
+        const port = await udp.bind(l.port);
+        await tcp.listen(port);
+        this.udp.push(udp);
+        this.tcp.push(tcp);
+        return;
+      } catch (err) {
+        await Promise.all([udp.close(), tcp.close()]);
+        const inUse = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+        if (!(inUse && l.port === 0 && attempt < BIND_ATTEMPTS)) throw err;
+      }
+    }
+  }
+
+  addresses(): { udp: BoundAddress[]; tcp: BoundAddress[] } {
+    const udp = this.udp.map((u) => u.socket.address());
+    const tcp = this.tcp.flatMap((t) => {
+      const a = t.address();
+      return a ? [a] : [];
+    });
+    const plain = (a: BoundAddress): BoundAddress => ({ address: a.address, family: a.family, port: a.port });
+    return { udp: udp.map(plain), tcp: tcp.map(plain) };
+  }
+
+  async close(): Promise<void> {
+    const udp = this.udp;
+    const tcp = this.tcp;
+    this.udp = [];
+    this.tcp = [];
+    await Promise.all([...udp.map((u) => u.close()), ...tcp.map((t) => t.close())]);
+  }
+}

@@ -1,0 +1,88 @@
+/** One UDP socket serving queries through a Responder, sending replies synchronously. */
+import dgram from 'node:dgram';
+import type { RemoteInfo } from 'node:dgram';
+import dns from 'node:dns';
+import net from 'node:net';
+import cluster from 'node:cluster';
+import type { Logger } from '@understudy/core';
+import type { Responder } from './responder.js';
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
+
+/** For bind: the host may be a name. */
+function bindLookup(hostname: string, options: unknown, callback: LookupCallback): void {
+  const family = net.isIP(hostname);
+  if (family !== 0) callback(null, hostname, family);
+  else dns.lookup(hostname, options as number, callback);
+}
+
+const RECV_BUFFER_BYTES = 4 * 1024 * 1024;
+
+export class UdpEndpoint {
+  readonly socket: dgram.Socket;
+  private bound = false;
+
+  /**
+   * dgram resolves every send address through dns.lookup, which answers IP literals on the next tick.
+   * Once bound we only send to rinfo.address, a literal: answering at once makes send() reach the
+   * kernel before it returns, so the fast path can reuse its reply buffer.
+   */
+  private readonly lookup = (hostname: string, options: unknown, callback: LookupCallback): void => {
+    if (this.bound) callback(null, hostname, 0);
+    else bindLookup(hostname, options, callback);
+  };
+
+  constructor(
+    readonly host: string,
+    private readonly responder: Responder,
+    logger: Logger,
+  ) {
+    const type = net.isIPv6(host) ? 'udp6' : 'udp4';
+    this.socket = dgram.createSocket({
+      type,
+      lookup: this.lookup,
+      ipv6Only: type === 'udp6',
+      // The default (~208 KiB) holds only a couple of hundred queued datagrams: a GC pause under load
+      // would drop queries. Linux caps this at net.core.rmem_max.
+      recvBufferSize: RECV_BUFFER_BYTES,
+    });
+    this.socket.on('error', (err) => logger.warn({ err, host }, 'dns: udp socket error'));
+    this.socket.on('message', this.onMessage);
+  }
+
+  bind(port: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error): void => reject(err);
+      this.socket.once('error', onError);
+      // In a cluster worker (DnsWorkerPool) the handle comes from the primary and is shared.
+      this.socket.bind({ port, address: this.host, exclusive: !cluster.isWorker }, () => {
+        this.socket.removeListener('error', onError);
+        this.bound = true;
+        resolve(this.socket.address().port);
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      try {
+        this.socket.close(() => resolve());
+      } catch {
+        resolve(); // never bound, or closed already
+      }
+    });
+  }
+
+  private readonly onMessage = (msg: Buffer, rinfo: RemoteInfo): void => {
+    const r = this.responder;
+    const n = r.answerUdp(msg);
+    if (n > 0) {
+      this.socket.send(r.fast.out, 0, n, rinfo.port, rinfo.address);
+      // A send the kernel could not take at once stays queued, pointing into the reply buffer:
+      // leave that buffer to it and write the next replies into a fresh one.
+      if (this.socket.getSendQueueCount() > 0) r.fast.out = Buffer.allocUnsafeSlow(r.fast.out.length);
+    } else if (n < 0) {
+      this.socket.send(r.slowBuf, rinfo.port, rinfo.address);
+    }
+  };
+}

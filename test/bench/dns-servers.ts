@@ -1,0 +1,161 @@
+/** Starts and stops the two servers under test as child processes: ours (tsx entry) and NSD. */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import dgram from 'node:dgram';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ZoneState } from '@understudy/core';
+
+export const NSD_BINARY = '/usr/sbin/nsd';
+
+export interface RunningServer {
+  name: string;
+  pid: number;
+  port: number;
+  stop(): Promise<void>;
+}
+
+function stopper(child: ChildProcess, cleanup: () => void): () => Promise<void> {
+  return () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        cleanup();
+        resolve();
+        return;
+      }
+      const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+      child.once('exit', () => {
+        clearTimeout(kill);
+        cleanup();
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+}
+
+/** A port free for both UDP and TCP on 127.0.0.1 (NSD needs one chosen up front). */
+export async function freePort(): Promise<number> {
+  for (let i = 0; i < 20; i++) {
+    const sock = dgram.createSocket('udp4');
+    const port = await new Promise<number>((res) =>
+      sock.bind(0, '127.0.0.1', () => res(sock.address().port)),
+    );
+    const tcpFree = await new Promise<boolean>((res) => {
+      const srv = net.createServer();
+      srv.once('error', () => res(false));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => res(true)));
+    });
+    await new Promise<void>((res) => sock.close(() => res()));
+    if (tcpFree) return port;
+  }
+  throw new Error('no free port found');
+}
+
+/** Polls with an SOA query until the server answers. */
+export async function waitForAnswer(port: number, apex: string, timeoutMs = 15_000): Promise<void> {
+  const labels = apex.slice(0, -1).split('.');
+  const q = Buffer.concat([
+    Buffer.from([0x12, 0x34, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]),
+    ...labels.map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l, 'latin1')])),
+    Buffer.from([0, 0, 6, 0, 1]),
+  ]);
+  const deadline = Date.now() + timeoutMs;
+  const sock = dgram.createSocket('udp4');
+  sock.on('error', () => undefined);
+  try {
+    while (Date.now() < deadline) {
+      const got = await new Promise<boolean>((res) => {
+        const t = setTimeout(() => res(false), 300);
+        sock.once('message', () => {
+          clearTimeout(t);
+          res(true);
+        });
+        sock.send(q, port, '127.0.0.1');
+      });
+      if (got) return;
+    }
+    throw new Error(`no answer on port ${port} within ${timeoutMs} ms`);
+  } finally {
+    sock.close();
+  }
+}
+
+export async function startOurs(zoneFile: string, workers: number, apex: string): Promise<RunningServer> {
+  const entry = join(import.meta.dirname, 'dns-server-entry.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, zoneFile, '0', String(workers)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.once('exit', (code) => reject(new Error(`our server exited early (code ${code})`)));
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /ready (\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+  });
+  child.removeAllListeners('exit');
+  await waitForAnswer(port, apex);
+  return {
+    name: workers > 1 ? `ours×${workers}` : 'ours',
+    pid: child.pid!,
+    port,
+    stop: stopper(child, () => undefined),
+  };
+}
+
+function zoneFileText(zone: ZoneState['zones'][number]): string {
+  const lines: string[] = [];
+  for (const rr of zone.rrsets)
+    for (const v of rr.values) lines.push(`${rr.name} ${rr.ttl} IN ${rr.type} ${v}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * NSD in the foreground (-d) from a temp dir: one server process (server-count 1), no privilege drop
+ * or chroot, no zone database file, and response rate limiting off (Debian's build enables RRL,
+ * which would cap a benchmark at 200 qps).
+ */
+export async function startNsd(zs: ZoneState): Promise<RunningServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'understudy-nsd-'));
+  const port = await freePort();
+  zs.zones.forEach((z, i) => writeFileSync(join(dir, `zone-${i}.db`), zoneFileText(z)));
+  const conf = [
+    'server:',
+    `  port: ${port}`,
+    '  ip-address: 127.0.0.1',
+    '  username: ""',
+    '  chroot: ""',
+    `  pidfile: "${join(dir, 'nsd.pid')}"`,
+    `  zonesdir: "${dir}"`,
+    '  database: ""',
+    `  xfrdfile: "${join(dir, 'xfrd.state')}"`,
+    `  zonelistfile: "${join(dir, 'zone.list')}"`,
+    '  server-count: 1',
+    '  verbosity: 0',
+    '  rrl-ratelimit: 0',
+    '  rrl-whitelist-ratelimit: 0',
+    'remote-control:',
+    '  control-enable: no',
+    ...zs.zones.flatMap((z, i) => ['zone:', `  name: ${z.apex}`, `  zonefile: zone-${i}.db`]),
+    '',
+  ].join('\n');
+  writeFileSync(join(dir, 'nsd.conf'), conf);
+  const child = spawn(NSD_BINARY, ['-d', '-c', join(dir, 'nsd.conf')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  child.on('error', () => undefined);
+  await waitForAnswer(port, zs.zones[0]!.apex);
+  return {
+    name: 'nsd',
+    pid: child.pid!,
+    port,
+    stop: stopper(child, () => rmSync(dir, { recursive: true, force: true })),
+  };
+}
+
+export function nsdAvailable(): boolean {
+  return existsSync(NSD_BINARY);
+}
