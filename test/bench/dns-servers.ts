@@ -1,4 +1,4 @@
-/** Starts and stops the two servers under test as child processes: ours (tsx entry) and NSD. */
+/** Starts and stops the servers under test as child processes: ours (the built CLI) and NSD. */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
@@ -6,7 +6,9 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ZoneState } from '@understudy/core';
+import { benchConfigYaml } from './dns-zone.js';
 
 export const NSD_BINARY = '/usr/sbin/nsd';
 
@@ -82,27 +84,24 @@ export async function waitForAnswer(port: number, apex: string, timeoutMs = 15_0
   }
 }
 
-export async function startOurs(zoneFile: string, workers: number, apex: string): Promise<RunningServer> {
-  const entry = join(import.meta.dirname, 'dns-server-entry.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, zoneFile, '0', String(workers)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+/** Our server as it ships: `understudy dns --config` from the built bundle, with `dns.workers` set. */
+export async function startOurs(workers: number, apex: string): Promise<RunningServer> {
+  const cli = fileURLToPath(new URL('../../dist/understudy.mjs', import.meta.url));
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` (npm run bench:dns does)`);
+  const dir = mkdtempSync(join(tmpdir(), 'understudy-bench-ours-'));
+  const port = await freePort();
+  const config = join(dir, 'bench.yaml');
+  writeFileSync(config, benchConfigYaml(port, workers));
+  const child = spawn(process.execPath, [cli, 'dns', '--config', config], {
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.once('exit', (code) => reject(new Error(`our server exited early (code ${code})`)));
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /ready (\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-  });
-  child.removeAllListeners('exit');
+  child.on('error', () => undefined);
   await waitForAnswer(port, apex);
   return {
     name: workers > 1 ? `ours×${workers}` : 'ours',
     pid: child.pid!,
     port,
-    stop: stopper(child, () => undefined),
+    stop: stopper(child, () => rmSync(dir, { recursive: true, force: true })),
   };
 }
 

@@ -1,5 +1,5 @@
 /** The benchmark zone: a dozen names, A/AAAA/MX/TXT and a failover-style A with TTL 30. */
-import type { ZoneState } from '@understudy/core';
+import { parseRdata, type ZoneState } from '@understudy/core';
 
 export const BENCH_APEX = 'bench.test.';
 
@@ -64,3 +64,46 @@ export const BENCH_QUERIES = [
   const [label, type] = q.split(' ') as [string, string];
   return `${label === '@' ? BENCH_APEX : `${label}.${BENCH_APEX}`} ${type}`;
 });
+
+/**
+ * The same zone as an Understudy config, so the benchmark runs the real `understudy dns` command.
+ * The failover-style `app` record is a failover record; `understudy dns` serves its primary.
+ */
+export function benchConfigYaml(port: number, workers: number): string {
+  const zone = benchZoneState().zones[0]!;
+  const records: string[] = [];
+  for (const rr of zone.rrsets) {
+    if (rr.name === BENCH_APEX && (rr.type === 'SOA' || rr.type === 'NS')) continue;
+    if (rr.name === `app.${BENCH_APEX}`) continue;
+    const values =
+      rr.type === 'TXT'
+        ? rr.values.map((v) => {
+            const parsed = parseRdata('TXT', v);
+            return parsed.ok && parsed.rdata.type === 'TXT' ? parsed.rdata.strings : [];
+          })
+        : rr.values;
+    records.push(
+      `      - { name: "${rr.name}", type: ${rr.type}, ttl: ${rr.ttl}, values: ${JSON.stringify(values)} }`,
+    );
+  }
+  return `regions: [bench]
+listen: { dns: ["127.0.0.1:${port}"], http: null }
+dns: { workers: ${workers} }
+logging: { level: warn }
+checks:
+  app: { type: tcp, host: 127.0.0.1, port: 9 }
+zones:
+  - apex: ${BENCH_APEX}
+    ttl: 3600
+    ns: [ns1.${BENCH_APEX}, ns2.${BENCH_APEX}]
+    soa: { mname: ns1.${BENCH_APEX}, rname: hostmaster.${BENCH_APEX}, refresh: 3600, retry: 600, expire: 86400, minimum: 60, ttl: 3600 }
+    records:
+${records.join('\n')}
+    failover:
+      - name: app
+        type: A
+        ttl: 30
+        answers:
+          - { name: primary, values: [198.51.100.7], check: app }
+`;
+}

@@ -11,7 +11,13 @@ import {
   type UnderstudyConfig,
   type ZoneState,
 } from '@understudy/core';
-import { DnsServer, type QueryInfo } from '@understudy/dns-server';
+import {
+  DnsServer,
+  DnsWorkerPool,
+  defaultDnsWorkers,
+  type DnsServerOptions,
+  type QueryInfo,
+} from '@understudy/dns-server';
 
 export interface DnsRoleOptions {
   config: UnderstudyConfig;
@@ -30,15 +36,21 @@ export class DnsRole {
 
   private constructor(
     private readonly opts: DnsRoleOptions,
-    readonly server: DnsServer,
+    readonly server: DnsServer | DnsWorkerPool,
   ) {}
 
   static async start(opts: DnsRoleOptions): Promise<DnsRole> {
-    const server = new DnsServer({
+    const d = opts.config.dns;
+    const serverOpts: DnsServerOptions = {
       listen: opts.config.listen.dns,
       logger: opts.logger,
+      udpPayloadSize: d.udpPayloadSize,
+      tcpIdleTimeoutMs: d.tcpIdleTimeout,
       ...(opts.onQuery ? { onQuery: opts.onQuery } : {}),
-    });
+    };
+    // With more than one worker, cluster workers answer and this process only feeds them zone states.
+    const workers = d.workers === 'auto' ? defaultDnsWorkers() : d.workers;
+    const server = workers > 1 ? new DnsWorkerPool({ ...serverOpts, workers }) : new DnsServer(serverOpts);
     const role = new DnsRole(opts, server);
     // Subscribe before reading so no state written in between is missed; older ones are ignored anyway.
     role.unsubscribe = opts.store.subscribe((zs) => role.apply(zs));
@@ -49,7 +61,7 @@ export class DnsRole {
       stored !== null,
     );
     await server.start();
-    opts.logger.info({ listen: server.addresses(), serial: server.serial }, 'dns server listening');
+    opts.logger.info({ listen: server.addresses(), serial: server.serial, workers }, 'dns server listening');
     return role;
   }
 

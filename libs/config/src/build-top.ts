@@ -1,4 +1,4 @@
-/** Top-level sections: regions, quorum, listen, state, decider, probe, logging. */
+/** Top-level sections: regions, quorum, listen, dns, state, decider, probe, logging. */
 import path from 'node:path';
 import { formatIPv6, parseIPv4, parseIPv6 } from '@understudy/core';
 import type { ListenAddress, QuorumRule, UnderstudyConfig } from '@understudy/core';
@@ -117,6 +117,15 @@ export function buildDecider(
       minChecks: int(guard.minChecks, 1, Number.MAX_SAFE_INTEGER) ?? 4,
     },
     tickInterval: duration(o.tickInterval, ['decider', 'tickInterval'], 1000, problems, { min: 10 }),
+  };
+}
+
+export function buildDns(raw: unknown, problems: Problems): UnderstudyConfig['dns'] {
+  const o: Obj = isObj(raw) ? raw : {};
+  return {
+    workers: o.workers === 'auto' || o.workers === undefined ? 'auto' : (int(o.workers, 1, 64) ?? 'auto'),
+    udpPayloadSize: int(o.udpPayloadSize, 512, 4096) ?? 1232,
+    tcpIdleTimeout: duration(o.tcpIdleTimeout, ['dns', 'tcpIdleTimeout'], 10_000, problems, { min: 100 }),
   };
 }
 

@@ -16,7 +16,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
- * sha256 over what every role must agree on. Host-local sections (listen, state, logging) are left out,
+ * sha256 over what every role must agree on. Host-local sections (listen, dns, state, logging) are left out,
  * checks are keyed by id rather than written order, and caFile is taken relative to the config directory
  * so a probe and a decider that mount the same file at different paths still match.
  */

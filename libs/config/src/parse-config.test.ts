@@ -57,6 +57,7 @@ describe('parseConfig: defaults', () => {
     });
     expect(config.probe).toEqual({ flushInterval: 0, jitter: 0.1 });
     expect(config.logging).toEqual({ level: 'info' });
+    expect(config.dns).toEqual({ workers: 'auto', udpPayloadSize: 1232, tcpIdleTimeout: 10_000 });
   });
 
   it('decomposes a check url and fills http defaults', () => {
@@ -166,6 +167,7 @@ decider:
   tickInterval: 250ms
   massFailureGuard: { enabled: false, share: 0.8, minChecks: 10 }
 probe: { flushInterval: 2s, jitter: 0.25 }
+dns: { workers: 3, udpPayloadSize: 1400, tcpIdleTimeout: 30s }
 logging: { level: debug }
 checks:
   web:
@@ -227,6 +229,7 @@ zones:
       massFailureGuard: { enabled: false, share: 0.8, minChecks: 10 },
     });
     expect(config.probe).toEqual({ flushInterval: 2000, jitter: 0.25 });
+    expect(config.dns).toEqual({ workers: 3, udpPayloadSize: 1400, tcpIdleTimeout: 30_000 });
     expect(config.logging.level).toBe('debug');
   });
 

@@ -5,6 +5,7 @@ import { buildChecks } from './build-checks.js';
 import {
   buildDecider,
   buildListen,
+  buildDns,
   buildLogging,
   buildProbe,
   buildRegions,
@@ -91,6 +92,7 @@ function build(data: unknown, baseDir: string, problems: Problems): UnderstudyCo
     decider,
     listen: buildListen(top.listen, problems),
     state: buildState(top.state, baseDir),
+    dns: buildDns(top.dns, problems),
     probe: buildProbe(top.probe, problems),
     logging: buildLogging(top.logging),
   };

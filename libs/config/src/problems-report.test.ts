@@ -116,6 +116,17 @@ describe('problem reports', () => {
     expect(p!.message).toBe('unknown key "colour"; allowed keys: flushInterval, jitter');
   });
 
+  it.each([
+    ['dns: { workers: 0 }', 'dns.workers'],
+    ['dns: { workers: many }', 'dns.workers'],
+    ['dns: { udpPayloadSize: 100 }', 'dns.udpPayloadSize'],
+    ['dns: { tcpIdleTimeout: soon }', 'dns.tcpIdleTimeout'],
+  ])('rejects %s at %s', (line, path) => {
+    const problems = problemsOf(`regions: [a]\n${line}\n`);
+    expect(problems.map((p) => p.path)).toContain(path);
+    expect(problems.find((p) => p.path === path)).toMatchObject({ line: 2 });
+  });
+
   it('reports YAML syntax errors with line and column', () => {
     const problems = problemsOf('regions: [a, b\nquorum: all\n');
     expect(problems.length).toBeGreaterThan(0);

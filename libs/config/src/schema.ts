@@ -34,6 +34,16 @@ const deciderSchema = strictObject({
   }),
 });
 
+const dnsSchema = strictObject({
+  workers: {
+    oneOf: [{ const: 'auto' }, { type: 'integer', minimum: 1, maximum: 64 }],
+    default: 'auto',
+    description: 'Processes answering DNS: auto = one per core, at most 2; 1 = in the main process.',
+  },
+  udpPayloadSize: { type: 'integer', minimum: 512, maximum: 4096, default: 1232 },
+  tcpIdleTimeout: { ...defs.duration, default: '10s' },
+});
+
 const probeSchema = strictObject({
   flushInterval: { ...defs.duration, default: '0s' },
   jitter: { type: 'number', minimum: 0, maximum: 0.5, default: 0.1 },
@@ -55,6 +65,7 @@ export const configSchema: Schema = {
           description: 'Embedded-mode state file, relative to the config file directory; null = memory only.',
         },
       }),
+      dns: dnsSchema,
       decider: deciderSchema,
       probe: probeSchema,
       logging: strictObject({

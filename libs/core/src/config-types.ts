@@ -154,6 +154,15 @@ export interface DeciderConfig {
   tickInterval: number;
 }
 
+export interface DnsServerConfig {
+  /** Processes answering DNS: 'auto' = one per core, at most 2; 1 = in the main process. */
+  workers: number | 'auto';
+  /** EDNS(0) UDP payload size we advertise and answer up to (RFC 6891). */
+  udpPayloadSize: number;
+  /** A TCP connection with no query for this long is closed (RFC 7766). */
+  tcpIdleTimeout: number;
+}
+
 export interface UnderstudyConfig {
   regions: string[];
   /** Default quorum; each check may override it. */
@@ -166,6 +175,7 @@ export interface UnderstudyConfig {
     /** Health, readiness and metrics endpoint. */
     http: ListenAddress | null;
   };
+  dns: DnsServerConfig;
   state: {
     /** Embedded mode persists state here (verdicts, record states, serial). null = memory only. */
     file: string | null;

@@ -24,7 +24,8 @@ export async function runEmbeddedUntilSignal(
   installCrashHandlers(logger);
   logWarnings(loaded, logger);
   const app = await startEmbedded({ loaded, logger });
-  onShutdown({ logger, steps: [...extraSteps, { name: 'understudy', run: () => app.close() }] });
+  // Understudy stops first, so nothing it tears down afterwards (such as the demo's origins) is seen failing.
+  onShutdown({ logger, steps: [{ name: 'understudy', run: () => app.close() }, ...extraSteps] });
   logger.info(
     {
       dns: app.dns.server.addresses(),

@@ -31,5 +31,7 @@ export function logWarnings(loaded: LoadedConfig, logger: Logger): void {
 }
 
 export function makeLogger(name: string, level?: string): Logger {
+  // DNS cluster workers are forked later and read their level from the environment.
+  if (level) process.env.UNDERSTUDY_LOG_LEVEL = level;
   return createLogger({ name, ...(level ? { level } : {}) });
 }

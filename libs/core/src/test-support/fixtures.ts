@@ -95,6 +95,7 @@ export function config(
       ...opts.decider,
     },
     listen: { dns: [{ host: '127.0.0.1', port: 5300 }], http: null },
+    dns: { workers: 1, udpPayloadSize: 1232, tcpIdleTimeout: 10_000 },
     state: { file: null },
     probe: { flushInterval: 0, jitter: 0.1 },
     logging: { level: 'info' },
