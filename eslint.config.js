@@ -66,5 +66,11 @@ export default tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
     },
   },
+  {
+    // Plain-JS tooling files (this config, the build script): no type information, Node globals.
+    files: ['*.js', 'scripts/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { globals: { URL: 'readonly', process: 'readonly', console: 'readonly' } },
+  },
   prettier,
 );
