@@ -30,3 +30,16 @@ describe('errors', () => {
     expect(new StateConflictError('y').name).toBe('StateConflictError');
   });
 });
+
+import { deepFreeze } from './freeze.js';
+
+describe('deepFreeze', () => {
+  it('freezes nested objects and arrays, and leaves primitives alone', () => {
+    const v = deepFreeze({ a: [{ b: 1 }], c: null as null, d: 'x' });
+    expect(Object.isFrozen(v.a[0])).toBe(true);
+    expect(() => {
+      (v.a as { b: number }[]).push({ b: 2 });
+    }).toThrow(TypeError);
+    expect(deepFreeze(3)).toBe(3);
+  });
+});

@@ -16,3 +16,4 @@ export * from './zone-state.js';
 export * from './state-init.js';
 export * from './engine.js';
 export * from './status-view.js';
+export * from './freeze.js';
