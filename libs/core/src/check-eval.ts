@@ -8,26 +8,45 @@ export interface CheckEvalDeps {
   config: UnderstudyConfig;
   st: DeciderState;
   checksById: ReadonlyMap<string, CheckConfig>;
-  /** Checks whose votes currently say down (applied or held); the guard's numerator. */
-  downCandidates: Set<string>;
+  /** Checks whose votes say down now (applied or held), with since when; the guard counts from it. */
+  downSince: Map<string, number>;
   verdictContext(now: number): VerdictContext;
   /** Called for every check whose verdict changed, so its records get re-evaluated. */
   onVerdictChanged(checkId: string): void;
 }
 
-function guardShare(deps: CheckEvalDeps): { share: number; total: number } {
-  const total = deps.config.checks.length;
-  return { share: total ? deps.downCandidates.size / total : 0, total };
+/**
+ * The checks that count towards the guard: those it holds (votes say down, verdict not applied yet), and
+ * those that went down within the window. Checks down for longer are old news, not a mass failure.
+ */
+function guardCount(deps: CheckEvalDeps, now: number): string[] {
+  const window = deps.config.decider.massFailureGuard.window;
+  const counted: string[] = [];
+  for (const [id, since] of deps.downSince) {
+    if (deps.st.checks[id]!.verdict !== 'down' || now - since <= window) counted.push(id);
+  }
+  return counted;
 }
 
 /** Updates the guard from the current candidates; returns whether it holds now. */
 function updateGuard(deps: CheckEvalDeps, op: Operation): boolean {
   const g = deps.config.decider.massFailureGuard;
   const guard = deps.st.guard;
-  const { share, total } = guardShare(deps);
-  const evidence = { guard: { share, threshold: g.share, downEverywhere: deps.downCandidates.size, total } };
-  const condition = g.enabled && total >= g.minChecks && share > g.share;
-  if (!condition) {
+  const total = deps.config.checks.length;
+  const armed = g.enabled && total >= g.minChecks;
+  const counted = armed ? guardCount(deps, op.now) : [];
+  const share = total ? counted.length / total : 0;
+  const evidence = {
+    guard: {
+      share,
+      threshold: g.share,
+      window: g.window,
+      counted: counted.length,
+      total,
+      checks: counted.slice(0, 50),
+    },
+  };
+  if (!(armed && share > g.share)) {
     guard.released = false;
     if (guard.holding) {
       guard.holding = false;
@@ -35,7 +54,7 @@ function updateGuard(deps: CheckEvalDeps, op: Operation): boolean {
       op.emit({
         type: 'guard-release',
         severity: 'info',
-        message: 'Mass-failure guard released: the share of down checks fell back under the threshold',
+        message: 'Mass-failure guard released: the share of checks going down fell back under the threshold',
         evidence,
       });
     }
@@ -48,7 +67,7 @@ function updateGuard(deps: CheckEvalDeps, op: Operation): boolean {
     op.emit({
       type: 'guard-hold',
       severity: 'critical',
-      message: `Mass-failure guard holding: ${deps.downCandidates.size} of ${total} checks down at once (more than ${Math.round(g.share * 100)}%); answers are frozen until it clears or an operator releases it`,
+      message: `Mass-failure guard holding: ${counted.length} of ${total} checks went down within ${g.window / 1000}s (more than ${Math.round(g.share * 100)}%); answers are frozen until it clears or an operator releases it`,
       evidence,
     });
   }
@@ -103,8 +122,8 @@ export function evaluateChecks(deps: CheckEvalDeps, op: Operation, ids: Iterable
   for (const id of ids) {
     const r = computeVerdict(deps.checksById.get(id)!, deps.st.checks[id]!, ctx);
     results.set(id, r);
-    if (r.candidate === 'down') deps.downCandidates.add(id);
-    else deps.downCandidates.delete(id);
+    if (r.candidate !== 'down') deps.downSince.delete(id);
+    else if (!deps.downSince.has(id)) deps.downSince.set(id, op.now);
   }
   const wasHolding = deps.st.guard.holding;
   const holding = updateGuard(deps, op);

@@ -138,8 +138,10 @@ export interface ListenAddress {
 
 export interface MassFailureGuardConfig {
   enabled: boolean;
-  /** Hold when more than this share (0..1) of all checks are down from every voting region at once. */
+  /** Hold when more than this share (0..1) of all checks went down by quorum within `window`. */
   share: number;
+  /** What "at once" means: downs older than this no longer count (held checks always do). */
+  window: number;
   /** The guard only arms when at least this many checks are configured. */
   minChecks: number;
 }

@@ -73,22 +73,32 @@ describe('DecisionEngine: failover through quorum', () => {
       accepted: 1,
       stale: 0,
       unknown: 0,
+      future: 0,
     });
     expect(h.engine.ingest(batch('us-east', [r]), h.now).stats).toEqual({
       accepted: 0,
       stale: 1,
       unknown: 0,
+      future: 0,
     });
     const wrong = [result('nope', 'us-east', true, h.now), result('primary', 'eu-west', true, h.now)];
     expect(h.engine.ingest(batch('us-east', wrong), h.now).stats).toEqual({
       accepted: 0,
       stale: 0,
       unknown: 2,
+      future: 0,
     });
+    const ahead = result('primary', 'us-east', true, h.now + 3_600_000);
+    expect(h.engine.ingest(batch('us-east', [ahead]), h.now).stats.future).toBe(1);
+    // The refused result does not block honest later ones.
+    expect(
+      h.engine.ingest(batch('us-east', [result('primary', 'us-east', false, h.now + 10)]), h.now + 10).stats
+        .accepted,
+    ).toBe(1);
     expect(
       h.engine.ingest(batch('mars', [result('primary', 'mars', true, h.now)]), h.now).stats.unknown,
     ).toBe(1);
-    expect(h.engine.state.checks.primary!.regions['us-east']!.consecutiveFail).toBe(1);
+    expect(h.engine.state.checks.primary!.regions['us-east']!.consecutiveFail).toBe(2);
   });
 });
 
@@ -151,10 +161,13 @@ describe('DecisionEngine: failback', () => {
     expect(pending).toMatchObject({ to: 'primary', from: 'secondary' });
     expect(h.active()).toBe('secondary');
     const due = h.engine.state.records['app.example.test./A']!.pendingFailback!.dueAt!;
-    h.now = due - 1;
-    h.tick();
-    expect(h.active()).toBe('secondary');
+    // Regions keep reporting healthy: the hold only passes on fresh evidence.
+    while (h.now + 1000 < due) {
+      h.rounds(1, { primary: '+++', secondary: '+++' });
+      expect(h.active()).toBe('secondary');
+    }
     h.now = due;
+    h.report('primary', '+++');
     const out = h.tick();
     expect(h.active()).toBe('primary');
     expect(out.zoneState?.zones[0]!.rrsets.find((r) => r.name === 'app.example.test.')!.values).toEqual([
@@ -180,10 +193,12 @@ describe('DecisionEngine: failback', () => {
   it('manual failback needs an approval and consumes it', () => {
     const h = failedOver({ failbackAfter: 'manual' });
     expect(() => h.engine.approveFailback('app.example.test./A', actor, h.now)).toThrow(StateConflictError);
-    h.rounds(2, { primary: '+++', secondary: '+++' });
-    h.advance(3_600_000);
-    h.tick();
+    h.rounds(30, { primary: '+++', secondary: '+++' });
     expect(h.active()).toBe('secondary');
+    expect(h.engine.state.records['app.example.test./A']!.pendingFailback).toEqual({
+      to: 'primary',
+      dueAt: null,
+    });
     const out = h.engine.approveFailback('app.example.test./A', actor, h.now);
     expect(h.active()).toBe('primary');
     expect(out.events.map((e) => e.type)).toEqual(['failback-approved', 'answer-switched']);
@@ -209,8 +224,7 @@ describe('DecisionEngine: flap damping', () => {
     expect(h.active()).toBe('secondary');
     expect(h.ofType('flap-damped')).toHaveLength(1);
     expect(h.engine.state.records['app.example.test./A']!.damped).toBe(true);
-    h.advance(60_000);
-    h.tick();
+    h.rounds(60, { primary: '+++', secondary: '+++' }); // the window passes with the regions reporting
     expect(h.ofType('flap-released')).toHaveLength(1);
     expect(h.active()).toBe('primary');
   });
@@ -237,7 +251,8 @@ describe('DecisionEngine: mass-failure guard', () => {
     h.rounds(3, { a: '---', b: '---', c: '---', d: '+++' });
     expect(h.ofType('guard-hold')).toHaveLength(1);
     expect(h.ofType('guard-hold')[0]!.evidence.guard).toMatchObject({
-      downEverywhere: 3,
+      counted: 3,
+      checks: ['a', 'b', 'c'],
       total: 4,
       threshold: 0.5,
     });
@@ -306,8 +321,7 @@ describe('DecisionEngine: overrides and all-down', () => {
     h.engine.setOverride('app.example.test./A', 'primary', 'obey', actor, h.now);
     expect(h.engine.state.overrides['app.example.test./A']).toBeUndefined();
     expect(h.active()).toBe('secondary');
-    h.advance(5000);
-    h.tick();
+    h.rounds(6, { primary: '+++', secondary: '+++' });
     expect(h.active()).toBe('primary');
   });
 
@@ -423,5 +437,99 @@ describe('DecisionEngine: edges', () => {
     h.rounds(2, { primary: '---', secondary: '+++' });
     expect(h.active()).toBe('secondary');
     expect(h.ofType('answer-switched')).toHaveLength(1);
+  });
+});
+
+describe('DecisionEngine: review regressions', () => {
+  const healthyReports = { primary: '+++', secondary: '+++' };
+
+  it('a region back from staleness re-earns its vote instead of voting with its old state', () => {
+    const h = new Harness(config());
+    h.rounds(2, healthyReports);
+    h.rounds(2, { primary: '..-', secondary: '+++' }); // ap-south sees the primary down…
+    expect(h.engine.state.checks.primary!.regions['ap-south']!.state).toBe('down');
+    h.rounds(6, { primary: '++.', secondary: '++.' }); // …then goes quiet and stale
+    h.rounds(1, { primary: '-++', secondary: '+++' }); // back, reporting up; us-east has one failure
+    expect(h.engine.state.checks.primary!.regions['ap-south']!.state).toBe('unknown');
+    h.rounds(1, { primary: '-.+', secondary: '+.+' }); // us-east reaches fall = 2
+    expect(h.engine.state.checks.primary!.regions['us-east']!.state).toBe('down');
+    expect(h.active()).toBe('primary');
+    expect(h.ofType('answer-switched')).toHaveLength(0);
+  });
+
+  it('does not fail back on stale evidence, e.g. right after a restart', () => {
+    const h = new Harness(config({ records: [failoverRecord({ failbackAfter: 10_000 })] }));
+    h.rounds(2, healthyReports);
+    h.rounds(2, { primary: '---', secondary: '+++' });
+    h.rounds(3, healthyReports);
+    expect(h.engine.state.records['app.example.test./A']!.pendingFailback?.to).toBe('primary');
+    const later = h.now + 600_000;
+    const restarted = new DecisionEngine({
+      config: h.config,
+      state: h.engine.snapshot(),
+      now: later,
+      epoch: 2,
+    });
+    const out = restarted.tick(later);
+    expect(out.events.filter((e) => e.type === 'answer-switched')).toHaveLength(0);
+    expect(restarted.state.records['app.example.test./A']!.active).toEqual({
+      kind: 'answer',
+      name: 'secondary',
+    });
+    expect(restarted.state.records['app.example.test./A']!.healthySince.primary).toBeNull();
+  });
+
+  it('fails back to the best tier whose hold is over, while a better one is still held', () => {
+    const rec = failoverRecord({
+      failbackAfter: 10_000,
+      flapDamping: null,
+      answers: [
+        { name: 'primary', values: ['192.0.2.10'], check: 'primary' },
+        { name: 'secondary', values: ['198.51.100.10'], check: 'secondary' },
+        { name: 'tertiary', values: ['203.0.113.10'], check: 'tertiary' },
+      ],
+    });
+    const cfg = config({
+      records: [rec],
+      checks: ['primary', 'secondary', 'tertiary'].map((id) => httpCheck(id)),
+    });
+    const h = new Harness(cfg);
+    h.rounds(2, { primary: '+++', secondary: '+++', tertiary: '+++' });
+    h.rounds(2, { primary: '---', secondary: '---', tertiary: '+++' });
+    expect(h.active()).toBe('tertiary');
+    h.rounds(4, { primary: '---', secondary: '+++', tertiary: '+++' }); // secondary healthy first
+    h.rounds(8, { primary: '+++', secondary: '+++', tertiary: '+++' }); // primary healthy 8 s later
+    expect(h.active()).toBe('secondary');
+    expect(h.engine.state.records['app.example.test./A']!.pendingFailback?.to).toBe('primary');
+  });
+
+  it('an operator approval fails back at once, also for a timed failback', () => {
+    const h = new Harness(config({ records: [failoverRecord({ failbackAfter: 3_600_000 })] }));
+    h.rounds(2, healthyReports);
+    h.rounds(2, { primary: '---', secondary: '+++' });
+    h.rounds(3, healthyReports);
+    h.engine.approveFailback('app.example.test./A', actor, h.now);
+    expect(h.active()).toBe('primary');
+  });
+
+  it('checks that went down long ago do not arm the mass-failure guard', () => {
+    const ids = ['a', 'b', 'c', 'd'];
+    const records = ids.map((id) =>
+      failoverRecord({
+        id: `${id}.example.test./A`,
+        name: `${id}.example.test.`,
+        answers: [
+          { name: 'primary', values: ['192.0.2.1'], check: id },
+          { name: 'secondary', values: ['198.51.100.1'], check: null },
+        ],
+      }),
+    );
+    const h = new Harness(config({ checks: ids.map((id) => httpCheck(id)), records }));
+    h.rounds(2, { a: '+++', b: '+++', c: '+++', d: '+++' });
+    h.rounds(2, { a: '---', b: '---', c: '+++', d: '+++' }); // two legitimate outages (2 of 4: not more than half)
+    h.rounds(70, { a: '---', b: '---', c: '+++', d: '+++' }); // …that last longer than the 60 s window
+    h.rounds(2, { a: '---', b: '---', c: '---', d: '+++' }); // then one more check fails
+    expect(h.ofType('guard-hold')).toHaveLength(0);
+    expect(h.active('c.example.test./A')).toBe('secondary');
   });
 });

@@ -6,7 +6,7 @@ import { evaluateChecks, releaseGuard, type CheckEvalDeps } from './check-eval.j
 import type { CheckConfig, FailoverRecordConfig, UnderstudyConfig } from './config-types.js';
 import { NotFoundError, StateConflictError } from './errors.js';
 import type { Actor, DecisionEvent } from './events.js';
-import { applyResult, newRegionHealth } from './hysteresis.js';
+import { applyResult, isNewer, newRegionHealth, resetVotes } from './hysteresis.js';
 import { Operation } from './operation.js';
 import { evaluateRecord, type RecordEvalDeps } from './record-eval.js';
 import type { ResultBatch } from './results.js';
@@ -22,7 +22,17 @@ export interface IngestStats {
   stale: number;
   /** Results for checks or regions this config does not know (a probe with another config). */
   unknown: number;
+  /** Results stamped further in the future than MAX_CLOCK_SKEW_MS: a probe with a broken clock. */
+  future: number;
 }
+
+/**
+ * How far ahead of the decider's clock a result may be stamped. Later ones are refused: accepted, a
+ * single result from a fast clock would make every honest result after it look stale until then.
+ */
+export const MAX_CLOCK_SKEW_MS = 60_000;
+
+const noStats = (): IngestStats => ({ accepted: 0, stale: 0, unknown: 0, future: 0 });
 
 export interface EngineOutput {
   events: DecisionEvent[];
@@ -53,7 +63,7 @@ export class DecisionEngine {
   private readonly records: FailoverRecordConfig[];
   private readonly recordsById: Map<string, FailoverRecordConfig>;
   private readonly recordsByCheck = new Map<string, FailoverRecordConfig[]>();
-  private readonly downCandidates = new Set<string>();
+  private readonly downSince = new Map<string, number>();
   private readonly deps: CheckEvalDeps & RecordEvalDeps;
   private dirtyRecords = new Set<string>();
 
@@ -77,7 +87,7 @@ export class DecisionEngine {
       config: this.config,
       st: this.st,
       checksById: this.checksById,
-      downCandidates: this.downCandidates,
+      downSince: this.downSince,
       verdictContext: (now) => this.verdictContext(now),
       onVerdictChanged: (id) => {
         for (const rec of this.recordsByCheck.get(id) ?? []) this.dirtyRecords.add(rec.id);
@@ -85,8 +95,10 @@ export class DecisionEngine {
     };
     const ctx = this.verdictContext(opts.now);
     for (const check of this.config.checks) {
-      if (computeVerdict(check, this.st.checks[check.id]!, ctx).candidate === 'down')
-        this.downCandidates.add(check.id);
+      const cs = this.st.checks[check.id]!;
+      if (computeVerdict(check, cs, ctx).candidate !== 'down') continue;
+      // An applied down keeps its age across restarts, so an old outage does not arm the guard.
+      this.downSince.set(check.id, cs.verdict === 'down' ? (cs.verdictChangedAt ?? opts.now) : opts.now);
     }
     this.st.serial = nextSerial(Math.max(this.st.serial, opts.minSerial ?? 0), opts.now);
     this.zs = buildZoneState(this.config, this.st.records, this.st.serial, this.epoch, opts.now);
@@ -116,7 +128,7 @@ export class DecisionEngine {
 
   ingest(batch: ResultBatch, now: number): EngineOutput {
     const op = new Operation(now, this.st);
-    const stats: IngestStats = { accepted: 0, stale: 0, unknown: 0 };
+    const stats = noStats();
     const region = this.st.regions[batch.region];
     if (!region) {
       stats.unknown = batch.results.length;
@@ -133,9 +145,15 @@ export class DecisionEngine {
         stats.unknown++;
         continue;
       }
+      if (r.observedAt > now + MAX_CLOCK_SKEW_MS) {
+        stats.future++;
+        continue;
+      }
       const cs = this.st.checks[check.id]!;
       const h = (cs.regions[r.region] ??= newRegionHealth());
-      const wasVoting = h.state !== 'unknown' && !isStale(h, check, ctx);
+      const stale = isStale(h, check, ctx);
+      const wasVoting = h.state !== 'unknown' && !stale;
+      if (stale && isNewer(h, r)) resetVotes(h, now);
       const { accepted, changed } = applyResult(h, r, check, now);
       if (!accepted) {
         stats.stale++;
@@ -292,7 +310,7 @@ export class DecisionEngine {
     });
   }
 
-  private finish(op: Operation, stats: IngestStats = { accepted: 0, stale: 0, unknown: 0 }): EngineOutput {
+  private finish(op: Operation, stats: IngestStats = noStats()): EngineOutput {
     let zoneState: ZoneState | null = null;
     if (op.switched.size) {
       this.st.serial = nextSerial(this.st.serial, op.now);

@@ -35,7 +35,7 @@ import { deepFreeze } from './freeze.js';
 
 describe('deepFreeze', () => {
   it('freezes nested objects and arrays, and leaves primitives alone', () => {
-    const v = deepFreeze({ a: [{ b: 1 }], c: null as null, d: 'x' });
+    const v = deepFreeze({ a: [{ b: 1 }], c: null, d: 'x' });
     expect(Object.isFrozen(v.a[0])).toBe(true);
     expect(() => {
       (v.a as { b: number }[]).push({ b: 2 });

@@ -61,7 +61,14 @@ export interface TimingEvidence {
 export interface Evidence {
   checks?: CheckEvidence[];
   timing?: TimingEvidence;
-  guard?: { share: number; threshold: number; downEverywhere: number; total: number };
+  guard?: {
+    share: number;
+    threshold: number;
+    window: number;
+    counted: number;
+    total: number;
+    checks: string[];
+  };
   flips?: { count: number; window: number; maxFlips: number };
   [key: string]: unknown;
 }

@@ -60,3 +60,14 @@ export function applyResult(
   if (changed) h.changedAt = receivedAt;
   return { accepted: true, changed };
 }
+
+/**
+ * A region back from staleness must earn its vote again: its old state is evidence from before it went
+ * quiet (for example, before its network failed), so it restarts from unknown with zeroed counters.
+ */
+export function resetVotes(h: RegionHealth, at: number): void {
+  if (h.state !== 'unknown') h.changedAt = at;
+  h.state = 'unknown';
+  h.consecutiveOk = 0;
+  h.consecutiveFail = 0;
+}

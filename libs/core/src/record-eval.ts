@@ -23,12 +23,16 @@ export function answerHealth(st: DeciderState, rec: FailoverRecordConfig): Answe
   const overrides = st.overrides[rec.id];
   return rec.answers.map((a): AnswerHealth => {
     const ov = overrides?.[a.name];
-    if (ov === 'up') return { name: a.name, eligible: true, reason: 'override-up' };
-    if (ov === 'down') return { name: a.name, eligible: false, reason: 'override-down' };
-    if (a.check === null) return { name: a.name, eligible: true, reason: 'no-check' };
-    const verdict = st.checks[a.check]?.verdict ?? 'unknown';
-    if (verdict === 'down') return { name: a.name, eligible: false, reason: 'check-down' };
-    return { name: a.name, eligible: true, reason: verdict === 'up' ? 'check-up' : 'check-unknown' };
+    if (ov === 'up') return { name: a.name, eligible: true, confirmed: true, reason: 'override-up' };
+    if (ov === 'down') return { name: a.name, eligible: false, confirmed: false, reason: 'override-down' };
+    if (a.check === null) return { name: a.name, eligible: true, confirmed: true, reason: 'no-check' };
+    const cs = st.checks[a.check];
+    const verdict = cs?.verdict ?? 'unknown';
+    if (verdict === 'down') return { name: a.name, eligible: false, confirmed: false, reason: 'check-down' };
+    if (verdict === 'unknown')
+      return { name: a.name, eligible: true, confirmed: false, reason: 'check-unknown' };
+    // An up verdict held only because too few regions are fresh is not evidence enough to move traffic to.
+    return { name: a.name, eligible: true, confirmed: !cs!.insufficient, reason: 'check-up' };
   });
 }
 
@@ -66,11 +70,12 @@ const SEVERITY: Record<SwitchKind, 'critical' | 'warning' | 'info'> = {
   recovered: 'warning',
 };
 
+/** healthySince follows confirmed health, so failbackAfter only counts time backed by fresh evidence. */
 function updateHealthySince(rs: RecordState, health: AnswerHealth[], op: Operation): void {
   for (const h of health) {
     const since = rs.healthySince[h.name] ?? null;
-    if (h.eligible && since === null) rs.healthySince[h.name] = op.now;
-    else if (!h.eligible && since !== null) rs.healthySince[h.name] = null;
+    if (h.confirmed && since === null) rs.healthySince[h.name] = op.now;
+    else if (!h.confirmed && since !== null) rs.healthySince[h.name] = null;
     else continue;
     op.touch();
   }

@@ -19,6 +19,7 @@ function health(pattern: string): AnswerHealth[] {
   return [...pattern].map((c, i) => ({
     name: three.answers[i]!.name,
     eligible: c === '+',
+    confirmed: c === '+',
     reason: c === '+' ? 'check-up' : 'check-down',
   }));
 }

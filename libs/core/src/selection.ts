@@ -10,7 +10,13 @@ export type EligibilityReason =
 
 export interface AnswerHealth {
   name: string;
+  /** May be served: not known to be down. */
   eligible: boolean;
+  /**
+   * Known healthy on fresh evidence (an up verdict with enough fresh voters, an up override, or no check).
+   * Only a confirmed answer can be failed back to, and failbackAfter counts from when it became confirmed.
+   */
+  confirmed: boolean;
   reason: EligibilityReason;
 }
 
@@ -101,20 +107,23 @@ export function selectAnswer({ cfg, st, health, recentFlips, now }: SelectionInp
   }
 
   const stay = answerServed(cfg, curIdx, false);
-  if (best === curIdx) return result(stay, null);
-
-  // A better tier is healthy while the current one works: this is a failback, and it may wait.
-  const to = cfg.answers[best]!.name;
+  // Better tiers that are confirmed healthy are failback candidates; the best one whose hold is over wins.
+  const candidates = health.slice(0, curIdx).flatMap((h, i) => (h.confirmed ? [i] : []));
+  if (!candidates.length) return result(stay, null);
+  const first = candidates[0]!;
+  const pendingFor = (i: number, dueAt: number | null) => ({
+    pendingFailback: { to: cfg.answers[i]!.name, dueAt },
+  });
+  // An operator's approval moves back at once, whatever the hold or damping.
+  if (st.failbackApproved)
+    return result(answerServed(cfg, first, false), 'failback', { consumedApproval: true });
   if (cfg.flapDamping && recentFlips + 1 >= cfg.flapDamping.maxFlips) {
-    return result(stay, null, { pendingFailback: { to, dueAt: null }, dampingBlocked: true });
+    return result(stay, null, { ...pendingFor(first, null), dampingBlocked: true });
   }
-  if (cfg.failbackAfter === 'manual') {
-    if (st.failbackApproved)
-      return result(answerServed(cfg, best, false), 'failback', { consumedApproval: true });
-    return result(stay, null, { pendingFailback: { to, dueAt: null } });
-  }
-  const since = st.healthySince[to] ?? now;
-  const dueAt = since + cfg.failbackAfter;
-  if (now >= dueAt) return result(answerServed(cfg, best, false), 'failback');
-  return result(stay, null, { pendingFailback: { to, dueAt } });
+  if (cfg.failbackAfter === 'manual') return result(stay, null, pendingFor(first, null));
+  const hold = cfg.failbackAfter;
+  const dueAt = (i: number): number => (st.healthySince[cfg.answers[i]!.name] ?? now) + hold;
+  const ready = candidates.find((i) => now >= dueAt(i));
+  if (ready !== undefined) return result(answerServed(cfg, ready, false), 'failback');
+  return result(stay, null, pendingFor(first, dueAt(first)));
 }

@@ -79,3 +79,19 @@ describe('reconcileState', () => {
     ).toBeUndefined();
   });
 });
+
+describe('reconcileState: overrides', () => {
+  it('keeps an override of an answer that still exists when the record state is reset', () => {
+    const snap = failedOverState();
+    snap.overrides['app.example.test./A'] = { primary: 'down', secondary: 'up' };
+    const rec = failoverRecord({
+      answers: [
+        { name: 'primary', values: ['192.0.2.10'], check: 'primary' },
+        { name: 'dr', values: ['203.0.113.1'], check: 'secondary' },
+      ],
+    });
+    const st = reconcileState(config({ records: [rec] }), snap);
+    expect(st.records['app.example.test./A']!.active).toEqual({ kind: 'answer', name: 'primary' });
+    expect(st.overrides['app.example.test./A']).toEqual({ primary: 'down' });
+  });
+});

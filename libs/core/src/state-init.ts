@@ -71,6 +71,11 @@ export function reconcileState(config: UnderstudyConfig, persisted: DeciderState
     next.checks[check.id] = cs;
   }
   for (const rec of allFailoverRecords(config)) {
+    const ov = base.overrides[rec.id];
+    if (ov) {
+      const kept = Object.entries(ov).filter(([name]) => rec.answers.some((a) => a.name === name));
+      if (kept.length) next.overrides[rec.id] = Object.fromEntries(kept);
+    }
     const prev = base.records[rec.id];
     const values = prev ? valuesFor(rec, prev) : null;
     if (!prev || values === null) {
@@ -82,11 +87,6 @@ export function reconcileState(config: UnderstudyConfig, persisted: DeciderState
       rec.answers.map((a) => [a.name, prev.healthySince[a.name] ?? null]),
     );
     next.records[rec.id] = prev;
-    const ov = base.overrides[rec.id];
-    if (ov) {
-      const kept = Object.entries(ov).filter(([name]) => rec.answers.some((a) => a.name === name));
-      if (kept.length) next.overrides[rec.id] = Object.fromEntries(kept);
-    }
   }
   for (const region of config.regions) {
     next.regions[region] = base.regions[region] ?? { lastSeenAt: null, stale: false };

@@ -91,7 +91,7 @@ export function config(
       staleAfterIntervals: 3,
       minVoters: 2,
       tickInterval: 1000,
-      massFailureGuard: { enabled: true, share: 0.5, minChecks: 4 },
+      massFailureGuard: { enabled: true, share: 0.5, minChecks: 4, window: 60_000 },
       ...opts.decider,
     },
     listen: { dns: [{ host: '127.0.0.1', port: 5300 }], http: null },
