@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryLease, MemoryResultsBus, MemoryStateStore } from '@understudy/backends';
 import { parseConfig } from '@understudy/config';
-import type { Clock, EngineOutput, Logger, ProbeResult, ZoneState } from '@understudy/core';
+import type { Clock, EngineOutput, Logger, ProbeResult, StateStore, ZoneState } from '@understudy/core';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { recordingLogger } from '@understudy/testkit/logger';
 import { waitFor } from '@understudy/testkit/wait';
 import { DeciderRole } from './decider-role.js';
@@ -46,11 +49,21 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function setup(opts: { logger?: Logger; clock?: Clock; leaseTtlMs?: number } = {}) {
-  const store = await MemoryStateStore.open({});
+async function setup(
+  opts: {
+    logger?: Logger;
+    clock?: Clock;
+    leaseTtlMs?: number;
+    file?: string;
+    wrap?: (s: StateStore) => StateStore;
+    onStandDown?: (r: string) => void;
+  } = {},
+) {
+  const memory = await MemoryStateStore.open({ ...(opts.file ? { file: opts.file } : {}) });
+  const store = opts.wrap ? opts.wrap(memory) : memory;
   const bus = new MemoryResultsBus({});
   const clock = opts.clock ?? { now: () => Date.now() };
-  const lease = new MemoryLease({ store, clock, ttlMs: opts.leaseTtlMs ?? 30_000 });
+  const lease = new MemoryLease({ store: memory, clock, ttlMs: opts.leaseTtlMs ?? 30_000 });
   const outputs: EngineOutput[] = [];
   const role = await DeciderRole.start({
     config,
@@ -60,13 +73,14 @@ async function setup(opts: { logger?: Logger; clock?: Clock; leaseTtlMs?: number
     clock,
     logger: opts.logger ?? recordingLogger(),
     onOutput: (o) => outputs.push(o),
+    ...(opts.onStandDown ? { onStandDown: opts.onStandDown } : {}),
   });
   cleanups.push(
-    () => store.close(),
+    () => memory.close(),
     () => bus.close(),
     () => role.close(),
   );
-  return { store, bus, role, outputs, lease };
+  return { store, memory, bus, role, outputs, lease };
 }
 
 async function failPrimary(bus: MemoryResultsBus): Promise<void> {
@@ -141,10 +155,10 @@ describe('DeciderRole', () => {
 
   it('stands down when the store refuses its writes as from a stale epoch', async () => {
     const logger = recordingLogger();
-    const { store, bus, role } = await setup({ logger });
-    await store.nextEpoch(); // another decider took over: the store's epoch mark is now higher
-    await store.nextEpoch();
-    await store.saveDecider((await store.loadDecider())!, store.highestEpoch);
+    const { memory, bus, role } = await setup({ logger });
+    await memory.nextEpoch(); // another decider took over: the store's epoch mark is now higher
+    await memory.nextEpoch();
+    await memory.saveDecider((await memory.loadDecider())!, memory.highestEpoch);
     await failPrimary(bus);
     await waitFor(() => !role.ready, { timeoutMs: 5000, what: 'stand-down' });
     expect(logger.messages('error').join('\n')).toContain('newer decider holds the lease');
@@ -159,6 +173,86 @@ describe('DeciderRole', () => {
     offset = 60_000; // the grant (600 ms) has expired by the next renewal, due every 200 ms
     await waitFor(() => !role.ready, { timeoutMs: 15_000, what: 'lease loss' });
     expect(logger.messages('error').join('\n')).toContain('lease lost');
+  });
+});
+
+describe('DeciderRole: durability and retries', () => {
+  it('a crash right after a failover restarts on the new answer: decider state is durable with the zone state', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'decider-crash-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const file = join(dir, 'state.json');
+    const { bus, role, memory } = await setup({ file });
+    await failPrimary(bus);
+    await waitFor(() => role.engine.state.records[RECORD]!.switchedSerial !== null, {
+      timeoutMs: 5000,
+      what: 'switch',
+    });
+    const serial = role.engine.zoneState.serial;
+    await waitFor(async () => (await memory.readZoneState())?.serial === serial, {
+      timeoutMs: 5000,
+      what: 'the durable zone-state write',
+    });
+    // Read the file as a restart after SIGKILL would, without any close() or debounce flush.
+    const reopened = await MemoryStateStore.open({ file });
+    try {
+      const zs = await reopened.readZoneState();
+      const st = await reopened.loadDecider();
+      expect(zs?.zones[0]!.rrsets.find((r) => r.name === 'app.example.test.')!.values).toEqual([
+        '198.51.100.10',
+      ]);
+      expect(st?.records[RECORD]?.active).toEqual({ kind: 'answer', name: 'secondary' });
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it('a zone state the store failed to write is written again on the next tick', async () => {
+    let failNext = false;
+    const writes: number[] = [];
+    const wrap = (inner: StateStore): StateStore =>
+      new Proxy(inner, {
+        get(target, prop, receiver) {
+          if (prop === 'writeZoneState') {
+            return async (zs: ZoneState) => {
+              if (failNext) {
+                failNext = false;
+                throw new Error('disk full');
+              }
+              writes.push(zs.serial);
+              return target.writeZoneState(zs);
+            };
+          }
+          const v: unknown = Reflect.get(target, prop, receiver);
+          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+        },
+      });
+    const logger = recordingLogger();
+    const { bus, role, store } = await setup({ wrap, logger });
+    failNext = true;
+    await failPrimary(bus);
+    await waitFor(() => role.engine.state.records[RECORD]!.switchedSerial !== null, {
+      timeoutMs: 5000,
+      what: 'switch',
+    });
+    const serial = role.engine.zoneState.serial;
+    await waitFor(async () => (await store.readZoneState())?.serial === serial, {
+      timeoutMs: 5000,
+      what: 'the retried write',
+    });
+    expect(logger.messages('error').join('\n')).toContain('could not write the zone state');
+    expect(writes.at(-1)).toBe(serial);
+  });
+
+  it('calls onStandDown once when fenced', async () => {
+    const reasons: string[] = [];
+    const { memory, bus, role } = await setup({ onStandDown: (r) => reasons.push(r) });
+    await memory.nextEpoch();
+    await memory.nextEpoch();
+    await memory.saveDecider((await memory.loadDecider())!, memory.highestEpoch);
+    await failPrimary(bus);
+    await waitFor(() => !role.ready, { timeoutMs: 5000, what: 'stand-down' });
+    expect(reasons).toHaveLength(1);
+    expect(reasons[0]).toContain('newer decider');
   });
 });
 

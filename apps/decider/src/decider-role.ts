@@ -7,6 +7,7 @@ import {
   statusView,
   type Actor,
   type Clock,
+  type DecisionEvent,
   type EngineOutput,
   type Lease,
   type Logger,
@@ -40,7 +41,12 @@ export interface DeciderRoleOptions {
   saveInterval?: number;
   /** Called after each output is persisted; used by the CLI and tests to watch decisions. */
   onOutput?: (out: EngineOutput) => void;
+  /** Called once when this decider stops deciding: its lease was lost or a newer epoch fenced it. */
+  onStandDown?: (reason: string) => void;
 }
+
+/** Events kept for a retry while the store refuses appends; beyond this the oldest are dropped. */
+const MAX_UNSAVED_EVENTS = 10_000;
 
 export class DeciderRole {
   private readonly queue = new SerialQueue();
@@ -49,6 +55,9 @@ export class DeciderRole {
   private saveTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private fenced = false;
+  /** The highest zone-state serial the store has accepted from us; a lower engine serial means retry. */
+  private writtenSerial = 0;
+  private unsavedEvents: DecisionEvent[] = [];
 
   private constructor(
     private readonly opts: DeciderRoleOptions,
@@ -75,7 +84,7 @@ export class DeciderRole {
       events: [],
       zoneState: engine.zoneState,
       stateChanged: true,
-      stats: { accepted: 0, stale: 0, unknown: 0 },
+      stats: { accepted: 0, stale: 0, unknown: 0, future: 0 },
     });
     await opts.bus.consume((batch) => role.ingest(batch));
     role.tickTimer = setInterval(() => role.enqueue(() => role.tick()), opts.config.decider.tickInterval);
@@ -136,7 +145,8 @@ export class DeciderRole {
 
   private ingest(batch: ResultBatch): Promise<void> {
     return this.queue.push(async () => {
-      if (this.fenced) return;
+      // After close or stand-down, batches are acknowledged unapplied: the next decider reads them anew.
+      if (this.fenced || this.closed) return;
       const now = this.opts.clock.now();
       const out = this.engine.ingest(batch, now);
       this.opts.metrics?.ingested(batch, out, this.engine, now);
@@ -154,9 +164,15 @@ export class DeciderRole {
     if (this.fenced || this.closed) return;
     const grant = await this.opts.lease.renew();
     if (grant) return;
+    this.standDown('lease lost', { epoch: this.engine.currentEpoch });
+  }
+
+  private standDown(reason: string, detail: Record<string, unknown>): void {
+    if (this.fenced) return;
     this.fenced = true;
     clearInterval(this.renewTimer);
-    this.opts.logger.error({ epoch: this.engine.currentEpoch }, 'decider: lease lost; standing down');
+    this.opts.logger.error(detail, `decider: ${reason}; standing down`);
+    this.opts.onStandDown?.(reason);
   }
 
   private async tick(): Promise<void> {
@@ -169,21 +185,62 @@ export class DeciderRole {
   }
 
   private async persist(out: EngineOutput): Promise<void> {
-    const epoch = this.engine.currentEpoch;
-    if (out.zoneState) this.check(await this.opts.store.writeZoneState(out.zoneState), 'zone state');
-    if (out.events.length) {
-      this.check(await this.opts.store.appendEvents(out.events, epoch), 'events');
-      for (const e of out.events) {
-        const { evidence, ...summary } = e;
-        // The evidence is in the stored timeline; logs get the summary, and the evidence at debug level.
-        this.opts.logger[e.severity === 'info' ? 'info' : 'warn']({ event: summary }, e.message);
-        this.opts.logger.debug({ seq: e.seq, evidence }, 'event evidence');
-      }
+    for (const e of out.events) {
+      const { evidence, ...summary } = e;
+      // The evidence is in the stored timeline; logs get the summary, and the evidence at debug level.
+      this.opts.logger[e.severity === 'info' ? 'info' : 'warn']({ event: summary }, e.message);
+      this.opts.logger.debug({ seq: e.seq, evidence }, 'event evidence');
     }
-    if (out.zoneState) await this.saveState();
-    else if (out.stateChanged) this.scheduleSave();
+    if (out.stats.future) {
+      this.opts.logger.warn(
+        { future: out.stats.future },
+        'decider: refused results stamped in the future (probe clock?)',
+      );
+    }
+    this.unsavedEvents.push(...out.events);
+    if (out.zoneState || this.writtenSerial < this.engine.zoneState.serial) {
+      // Decider state first: the store writes it with the zone state, so a crash right after a switch
+      // cannot restart on the old answers.
+      await this.saveState();
+      await this.writeZoneState();
+    } else if (out.stateChanged) this.scheduleSave();
+    await this.flushEvents();
     this.opts.metrics?.output(out, this.engine);
     this.opts.onOutput?.(out);
+  }
+
+  /** Writes the engine's current zone state. A failure is retried on the next tick, never lost. */
+  private async writeZoneState(): Promise<void> {
+    if (this.fenced) return;
+    const zs = this.engine.zoneState;
+    try {
+      const outcome = await this.opts.store.writeZoneState(zs);
+      if (outcome.ok || (outcome.reason === 'stale-serial' && outcome.storedSerial >= zs.serial)) {
+        this.writtenSerial = zs.serial;
+      }
+      this.check(outcome, 'zone state');
+    } catch (err) {
+      this.opts.logger.error(
+        { err, serial: zs.serial },
+        'decider: could not write the zone state; retrying on the next tick',
+      );
+    }
+  }
+
+  private async flushEvents(): Promise<void> {
+    if (!this.unsavedEvents.length || this.fenced) return;
+    const events = this.unsavedEvents;
+    try {
+      this.check(await this.opts.store.appendEvents(events, this.engine.currentEpoch), 'events');
+      this.unsavedEvents = this.unsavedEvents.slice(events.length);
+    } catch (err) {
+      const dropped = Math.max(0, this.unsavedEvents.length - MAX_UNSAVED_EVENTS);
+      if (dropped) this.unsavedEvents = this.unsavedEvents.slice(dropped);
+      this.opts.logger.warn(
+        { err, pending: this.unsavedEvents.length, dropped },
+        'decider: could not append events; retrying',
+      );
+    }
   }
 
   private scheduleSave(): void {
@@ -199,21 +256,26 @@ export class DeciderRole {
     clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
     if (this.fenced) return;
-    this.check(
-      await this.opts.store.saveDecider(this.engine.snapshot(), this.engine.currentEpoch),
-      'decider state',
-    );
+    try {
+      this.check(
+        await this.opts.store.saveDecider(this.engine.snapshot(), this.engine.currentEpoch),
+        'decider state',
+      );
+    } catch (err) {
+      this.opts.logger.error({ err }, 'decider: could not save its state; retrying');
+      this.scheduleSave();
+    }
   }
 
   /** A refused write means a newer decider holds the lease: stop writing. */
   private check(outcome: WriteOutcome, what: string): void {
     if (outcome.ok) return;
     if (outcome.reason === 'stale-epoch') {
-      this.fenced = true;
-      this.opts.logger.error(
-        { epoch: this.engine.currentEpoch, storedEpoch: outcome.storedEpoch, what },
-        'decider: write refused, a newer decider holds the lease; standing down',
-      );
+      this.standDown('a write was refused: a newer decider holds the lease', {
+        epoch: this.engine.currentEpoch,
+        storedEpoch: outcome.storedEpoch,
+        what,
+      });
       return;
     }
     this.opts.logger.warn(

@@ -1,7 +1,7 @@
 /** Top-level sections: regions, quorum, listen, dns, state, decider, probe, logging. */
 import path from 'node:path';
-import { formatIPv6, parseIPv4, parseIPv6 } from '@understudy/core';
 import type { ListenAddress, QuorumRule, UnderstudyConfig } from '@understudy/core';
+import { parseListenAddress } from './listen-address.js';
 import { parseQuorum } from './quorum.js';
 import type { Path, Problems } from './problems.js';
 import { bool, duration, int, isObj, list, num, obj, str } from './read.js';
@@ -38,24 +38,14 @@ export function quorumAt(raw: unknown, path: Path, fallback: QuorumRule, problem
   }
 }
 
-/** "host:port" with an IPv6 host in brackets; null when malformed (after reporting it). */
+/** A listen address, or null after reporting why it is malformed. */
 export function parseListen(text: string, at: Path, problems: Problems): ListenAddress | null {
-  const m = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(text.trim());
-  const port = m ? Number(m[3]) : NaN;
-  if (!m || port > 65535) {
-    problems.error(at, `"${text}" is not host:port with a port in 0..65535 (IPv6 in brackets)`);
+  try {
+    return parseListenAddress(text);
+  } catch (err) {
+    problems.error(at, (err as Error).message);
     return null;
   }
-  if (m[1] !== undefined) {
-    const groups = parseIPv6(m[1]);
-    if (groups) return { host: formatIPv6(groups), port };
-    problems.error(at, `"${m[1]}" is not an IPv6 address`);
-    return null;
-  }
-  const host = m[2]!;
-  if (host === 'localhost' || parseIPv4(host)) return { host, port };
-  problems.error(at, `"${host}" must be an IP address (or localhost)`);
-  return null;
 }
 
 export function buildListen(raw: unknown, problems: Problems): UnderstudyConfig['listen'] {
@@ -115,6 +105,9 @@ export function buildDecider(
       enabled: bool(guard.enabled) ?? true,
       share: num(guard.share, Number.MIN_VALUE, 1) ?? 0.5,
       minChecks: int(guard.minChecks, 1, Number.MAX_SAFE_INTEGER) ?? 4,
+      window: duration(guard.window, ['decider', 'massFailureGuard', 'window'], 60_000, problems, {
+        min: 1000,
+      }),
     },
     tickInterval: duration(o.tickInterval, ['decider', 'tickInterval'], 1000, problems, { min: 10 }),
   };

@@ -5,3 +5,4 @@ export { parseDuration, formatDuration } from './duration.js';
 export { parseQuorum, formatQuorum } from './quorum.js';
 export { configSchema } from './schema.js';
 export { canonicalJson } from './hash.js';
+export { parseListenAddress } from './listen-address.js';

@@ -108,3 +108,103 @@ zones:
     expect(message).toContain('${TOKEN}');
   });
 });
+
+describe('typing of interpolated values', () => {
+  const CONFIG = `regions: [a]
+dns:
+  workers: \${WORKERS}
+checks:
+  web:
+    type: https
+    host: 192.0.2.7
+    port: \${PORT}
+    headers:
+      X-Octal: \${OCTAL}
+      X-Exp: \${EXP}
+      X-Long: \${LONG}
+      X-Zeros: \${ZEROS}
+      X-Bool: \${BOOL}
+      X-Mixed: \${OCTAL}-\${ZEROS}
+    tls:
+      verify: \${VERIFY}
+    expectStatus:
+      - \${STATUS}
+    interval: \${INTERVAL}
+    fall: \${FALL}
+zones:
+  - apex: example.test
+    ns: [ns1.example.test]
+    records:
+      - name: t
+        type: TXT
+        value: \${ZEROS}
+    failover:
+      - name: app
+        type: A
+        flapDamping: \${DAMPING}
+        answers: [{ values: [192.0.2.1], check: web }]
+`;
+  const env = {
+    WORKERS: '2',
+    PORT: '8443',
+    OCTAL: '0123',
+    EXP: '1e3',
+    LONG: '12345678901234567890',
+    ZEROS: '007',
+    BOOL: 'true',
+    VERIFY: 'false',
+    STATUS: '204',
+    INTERVAL: '15',
+    FALL: '5',
+    DAMPING: 'false',
+  };
+  const { config } = parseConfig(CONFIG, { env });
+  const web = config.checks[0] as HttpCheckConfig;
+
+  it('keeps the exact text where a string is accepted (headers, TXT)', () => {
+    expect(web.headers).toEqual({
+      'X-Octal': '0123',
+      'X-Exp': '1e3',
+      'X-Long': '12345678901234567890',
+      'X-Zeros': '007',
+      'X-Bool': 'true',
+      'X-Mixed': '0123-007',
+    });
+    expect(config.zones[0]!.records[0]!.values).toEqual(['"007"']);
+  });
+
+  it('types the text only where the schema needs a number or boolean', () => {
+    expect(web.port).toBe(8443);
+    expect(web.fall).toBe(5);
+    expect(web.tls.verify).toBe(false);
+    expect(config.dns.workers).toBe(2);
+    expect(config.zones[0]!.failover[0]!.flapDamping).toBeNull();
+    // string-or-number fields read the text the way they read a number
+    expect(web.expectStatus).toEqual([{ from: 204, to: 204 }]);
+    expect(web.interval).toBe(15_000);
+  });
+
+  it('still takes the listed string of an enum-or-number field, and a quoted scalar stays a string', () => {
+    const auto = parseConfig(CONFIG, { env: { ...env, WORKERS: 'auto' } });
+    expect(auto.config.dns.workers).toBe('auto');
+    const quoted = problemsOf(CONFIG.replace('port: ${PORT}', 'port: "${PORT}"'), env);
+    expect(quoted.map((p) => [p.path, p.message])).toEqual([['checks.web.port', 'must be an integer']]);
+  });
+
+  it('types values inside YAML merge keys by where they land', () => {
+    const text = `regions: [a]
+checks:
+  web:
+    <<:
+      type: tcp
+      host: 192.0.2.1
+      port: \${PORT}
+    fall: \${FALL}
+`;
+    const tcp = parseConfig(text, { env: { PORT: '25', FALL: '2' } }).config.checks[0]!;
+    expect(tcp).toMatchObject({ port: 25, fall: 2 });
+    expect(problemsOf(text, { FALL: '2' })).toContainEqual(
+      expect.objectContaining({ message: expect.stringMatching(/PORT is not set/) as unknown, line: 7 }),
+    );
+  });
+});

@@ -2,10 +2,14 @@
  * `${VAR}` and `${VAR:-default}` in scalar values, resolved on the YAML nodes themselves so that every
  * later problem still points at the right line. Values are never echoed: messages name the variable only.
  */
-import { isPair, isScalar, Scalar, visit } from 'yaml';
+import { isPair, Scalar, visit } from 'yaml';
 import type { Document } from 'yaml';
 import { isPrefix } from './problems.js';
 import type { Path, PathSegment, Problems } from './problems.js';
+import { configSchema } from './schema.js';
+import { acceptsAt } from './schema-accepts.js';
+import type { Accepts } from './schema-accepts.js';
+import { keyText } from './yaml-source.js';
 
 export type Env = Record<string, string | undefined>;
 
@@ -38,17 +42,21 @@ export function interpolate(doc: Document.Parsed, env: Env, problems: Problems):
       for (const e of out.errors) problems.error(path, e, 'env');
       if (!out.changed) return;
       result.resolved.push({ path, raw, resolved: out.text, names: out.names });
-      node.value = retype(out.text, node.type);
+      node.value = retype(out.text, node.type, acceptsAt(configSchema, path));
     },
   });
   return result;
 }
 
-/** A plain (unquoted) scalar gets its YAML type back after substitution, so `port: ${PORT}` is a number. */
-function retype(text: string, style: Scalar['type']): string | number | boolean {
-  if (style !== Scalar.PLAIN) return text;
-  if (text === 'true' || text === 'false') return text === 'true';
-  return NUMBER.test(text) ? Number(text) : text;
+/**
+ * A plain (unquoted) scalar becomes a number or boolean only where the schema has no use for a string, so
+ * `port: ${PORT}` is a number while a header or TXT value keeps its text exactly ("007", "1e3", long digits):
+ * converting first and printing back later would silently change secrets.
+ */
+function retype(text: string, style: Scalar['type'], accepts: Accepts): string | number | boolean {
+  if (style !== Scalar.PLAIN || accepts.anyString || accepts.strings.has(text)) return text;
+  if (accepts.boolean && (text === 'true' || text === 'false')) return text === 'true';
+  return accepts.number && NUMBER.test(text) ? Number(text) : text;
 }
 
 interface Substitution {
@@ -112,8 +120,7 @@ function pathOf(ancestors: readonly unknown[], node: unknown): PathSegment[] {
     const parent = chain[i - 1];
     const child = chain[i];
     if (isPair(child)) {
-      const k = isScalar(child.key) ? child.key.value : child.key;
-      path.push(String(k));
+      path.push(keyText(child.key));
     } else if (parent && typeof parent === 'object' && 'items' in parent && !isPair(child)) {
       const items = (parent as { items: unknown[] }).items;
       const idx = items.indexOf(child);

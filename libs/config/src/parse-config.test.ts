@@ -53,7 +53,7 @@ describe('parseConfig: defaults', () => {
       staleAfterIntervals: 3,
       minVoters: 2,
       tickInterval: 1000,
-      massFailureGuard: { enabled: true, share: 0.5, minChecks: 4 },
+      massFailureGuard: { enabled: true, share: 0.5, minChecks: 4, window: 60_000 },
     });
     expect(config.probe).toEqual({ flushInterval: 0, jitter: 0.1 });
     expect(config.logging).toEqual({ level: 'info' });
@@ -165,7 +165,7 @@ decider:
   staleAfterIntervals: 5
   minVoters: 2
   tickInterval: 250ms
-  massFailureGuard: { enabled: false, share: 0.8, minChecks: 10 }
+  massFailureGuard: { enabled: false, share: 0.8, minChecks: 10, window: 2m30s }
 probe: { flushInterval: 2s, jitter: 0.25 }
 dns: { workers: 3, udpPayloadSize: 1400, tcpIdleTimeout: 30s }
 logging: { level: debug }
@@ -226,7 +226,7 @@ zones:
       staleAfterIntervals: 5,
       minVoters: 2,
       tickInterval: 250,
-      massFailureGuard: { enabled: false, share: 0.8, minChecks: 10 },
+      massFailureGuard: { enabled: false, share: 0.8, minChecks: 10, window: 150_000 },
     });
     expect(config.probe).toEqual({ flushInterval: 2000, jitter: 0.25 });
     expect(config.dns).toEqual({ workers: 3, udpPayloadSize: 1400, tcpIdleTimeout: 30_000 });

@@ -1,5 +1,5 @@
 /** YAML text → validated, defaults-filled, frozen UnderstudyConfig, or a ConfigError listing every problem. */
-import { ConfigError } from '@understudy/core';
+import { ConfigError, deepFreeze } from '@understudy/core';
 import type { ConfigProblem, QuorumRule, UnderstudyConfig } from '@understudy/core';
 import { buildChecks } from './build-checks.js';
 import {
@@ -108,12 +108,4 @@ function finish(raw: readonly RawProblem[], yaml: YamlSource, interp: Interpolat
   });
   const key = (p: ConfigProblem): number => (p.line ?? Infinity) * 1e6 + (p.column ?? 0);
   return out.sort((a, b) => key(a) - key(b));
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
 }

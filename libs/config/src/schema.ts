@@ -25,12 +25,22 @@ const listenSchema = strictObject({
 
 const deciderSchema = strictObject({
   staleAfterIntervals: { type: 'integer', minimum: 1, maximum: 1000, default: 3 },
-  minVoters: { type: 'integer', minimum: 1, description: 'Default: min(2, number of regions).' },
+  minVoters: {
+    type: 'integer',
+    minimum: 1,
+    maximum: 1000,
+    description: 'Default: min(2, number of regions).',
+  },
   tickInterval: { ...defs.duration, default: '1s' },
   massFailureGuard: strictObject({
     enabled: { type: 'boolean', default: true },
     share: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 0.5 },
-    minChecks: { type: 'integer', minimum: 1, default: 4 },
+    minChecks: { type: 'integer', minimum: 1, maximum: 1000000, default: 4 },
+    window: {
+      ...defs.duration,
+      default: '60s',
+      description: 'Only checks that went down within this long count (held checks always do). At least 1s.',
+    },
   }),
 });
 

@@ -43,6 +43,12 @@ export function readYaml(text: string): YamlSource {
   };
 }
 
+/** A map key as a path segment; a YAML merge key (held as a symbol) reads "<<". */
+export function keyText(key: unknown): string {
+  const k = isScalar(key) ? key.value : key;
+  return typeof k === 'symbol' ? (k.description ?? '') : String(k);
+}
+
 function start(node: unknown): number | undefined {
   return (node as Node | null)?.range?.[0];
 }
@@ -59,7 +65,7 @@ function locate(
     if (isAlias(node)) node = node.resolve(doc);
     let pair: Pair | undefined;
     if (isMap(node)) {
-      pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+      pair = node.items.find((p) => isScalar(p.key) && keyText(p.key) === String(seg));
       if (!pair) break;
       const isLast = i === path.length - 1;
       const keyStart = start(pair.key);
