@@ -33,6 +33,9 @@ state:
   file: ${c.stateFile}
 decider:
   tickInterval: 200ms
+admin:
+  tokens:
+    - { name: oncall, token: "\${UNDERSTUDY_TEST_ADMIN_TOKEN}" }
 logging: { level: info }
 checks:
   primary:${check(c.primaryUrl)}

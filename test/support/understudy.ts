@@ -13,7 +13,7 @@ export function understudy(args: string[], opts: { cwd?: string; env?: NodeJS.Pr
 /** Runs a short command to completion and returns its exit code and output. */
 export async function understudyOnce(
   args: string[],
-  opts: { cwd?: string } = {},
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<{ code: number | string; output: string }> {
   const child = understudy(args, opts);
   const code = await child.exited;

@@ -48,8 +48,12 @@ async function timeUntil(want: string, timeoutMs: number, name?: string): Promis
   return Date.now() - start;
 }
 
+const ADMIN_TOKEN = 'system-test-admin-token-42';
+/** Commands that read the config need the server's environment, as on the host it runs on. */
+const serverEnv = { UNDERSTUDY_TEST_ADMIN_TOKEN: ADMIN_TOKEN };
+
 function start(): Child {
-  app = understudy(['run', '--config', configFile]);
+  app = understudy(['run', '--config', configFile], { env: serverEnv });
   return app;
 }
 
@@ -143,7 +147,9 @@ describe('embedded mode: health check → verdict → DNS answer', () => {
 
   it('marks an origin whose certificate expires within minCertDays down, with reason cert-expiring', async () => {
     expect(await answer('cert.example.test')).toEqual(['198.51.100.20']);
-    const { code, output } = await understudyOnce(['status', '--config', configFile, '--json']);
+    const { code, output } = await understudyOnce(['status', '--config', configFile, '--json'], {
+      env: serverEnv,
+    });
     expect(code).toBe(0);
     const view = JSON.parse(output) as {
       checks: { id: string; verdict: string; regions: { last: { reason?: string } | null }[] }[];
@@ -155,6 +161,42 @@ describe('embedded mode: health check → verdict → DNS answer', () => {
       'cert-expiring',
       'cert-expiring',
     ]);
+  });
+
+  it('takes an operator override through the CLI at once, audited with the token name; refuses it without a token', async () => {
+    await timeUntil('192.0.2.10', RISE * INTERVAL_MS + FAILBACK_MS + 5000);
+    const override = (mode: string, reason: string, token: string) =>
+      understudyOnce(
+        [
+          'override',
+          '--config',
+          configFile,
+          '--record',
+          'app.example.test',
+          '--answer',
+          'primary',
+          '--mode',
+          mode,
+          '--reason',
+          reason,
+          '--token',
+          token,
+        ],
+        { env: serverEnv },
+      );
+    const refused = await override('down', 'drill', 'not-the-right-token-000');
+    expect(refused.code).toBe(1);
+    expect(refused.output).toContain('token not accepted');
+    expect(await answer()).toEqual(['192.0.2.10']);
+    const done = await override('down', 'drill', ADMIN_TOKEN);
+    expect(done.code).toBe(0);
+    expect(done.output).toContain(
+      'override-set: Override on app.example.test./A answer primary: down by oncall (drill)',
+    );
+    expect(done.output).toContain('answer-switched');
+    expect(await answer()).toEqual(['198.51.100.10']);
+    expect((await override('obey', 'drill over', ADMIN_TOKEN)).code).toBe(0);
+    await timeUntil('192.0.2.10', FAILBACK_MS + 5000);
   });
 
   it('restarts from its state file without flapping, and stops cleanly on SIGTERM', async () => {
@@ -171,5 +213,29 @@ describe('embedded mode: health check → verdict → DNS answer', () => {
     });
     expect(first).toBe('198.51.100.10');
     await timeUntil('192.0.2.10', RISE * INTERVAL_MS + FAILBACK_MS + 5000);
+  });
+
+  it('survives kill -9 right after a failover: the restart still serves SECONDARY', async () => {
+    await timeUntil('192.0.2.10', RISE * INTERVAL_MS + FAILBACK_MS + 5000);
+    await primary.setMode('down');
+    await timeUntil('198.51.100.10', DETECT_BUDGET_MS + 5000);
+    app!.proc.kill('SIGKILL');
+    await app!.exited;
+    // DNS workers notice their primary is gone and exit, freeing the port.
+    await waitFor(
+      async () =>
+        !(await answer().then(
+          () => true,
+          () => false,
+        )),
+      { timeoutMs: 10_000, what: 'the DNS workers to exit' },
+    );
+    start();
+    const first = await waitFor(async () => (await answer()).join(','), {
+      timeoutMs: 20_000,
+      what: 'restarted understudy to answer',
+    });
+    expect(first).toBe('198.51.100.10');
+    await primary.setMode('up');
   });
 });

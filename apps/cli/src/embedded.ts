@@ -11,6 +11,7 @@ import { DeciderRole } from '@understudy/decider';
 import { DnsRole } from '@understudy/dns';
 import { createMetrics, startOpsServer } from '@understudy/observability';
 import { ProbeRole } from '@understudy/probe';
+import { adminActions } from './admin-actions.js';
 import { deciderMetrics, dnsQueryCounter } from './metrics-adapters.js';
 
 export interface EmbeddedOptions {
@@ -21,6 +22,8 @@ export interface EmbeddedOptions {
   onOutput?: (out: EngineOutput) => void;
   /** Called when the DNS server starts serving a new zone state. */
   onServing?: (zs: ZoneState) => void;
+  /** The decider stopped deciding (lease lost, or fenced by a newer epoch). */
+  onStandDown?: (reason: string) => void;
 }
 
 export interface Embedded {
@@ -78,6 +81,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
       logger: log.child({ role: 'decider' }),
       metrics: deciderMetrics(metrics, config),
       ...(opts.onOutput ? { onOutput: opts.onOutput } : {}),
+      ...(opts.onStandDown ? { onStandDown: opts.onStandDown } : {}),
     });
     closers.push(() => decider.close());
     const probes = ProbeRole.start({
@@ -102,9 +106,10 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
             detail: { dnsSerial: dns.serial, decider: decider.ready },
           }),
           status: () => decider.status(),
+          admin: { tokens: config.admin.tokens, actions: adminActions(config, decider) },
         })
       : null;
-    if (ops) closers.push(() => ops.close());
+    // The ops endpoint closes last, so /readyz answers 503 while everything else drains.
     return {
       store,
       dns,
@@ -118,6 +123,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
         if (closing) return;
         closing = true;
         await closeAll();
+        await ops?.close();
       },
     };
   } catch (err) {

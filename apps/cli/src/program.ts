@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { dnsCommand } from './commands/dns.js';
 import { runCommand } from './commands/run.js';
 import { CliExit, EXIT_OK, EXIT_USAGE } from './commands/shared.js';
+import { adminCommand } from './commands/admin.js';
 import { statusCommand } from './commands/status.js';
 import { validateCommand } from './commands/validate.js';
 import { demoOriginCommand } from './demo/demo-client.js';
@@ -45,6 +46,42 @@ export function buildProgram(): Command {
     .option('--url <url>', 'ops endpoint of a running instance (default: listen.http from the config)')
     .option('--json', 'print JSON')
     .action((o: { config: string; url?: string; json?: boolean }) => statusCommand(o, process.stdout));
+
+  const adminOptions = (cmd: Command): Command =>
+    cmd
+      .requiredOption('-c, --config <file>', 'config file (YAML) of the running instance')
+      .requiredOption('--reason <text>', 'why: written to the audit timeline')
+      .option('--url <url>', 'ops endpoint of the running instance (default: listen.http from the config)')
+      .option('--token <token>', 'one of admin.tokens (default: $UNDERSTUDY_TOKEN)');
+  type AdminOpts = { config: string; reason: string; url?: string; token?: string };
+
+  adminOptions(
+    program
+      .command('override')
+      .description("force an answer of a failover record up or down, or back to obeying its check ('obey')")
+      .requiredOption('--record <record>', 'record name or id, e.g. app.example.test or app.example.test./A')
+      .requiredOption('--answer <answer>', 'answer name, e.g. primary')
+      .addOption(
+        new Option('--mode <mode>', 'up, down or obey').choices(['up', 'down', 'obey']).makeOptionMandatory(),
+      ),
+  ).action((o: AdminOpts & { record: string; answer: string; mode: string }) =>
+    adminCommand('override', { record: o.record, answer: o.answer, mode: o.mode }, o, process.stdout),
+  );
+  adminOptions(
+    program
+      .command('approve-failback')
+      .description(
+        'approve the pending failback of a record (needed with failbackAfter: manual; skips the hold otherwise)',
+      )
+      .requiredOption('--record <record>', 'record name or id'),
+  ).action((o: AdminOpts & { record: string }) =>
+    adminCommand('approve-failback', { record: o.record }, o, process.stdout),
+  );
+  adminOptions(
+    program
+      .command('release-guard')
+      .description('release a holding mass-failure guard (it re-arms once the failure clears)'),
+  ).action((o: AdminOpts) => adminCommand('release-guard', {}, o, process.stdout));
 
   program
     .command('dns')

@@ -2,3 +2,4 @@ export * from './memory/results-bus.js';
 export * from './memory/state-store.js';
 export * from './memory/lease.js';
 export { StateFileError } from './memory/state-file.js';
+export { eventsFileFor } from './memory/events-file.js';

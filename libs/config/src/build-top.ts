@@ -79,6 +79,25 @@ export function buildListen(raw: unknown, problems: Problems): UnderstudyConfig[
   return { dns, http };
 }
 
+export function buildAdmin(raw: unknown, problems: Problems): UnderstudyConfig['admin'] {
+  const tokens: UnderstudyConfig['admin']['tokens'] = [];
+  const names = new Map<string, number>();
+  for (const [i, t] of list(obj(raw).tokens).entries()) {
+    const name = str(obj(t).name);
+    const token = str(obj(t).token);
+    if (name === undefined || token === undefined || token.length < 16) continue;
+    const first = names.get(name);
+    if (first !== undefined)
+      problems.error(
+        ['admin', 'tokens', i, 'name'],
+        `duplicate token name "${name}" (also admin.tokens[${first}])`,
+      );
+    else names.set(name, i);
+    tokens.push({ name, token });
+  }
+  return { tokens };
+}
+
 export function buildState(raw: unknown, baseDir: string): UnderstudyConfig['state'] {
   const file = str(obj(raw).file);
   return { file: file === undefined || file.trim() === '' ? null : path.resolve(baseDir, file) };

@@ -5,6 +5,7 @@ import { buildChecks } from './build-checks.js';
 import {
   buildDecider,
   buildListen,
+  buildAdmin,
   buildDns,
   buildLogging,
   buildProbe,
@@ -93,6 +94,7 @@ function build(data: unknown, baseDir: string, problems: Problems): UnderstudyCo
     listen: buildListen(top.listen, problems),
     state: buildState(top.state, baseDir),
     dns: buildDns(top.dns, problems),
+    admin: buildAdmin(top.admin, problems),
     probe: buildProbe(top.probe, problems),
     logging: buildLogging(top.logging),
   };

@@ -76,6 +76,27 @@ export const configSchema: Schema = {
         },
       }),
       dns: dnsSchema,
+      admin: strictObject({
+        tokens: {
+          type: 'array',
+          default: [],
+          description:
+            'Bearer tokens for operator actions; put the secret in the environment: "${ADMIN_TOKEN}".',
+          items: {
+            ...strictObject(
+              {
+                name: {
+                  type: 'string',
+                  pattern: defs.id.pattern,
+                  description: 'Who acts, in the audit timeline.',
+                },
+                token: { type: 'string', minLength: 16, description: 'At least 16 characters.' },
+              },
+              { required: ['name', 'token'] },
+            ),
+          },
+        },
+      }),
       decider: deciderSchema,
       probe: probeSchema,
       logging: strictObject({

@@ -165,6 +165,12 @@ export interface DnsServerConfig {
   tcpIdleTimeout: number;
 }
 
+export interface AdminToken {
+  /** Who acts: written to the audit timeline with every change made with this token. */
+  name: string;
+  token: string;
+}
+
 export interface UnderstudyConfig {
   regions: string[];
   /** Default quorum; each check may override it. */
@@ -178,6 +184,8 @@ export interface UnderstudyConfig {
     http: ListenAddress | null;
   };
   dns: DnsServerConfig;
+  /** Bearer tokens for operator actions (overrides, failback approval, guard release). Empty = disabled. */
+  admin: { tokens: AdminToken[] };
   state: {
     /** Embedded mode persists state here (verdicts, record states, serial). null = memory only. */
     file: string | null;

@@ -17,3 +17,4 @@ export * from './state-init.js';
 export * from './engine.js';
 export * from './status-view.js';
 export * from './freeze.js';
+export * from './record-ref.js';

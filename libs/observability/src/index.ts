@@ -3,3 +3,5 @@ export * from './redact.js';
 export * from './metrics.js';
 export * from './ops-server.js';
 export * from './shutdown.js';
+export { AdminGate } from './admin-gate.js';
+export type { NamedToken, GateResult } from './admin-gate.js';

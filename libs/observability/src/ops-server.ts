@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { ListenAddress, Logger } from '@understudy/core';
 import type { Registry } from 'prom-client';
+import { AdminGate, type NamedToken } from './admin-gate.js';
 
 export interface Readiness {
   ready: boolean;
@@ -21,7 +22,17 @@ export interface OpsServerOptions {
   readiness: () => Readiness;
   /** GET /status as JSON (may return a promise); 404 when absent. */
   status?: () => unknown;
+  /** Operator actions: POST /admin/<name> with a JSON body and a bearer token. */
+  admin?: { tokens: readonly NamedToken[]; actions: readonly OpsAction[] };
 }
+
+export interface OpsAction {
+  name: string;
+  /** `actor` is the name of the token used. Returns the HTTP status and JSON body to send. */
+  run(body: Record<string, unknown>, actor: string): Promise<{ status: number; body: unknown }>;
+}
+
+const MAX_ADMIN_BODY = 16 * 1024;
 
 export interface OpsServer {
   address: { host: string; port: number };
@@ -67,9 +78,66 @@ function readinessReply(readiness: () => Readiness, logger: Logger): Reply {
   }
 }
 
-async function route(req: IncomingMessage, opts: OpsServerOptions): Promise<Reply> {
+function readBody(req: IncomingMessage): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_ADMIN_BODY) {
+        resolve(null);
+        req.resume();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+async function adminRoute(
+  req: IncomingMessage,
+  path: string,
+  opts: OpsServerOptions,
+  gate: AdminGate,
+): Promise<Reply> {
+  const action = opts.admin?.actions.find((a) => `/admin/${a.name}` === path);
+  if (!action) {
+    req.resume();
+    return json(404, {
+      error: `unknown action; actions: ${opts.admin?.actions.map((a) => a.name).join(', ') ?? 'none'}`,
+    });
+  }
+  if (req.method !== 'POST') {
+    req.resume();
+    return { ...json(405, { error: 'use POST' }), headers: { Allow: 'POST' } };
+  }
+  const auth = gate.check(req.headers.authorization, req.socket.remoteAddress ?? 'unknown');
+  if (!auth.ok) {
+    req.resume();
+    return {
+      ...json(auth.status, { error: auth.message }),
+      ...(auth.status === 401 ? { headers: { 'WWW-Authenticate': 'Bearer' } } : {}),
+    };
+  }
+  const raw = await readBody(req);
+  if (raw === null) return json(413, { error: `body larger than ${MAX_ADMIN_BODY} bytes` });
+  let body: unknown;
+  try {
+    body = JSON.parse(raw || '{}');
+  } catch {
+    return json(400, { error: 'body is not valid JSON' });
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return json(400, { error: 'body must be a JSON object' });
+  const result = await action.run(body as Record<string, unknown>, auth.name);
+  return json(result.status, result.body);
+}
+
+async function route(req: IncomingMessage, opts: OpsServerOptions, gate: AdminGate): Promise<Reply> {
   const path = pathOf(req.url);
   if (path === null) return text(400, 'bad request target');
+  if (path.startsWith('/admin/') && opts.admin) return adminRoute(req, path, opts, gate);
+  req.resume(); // no other endpoint reads a body; draining keeps keep-alive connections usable
   if (!PATHS.has(path) || (path === '/status' && !opts.status)) return text(404, 'not found');
   if (req.method !== 'GET' && req.method !== 'HEAD')
     return text(405, 'method not allowed', { Allow: 'GET, HEAD' });
@@ -114,11 +182,11 @@ function onClientError(err: NodeJS.ErrnoException, socket: Socket, logger: Logge
 
 export async function startOpsServer(opts: OpsServerOptions): Promise<OpsServer> {
   const { logger } = opts;
+  const gate = new AdminGate(opts.admin?.tokens ?? []);
   const server = createServer(
     { maxHeaderSize: 8 * 1024, requestTimeout: 10_000, headersTimeout: 5_000, keepAliveTimeout: 5_000 },
     (req, res) => {
-      req.resume(); // no endpoint reads a body; draining keeps keep-alive connections usable
-      route(req, opts)
+      route(req, opts, gate)
         .catch((err: unknown) => {
           logger.error({ err, url: req.url }, 'ops server: handler failed');
           return json(500, { error: 'internal error' });

@@ -125,6 +125,12 @@ describe('onShutdown', () => {
     expect(proc.listenerCount('SIGTERM')).toBe(0);
     expect(proc.listenerCount('SIGINT')).toBe(0);
   });
+
+  it('trigger() can end the process with a non-zero exit code after an orderly shutdown', async () => {
+    const { exits, handle } = setup([{ name: 'noop', run: () => Promise.resolve() }]);
+    await handle.trigger('decider stood down', 1);
+    expect(exits).toEqual([1]);
+  });
 });
 
 describe('installCrashHandlers', () => {

@@ -30,8 +30,11 @@ export interface ShutdownOptions {
 }
 
 export interface ShutdownHandle {
-  /** Starts the shutdown (or joins the one under way); resolves when the steps are done, before exit. */
-  trigger(reason: string): Promise<void>;
+  /**
+   * Starts the shutdown (or joins the one under way); resolves when the steps are done, before exit.
+   * `exitCode` (default 0) is what the process exits with once the steps are done, e.g. 1 after a fault.
+   */
+  trigger(reason: string, exitCode?: number): Promise<void>;
   /** Removes the signal listeners (for tests and for code that hands over to another handler). */
   dispose(): void;
 }
@@ -69,9 +72,9 @@ export function onShutdown(opts: ShutdownOptions): ShutdownHandle {
     }
   };
 
-  const trigger = (reason: string): Promise<void> => {
+  const trigger = (reason: string, exitCode = 0): Promise<void> => {
     if (running) return running;
-    logger.info({ reason, timeoutMs }, 'shutting down');
+    logger.info({ reason, timeoutMs, exitCode }, 'shutting down');
     const timer = setTimeout(() => {
       logger.error({ step: current, timeoutMs }, 'shutdown timed out');
       exitOnce(1);
@@ -80,7 +83,7 @@ export function onShutdown(opts: ShutdownOptions): ShutdownHandle {
       clearTimeout(timer);
       if (exited) return;
       logger.info('shutdown complete');
-      exitOnce(0);
+      exitOnce(exitCode);
     });
     return running;
   };

@@ -23,9 +23,22 @@ export async function runEmbeddedUntilSignal(
 ): Promise<Embedded> {
   installCrashHandlers(logger);
   logWarnings(loaded, logger);
-  const app = await startEmbedded({ loaded, logger });
+  // Filled in once the app is up; the stand-down hook below needs it.
+  const shutdown: { handle?: ReturnType<typeof onShutdown> } = {};
+  const app = await startEmbedded({
+    loaded,
+    logger,
+    // Embedded mode has one decider: without it nothing decides, so exit non-zero for a supervisor to restart.
+    onStandDown: (reason) => {
+      logger.fatal({ reason }, 'the decider stood down; exiting so a supervisor restarts understudy');
+      void shutdown.handle?.trigger(`decider stood down: ${reason}`, 1);
+    },
+  });
   // Understudy stops first, so nothing it tears down afterwards (such as the demo's origins) is seen failing.
-  onShutdown({ logger, steps: [{ name: 'understudy', run: () => app.close() }, ...extraSteps] });
+  shutdown.handle = onShutdown({
+    logger,
+    steps: [{ name: 'understudy', run: () => app.close() }, ...extraSteps],
+  });
   logger.info(
     {
       dns: app.dns.server.addresses(),

@@ -69,7 +69,7 @@ describe('formatStatus', () => {
       /app\.example\.test\.\/A\s+secondary\s+198\.51\.100\.10\s+30s\s+10s ago\s+dns in 21s\s+failback to primary in 40s; override primary=down/,
     );
     expect(text).toMatch(
-      /x\.example\.test\.\/A\s+none\s+\(no data\)\s+60s\s+-\s+-\s+ALL DOWN; flap-damped; failback to primary awaits approval/,
+      /x\.example\.test\.\/A\s+none\s+\(no data\)\s+60s\s+-\s+-\s+ALL DOWN; flap-damped; failback to primary suspended \(flapping\)/,
     );
     expect(text).toMatch(/primary\s+down\s+down connect 3ms\s+stale/);
     expect(text).toContain('stale regions: eu-west');

@@ -7,6 +7,12 @@ function ago(t: number | null, now: number): string {
   return s >= 0 ? `${s}s ago` : `in ${-s}s`;
 }
 
+function pendingWhen(r: StatusView['records'][number], now: number): string {
+  if (r.damped) return 'suspended (flapping)';
+  const due = r.pendingFailback?.dueAt ?? null;
+  return due === null ? 'awaits approval' : ago(due, now);
+}
+
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return rows
@@ -30,9 +36,7 @@ export function formatStatus(v: StatusView & { epoch?: number }, now: number): s
       const notes = [
         r.allDown ? 'ALL DOWN' : '',
         r.damped ? 'flap-damped' : '',
-        r.pendingFailback
-          ? `failback to ${r.pendingFailback.to} ${r.pendingFailback.dueAt === null ? 'awaits approval' : ago(r.pendingFailback.dueAt, now)}`
-          : '',
+        r.pendingFailback ? `failback to ${r.pendingFailback.to} ${pendingWhen(r, now)}` : '',
         ...Object.entries(r.overrides).map(([a, m]) => `override ${a}=${m}`),
       ].filter(Boolean);
       return [

@@ -1,5 +1,5 @@
 import { MemoryStateStore } from '@understudy/backends';
-import { statusView, type StatusView } from '@understudy/core';
+import { statusView, type StatusView, type UnderstudyConfig } from '@understudy/core';
 import { formatStatus } from './status-format.js';
 import { CliExit, loadOrExit } from './shared.js';
 
@@ -8,6 +8,14 @@ export interface StatusOptions {
   json?: boolean;
   /** Base URL of a running instance's ops endpoint; defaults to listen.http from the config. */
   url?: string;
+}
+
+/** The running instance's ops endpoint from the config (a wildcard listen address is reached on loopback). */
+export function opsBaseUrl(config: UnderstudyConfig): string | null {
+  const http = config.listen.http;
+  if (!http) return null;
+  const host = http.host === '0.0.0.0' ? '127.0.0.1' : http.host === '::' ? '::1' : http.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${http.port}`;
 }
 
 async function fromRunning(url: string): Promise<(StatusView & { epoch?: number }) | null> {
@@ -22,10 +30,7 @@ async function fromRunning(url: string): Promise<(StatusView & { epoch?: number 
 /** Prints the answers and verdicts: from the running instance if reachable, else from the state file. */
 export async function statusCommand(opts: StatusOptions, out: NodeJS.WritableStream): Promise<void> {
   const { config } = await loadOrExit(opts.config);
-  const http = config.listen.http;
-  const url =
-    opts.url ??
-    (http ? `http://${http.host.includes(':') ? `[${http.host}]` : http.host}:${http.port}` : null);
+  const url = opts.url ?? opsBaseUrl(config);
   let view = url ? await fromRunning(url) : null;
   let source = url ?? '';
   if (!view && config.state.file) {

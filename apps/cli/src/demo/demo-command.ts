@@ -1,5 +1,5 @@
 /** `understudy demo`: local HTTPS origins, a generated config, embedded mode, and a control endpoint. */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '@understudy/config';
@@ -52,6 +52,11 @@ export async function demoCommand(opts: DemoOptions, out: NodeJS.WritableStream)
     {
       name: 'demo origins',
       run: async () => void (await Promise.all([...origins.values()].map((o) => o.stop()))),
+    },
+    // A temp dir the demo made for itself goes with it; a --dir the operator chose stays.
+    {
+      name: 'demo files',
+      run: () => (opts.dir ? Promise.resolve() : rm(dir, { recursive: true, force: true })),
     },
   ]);
   const dns = parseHostPort(opts.dns, '--dns');

@@ -4,11 +4,12 @@
  * One fencing mark per store: the highest epoch any accepted write (or lease grant) carried. Writes below it
  * are refused and change nothing. Zone state serials strictly increase. Subscribers see accepted zone
  * states only. Events read newest first and are capped. Publications keep the latest per (target, instance).
- * With `reopen`, everything above survives a restart.
+ * With `reopen`, everything above survives a restart; with `crashReopen`, every resolved write survives a crash.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StateStore, ZoneState } from '@understudy/core';
 import { makeDeciderState, makeEvents, makePublication, makeZoneState } from './fixtures.js';
+import { describeStateStoreCrash } from './state-store-crash.js';
 import { describeStateStoreFencing } from './state-store-fencing.js';
 import { waitFor } from './wait.js';
 
@@ -17,6 +18,11 @@ export interface StateStoreHarness {
   create: () => Promise<StateStore>;
   /** A new store on the storage of the latest create(), after the test closed the old one: a restart. */
   reopen?: () => Promise<StateStore>;
+  /**
+   * A new store on the storage of the latest create() while the old one is still open, never closed and with
+   * any deferred writes still pending: what a restart finds after the process died.
+   */
+  crashReopen?: () => Promise<StateStore>;
   /** A second, simultaneous store on the same storage (distributed backends only): "any writer". */
   peer?: () => Promise<StateStore>;
   /** The maxEvents the created stores were configured with (keep it small, e.g. 50), to test the cap. */
@@ -180,6 +186,7 @@ export function describeStateStoreConformance(name: string, harness: StateStoreH
     });
 
     if (harness.reopen) describeRestart(harness, () => store);
+    if (harness.crashReopen) describeStateStoreCrash(() => store, harness.crashReopen);
     if (harness.peer) describePeer(harness, () => store);
   });
 }

@@ -1,10 +1,10 @@
 /**
- * The capped audit timeline, ascending by seq with unique seqs. Values are copy-on-write: `with()` returns a
- * new log so a store can persist a candidate before committing it. Each entry keeps its JSON text so that
- * writing the state file joins strings instead of re-serialising up to maxEvents events on every write.
+ * The capped audit timeline, ascending by seq with unique seqs. Values are copy-on-write: `add()` returns a
+ * new log so a store can persist a candidate before committing it. Each entry keeps its JSON text: appends
+ * write exactly those lines, and a compaction joins strings instead of re-serialising up to maxEvents events.
  */
 import type { DecisionEvent } from '@understudy/core';
-import { deepFreeze } from './deep-freeze.js';
+import { deepFreeze } from '@understudy/core';
 
 interface Entry {
   event: DecisionEvent;
@@ -23,6 +23,12 @@ function lowerBound(entries: readonly Entry[], target: number): number {
   return lo;
 }
 
+function checkedMax(max: number): number {
+  if (!Number.isSafeInteger(max) || max < 1)
+    throw new RangeError(`maxEvents must be a positive integer, got ${max}`);
+  return max;
+}
+
 export class EventLog {
   private constructor(
     private readonly entries: readonly Entry[],
@@ -30,9 +36,24 @@ export class EventLog {
   ) {}
 
   static empty(max: number): EventLog {
-    if (!Number.isSafeInteger(max) || max < 1)
-      throw new RangeError(`maxEvents must be a positive integer, got ${max}`);
-    return new EventLog([], max);
+    return new EventLog([], checkedMax(max));
+  }
+
+  /**
+   * A log from events read back from storage (the caller hands them over): sorted by seq, the first of any
+   * repeated seq kept, only the newest `max` frozen and kept. Cheaper than with(): no defensive copy, and
+   * nothing spent on events the cap drops.
+   */
+  static load(max: number, events: readonly DecisionEvent[]): EventLog {
+    checkedMax(max);
+    // A stable sort keeps the first of a repeated seq ahead of the others.
+    const sorted = events.slice().sort((a, b) => a.seq - b.seq);
+    const unique = sorted.filter((e, i) => i === 0 || sorted[i - 1]!.seq !== e.seq);
+    const kept = unique.slice(Math.max(0, unique.length - max));
+    return new EventLog(
+      kept.map((e) => ({ event: deepFreeze(e), json: JSON.stringify(e) })),
+      max,
+    );
   }
 
   get size(): number {
@@ -41,10 +62,12 @@ export class EventLog {
 
   /**
    * Adds events (any order). A seq already present is kept as is, so a retried append is idempotent.
-   * The oldest events beyond `max` are dropped.
+   * The oldest events beyond `max` are dropped. `added` holds the JSON lines of the events that are new and
+   * kept, in the order given: what an append-only file needs to receive.
    */
-  with(events: readonly DecisionEvent[]): EventLog {
+  add(events: readonly DecisionEvent[]): { log: EventLog; added: string[] } {
     const next = this.entries.slice();
+    const fresh: Entry[] = [];
     for (const e of events) {
       if (!Number.isSafeInteger(e.seq)) throw new RangeError(`event seq must be an integer, got ${e.seq}`);
       const json = JSON.stringify(e);
@@ -52,13 +75,20 @@ export class EventLog {
       const last = next[next.length - 1];
       if (!last || last.event.seq < e.seq) {
         next.push(entry);
+        fresh.push(entry);
         continue;
       }
       const at = lowerBound(next, e.seq);
-      if (next[at]?.event.seq !== e.seq) next.splice(at, 0, entry);
+      if (next[at]?.event.seq !== e.seq) {
+        next.splice(at, 0, entry);
+        fresh.push(entry);
+      }
     }
     if (next.length > this.max) next.splice(0, next.length - this.max);
-    return new EventLog(next, this.max);
+    // The cap drops from the low end, so a new entry survived iff it is not below the new first seq.
+    const floor = next[0]?.event.seq ?? 0;
+    const added = fresh.filter((f) => f.event.seq >= floor).map((f) => f.json);
+    return { log: new EventLog(next, this.max), added };
   }
 
   /** Newest first, only seq < before when given. */
@@ -69,7 +99,8 @@ export class EventLog {
     return out;
   }
 
-  toJson(): string {
-    return `[${this.entries.map((e) => e.json).join(',')}]`;
+  /** The JSON text of every event, ascending by seq. */
+  jsonLines(): string[] {
+    return this.entries.map((e) => e.json);
   }
 }

@@ -2,11 +2,11 @@
  * The store's state as one immutable value, and its file form. Writes build a candidate Snapshot, persist it,
  * then swap it in, so a failed write leaves the current one untouched.
  */
-import type { Publication, ZoneState } from '@understudy/core';
-import { deepFreeze } from './deep-freeze.js';
+import type { DecisionEvent, Publication, ZoneState } from '@understudy/core';
+import { deepFreeze } from '@understudy/core';
 import { EventLog } from './event-log.js';
-import type { EventsDocument, StateDocument } from './state-file.js';
-import { EVENTS_FILE_FORMAT, STATE_FILE_FORMAT, STATE_FILE_VERSION } from './state-file.js';
+import type { StateDocument } from './state-file.js';
+import { STATE_FILE_FORMAT, STATE_FILE_VERSION } from './state-file.js';
 
 export interface Snapshot {
   epoch: number;
@@ -34,10 +34,10 @@ export function emptySnapshot(maxEvents: number): Snapshot {
 
 export function fromDocuments(
   doc: StateDocument | null,
-  events: EventsDocument | null,
+  events: readonly DecisionEvent[],
   maxEvents: number,
 ): Snapshot {
-  const log = EventLog.empty(maxEvents).with(events?.events ?? []);
+  const log = EventLog.load(maxEvents, events);
   if (!doc) return { ...emptySnapshot(maxEvents), events: log };
   const zone = doc.zone ? deepFreeze(doc.zone) : null;
   return {
@@ -56,8 +56,4 @@ export function serialize(s: Snapshot): string {
     `{"format":"${STATE_FILE_FORMAT}","version":${STATE_FILE_VERSION},"epoch":${s.epoch},` +
     `"decider":${s.deciderJson ?? 'null'},"zone":${s.zoneJson},"publications":${pubs}}`
   );
-}
-
-export function serializeEvents(s: Snapshot): string {
-  return `{"format":"${EVENTS_FILE_FORMAT}","version":${STATE_FILE_VERSION},"events":${s.events.toJson()}}`;
 }

@@ -1,22 +1,16 @@
 /**
- * The embedded state files, each one JSON document replaced atomically (temp file in the same directory,
- * fsync, rename, fsync of the directory) so a crash leaves either the old or the new document, never half.
- * The audit timeline lives in a sibling file (eventsFileFor) because at its cap it weighs megabytes, and a
+ * The embedded state file: one JSON document replaced atomically (temp file in the same directory, fsync,
+ * rename, fsync of the directory) so a crash leaves either the old or the new document, never half.
+ * The audit timeline lives in a sibling file (events-file.ts) because at its cap it weighs megabytes, and a
  * zone state write on the failover path should not have to rewrite it.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { DecisionEvent, DeciderState, Publication, ZoneState } from '@understudy/core';
+import type { DeciderState, Publication, ZoneState } from '@understudy/core';
 
 export const STATE_FILE_FORMAT = 'understudy-state';
 export const STATE_FILE_VERSION = 1;
-export const EVENTS_FILE_FORMAT = 'understudy-events';
-
-/** state.json → state.events.json (any other name gets ".events.json" appended). */
-export function eventsFileFor(file: string): string {
-  return file.endsWith('.json') ? `${file.slice(0, -'.json'.length)}.events.json` : `${file}.events.json`;
-}
 
 export interface StateDocument {
   format: typeof STATE_FILE_FORMAT;
@@ -26,13 +20,6 @@ export interface StateDocument {
   decider: DeciderState | null;
   zone: ZoneState | null;
   publications: Publication[];
-}
-
-export interface EventsDocument {
-  format: typeof EVENTS_FILE_FORMAT;
-  version: typeof STATE_FILE_VERSION;
-  /** Ascending by seq. */
-  events: DecisionEvent[];
 }
 
 /** The state file exists but cannot be used. Never silently replaced by an empty state. */
@@ -76,25 +63,8 @@ function problemOf(doc: unknown): string | null {
   return null;
 }
 
-function eventsProblemOf(doc: unknown): string | null {
-  if (!isObject(doc) || doc.format !== EVENTS_FILE_FORMAT) return 'not an Understudy events file';
-  if (doc.version !== STATE_FILE_VERSION) return `unsupported version ${JSON.stringify(doc.version)}`;
-  if (!Array.isArray(doc.events)) return 'events must be an array';
-  const bad = doc.events.findIndex((e) => !isObject(e) || !isCount(e.seq));
-  return bad >= 0 ? `events[${bad}] has no valid seq` : null;
-}
-
 /** Reads and checks the state file; null when it does not exist. */
-export function readStateFile(file: string): Promise<StateDocument | null> {
-  return readChecked<StateDocument>(file, problemOf);
-}
-
-/** Reads and checks the events file; null when it does not exist. */
-export function readEventsFile(file: string): Promise<EventsDocument | null> {
-  return readChecked<EventsDocument>(file, eventsProblemOf);
-}
-
-async function readChecked<T>(file: string, problemIn: (doc: unknown) => string | null): Promise<T | null> {
+export async function readStateFile(file: string): Promise<StateDocument | null> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -108,9 +78,9 @@ async function readChecked<T>(file: string, problemIn: (doc: unknown) => string 
   } catch (err) {
     throw new StateFileError(file, `corrupt JSON: ${(err as Error).message}`, { cause: err });
   }
-  const problem = problemIn(doc);
+  const problem = problemOf(doc);
   if (problem) throw new StateFileError(file, problem);
-  return doc as T;
+  return doc as StateDocument;
 }
 
 export async function ensureDirectory(file: string): Promise<void> {

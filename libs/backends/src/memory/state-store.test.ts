@@ -12,15 +12,16 @@ import {
   makeZoneState,
   waitFor,
 } from '../conformance/index.js';
-import { StateFileError, eventsFileFor } from './state-file.js';
+import { eventsFileFor } from './events-file.js';
+import { StateFileError } from './state-file.js';
 import { MemoryStateStore } from './state-store.js';
 
-function tracker(makeFile: () => Promise<string | null>) {
+function tracker(makeFile: () => Promise<string | null>, flushDelayMs = 20) {
   let open: MemoryStateStore[] = [];
   let file: string | null = null;
   let dirs: string[] = [];
   const openStore = async () => {
-    const store = await MemoryStateStore.open({ file, maxEvents: 50, flushDelayMs: 20 });
+    const store = await MemoryStateStore.open({ file, maxEvents: 50, flushDelayMs });
     open.push(store);
     return store;
   };
@@ -38,6 +39,8 @@ function tracker(makeFile: () => Promise<string | null>) {
       dirs = [];
     },
     reopen: openStore,
+    // The old store stays open (closed by cleanup, after the test): nothing it defers reaches the file first.
+    crashReopen: openStore,
   };
 }
 
@@ -48,7 +51,11 @@ describeStateStoreConformance('MemoryStateStore (memory only)', {
   eventCap: memoryOnly.eventCap,
 });
 
-const withFile = tracker(async () => join(await mkdtemp(join(tmpdir(), 'understudy-state-')), 'state.json'));
+// A debounce far beyond any test's length: what the crash tests find on disk was written by the calls they make.
+const withFile = tracker(
+  async () => join(await mkdtemp(join(tmpdir(), 'understudy-state-')), 'state.json'),
+  600_000,
+);
 describeStateStoreConformance('MemoryStateStore (JSON file)', withFile);
 
 function capture(): Logger & { errors: unknown[] } {
@@ -129,10 +136,10 @@ describe('MemoryStateStore file handling', () => {
     expect(await readdir(join(dir, 'nested'))).toEqual(['state.events.json', 'state.json']);
     const main = await readFile(file, 'utf8');
     expect(main).not.toContain('"seq"');
-    const events = JSON.parse(await readFile(join(dir, 'nested', 'state.events.json'), 'utf8')) as {
-      events: { seq: number }[];
-    };
-    expect(events.events.map((e) => e.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    const lines = (await readFile(join(dir, 'nested', 'state.events.json'), 'utf8')).trimEnd().split('\n');
+    expect(JSON.parse(lines[0]!)).toEqual({ format: 'understudy-events', version: 2 });
+    const seqs = lines.slice(1).map((l) => (JSON.parse(l) as { seq: number }).seq);
+    expect(seqs).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
     expect(eventsFileFor('/var/lib/understudy/state')).toBe('/var/lib/understudy/state.events.json');
   });
 

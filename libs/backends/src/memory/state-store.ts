@@ -1,6 +1,6 @@
 /**
- * In-process StateStore for embedded mode, optionally persisted to a JSON file plus a sibling events file
- * (see state-file.ts).
+ * In-process StateStore for embedded mode, optionally persisted to a JSON file (state-file.ts) plus a sibling
+ * append-only events file (events-file.ts).
  *
  * - Fencing: the store keeps and persists the highest epoch it has seen. A write with a lower epoch is refused
  *   and changes nothing; an equal or higher epoch is accepted and a higher one raises the mark.
@@ -8,6 +8,9 @@
  * - Durability: writeZoneState, appendEvents and nextEpoch write the file before they resolve, and change
  *   nothing (rejecting with TransientError) when that write fails. saveDecider and recordPublication run on
  *   every result batch, so their file write is debounced by flushDelayMs. close() flushes everything.
+ * - Every durable write of the state file carries the whole current state, debounced parts included, so
+ *   saveDecider(s) immediately followed by writeZoneState(z) makes s durable together with z (the decider
+ *   relies on this: its saved state and the zone state on disk always match after a crash).
  * - Stored zone states and events are deep-frozen and shared with readers and subscribers; the decider state
  *   is kept as JSON text and parsed afresh by loadDecider, so the caller owns what it loads.
  * - Every write runs in one exclusive section: check, persist, commit, notify.
@@ -23,20 +26,13 @@ import type {
   WriteOutcome,
   ZoneState,
 } from '@understudy/core';
-import { TransientError } from '@understudy/core';
-import { deepFreeze } from './deep-freeze.js';
+import { TransientError, deepFreeze } from '@understudy/core';
+import { EventsFile, eventsFileFor, readEventsFile } from './events-file.js';
 import { Exclusive } from './exclusive.js';
 import { silentLogger } from './silent-logger.js';
 import type { Snapshot } from './snapshot.js';
-import { emptySnapshot, fromDocuments, pubKey, serialize, serializeEvents } from './snapshot.js';
-import {
-  StateFileError,
-  ensureDirectory,
-  eventsFileFor,
-  readEventsFile,
-  readStateFile,
-  writeFileAtomic,
-} from './state-file.js';
+import { emptySnapshot, fromDocuments, pubKey, serialize } from './snapshot.js';
+import { StateFileError, ensureDirectory, readStateFile, writeFileAtomic } from './state-file.js';
 
 export interface MemoryStateStoreOptions {
   /**
@@ -45,7 +41,7 @@ export interface MemoryStateStoreOptions {
    */
   file?: string | null;
   logger?: Logger;
-  /** Events kept; the oldest are dropped beyond it. Default 10 000. */
+  /** Events kept; the oldest are dropped beyond it. The events file is compacted above twice this. Default 10 000. */
   maxEvents?: number;
   /** Debounce of the file write after saveDecider/recordPublication. Default 500 ms. */
   flushDelayMs?: number;
@@ -72,6 +68,7 @@ export class MemoryStateStore implements StateStore {
 
   private constructor(
     readonly file: string | null,
+    private readonly eventsFile: EventsFile | null,
     initial: Snapshot,
     opts: MemoryStateStoreOptions,
   ) {
@@ -85,15 +82,17 @@ export class MemoryStateStore implements StateStore {
   static async open(opts: MemoryStateStoreOptions = {}): Promise<MemoryStateStore> {
     const file = opts.file ?? null;
     const maxEvents = opts.maxEvents ?? 10_000;
-    let initial = emptySnapshot(maxEvents);
-    if (file) {
-      await ensureDirectory(file).catch((err: Error) => {
-        throw new StateFileError(file, `cannot create its directory: ${err.message}`, { cause: err });
-      });
-      const [doc, events] = await Promise.all([readStateFile(file), readEventsFile(eventsFileFor(file))]);
-      initial = fromDocuments(doc, events, maxEvents);
-    }
-    return new MemoryStateStore(file, initial, opts);
+    if (!file) return new MemoryStateStore(null, null, emptySnapshot(maxEvents), opts);
+    await ensureDirectory(file).catch((err: Error) => {
+      throw new StateFileError(file, `cannot create its directory: ${err.message}`, { cause: err });
+    });
+    const eventsPath = eventsFileFor(file);
+    const [doc, events] = await Promise.all([
+      readStateFile(file),
+      readEventsFile(eventsPath, opts.logger ?? silentLogger),
+    ]);
+    const initial = fromDocuments(doc, events.events, maxEvents);
+    return new MemoryStateStore(file, new EventsFile(eventsPath, events, 2 * maxEvents), initial, opts);
   }
 
   /** The fencing mark: the highest epoch seen or handed out. */
@@ -155,13 +154,10 @@ export class MemoryStateStore implements StateStore {
     return this.write(async () => {
       const stale = this.fence(epoch);
       if (stale) return stale;
-      if (events.length === 0 && epoch <= this.s.epoch) return OK;
-      const candidate = {
-        ...this.s,
-        epoch: Math.max(this.s.epoch, epoch),
-        events: this.s.events.with(events),
-      };
-      await this.commitDurably(candidate, { main: epoch > this.s.epoch, events: true });
+      const { log, added } = this.s.events.add(events);
+      if (added.length === 0 && epoch <= this.s.epoch) return OK;
+      const candidate = { ...this.s, epoch: Math.max(this.s.epoch, epoch), events: log };
+      await this.commitDurably(candidate, { main: epoch > this.s.epoch, events: added });
       return OK;
     });
   }
@@ -188,13 +184,16 @@ export class MemoryStateStore implements StateStore {
     return this.read(() => [...this.s.publications.values()].map((p) => ({ ...p })));
   }
 
-  /** Flushes pending writes, then refuses further calls. Idempotent. */
+  /**
+   * Flushes pending writes, then refuses further calls. Idempotent: later calls return the first call's
+   * promise. No timer is left behind, even when the final flush fails (the rejection reports it).
+   */
   close(): Promise<void> {
-    this.closing ??= this.lock
-      .run(async () => {
-        this.clearFlushTimer();
-        await this.flushDirty();
-      })
+    if (this.closing) return this.closing;
+    // The debounce timer is unref()ed, but a store that is closed should not have one pending at all.
+    this.clearFlushTimer();
+    this.closing = this.lock
+      .run(() => this.flushDirty())
       .finally(() => {
         this.clearFlushTimer();
         this.listeners.clear();
@@ -223,21 +222,18 @@ export class MemoryStateStore implements StateStore {
 
   /**
    * Writes the candidate to the file(s) first and only then makes it current. When the events file was written
-   * but the main file then fails, the events stay on disk: harmless, since appends are idempotent by seq.
+   * but the main file then fails, the events stay on disk: harmless, since loading deduplicates by seq.
    */
-  private async commitDurably(candidate: Snapshot, parts = { main: true, events: false }): Promise<void> {
+  private async commitDurably(
+    candidate: Snapshot,
+    parts: { main: boolean; events?: readonly string[] } = { main: true },
+  ): Promise<void> {
     if (this.file) {
       try {
-        if (parts.events) await writeFileAtomic(eventsFileFor(this.file), serializeEvents(candidate));
+        if (parts.events) await this.eventsFile?.persist(candidate.events, parts.events);
         if (parts.main) await writeFileAtomic(this.file, serialize(candidate));
       } catch (err) {
-        throw new TransientError(
-          `state file ${this.file}: write failed: ${(err as Error).message}`,
-          undefined,
-          {
-            cause: err,
-          },
-        );
+        throw this.writeFailed(err);
       }
       if (parts.main) {
         this.dirty = false;
@@ -264,7 +260,7 @@ export class MemoryStateStore implements StateStore {
 
   private scheduleFlush(): void {
     this.dirty = true;
-    if (!this.file || this.flushTimer) return;
+    if (!this.file || this.flushTimer || this.closing) return;
     this.flushTimer = setTimeout(() => {
       this.flushTimer = null;
       this.lock
@@ -295,7 +291,16 @@ export class MemoryStateStore implements StateStore {
 
   private async flushDirty(): Promise<void> {
     if (!this.dirty || !this.file) return;
-    await writeFileAtomic(this.file, serialize(this.s));
+    try {
+      await writeFileAtomic(this.file, serialize(this.s));
+    } catch (err) {
+      throw this.writeFailed(err);
+    }
     this.dirty = false;
+  }
+
+  private writeFailed(err: unknown): TransientError {
+    const message = `state file ${this.file}: write failed: ${(err as Error).message}`;
+    return new TransientError(message, undefined, { cause: err });
   }
 }

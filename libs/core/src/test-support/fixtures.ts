@@ -96,6 +96,7 @@ export function config(
     },
     listen: { dns: [{ host: '127.0.0.1', port: 5300 }], http: null },
     dns: { workers: 1, udpPayloadSize: 1232, tcpIdleTimeout: 10_000 },
+    admin: { tokens: [] },
     state: { file: null },
     probe: { flushInterval: 0, jitter: 0.1 },
     logging: { level: 'info' },
