@@ -27,6 +27,9 @@ describe('understudy CLI', () => {
     [['demo', 'start']],
     [['demo', 'fail']],
     [['demo', 'restore']],
+    [['override']],
+    [['approve-failback']],
+    [['release-guard']],
   ])('%j --help describes the command', async (args) => {
     const { code, output } = await understudyOnce([...args, '--help']);
     expect(code).toBe(0);
