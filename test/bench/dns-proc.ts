@@ -50,3 +50,12 @@ export function treeCpuSeconds(root: number): number {
   }
   return ticks / ticksPerSecond();
 }
+
+/**
+ * CPU seconds of this process's children that have exited and been waited for (cutime + cstime,
+ * fields 16 and 17): around one execFile, that is the child's CPU time.
+ */
+export function reapedChildrenCpuSeconds(): number {
+  const f = statFields(process.pid);
+  return f ? (Number(f[13]) + Number(f[14])) / ticksPerSecond() : 0;
+}

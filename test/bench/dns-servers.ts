@@ -3,11 +3,11 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ZoneState } from '@understudy/core';
+import { freePort } from '@understudy/testkit/ports';
 import { benchConfigYaml } from './dns-zone.js';
 
 export const NSD_BINARY = '/usr/sbin/nsd';
@@ -35,24 +35,6 @@ function stopper(child: ChildProcess, cleanup: () => void): () => Promise<void> 
       });
       child.kill('SIGTERM');
     });
-}
-
-/** A port free for both UDP and TCP on 127.0.0.1 (NSD needs one chosen up front). */
-export async function freePort(): Promise<number> {
-  for (let i = 0; i < 20; i++) {
-    const sock = dgram.createSocket('udp4');
-    const port = await new Promise<number>((res) =>
-      sock.bind(0, '127.0.0.1', () => res(sock.address().port)),
-    );
-    const tcpFree = await new Promise<boolean>((res) => {
-      const srv = net.createServer();
-      srv.once('error', () => res(false));
-      srv.listen(port, '127.0.0.1', () => srv.close(() => res(true)));
-    });
-    await new Promise<void>((res) => sock.close(() => res()));
-    if (tcpFree) return port;
-  }
-  throw new Error('no free port found');
 }
 
 /** Polls with an SOA query until the server answers. */
@@ -89,7 +71,7 @@ export async function startOurs(workers: number, apex: string): Promise<RunningS
   const cli = fileURLToPath(new URL('../../dist/understudy.mjs', import.meta.url));
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` (npm run bench:dns does)`);
   const dir = mkdtempSync(join(tmpdir(), 'understudy-bench-ours-'));
-  const port = await freePort();
+  const port = await freePort('127.0.0.1', 'both');
   const config = join(dir, 'bench.yaml');
   writeFileSync(config, benchConfigYaml(port, workers));
   const child = spawn(process.execPath, [cli, 'dns', '--config', config], {
@@ -113,13 +95,13 @@ function zoneFileText(zone: ZoneState['zones'][number]): string {
 }
 
 /**
- * NSD in the foreground (-d) from a temp dir: one server process (server-count 1), no privilege drop
- * or chroot, no zone database file, and response rate limiting off (Debian's build enables RRL,
- * which would cap a benchmark at 200 qps).
+ * NSD in the foreground (-d) from a temp dir: `serverCount` server processes sharing the sockets (as
+ * our DnsWorkerPool workers do), no privilege drop or chroot, no zone database file, and response rate
+ * limiting off (Debian's build enables RRL, which would cap a benchmark at 200 qps).
  */
-export async function startNsd(zs: ZoneState): Promise<RunningServer> {
+export async function startNsd(zs: ZoneState, serverCount = 1): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), 'understudy-nsd-'));
-  const port = await freePort();
+  const port = await freePort('127.0.0.1', 'both');
   zs.zones.forEach((z, i) => writeFileSync(join(dir, `zone-${i}.db`), zoneFileText(z)));
   const conf = [
     'server:',
@@ -132,7 +114,7 @@ export async function startNsd(zs: ZoneState): Promise<RunningServer> {
     '  database: ""',
     `  xfrdfile: "${join(dir, 'xfrd.state')}"`,
     `  zonelistfile: "${join(dir, 'zone.list')}"`,
-    '  server-count: 1',
+    `  server-count: ${serverCount}`,
     '  verbosity: 0',
     '  rrl-ratelimit: 0',
     '  rrl-whitelist-ratelimit: 0',
@@ -148,7 +130,7 @@ export async function startNsd(zs: ZoneState): Promise<RunningServer> {
   child.on('error', () => undefined);
   await waitForAnswer(port, zs.zones[0]!.apex);
   return {
-    name: 'nsd',
+    name: serverCount > 1 ? `nsd×${serverCount}` : 'nsd',
     pid: child.pid!,
     port,
     stop: stopper(child, () => rmSync(dir, { recursive: true, force: true })),

@@ -1,16 +1,20 @@
 /**
- * DNS benchmark: dnsperf against our server and against NSD serving the same zone, alternating, for
- * several runs. Prints QPS, average latency, server CPU µs per query and the ratio ours/NSD per run.
+ * DNS benchmark: dnsperf against our server and against NSD serving the same zone, in rotating order,
+ * for several runs. Prints per server: QPS, server CPU utilisation (CPU seconds / wall seconds of the
+ * server's process tree: near 1.0 per process means saturated), average latency, CPU µs per query, and
+ * the QPS ratios ours/NSD per run.
  *
  *   npm run bench:dns            (or: npx tsx test/bench/dns.ts)
- *   env: BENCH_SECONDS (15), BENCH_RUNS (3), BENCH_WORKERS ("1,2": dns.workers values to measure)
- *   Our server is the built CLI: `understudy dns --config <bench zone>`.
+ *   env: BENCH_SECONDS (15), BENCH_RUNS (3), BENCH_WORKERS ("1,2": dns.workers values to measure),
+ *        BENCH_NSD ("1,2": NSD server-count values), BENCH_DNSPERF_FLAGS (load flags, see dns-perf.ts)
+ *   Our server is the built CLI: `understudy dns --config <bench zone>`. dnsperf is installed through
+ *   apt when missing; NSD is not installed, only skipped.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { treeCpuSeconds } from './dns-proc.js';
-import { dnsperfArgs, runDnsperf } from './dns-perf.js';
+import { reapedChildrenCpuSeconds, treeCpuSeconds } from './dns-proc.js';
+import { dnsperfArgs, ensureDnsperf, runDnsperf } from './dns-perf.js';
 import type { PerfResult } from './dns-perf.js';
 import { nsdAvailable, startNsd, startOurs } from './dns-servers.js';
 import type { RunningServer } from './dns-servers.js';
@@ -18,72 +22,131 @@ import { BENCH_APEX, BENCH_QUERIES, benchZoneState } from './dns-zone.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
+const list = (v: string): number[] => v.split(',').filter(Boolean).map(Number);
 /** Our server's node:cluster worker counts to measure, e.g. "1" or "1,2". */
-const workerCounts = (process.env.BENCH_WORKERS ?? '1,2').split(',').map(Number);
+const workerCounts = list(process.env.BENCH_WORKERS ?? '1,2');
+/** NSD server-count values to measure. */
+const nsdCounts = list(process.env.BENCH_NSD ?? '1,2');
 
 interface Measured extends PerfResult {
   name: string;
+  /** Processes answering queries: ours' workers or NSD's server-count. */
+  processes: number;
   cpuUsPerQuery: number;
+  /** Server CPU seconds per wall second. */
+  cpuUtil: number;
+  /** dnsperf's CPU seconds per wall second: near its thread count, the load generator is the limit. */
+  perfUtil: number;
 }
 
-async function measure(server: RunningServer, queryFile: string): Promise<Measured> {
-  const before = treeCpuSeconds(server.pid);
-  const perf = await runDnsperf(dnsperfArgs(server.port, queryFile, seconds), seconds);
-  const cpu = treeCpuSeconds(server.pid) - before;
-  return { name: server.name, ...perf, cpuUsPerQuery: (cpu * 1e6) / Math.max(1, perf.completed) };
+interface Contender {
+  processes: number;
+  start: () => Promise<RunningServer>;
 }
 
-async function measureWith(start: () => Promise<RunningServer>, queryFile: string): Promise<Measured> {
-  const server = await start();
+async function measure(c: Contender, queryFile: string): Promise<Measured> {
+  const server = await c.start();
   try {
-    return await measure(server, queryFile);
+    const cpu0 = treeCpuSeconds(server.pid);
+    const perfCpu0 = reapedChildrenCpuSeconds();
+    const t0 = process.hrtime.bigint();
+    const perf = await runDnsperf(dnsperfArgs(server.port, queryFile, seconds), seconds);
+    const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+    const cpu = treeCpuSeconds(server.pid) - cpu0;
+    const perfCpu = reapedChildrenCpuSeconds() - perfCpu0;
+    return {
+      name: server.name,
+      processes: c.processes,
+      ...perf,
+      cpuUsPerQuery: (cpu * 1e6) / Math.max(1, perf.completed),
+      cpuUtil: cpu / wall,
+      perfUtil: perfCpu / wall,
+    };
   } finally {
     await server.stop();
   }
 }
 
 function line(m: Measured): string {
-  return `  ${m.name.padEnd(7)} ${m.qps.toFixed(0).padStart(8)} qps  avg ${m.avgLatencyMs.toFixed(3)} ms  ${m.cpuUsPerQuery.toFixed(2).padStart(6)} µs CPU/query  lost ${m.lost}`;
+  return (
+    `  ${m.name.padEnd(7)} ${m.qps.toFixed(0).padStart(8)} qps  server CPU ${m.cpuUtil.toFixed(2)}` +
+    `  ${m.cpuUsPerQuery.toFixed(2).padStart(6)} µs CPU/query  avg ${m.avgLatencyMs.toFixed(3)} ms` +
+    `  lost ${m.lost}  dnsperf CPU ${m.perfUtil.toFixed(2)}`
+  );
 }
 
-function rotate<T>(list: T[], by: number): T[] {
-  const k = by % list.length;
-  return [...list.slice(k), ...list.slice(0, k)];
+function rotate<T>(items: T[], by: number): T[] {
+  const k = by % items.length;
+  return [...items.slice(k), ...items.slice(0, k)];
+}
+
+/** ours vs NSD with one process, and each ours×N vs nsd×N. */
+function ratios(run: number, results: Measured[]): string[] {
+  const out: string[] = [];
+  const nsd1 = results.find((m) => m.name === 'nsd');
+  for (const o of results.filter((m) => m.name.startsWith('ours'))) {
+    const against = [nsd1, results.find((m) => m.name === `nsd×${o.processes}`)];
+    for (const n of new Set(against)) {
+      if (!n) continue;
+      out.push(
+        `run ${run} ${o.name}/${n.name}: QPS ${(o.qps / n.qps).toFixed(2)}, CPU/query ${(o.cpuUsPerQuery / n.cpuUsPerQuery).toFixed(2)}`,
+      );
+    }
+  }
+  return out;
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 async function main(): Promise<void> {
+  ensureDnsperf();
   const dir = mkdtempSync(join(tmpdir(), 'understudy-bench-dns-'));
   const zs = benchZoneState();
   const queryFile = join(dir, 'queries.txt');
   writeFileSync(queryFile, `${BENCH_QUERIES.join('\n')}\n`);
   const withNsd = nsdAvailable();
-  const contenders: (() => Promise<RunningServer>)[] = workerCounts.map(
-    (w) => () => startOurs(w, BENCH_APEX),
-  );
-  if (withNsd) contenders.push(() => startNsd(zs));
+  const contenders: Contender[] = workerCounts.map((w) => ({
+    processes: w,
+    start: () => startOurs(w, BENCH_APEX),
+  }));
+  if (withNsd) for (const n of nsdCounts) contenders.push({ processes: n, start: () => startNsd(zs, n) });
   console.log(`dnsperf ${dnsperfArgs(0, 'queries.txt', seconds).join(' ').replace('-p 0', '-p <port>')}`);
   console.log(
-    `${runs} runs of ${seconds} s; our server with ${workerCounts.join(' / ')} worker(s)` +
-      (withNsd ? '' : `; ${'NSD'} not found: skipped`),
+    `${runs} runs of ${seconds} s; ours with ${workerCounts.join(' / ')} worker(s)` +
+      (withNsd ? `; NSD with server-count ${nsdCounts.join(' / ')}` : '; NSD not installed: skipped'),
   );
+  const all: Measured[] = [];
   const summary: string[] = [];
   try {
     for (let run = 1; run <= runs; run++) {
       console.log(`run ${run}`);
       // Rotate the order so a drifting background load does not always favour the same server.
       const results: Measured[] = [];
-      for (const start of rotate(contenders, run - 1)) {
-        const m = await measureWith(start, queryFile);
+      for (const c of rotate(contenders, run - 1)) {
+        const m = await measure(c, queryFile);
         console.log(line(m));
         results.push(m);
       }
-      const nsd = results.find((m) => m.name === 'nsd');
-      if (!nsd) continue;
-      for (const o of results.filter((m) => m !== nsd)) {
-        const ratio = `run ${run} ${o.name}/nsd: QPS ${(o.qps / nsd.qps).toFixed(2)}, CPU/query ${(o.cpuUsPerQuery / nsd.cpuUsPerQuery).toFixed(2)}`;
-        summary.push(ratio);
-        console.log(`  ${ratio}`);
+      all.push(...results);
+      for (const r of ratios(run, results)) {
+        summary.push(r);
+        console.log(`  ${r}`);
       }
+    }
+    console.log('medians');
+    for (const name of [...new Set(all.map((m) => m.name))]) {
+      const ms = all.filter((m) => m.name === name);
+      console.log(
+        `  ${name.padEnd(7)} ${median(ms.map((m) => m.qps))
+          .toFixed(0)
+          .padStart(
+            8,
+          )} qps  server CPU ${median(ms.map((m) => m.cpuUtil)).toFixed(2)}  ${median(ms.map((m) => m.cpuUsPerQuery)).toFixed(2)} µs CPU/query`,
+      );
     }
     if (summary.length > 0) console.log(`summary\n  ${summary.join('\n  ')}`);
     console.log('targets: QPS ≥ 0.6 × NSD in the same run; server CPU ≤ 16 µs/query');

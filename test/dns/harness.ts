@@ -1,20 +1,12 @@
 /** Starts a DnsServer in-process on random loopback ports (IPv4 and IPv6) and wraps dig/kdig for it. */
-import type { Logger, RRset, ZoneState } from '@understudy/core';
+import type { RRset, ZoneState } from '@understudy/core';
 import { DnsServer } from '@understudy/dns-server';
 import { dig, kdig } from '@understudy/testkit/dig';
 import type { DigResult } from '@understudy/testkit/dig';
+import { recordingLogger } from '@understudy/testkit/logger';
+import type { RecordingLogger } from '@understudy/testkit/logger';
 
 export const APEX = 'example.test.';
-
-const silent: Logger = {
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  fatal: () => undefined,
-  child: () => silent,
-};
 
 const n = (label: string): string => (label === '@' ? APEX : `${label}.${APEX}`);
 
@@ -50,6 +42,8 @@ export function zoneState(serial = 1, appAddress = '198.51.100.1'): ZoneState {
 
 export interface Harness {
   server: DnsServer;
+  /** What the server logged. */
+  logger: RecordingLogger;
   port: number;
   port6: number;
   /** dig against 127.0.0.1 (or ::1 with v6). */
@@ -59,12 +53,13 @@ export interface Harness {
 }
 
 export async function startHarness(zs: ZoneState = zoneState()): Promise<Harness> {
+  const logger = recordingLogger();
   const server = new DnsServer({
     listen: [
       { host: '127.0.0.1', port: 0 },
       { host: '::1', port: 0 },
     ],
-    logger: silent,
+    logger,
   });
   const res = server.setZoneState(zs);
   if (!res.ok) throw new Error(res.error);
@@ -74,6 +69,7 @@ export async function startHarness(zs: ZoneState = zoneState()): Promise<Harness
   const port6 = udp.find((a) => a.family === 'IPv6')!.port;
   return {
     server,
+    logger,
     port,
     port6,
     dig: (name, type = 'A', flags = [], v6 = false) =>

@@ -1,24 +1,19 @@
 /** DnsWorkerPool: two cluster workers sharing the sockets, driven through the DnsServer API. */
 import cluster from 'node:cluster';
+import type { Worker } from 'node:cluster';
 import { join } from 'node:path';
-import type { Logger } from '@understudy/core';
 import { DnsWorkerPool } from '@understudy/dns-server';
-import type { QueryInfo } from '@understudy/dns-server';
+import type { QueryCount, QueryInfo } from '@understudy/dns-server';
 import { dig } from '@understudy/testkit/dig';
+import { recordingLogger } from '@understudy/testkit/logger';
+import { sleep, waitFor } from '@understudy/testkit/wait';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APEX, zoneState } from './harness.js';
+import { canSendFromPortZero, sendFromPortZero } from './raw-udp.js';
 
-const errors: string[] = [];
-const logger: Logger = {
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: (a: object | string, b?: string) => void errors.push(typeof a === 'string' ? a : (b ?? '')),
-  fatal: () => undefined,
-  child: () => logger,
-};
-
+const logger = recordingLogger();
+const serving: { serial: number; at: number }[] = [];
+const counted: QueryCount[] = [];
 const seen: QueryInfo[] = [];
 let pool: DnsWorkerPool;
 let port: number;
@@ -31,6 +26,8 @@ beforeAll(async () => {
     exec: join(import.meta.dirname, 'pool-worker.ts'),
     execArgv: ['--import', 'tsx'],
     reportIntervalMs: 100,
+    onServing: (serial) => serving.push({ serial, at: Date.now() }),
+    onQueries: (counts) => counted.push(...counts),
     onQuery: (q) => seen.push({ ...q }),
   });
   expect(pool.setZoneState(zoneState(1, '198.51.100.1'))).toEqual({ ok: true, serial: 1 });
@@ -40,54 +37,67 @@ beforeAll(async () => {
 });
 afterAll(async () => pool.close());
 
+const workers = (): Worker[] => Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w);
+
 const appA = async (flags: string[] = []): Promise<string[]> =>
   (await dig({ server: '127.0.0.1', port, name: `app.${APEX}`, flags })).answer.map((a) => a.data);
 
-const until = async (check: () => boolean, ms = 5000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
+/** Queries from fresh sockets, which reach either worker. */
+const answersFromBoth = async (): Promise<Set<string>> =>
+  new Set((await Promise.all(Array.from({ length: 8 }, () => appA()))).flat());
 
-const eventually = async (assertion: () => Promise<void>, ms = 3000): Promise<void> => {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      await assertion();
-      return;
-    } catch (err) {
-      if (Date.now() > end) throw err;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-};
-
-describe('DnsWorkerPool', () => {
-  it('answers over UDP and TCP from the shared port', async () => {
-    expect(await appA()).toEqual(['198.51.100.1']);
-    expect(await appA(['+tcp'])).toEqual(['198.51.100.1']);
-    expect(Object.keys(cluster.workers ?? {})).toHaveLength(2);
+const served = (serial: number): Promise<{ serial: number; at: number }> =>
+  waitFor(() => serving.find((s) => s.serial === serial), {
+    timeoutMs: 15_000,
+    what: `onServing(${serial})`,
   });
 
-  it('validates in the primary and swaps in every worker', async () => {
+describe('DnsWorkerPool', () => {
+  it('answers over UDP and TCP from the shared port, and reports the first state once both workers serve it', async () => {
+    expect(await appA()).toEqual(['198.51.100.1']);
+    expect(await appA(['+tcp'])).toEqual(['198.51.100.1']);
+    expect(workers()).toHaveLength(2);
+    await served(1);
+    expect(serving.map((s) => s.serial)).toEqual([1]);
+  });
+
+  it('validates in the primary, and every worker serves a state by the time onServing reports it', async () => {
     const bad = zoneState(2);
     bad.zones[0]!.rrsets.push({ name: `x.${APEX}`, type: 'A', ttl: 1, values: ['nope'] });
     expect(pool.setZoneState(bad).ok).toBe(false);
     expect(pool.serial).toBe(1);
     expect(pool.setZoneState(zoneState(3, '198.51.100.3')).ok).toBe(true);
-    // Workers apply it over IPC within milliseconds; queries from fresh sockets reach either worker.
-    await eventually(async () => {
-      const answers = await Promise.all(Array.from({ length: 8 }, () => appA()));
-      expect(new Set(answers.flat())).toEqual(new Set(['198.51.100.3']));
-    });
+    await served(3);
+    expect(await answersFromBoth()).toEqual(new Set(['198.51.100.3']));
+    expect(serving.map((s) => s.serial)).toEqual([1, 3]);
   });
 
-  it('reports worker queries to onQuery', async () => {
-    const before = seen.filter((q) => q.qtype === 1000).length;
+  it('does not report a state while one worker has not applied it', async () => {
+    const [stopped] = workers();
+    stopped!.process.kill('SIGSTOP');
+    let resumedAt: number;
+    try {
+      expect(pool.setZoneState(zoneState(4, '198.51.100.4')).ok).toBe(true);
+      await sleep(1000); // the other worker applies it within milliseconds
+      expect(serving.map((s) => s.serial)).toEqual([1, 3]);
+    } finally {
+      resumedAt = Date.now();
+      stopped!.process.kill('SIGCONT');
+    }
+    expect((await served(4)).at).toBeGreaterThanOrEqual(resumedAt);
+    expect(await answersFromBoth()).toEqual(new Set(['198.51.100.4']));
+  });
+
+  it('hands worker query counts to onQueries, and replays them to onQuery', async () => {
     await dig({ server: '127.0.0.1', port, name: APEX, type: 'TYPE1000' });
-    await until(() => seen.filter((q) => q.qtype === 1000).length === before + 1);
+    await dig({ server: '127.0.0.1', port, name: 'www.example.com', flags: ['+tcp'] });
+    const sum = (transport: string, rcode: number): number =>
+      counted.filter((c) => c.transport === transport && c.rcode === rcode).reduce((a, c) => a + c.n, 0);
+    await waitFor(() => sum('tcp', 5) === 1 && seen.some((q) => q.qtype === 1000), {
+      timeoutMs: 5000,
+      what: 'query counts from the workers',
+    });
+    expect(sum('udp', 0)).toBeGreaterThanOrEqual(1);
     expect(seen.filter((q) => q.qtype === 1000).at(-1)).toEqual({
       transport: 'udp',
       path: 'fast',
@@ -96,16 +106,33 @@ describe('DnsWorkerPool', () => {
     });
   });
 
-  it('replaces a worker that dies', async () => {
-    const victim = Object.values(cluster.workers ?? {})[0]!;
+  // Needs a raw socket (root and python3); the same handler is unit-tested in udp-endpoint.test.ts.
+  it.runIf(canSendFromPortZero())('drops datagrams from source port 0 without losing a worker', async () => {
+    const pids = workers().map((w) => w.process.pid);
+    const deathsBefore = logger.messages('error').filter((m) => /worker died/.test(m)).length;
+    const query = Buffer.concat([
+      Buffer.from([0xab, 0xcd, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]),
+      ...`app.${APEX}`.split('.').map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l)])),
+      Buffer.from([0, 1, 0, 1]),
+    ]);
+    for (let i = 0; i < 6; i++) sendFromPortZero(port, query);
+    await sleep(500);
+    expect(await appA()).toEqual(['198.51.100.4']);
+    expect(workers().map((w) => w.process.pid)).toEqual(pids);
+    expect(logger.messages('error').filter((m) => /worker died/.test(m))).toHaveLength(deathsBefore);
+  });
+
+  it('replaces a worker that dies, and reports a new state once the replacement serves it too', async () => {
+    const victim = workers()[0]!;
     victim.process.kill('SIGKILL');
-    await until(
-      () => Object.values(cluster.workers ?? {}).filter((w) => w && w !== victim).length === 2,
-      15_000,
-    );
-    expect(errors.some((e) => /worker died/.test(e))).toBe(true);
-    await until(() => Object.values(cluster.workers ?? {}).every((w) => w?.isConnected()), 15_000);
-    const answers = await Promise.all(Array.from({ length: 6 }, () => appA()));
-    expect(new Set(answers.flat())).toEqual(new Set(['198.51.100.3']));
+    await waitFor(() => workers().filter((w) => w !== victim && w.isConnected()).length === 2, {
+      timeoutMs: 15_000,
+      what: 'a replacement worker',
+    });
+    expect(logger.messages('error').some((e) => /worker died/.test(e))).toBe(true);
+    expect(await answersFromBoth()).toEqual(new Set(['198.51.100.4']));
+    expect(pool.setZoneState(zoneState(5, '198.51.100.5')).ok).toBe(true);
+    await served(5);
+    expect(await answersFromBoth()).toEqual(new Set(['198.51.100.5']));
   });
 });

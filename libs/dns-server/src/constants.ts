@@ -6,7 +6,6 @@ export const TYPE = {
   NS: 2,
   CNAME: 5,
   SOA: 6,
-  HINFO: 13,
   MX: 15,
   TXT: 16,
   AAAA: 28,
@@ -42,6 +41,13 @@ export const RCODE = {
   BADVERS: 16,
 } as const;
 
+const RCODE_NAMES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'];
+
+/** The mnemonic of an rcode, for logs and metric labels: NOERROR … REFUSED, BADVERS, else RCODE<n>. */
+export function rcodeName(rcode: number): string {
+  return RCODE_NAMES[rcode] ?? (rcode === RCODE.BADVERS ? 'BADVERS' : `RCODE${rcode}`);
+}
+
 export const CLASS_IN = 1;
 
 /** RFC 6891 meta-types and the OPT pseudo-type never name data; they never take the fast path. */
@@ -57,6 +63,11 @@ export const CLASSIC_UDP_LIMIT = 512;
 export const MAX_CNAME_CHAIN = 8;
 /** A TCP message is framed by a 16-bit length. */
 export const MAX_MESSAGE = 65535;
+/**
+ * Longest query frame accepted over TCP. A query is one question plus an OPT (cookies, padding): far
+ * below this. Longer frames close the connection, which bounds what a client can make us buffer.
+ */
+export const MAX_TCP_QUERY = 16384;
 /**
  * A type that no zone can hold (private-use range): resolving it yields the answer every absent type
  * gets at a name, which the fast table stores once per name.

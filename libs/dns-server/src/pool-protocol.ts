@@ -1,5 +1,6 @@
 /** Messages between a DnsWorkerPool (cluster primary) and its workers, over the cluster IPC channel. */
 import type { ListenAddress, ZoneState } from '@understudy/core';
+import type { QueryCount } from './query-counter.js';
 import type { BoundAddress } from './server.js';
 
 export interface WorkerInit {
@@ -7,14 +8,22 @@ export interface WorkerInit {
   udpPayloadSize?: number;
   tcpIdleTimeoutMs?: number;
   tcpMaxConnections?: number;
-  /** Count queries and send the counts every reportIntervalMs. */
-  reportQueries: boolean;
+  /** Send per-(transport, rcode) counts (us:counts), for onQueries. */
+  countQueries: boolean;
+  /** Send per-(transport, path, rcode, qtype) counts (us:queries), for onQuery. */
+  detailQueries: boolean;
   reportIntervalMs: number;
 }
 
+/** A zone state with the generation the worker acknowledges once it serves it (see ServingTracker). */
+export interface Versioned {
+  zs: ZoneState;
+  gen: number;
+}
+
 export type ToWorker =
-  | { t: 'us:init'; init: WorkerInit; zs: ZoneState | null }
-  | { t: 'us:zone'; zs: ZoneState }
+  | { t: 'us:init'; init: WorkerInit; state: Versioned | null }
+  | ({ t: 'us:zone' } & Versioned)
   | { t: 'us:close' };
 
 export type FromWorker =
@@ -22,7 +31,10 @@ export type FromWorker =
   | { t: 'us:hello' }
   | { t: 'us:ready'; addresses: { udp: BoundAddress[]; tcp: BoundAddress[] } }
   | { t: 'us:failed'; error: string }
+  /** The worker is listening and answers from this generation. */
+  | { t: 'us:serving'; gen: number; serial: number }
   | { t: 'us:zone-rejected'; serial: number; error: string }
+  | { t: 'us:counts'; counts: QueryCount[] }
   /** [key, count] pairs; see packQuery. */
   | { t: 'us:queries'; counts: [number, number][] };
 

@@ -6,24 +6,22 @@
 import cluster from 'node:cluster';
 import type { Logger } from '@understudy/core';
 import { packQuery } from './pool-protocol.js';
-import type { FromWorker, ToWorker, WorkerInit } from './pool-protocol.js';
+import type { FromWorker, ToWorker, Versioned } from './pool-protocol.js';
+import type { QueryInfo } from './responder.js';
 import { DnsServer } from './server.js';
 
 function send(m: FromWorker): void {
   process.send?.(m);
 }
 
-function counter(init: WorkerInit): {
-  hook?: (q: { transport: string; path: string; rcode: number; qtype: number }) => void;
-  stop: () => void;
-} {
-  if (!init.reportQueries) return { stop: () => undefined };
+/** Per-query detail for the primary's onQuery replay, sent as packed counts every interval. */
+function detailCounter(intervalMs: number): { hook: (q: QueryInfo) => void; stop: () => void } {
   let counts = new Map<number, number>();
   const timer = setInterval(() => {
     if (counts.size === 0) return;
     send({ t: 'us:queries', counts: [...counts] });
     counts = new Map();
-  }, init.reportIntervalMs);
+  }, intervalMs);
   timer.unref();
   return {
     hook: (q) => {
@@ -42,38 +40,54 @@ export function runDnsWorker(logger: Logger): Promise<void> {
   if (!cluster.isWorker) return Promise.reject(new Error('runDnsWorker must run in a node:cluster worker'));
   return new Promise((resolve) => {
     let server: DnsServer | null = null;
-    let stopCounting = (): void => undefined;
+    /** Generation of the snapshot the server holds, acknowledged through onServing. */
+    let gen = 0;
+    let stopDetail = (): void => undefined;
     let stopping = false;
     const shutdown = (): void => {
       if (stopping) return;
       stopping = true;
-      stopCounting();
+      stopDetail();
       process.removeListener('message', onMessage);
       void (server?.close() ?? Promise.resolve()).finally(() => {
         process.disconnect?.();
         resolve();
       });
     };
+    const apply = (s: DnsServer, v: Versioned): void => {
+      const before = gen;
+      gen = v.gen; // before the swap: a started server reports serving from inside setZoneState
+      const res = s.setZoneState(v.zs);
+      if (res.ok) return;
+      gen = before;
+      send({ t: 'us:zone-rejected', serial: v.zs.serial, error: res.error });
+    };
+    const init = (m: Extract<ToWorker, { t: 'us:init' }>): void => {
+      const { countQueries, detailQueries, ...opts } = m.init;
+      const detail = detailQueries ? detailCounter(opts.reportIntervalMs) : null;
+      if (detail) stopDetail = detail.stop;
+      const s = new DnsServer({
+        ...opts,
+        logger,
+        onServing: (serial) => send({ t: 'us:serving', gen, serial }),
+        ...(countQueries ? { onQueries: (counts) => send({ t: 'us:counts', counts }) } : {}),
+        ...(detail ? { onQuery: detail.hook } : {}),
+      });
+      server = s;
+      if (m.state) apply(s, m.state);
+      s.start().then(
+        () => send({ t: 'us:ready', addresses: s.addresses() }),
+        (err: unknown) => {
+          send({ t: 'us:failed', error: err instanceof Error ? err.message : String(err) });
+          shutdown();
+        },
+      );
+    };
     const onMessage = (m: ToWorker): void => {
-      if (m.t === 'us:init') {
-        const c = counter(m.init);
-        stopCounting = c.stop;
-        const { reportQueries: _r, reportIntervalMs: _i, ...opts } = m.init;
-        server = new DnsServer({ ...opts, logger, ...(c.hook ? { onQuery: c.hook } : {}) });
-        if (m.zs) server.setZoneState(m.zs);
-        server.start().then(
-          () => send({ t: 'us:ready', addresses: server!.addresses() }),
-          (err: unknown) => {
-            send({ t: 'us:failed', error: err instanceof Error ? err.message : String(err) });
-            shutdown();
-          },
-        );
-      } else if (m.t === 'us:zone') {
-        const res = server?.setZoneState(m.zs);
-        if (res && !res.ok) send({ t: 'us:zone-rejected', serial: m.zs.serial, error: res.error });
-      } else if (m.t === 'us:close') {
-        shutdown();
-      }
+      if (m.t === 'us:init') init(m);
+      else if (m.t === 'us:zone') {
+        if (server) apply(server, m);
+      } else if (m.t === 'us:close') shutdown();
     };
     process.on('message', onMessage);
     process.once('disconnect', shutdown);

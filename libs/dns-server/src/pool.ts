@@ -2,13 +2,13 @@
  * DnsWorkerPool: the DnsServer API over N node:cluster workers that share the listening sockets.
  *
  * Why: Node's per-datagram cost (one recvmsg, one sendmsg, the dgram JS around them) bounds one event
- * loop near 10 µs per query, so one process cannot use a second core. Measured on the 2-core bench
- * machine (test/bench/dns.ts), 2 workers raise QPS by about a quarter (9–60 %) at about the same CPU
- * per query; see the package README. One worker per core, at most 2, is the suggested default
- * (defaultDnsWorkers); 1 means "use DnsServer in-process" and is what tests and small hosts want.
+ * loop near 10 µs per query, so one process cannot use a second core. See the package README for
+ * measurements. One worker per core, at most 2, is the suggested default (defaultDnsWorkers); 1 means
+ * "use DnsServer in-process" and is what tests and small hosts want.
  *
  * The primary validates every ZoneState (building the same snapshot the workers build) before it
- * broadcasts it, so setZoneState keeps its synchronous contract; workers apply it within milliseconds.
+ * broadcasts it, so setZoneState keeps its synchronous contract. Workers acknowledge each state once
+ * they serve it, and onServing reports a serial once every live worker does (ServingTracker).
  * Workers re-run `exec` (default: the main script); that script must call runDnsWorker() when
  * cluster.isWorker. A worker that dies is replaced, at most once per second.
  */
@@ -20,6 +20,7 @@ import { isFromWorker, unpackQuery } from './pool-protocol.js';
 import type { FromWorker, ToWorker, WorkerInit } from './pool-protocol.js';
 import type { QueryInfo } from './responder.js';
 import type { BoundAddress, DnsServerOptions, SetZoneStateResult } from './server.js';
+import { ServingTracker } from './serving-tracker.js';
 import { buildSnapshot } from './snapshot.js';
 
 export interface DnsWorkerPoolOptions extends DnsServerOptions {
@@ -29,8 +30,6 @@ export interface DnsWorkerPoolOptions extends DnsServerOptions {
   args?: string[];
   /** Node flags for the workers; default those of this process. */
   execArgv?: string[];
-  /** Workers report query counts this often for onQuery (default 1000 ms). */
-  reportIntervalMs?: number;
   /** How long start() waits for every worker to listen (default 30 s). */
   startTimeoutMs?: number;
 }
@@ -44,6 +43,7 @@ export class DnsWorkerPool {
   private readonly logger: Logger;
   private readonly workers = new Set<Worker>();
   private latest: ZoneState | null = null;
+  private readonly tracker: ServingTracker<Worker>;
   private bound: { udp: BoundAddress[]; tcp: BoundAddress[] } = { udp: [], tcp: [] };
   private closing = false;
   private lastRespawn = 0;
@@ -53,6 +53,9 @@ export class DnsWorkerPool {
       throw new RangeError(`workers must be ≥ 1, got ${opts.workers}`);
     if (!cluster.isPrimary) throw new Error('DnsWorkerPool runs in the cluster primary');
     this.logger = opts.logger;
+    this.tracker = new ServingTracker((serial) => {
+      if (!this.closing) this.hook('onServing', () => opts.onServing?.(serial));
+    });
   }
 
   get serial(): number | null {
@@ -71,7 +74,8 @@ export class DnsWorkerPool {
       return { ok: false, error };
     }
     this.latest = zs;
-    for (const w of this.workers) this.post(w, { t: 'us:zone', zs });
+    const gen = this.tracker.accept(zs.serial);
+    for (const w of this.workers) this.post(w, { t: 'us:zone', zs, gen });
     return { ok: true, serial: zs.serial };
   }
 
@@ -99,13 +103,14 @@ export class DnsWorkerPool {
   }
 
   private init(): WorkerInit {
-    const { listen, udpPayloadSize, tcpIdleTimeoutMs, tcpMaxConnections, onQuery } = this.opts;
+    const { listen, udpPayloadSize, tcpIdleTimeoutMs, tcpMaxConnections, onQuery, onQueries } = this.opts;
     return {
       listen,
       ...(udpPayloadSize === undefined ? {} : { udpPayloadSize }),
       ...(tcpIdleTimeoutMs === undefined ? {} : { tcpIdleTimeoutMs }),
       ...(tcpMaxConnections === undefined ? {} : { tcpMaxConnections }),
-      reportQueries: onQuery !== undefined,
+      countQueries: onQueries !== undefined,
+      detailQueries: onQuery !== undefined,
       reportIntervalMs: this.opts.reportIntervalMs ?? 1000,
     };
   }
@@ -117,6 +122,7 @@ export class DnsWorkerPool {
   private spawn(): Promise<void> {
     const w = cluster.fork();
     this.workers.add(w);
+    this.tracker.add(w);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error('dns worker did not start in time')),
@@ -133,6 +139,7 @@ export class DnsWorkerPool {
       });
       w.on('exit', (code, signal) => {
         this.workers.delete(w);
+        this.tracker.remove(w);
         settle(new Error(`dns worker exited (code ${code}, signal ${signal})`));
         if (!this.closing) this.respawn(code, signal);
       });
@@ -142,7 +149,11 @@ export class DnsWorkerPool {
   private onWorkerMessage(w: Worker, m: FromWorker, settle: (err?: Error) => void): void {
     switch (m.t) {
       case 'us:hello':
-        this.post(w, { t: 'us:init', init: this.init(), zs: this.latest });
+        this.post(w, {
+          t: 'us:init',
+          init: this.init(),
+          state: this.latest && { zs: this.latest, gen: this.tracker.latestGen },
+        });
         break;
       case 'us:ready':
         if (this.bound.udp.length === 0) this.bound = m.addresses;
@@ -157,8 +168,14 @@ export class DnsWorkerPool {
           'dns: a worker rejected a zone state the primary accepted',
         );
         break;
+      case 'us:serving':
+        this.tracker.ack(w, m.gen);
+        break;
+      case 'us:counts':
+        this.hook('onQueries', () => this.opts.onQueries?.(m.counts));
+        break;
       case 'us:queries':
-        this.replay(m.counts);
+        this.hook('onQuery', () => this.replay(m.counts));
         break;
     }
   }
@@ -171,6 +188,14 @@ export class DnsWorkerPool {
     for (const [key, count] of counts) {
       Object.assign(info, unpackQuery(key));
       for (let i = 0; i < count; i++) hook(info);
+    }
+  }
+
+  private hook(name: string, call: () => void): void {
+    try {
+      call();
+    } catch (err) {
+      this.logger.warn({ err }, `dns: ${name} hook threw`);
     }
   }
 

@@ -6,6 +6,7 @@ import type { Logger } from '@understudy/core';
 import { RCODE } from './constants.js';
 import type { Message } from './dns2.js';
 import { FastPath } from './fast-path.js';
+import type { QueryCounter } from './query-counter.js';
 import { answerDatagram, answerMessage } from './slow-path.js';
 import type { SlowReply, Transport } from './slow-path.js';
 import type { Snapshot } from './snapshot.js';
@@ -30,6 +31,7 @@ export class Responder {
     private readonly payloadSize: number,
     private readonly logger: Logger,
     private readonly onQuery: ((q: QueryInfo) => void) | undefined,
+    private readonly counter?: QueryCounter,
   ) {
     this.fast = new FastPath(payloadSize);
   }
@@ -43,6 +45,7 @@ export class Responder {
     if (snap !== null) {
       const n = this.fast.answer(msg, snap.table);
       if (n > 0) {
+        if (this.counter !== undefined) this.counter.add(false, this.fast.rcode);
         if (this.onQuery !== undefined) this.report('udp', 'fast', this.fast.rcode, this.fast.qtype);
         return n;
       }
@@ -78,6 +81,7 @@ export class Responder {
       this.warnedEmpty = true;
       this.logger.warn('dns: query before the first zone state; answering SERVFAIL');
     }
+    if (this.counter !== undefined) this.counter.add(transport === 'tcp', reply.rcode);
     if (this.onQuery !== undefined) this.report(transport, 'slow', reply.rcode, reply.qtype);
     return reply;
   }

@@ -1,6 +1,10 @@
 /** The authoritative DNS server: UDP + TCP listeners over one swappable snapshot. */
 import type { ListenAddress, Logger, ZoneState } from '@understudy/core';
-import { DEFAULT_UDP_PAYLOAD } from './constants.js';
+import { DEFAULT_UDP_PAYLOAD, MAX_TCP_QUERY } from './constants.js';
+import { QueryCounter } from './query-counter.js';
+import type { QueryCount } from './query-counter.js';
+import { IoGuard } from './rate-limited-warning.js';
+import type { IoErrors } from './rate-limited-warning.js';
 import { Responder } from './responder.js';
 import type { QueryInfo } from './responder.js';
 import { buildSnapshot } from './snapshot.js';
@@ -16,7 +20,23 @@ export interface DnsServerOptions {
   tcpIdleTimeoutMs?: number;
   /** Concurrent TCP connections per listener (default 256). */
   tcpMaxConnections?: number;
-  /** Metrics hook, called once per answered query with a reused object: copy what you keep. */
+  /**
+   * Called with a serial once queries reaching the sockets are answered from it: right after a
+   * successful setZoneState on a started server, or when start() has bound every socket. DnsWorkerPool
+   * calls it once every live worker serves the serial.
+   */
+  onServing?: (serial: number) => void;
+  /**
+   * Metrics hook: the queries answered since the previous call, per transport and rcode, at most once
+   * per reportIntervalMs (and a last time on close). Never called with an empty list.
+   */
+  onQueries?: (counts: QueryCount[]) => void;
+  /** How often onQueries gets the counts (default 1000 ms). */
+  reportIntervalMs?: number;
+  /**
+   * Per-query metrics hook, called with a reused object: copy what you keep. Prefer onQueries: one call
+   * per query costs more, and DnsWorkerPool can only replay it from counts.
+   */
   onQuery?: (q: QueryInfo) => void;
 }
 
@@ -34,16 +54,22 @@ const BIND_ATTEMPTS = 8;
 export class DnsServer {
   private readonly responder: Responder;
   private readonly logger: Logger;
+  private readonly guard: IoGuard;
+  private readonly counter: QueryCounter | undefined;
+  private reportTimer: NodeJS.Timeout | undefined;
   private udp: UdpEndpoint[] = [];
   private tcp: TcpEndpoint[] = [];
   private started = false;
+  private listening = false;
 
   constructor(private readonly opts: DnsServerOptions) {
     const size = opts.udpPayloadSize ?? DEFAULT_UDP_PAYLOAD;
     if (!Number.isInteger(size) || size < 512 || size > 65535)
       throw new RangeError(`udpPayloadSize must be an integer in 512..65535, got ${size}`);
     this.logger = opts.logger;
-    this.responder = new Responder(size, opts.logger, opts.onQuery);
+    this.guard = new IoGuard(opts.logger);
+    this.counter = opts.onQueries ? new QueryCounter() : undefined;
+    this.responder = new Responder(size, opts.logger, opts.onQuery, this.counter);
   }
 
   /** The serial being served, or null before the first accepted zone state. */
@@ -51,12 +77,18 @@ export class DnsServer {
     return this.responder.snapshot?.serial ?? null;
   }
 
+  /** Failures of the sockets (counted since construction), for metrics. */
+  ioErrors(): IoErrors {
+    return this.guard.counts();
+  }
+
   /** Builds a snapshot and swaps it in whole; on failure the previous snapshot keeps serving. */
   setZoneState(zs: ZoneState): SetZoneStateResult {
+    let serial: number;
     try {
       const snap = buildSnapshot(zs);
       this.responder.snapshot = snap;
-      return { ok: true, serial: snap.serial };
+      serial = snap.serial;
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
       this.logger.error(
@@ -65,6 +97,8 @@ export class DnsServer {
       );
       return { ok: false, error };
     }
+    if (this.listening) this.serving(serial);
+    return { ok: true, serial };
   }
 
   async start(): Promise<void> {
@@ -76,17 +110,25 @@ export class DnsServer {
       await this.close();
       throw err;
     }
+    this.listening = true;
+    if (this.counter) {
+      this.reportTimer = setInterval(() => this.reportQueries(), this.opts.reportIntervalMs ?? 1000);
+      this.reportTimer.unref();
+    }
+    const serial = this.serial;
+    if (serial !== null) this.serving(serial);
   }
 
   private async bindPair(l: ListenAddress): Promise<void> {
     const limits = {
       idleTimeoutMs: this.opts.tcpIdleTimeoutMs ?? 10_000,
       maxConnections: this.opts.tcpMaxConnections ?? 256,
+      maxQueryBytes: MAX_TCP_QUERY,
       maxQueuedBytes: 256 * 1024,
     };
     for (let attempt = 1; ; attempt++) {
-      const udp = new UdpEndpoint(l.host, this.responder, this.logger);
-      const tcp = new TcpEndpoint(l.host, this.responder, limits, this.logger);
+      const udp = new UdpEndpoint(l.host, this.responder, this.guard);
+      const tcp = new TcpEndpoint(l.host, this.responder, limits, this.guard, this.logger);
       try {
         const port = await udp.bind(l.port);
         await tcp.listen(port);
@@ -112,10 +154,32 @@ export class DnsServer {
   }
 
   async close(): Promise<void> {
+    this.listening = false;
+    clearInterval(this.reportTimer);
+    this.reportTimer = undefined;
     const udp = this.udp;
     const tcp = this.tcp;
     this.udp = [];
     this.tcp = [];
     await Promise.all([...udp.map((u) => u.close()), ...tcp.map((t) => t.close())]);
+    this.reportQueries();
+  }
+
+  private serving(serial: number): void {
+    try {
+      this.opts.onServing?.(serial);
+    } catch (err) {
+      this.logger.warn({ err }, 'dns: onServing hook threw');
+    }
+  }
+
+  private reportQueries(): void {
+    const counts = this.counter?.drain() ?? [];
+    if (counts.length === 0) return;
+    try {
+      this.opts.onQueries?.(counts);
+    } catch (err) {
+      this.logger.warn({ err }, 'dns: onQueries hook threw');
+    }
   }
 }

@@ -4,7 +4,7 @@ import type { RemoteInfo } from 'node:dgram';
 import dns from 'node:dns';
 import net from 'node:net';
 import cluster from 'node:cluster';
-import type { Logger } from '@understudy/core';
+import type { IoGuard } from './rate-limited-warning.js';
 import type { Responder } from './responder.js';
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
@@ -35,7 +35,7 @@ export class UdpEndpoint {
   constructor(
     readonly host: string,
     private readonly responder: Responder,
-    logger: Logger,
+    private readonly guard: IoGuard,
   ) {
     const type = net.isIPv6(host) ? 'udp6' : 'udp4';
     this.socket = dgram.createSocket({
@@ -46,7 +46,11 @@ export class UdpEndpoint {
       // would drop queries. Linux caps this at net.core.rmem_max.
       recvBufferSize: RECV_BUFFER_BYTES,
     });
-    this.socket.on('error', (err) => logger.warn({ err, host }, 'dns: udp socket error'));
+    // Before binding, bind() reports errors. After, they are sends that failed once send() had returned:
+    // possibly one per datagram.
+    this.socket.on('error', (err) => {
+      if (this.bound) guard.udpSend.record({ err, host });
+    });
     this.socket.on('message', this.onMessage);
   }
 
@@ -73,16 +77,30 @@ export class UdpEndpoint {
     });
   }
 
+  /**
+   * Whatever a datagram holds, nothing thrown here may escape: an exception in a 'message' listener is
+   * uncaught and ends the process.
+   */
   private readonly onMessage = (msg: Buffer, rinfo: RemoteInfo): void => {
+    // No reply can go to port 0 (send throws ERR_SOCKET_BAD_PORT); only forged or broken senders use it.
+    if (rinfo.port === 0) {
+      this.guard.udpPortZero.record({ address: rinfo.address });
+      return;
+    }
     const r = this.responder;
     const n = r.answerUdp(msg);
-    if (n > 0) {
-      this.socket.send(r.fast.out, 0, n, rinfo.port, rinfo.address);
-      // A send the kernel could not take at once stays queued, pointing into the reply buffer:
-      // leave that buffer to it and write the next replies into a fresh one.
-      if (this.socket.getSendQueueCount() > 0) r.fast.out = Buffer.allocUnsafeSlow(r.fast.out.length);
-    } else if (n < 0) {
-      this.socket.send(r.slowBuf, rinfo.port, rinfo.address);
+    if (n === 0) return;
+    try {
+      if (n > 0) {
+        this.socket.send(r.fast.out, 0, n, rinfo.port, rinfo.address);
+        // A send the kernel could not take at once stays queued, pointing into the reply buffer:
+        // leave that buffer to it and write the next replies into a fresh one.
+        if (this.socket.getSendQueueCount() > 0) r.fast.out = Buffer.allocUnsafeSlow(r.fast.out.length);
+      } else {
+        this.socket.send(r.slowBuf, rinfo.port, rinfo.address);
+      }
+    } catch (err) {
+      this.guard.udpSend.record({ err, address: rinfo.address, port: rinfo.port });
     }
   };
 }

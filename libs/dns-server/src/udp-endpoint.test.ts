@@ -1,0 +1,77 @@
+import type { RemoteInfo } from 'node:dgram';
+import { afterEach, describe, expect, it } from 'vitest';
+import { IoGuard } from './rate-limited-warning.js';
+import { Responder } from './responder.js';
+import { buildSnapshot } from './snapshot.js';
+import { udpExchange } from './test-support/client.js';
+import { memoryLogger } from './test-support/logger.js';
+import { buildQuery, decodeReply } from './test-support/query.js';
+import { fixtureZoneState } from './test-support/zones.js';
+import { UdpEndpoint } from './udp-endpoint.js';
+
+let endpoint: UdpEndpoint | undefined;
+afterEach(async () => {
+  await endpoint?.close();
+  endpoint = undefined;
+});
+
+async function bound(): Promise<{
+  ep: UdpEndpoint;
+  guard: IoGuard;
+  logger: ReturnType<typeof memoryLogger>;
+}> {
+  const logger = memoryLogger();
+  const responder = new Responder(1232, logger, undefined);
+  responder.snapshot = buildSnapshot(fixtureZoneState());
+  const guard = new IoGuard(logger);
+  endpoint = new UdpEndpoint('127.0.0.1', responder, guard);
+  await endpoint.bind(0);
+  return { ep: endpoint, guard, logger };
+}
+
+const from = (port: number): RemoteInfo => ({ address: '127.0.0.1', family: 'IPv4', port, size: 0 });
+const fast = buildQuery({ name: 'www.example.test' });
+/** Goes to the slow path (ANY), so both send calls are covered. */
+const slow = buildQuery({ name: 'www.example.test', type: 255 });
+
+async function stillAnswers(port: number): Promise<void> {
+  const r = decodeReply(await udpExchange('127.0.0.1', port, fast));
+  expect(r.message.answers.map((a) => a.address)).toEqual(['192.0.2.1']);
+}
+
+describe('UdpEndpoint', () => {
+  it('drops datagrams from source port 0 instead of throwing out of the message handler', async () => {
+    const { ep, guard, logger } = await bound();
+    for (let i = 0; i < 5; i++) {
+      expect(() => ep.socket.emit('message', fast, from(0))).not.toThrow();
+      expect(() => ep.socket.emit('message', slow, from(0))).not.toThrow();
+    }
+    expect(guard.counts()).toEqual({ udpPortZero: 10, udpSendErrors: 0, tcpWriteErrors: 0 });
+    expect(logger.entries.filter((e) => e.level === 'warn')).toHaveLength(1);
+    await stillAnswers(ep.socket.address().port);
+  });
+
+  it('counts a send that throws, logs it at most once per interval and keeps serving', async () => {
+    const { ep, guard, logger } = await bound();
+    const real = ep.socket.send.bind(ep.socket);
+    ep.socket.send = (() => {
+      throw Object.assign(new Error('injected'), { code: 'EINJECTED' });
+    }) as typeof ep.socket.send;
+    for (let i = 0; i < 200; i++) {
+      expect(() => ep.socket.emit('message', i % 2 ? fast : slow, from(40000))).not.toThrow();
+    }
+    ep.socket.send = real;
+    expect(guard.counts().udpSendErrors).toBe(200);
+    const warns = logger.entries.filter((e) => e.level === 'warn');
+    expect(warns).toHaveLength(1);
+    expect(warns[0]!.msg).toMatch(/udp reply not sent/);
+    await stillAnswers(ep.socket.address().port);
+  });
+
+  it("counts send failures reported later through the socket's 'error' event", async () => {
+    const { ep, guard } = await bound();
+    ep.socket.emit('error', new Error('EPERM later'));
+    ep.socket.emit('error', new Error('EPERM later'));
+    expect(guard.counts().udpSendErrors).toBe(2);
+  });
+});
