@@ -64,7 +64,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
       clock,
       logger: log.child({ role: 'dns' }),
       instance: hostname(),
-      onQuery: queries.onQuery,
+      onQueries: queries.onQueries,
       onServing: (zs) => {
         metrics.zoneSerial.set(zs.serial);
         opts.onServing?.(zs);

@@ -1,11 +1,9 @@
 /** Connects role hooks to the Prometheus families in @understudy/observability. */
 import type { DecisionEngine, EngineOutput, ResultBatch, UnderstudyConfig } from '@understudy/core';
 import type { DeciderMetrics } from '@understudy/decider';
-import type { QueryInfo } from '@understudy/dns-server';
+import { rcodeName, type QueryCount } from '@understudy/dns-server';
 import type { UnderstudyMetrics } from '@understudy/observability';
 
-const RCODES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'];
-const rcodeName = (rcode: number): string => RCODES[rcode] ?? (rcode === 16 ? 'BADVERS' : `RCODE${rcode}`);
 const PHASES = [
   ['dns', 'dns'],
   ['connect', 'connect'],
@@ -54,7 +52,11 @@ export function deciderMetrics(m: UnderstudyMetrics, config: UnderstudyConfig): 
   };
 }
 
-/** The DNS hot path only bumps an in-memory count; Prometheus reads it at scrape time. */
-export function dnsQueryCounter(m: UnderstudyMetrics): { onQuery: (q: QueryInfo) => void } {
-  return { onQuery: (q) => m.countDnsQuery(rcodeName(q.rcode), q.transport) };
+/** The DNS server counts queries in memory and hands them over in batches, about once a second. */
+export function dnsQueryCounter(m: UnderstudyMetrics): { onQueries: (counts: QueryCount[]) => void } {
+  return {
+    onQueries: (counts) => {
+      for (const c of counts) m.dnsQueries.inc({ rcode: rcodeName(c.rcode), transport: c.transport }, c.n);
+    },
+  };
 }

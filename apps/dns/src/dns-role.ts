@@ -1,6 +1,6 @@
 /**
  * The DNS role: serves the latest ZoneState from the store, swaps on every newer one, and reports which
- * serial it serves so the decider can compute publishedAt/effectiveBy.
+ * serial it serves (once every DNS worker serves it) so the decider can compute publishedAt/effectiveBy.
  */
 import {
   buildZoneState,
@@ -16,7 +16,7 @@ import {
   DnsWorkerPool,
   defaultDnsWorkers,
   type DnsServerOptions,
-  type QueryInfo,
+  type QueryCount,
 } from '@understudy/dns-server';
 
 export interface DnsRoleOptions {
@@ -26,42 +26,46 @@ export interface DnsRoleOptions {
   clock: Clock;
   /** Names this server in publications, e.g. the host name. */
   instance: string;
-  onQuery?: (q: QueryInfo) => void;
+  /** Query counts, batched about once a second (for metrics). */
+  onQueries?: (counts: QueryCount[]) => void;
+  /** A zone state is now answered by every DNS worker. */
   onServing?: (zs: ZoneState) => void;
 }
 
 export class DnsRole {
   private unsubscribe: (() => void) | undefined;
   private closed = false;
+  /** The last zone state handed to the server, and whether it came from the store (and so is published). */
+  private latest: { zs: ZoneState; fromStore: boolean } | null = null;
+  private server!: DnsServer | DnsWorkerPool;
 
-  private constructor(
-    private readonly opts: DnsRoleOptions,
-    readonly server: DnsServer | DnsWorkerPool,
-  ) {}
+  private constructor(private readonly opts: DnsRoleOptions) {}
 
   static async start(opts: DnsRoleOptions): Promise<DnsRole> {
+    const role = new DnsRole(opts);
     const d = opts.config.dns;
     const serverOpts: DnsServerOptions = {
       listen: opts.config.listen.dns,
       logger: opts.logger,
       udpPayloadSize: d.udpPayloadSize,
       tcpIdleTimeoutMs: d.tcpIdleTimeout,
-      ...(opts.onQuery ? { onQuery: opts.onQuery } : {}),
+      onServing: (serial) => role.served(serial),
+      ...(opts.onQueries ? { onQueries: opts.onQueries } : {}),
     };
     // With more than one worker, cluster workers answer and this process only feeds them zone states.
     const workers = d.workers === 'auto' ? defaultDnsWorkers() : d.workers;
-    const server = workers > 1 ? new DnsWorkerPool({ ...serverOpts, workers }) : new DnsServer(serverOpts);
-    const role = new DnsRole(opts, server);
+    role.server = workers > 1 ? new DnsWorkerPool({ ...serverOpts, workers }) : new DnsServer(serverOpts);
     // Subscribe before reading so no state written in between is missed; older ones are ignored anyway.
-    role.unsubscribe = opts.store.subscribe((zs) => role.apply(zs));
+    role.unsubscribe = opts.store.subscribe((zs) => role.apply(zs, true));
     const stored = await opts.store.readZoneState();
     // With nothing stored yet (no decider has run), serve the config with every record on its primary.
-    role.apply(
-      stored ?? buildZoneState(opts.config, {}, nextSerial(0, opts.clock.now()), 0, opts.clock.now()),
-      stored !== null,
+    const now = opts.clock.now();
+    role.apply(stored ?? buildZoneState(opts.config, {}, nextSerial(0, now), 0, now), stored !== null);
+    await role.server.start();
+    opts.logger.info(
+      { listen: role.server.addresses(), serial: role.server.serial, workers },
+      'dns server listening',
     );
-    await server.start();
-    opts.logger.info({ listen: server.addresses(), serial: server.serial, workers }, 'dns server listening');
     return role;
   }
 
@@ -73,6 +77,10 @@ export class DnsRole {
     return this.server.serial;
   }
 
+  addresses(): ReturnType<DnsServer['addresses']> {
+    return this.server.addresses();
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -80,7 +88,7 @@ export class DnsRole {
     await this.server.close();
   }
 
-  private apply(zs: ZoneState, publish = true): void {
+  private apply(zs: ZoneState, fromStore: boolean): void {
     if (this.closed) return;
     const current = this.server.serial;
     if (current !== null && zs.serial <= current) return;
@@ -92,12 +100,19 @@ export class DnsRole {
       );
       return;
     }
+    this.latest = { zs, fromStore };
+  }
+
+  /** Every worker answers from `serial` now: that moment is what publishedAt means for this target. */
+  private served(serial: number): void {
+    const latest = this.latest;
+    if (this.closed || !latest || latest.zs.serial !== serial) return;
     const at = this.opts.clock.now();
-    this.opts.logger.debug({ serial: zs.serial }, 'dns: serving new zone state');
-    this.opts.onServing?.(zs);
-    if (!publish) return;
+    this.opts.logger.debug({ serial }, 'dns: serving new zone state');
+    this.opts.onServing?.(latest.zs);
+    if (!latest.fromStore) return;
     this.opts.store
-      .recordPublication({ target: 'dns', instance: this.opts.instance, serial: zs.serial, at })
+      .recordPublication({ target: 'dns', instance: this.opts.instance, serial, at })
       .catch((err: unknown) => this.opts.logger.warn({ err }, 'dns: could not record publication'));
   }
 }

@@ -29,7 +29,7 @@ export async function dnsCommand(opts: DnsOptions): Promise<void> {
     logger,
     clock: systemClock,
     instance: hostname(),
-    onQuery: dnsQueryCounter(metrics).onQuery,
+    onQueries: dnsQueryCounter(metrics).onQueries,
     onServing: (zs) => metrics.zoneSerial.set(zs.serial),
   });
   let closing = false;

@@ -41,7 +41,7 @@ export async function runEmbeddedUntilSignal(
   });
   logger.info(
     {
-      dns: app.dns.server.addresses(),
+      dns: app.dns.addresses(),
       ops: app.opsAddress,
       regions: loaded.config.regions,
       configHash: loaded.hash.slice(0, 12),
