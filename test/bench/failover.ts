@@ -3,7 +3,7 @@
  * primary origin killed at a random phase of the check interval. Prints, in ms:
  *   detection  = origin killed → the probe result that completes the quorum (its observedAt)
  *   overhead   = that result's observedAt → the first UDP reply carrying the new answer (a query is sent
- *                every millisecond from this process), and, for reference, → the snapshot swap
+ *                every millisecond from this process), and, for reference, → every DNS worker acknowledging it
  * and confirms every drill's answer with a real dig. Target: overhead p99 ≤ 50 ms.
  * DNS runs with the production default (dns.workers: auto, cluster workers that re-run this script).
  */
@@ -155,7 +155,7 @@ process.stdout.write(
     `bench:failover (embedded) — ${d.n} drills, interval ${INTERVAL_MS} ms, fall 1, quorum 2/3, random kill phase`,
     line('detection (ms)', d),
     line('pipeline overhead (ms)', o),
-    line('  of which to swap (ms)', summarize(swapOverhead)),
+    line('  to every worker ack (ms)', summarize(swapOverhead)),
     `target: pipeline overhead p99 ≤ 50 ms → ${o.p99 <= 50 ? 'MET' : 'NOT MET'}`,
     '',
   ].join('\n'),
