@@ -3,7 +3,7 @@ import cluster from 'node:cluster';
 import type { Worker } from 'node:cluster';
 import { join } from 'node:path';
 import { DnsWorkerPool } from '@understudy/dns-server';
-import type { QueryCount, QueryInfo } from '@understudy/dns-server';
+import type { QueryCount } from '@understudy/dns-server';
 import { dig } from '@understudy/testkit/dig';
 import { recordingLogger } from '@understudy/testkit/logger';
 import { sleep, waitFor } from '@understudy/testkit/wait';
@@ -14,7 +14,6 @@ import { canSendFromPortZero, sendFromPortZero } from './raw-udp.js';
 const logger = recordingLogger();
 const serving: { serial: number; at: number }[] = [];
 const counted: QueryCount[] = [];
-const seen: QueryInfo[] = [];
 let pool: DnsWorkerPool;
 let port: number;
 
@@ -28,7 +27,6 @@ beforeAll(async () => {
     reportIntervalMs: 100,
     onServing: (serial) => serving.push({ serial, at: Date.now() }),
     onQueries: (counts) => counted.push(...counts),
-    onQuery: (q) => seen.push({ ...q }),
   });
   expect(pool.setZoneState(zoneState(1, '198.51.100.1'))).toEqual({ ok: true, serial: 1 });
   await pool.start();
@@ -88,22 +86,17 @@ describe('DnsWorkerPool', () => {
     expect(await answersFromBoth()).toEqual(new Set(['198.51.100.4']));
   });
 
-  it('hands worker query counts to onQueries, and replays them to onQuery', async () => {
+  it('hands worker query counts to onQueries', async () => {
     await dig({ server: '127.0.0.1', port, name: APEX, type: 'TYPE1000' });
     await dig({ server: '127.0.0.1', port, name: 'www.example.com', flags: ['+tcp'] });
     const sum = (transport: string, rcode: number): number =>
       counted.filter((c) => c.transport === transport && c.rcode === rcode).reduce((a, c) => a + c.n, 0);
-    await waitFor(() => sum('tcp', 5) === 1 && seen.some((q) => q.qtype === 1000), {
+    await waitFor(() => sum('tcp', 5) === 1 && sum('udp', 0) >= 1, {
       timeoutMs: 5000,
       what: 'query counts from the workers',
     });
     expect(sum('udp', 0)).toBeGreaterThanOrEqual(1);
-    expect(seen.filter((q) => q.qtype === 1000).at(-1)).toEqual({
-      transport: 'udp',
-      path: 'fast',
-      rcode: 0,
-      qtype: 1000,
-    });
+    expect(counted.every((c) => c.n > 0)).toBe(true);
   });
 
   // Needs a raw socket (root and python3); the same handler is unit-tested in udp-endpoint.test.ts.

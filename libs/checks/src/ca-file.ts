@@ -35,8 +35,3 @@ export async function caSecureContext(path: string): Promise<SecureContext> {
   contexts.set(path, context);
   return context;
 }
-
-/** For tests that rewrite a CA file under the same path. */
-export function clearCaCache(): void {
-  contexts.clear();
-}

@@ -1,8 +1,6 @@
 export { DnsServer } from './server.js';
 export type { BoundAddress, DnsServerOptions, SetZoneStateResult } from './server.js';
-export type { QueryInfo } from './responder.js';
 export type { QueryCount } from './query-counter.js';
-export type { IoErrors } from './rate-limited-warning.js';
 export { buildSnapshot } from './snapshot.js';
 export type { Snapshot } from './snapshot.js';
 export { DEFAULT_UDP_PAYLOAD, rcodeName } from './constants.js';

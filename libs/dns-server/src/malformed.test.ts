@@ -3,11 +3,12 @@ import { RCODE } from './constants.js';
 import { Packet } from './dns2.js';
 import { Responder } from './responder.js';
 import { buildSnapshot } from './snapshot.js';
-import { memoryLogger, seededRandom } from './test-support/logger.js';
+import { recordingLogger } from '@understudy/testkit/logger';
+import { seededRandom } from './test-support/random.js';
 import { buildQuery, decodeReply } from './test-support/query.js';
 import { fixtureZoneState } from './test-support/zones.js';
 
-const logger = memoryLogger();
+const logger = recordingLogger();
 const responder = new Responder(1232, logger, undefined);
 responder.snapshot = buildSnapshot(fixtureZoneState());
 

@@ -10,8 +10,6 @@ export interface WorkerInit {
   tcpMaxConnections?: number;
   /** Send per-(transport, rcode) counts (us:counts), for onQueries. */
   countQueries: boolean;
-  /** Send per-(transport, path, rcode, qtype) counts (us:queries), for onQuery. */
-  detailQueries: boolean;
   reportIntervalMs: number;
 }
 
@@ -34,9 +32,7 @@ export type FromWorker =
   /** The worker is listening and answers from this generation. */
   | { t: 'us:serving'; gen: number; serial: number }
   | { t: 'us:zone-rejected'; serial: number; error: string }
-  | { t: 'us:counts'; counts: QueryCount[] }
-  /** [key, count] pairs; see packQuery. */
-  | { t: 'us:queries'; counts: [number, number][] };
+  | { t: 'us:counts'; counts: QueryCount[] };
 
 export function isFromWorker(m: unknown): m is FromWorker {
   return (
@@ -45,24 +41,4 @@ export function isFromWorker(m: unknown): m is FromWorker {
     typeof (m as { t?: unknown }).t === 'string' &&
     (m as { t: string }).t.startsWith('us:')
   );
-}
-
-/** One number per (transport, path, rcode, qtype), so workers count without building strings. */
-export function packQuery(tcp: boolean, slow: boolean, rcode: number, qtype: number): number {
-  return ((tcp ? 1 : 0) * 2 + (slow ? 1 : 0)) * 0x10000000 + (rcode & 0xfff) * 0x10000 + (qtype & 0xffff);
-}
-
-export function unpackQuery(key: number): {
-  transport: 'udp' | 'tcp';
-  path: 'fast' | 'slow';
-  rcode: number;
-  qtype: number;
-} {
-  const flags = Math.floor(key / 0x10000000);
-  return {
-    transport: flags >= 2 ? 'tcp' : 'udp',
-    path: flags % 2 === 1 ? 'slow' : 'fast',
-    rcode: Math.floor(key / 0x10000) & 0xfff,
-    qtype: key & 0xffff,
-  };
 }

@@ -5,31 +5,11 @@
  */
 import cluster from 'node:cluster';
 import type { Logger } from '@understudy/core';
-import { packQuery } from './pool-protocol.js';
 import type { FromWorker, ToWorker, Versioned } from './pool-protocol.js';
-import type { QueryInfo } from './responder.js';
 import { DnsServer } from './server.js';
 
 function send(m: FromWorker): void {
   process.send?.(m);
-}
-
-/** Per-query detail for the primary's onQuery replay, sent as packed counts every interval. */
-function detailCounter(intervalMs: number): { hook: (q: QueryInfo) => void; stop: () => void } {
-  let counts = new Map<number, number>();
-  const timer = setInterval(() => {
-    if (counts.size === 0) return;
-    send({ t: 'us:queries', counts: [...counts] });
-    counts = new Map();
-  }, intervalMs);
-  timer.unref();
-  return {
-    hook: (q) => {
-      const key = packQuery(q.transport === 'tcp', q.path === 'slow', q.rcode, q.qtype);
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    },
-    stop: () => clearInterval(timer),
-  };
 }
 
 /**
@@ -42,12 +22,10 @@ export function runDnsWorker(logger: Logger): Promise<void> {
     let server: DnsServer | null = null;
     /** Generation of the snapshot the server holds, acknowledged through onServing. */
     let gen = 0;
-    let stopDetail = (): void => undefined;
     let stopping = false;
     const shutdown = (): void => {
       if (stopping) return;
       stopping = true;
-      stopDetail();
       process.removeListener('message', onMessage);
       void (server?.close() ?? Promise.resolve()).finally(() => {
         process.disconnect?.();
@@ -63,15 +41,12 @@ export function runDnsWorker(logger: Logger): Promise<void> {
       send({ t: 'us:zone-rejected', serial: v.zs.serial, error: res.error });
     };
     const init = (m: Extract<ToWorker, { t: 'us:init' }>): void => {
-      const { countQueries, detailQueries, ...opts } = m.init;
-      const detail = detailQueries ? detailCounter(opts.reportIntervalMs) : null;
-      if (detail) stopDetail = detail.stop;
+      const { countQueries, ...opts } = m.init;
       const s = new DnsServer({
         ...opts,
         logger,
         onServing: (serial) => send({ t: 'us:serving', gen, serial }),
         ...(countQueries ? { onQueries: (counts) => send({ t: 'us:counts', counts }) } : {}),
-        ...(detail ? { onQuery: detail.hook } : {}),
       });
       server = s;
       if (m.state) apply(s, m.state);

@@ -16,9 +16,8 @@ import cluster from 'node:cluster';
 import type { Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import type { Logger, ZoneState } from '@understudy/core';
-import { isFromWorker, unpackQuery } from './pool-protocol.js';
+import { isFromWorker } from './pool-protocol.js';
 import type { FromWorker, ToWorker, WorkerInit } from './pool-protocol.js';
-import type { QueryInfo } from './responder.js';
 import type { BoundAddress, DnsServerOptions, SetZoneStateResult } from './server.js';
 import { ServingTracker } from './serving-tracker.js';
 import { buildSnapshot } from './snapshot.js';
@@ -103,14 +102,13 @@ export class DnsWorkerPool {
   }
 
   private init(): WorkerInit {
-    const { listen, udpPayloadSize, tcpIdleTimeoutMs, tcpMaxConnections, onQuery, onQueries } = this.opts;
+    const { listen, udpPayloadSize, tcpIdleTimeoutMs, tcpMaxConnections, onQueries } = this.opts;
     return {
       listen,
       ...(udpPayloadSize === undefined ? {} : { udpPayloadSize }),
       ...(tcpIdleTimeoutMs === undefined ? {} : { tcpIdleTimeoutMs }),
       ...(tcpMaxConnections === undefined ? {} : { tcpMaxConnections }),
       countQueries: onQueries !== undefined,
-      detailQueries: onQuery !== undefined,
       reportIntervalMs: this.opts.reportIntervalMs ?? 1000,
     };
   }
@@ -174,20 +172,6 @@ export class DnsWorkerPool {
       case 'us:counts':
         this.hook('onQueries', () => this.opts.onQueries?.(m.counts));
         break;
-      case 'us:queries':
-        this.hook('onQuery', () => this.replay(m.counts));
-        break;
-    }
-  }
-
-  /** Hands the counted queries to onQuery one by one, so a per-query hook counts the same as in-process. */
-  private replay(counts: [number, number][]): void {
-    const hook = this.opts.onQuery;
-    if (!hook) return;
-    const info: QueryInfo = { transport: 'udp', path: 'fast', rcode: 0, qtype: 0 };
-    for (const [key, count] of counts) {
-      Object.assign(info, unpackQuery(key));
-      for (let i = 0; i < count; i++) hook(info);
     }
   }
 

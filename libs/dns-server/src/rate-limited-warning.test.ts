@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { RateLimitedWarning } from './rate-limited-warning.js';
-import { memoryLogger } from './test-support/logger.js';
+import { recordingLogger } from '@understudy/testkit/logger';
 
 describe('RateLimitedWarning', () => {
   it('counts every occurrence and logs at most once per interval, saying how many it left out', () => {
-    const logger = memoryLogger();
+    const logger = recordingLogger();
     let now = 1_000;
     const w = new RateLimitedWarning(logger, 'dns: something', 10_000, () => now);
     w.record({ a: 1 });

@@ -11,26 +11,16 @@ import { answerDatagram, answerMessage } from './slow-path.js';
 import type { SlowReply, Transport } from './slow-path.js';
 import type { Snapshot } from './snapshot.js';
 
-export interface QueryInfo {
-  transport: Transport;
-  path: 'fast' | 'slow';
-  rcode: number;
-  qtype: number;
-}
-
 export class Responder {
   snapshot: Snapshot | null = null;
   readonly fast: FastPath;
   /** The slow path's last UDP reply, valid right after answerUdp returned -1. */
   slowBuf: Buffer = Buffer.alloc(0);
-  /** Reused for every onQuery call: the hook must copy what it keeps. */
-  private readonly info: QueryInfo = { transport: 'udp', path: 'fast', rcode: 0, qtype: 0 };
   private warnedEmpty = false;
 
   constructor(
     private readonly payloadSize: number,
     private readonly logger: Logger,
-    private readonly onQuery: ((q: QueryInfo) => void) | undefined,
     private readonly counter?: QueryCounter,
   ) {
     this.fast = new FastPath(payloadSize);
@@ -46,7 +36,6 @@ export class Responder {
       const n = this.fast.answer(msg, snap.table);
       if (n > 0) {
         if (this.counter !== undefined) this.counter.add(false, this.fast.rcode);
-        if (this.onQuery !== undefined) this.report('udp', 'fast', this.fast.rcode, this.fast.qtype);
         return n;
       }
     }
@@ -82,20 +71,6 @@ export class Responder {
       this.logger.warn('dns: query before the first zone state; answering SERVFAIL');
     }
     if (this.counter !== undefined) this.counter.add(transport === 'tcp', reply.rcode);
-    if (this.onQuery !== undefined) this.report(transport, 'slow', reply.rcode, reply.qtype);
     return reply;
-  }
-
-  private report(transport: Transport, path: 'fast' | 'slow', rcode: number, qtype: number): void {
-    const info = this.info;
-    info.transport = transport;
-    info.path = path;
-    info.rcode = rcode;
-    info.qtype = qtype;
-    try {
-      this.onQuery!(info);
-    } catch (err) {
-      this.logger.warn({ err }, 'dns: onQuery hook threw');
-    }
   }
 }

@@ -5,7 +5,7 @@ import type { QueryCount } from './query-counter.js';
 import { DnsServer } from './server.js';
 import type { DnsServerOptions } from './server.js';
 import { tcpExchange, udpExchange } from './test-support/client.js';
-import { memoryLogger } from './test-support/logger.js';
+import { recordingLogger } from '@understudy/testkit/logger';
 import { buildQuery, decodeReply } from './test-support/query.js';
 import { fixtureZoneState } from './test-support/zones.js';
 
@@ -15,8 +15,8 @@ afterEach(async () => {
   server = undefined;
 });
 
-function make(opts: Partial<DnsServerOptions>): { s: DnsServer; logger: ReturnType<typeof memoryLogger> } {
-  const logger = memoryLogger();
+function make(opts: Partial<DnsServerOptions>): { s: DnsServer; logger: ReturnType<typeof recordingLogger> } {
+  const logger = recordingLogger();
   server = new DnsServer({ listen: [{ host: '127.0.0.1', port: 0 }], logger, ...opts });
   return { s: server, logger };
 }

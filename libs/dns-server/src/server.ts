@@ -4,9 +4,7 @@ import { DEFAULT_UDP_PAYLOAD, MAX_TCP_QUERY } from './constants.js';
 import { QueryCounter } from './query-counter.js';
 import type { QueryCount } from './query-counter.js';
 import { IoGuard } from './rate-limited-warning.js';
-import type { IoErrors } from './rate-limited-warning.js';
 import { Responder } from './responder.js';
-import type { QueryInfo } from './responder.js';
 import { buildSnapshot } from './snapshot.js';
 import { TcpEndpoint } from './tcp-endpoint.js';
 import { UdpEndpoint } from './udp-endpoint.js';
@@ -33,11 +31,6 @@ export interface DnsServerOptions {
   onQueries?: (counts: QueryCount[]) => void;
   /** How often onQueries gets the counts (default 1000 ms). */
   reportIntervalMs?: number;
-  /**
-   * Per-query metrics hook, called with a reused object: copy what you keep. Prefer onQueries: one call
-   * per query costs more, and DnsWorkerPool can only replay it from counts.
-   */
-  onQuery?: (q: QueryInfo) => void;
 }
 
 export type SetZoneStateResult = { ok: true; serial: number } | { ok: false; error: string };
@@ -69,17 +62,12 @@ export class DnsServer {
     this.logger = opts.logger;
     this.guard = new IoGuard(opts.logger);
     this.counter = opts.onQueries ? new QueryCounter() : undefined;
-    this.responder = new Responder(size, opts.logger, opts.onQuery, this.counter);
+    this.responder = new Responder(size, opts.logger, this.counter);
   }
 
   /** The serial being served, or null before the first accepted zone state. */
   get serial(): number | null {
     return this.responder.snapshot?.serial ?? null;
-  }
-
-  /** Failures of the sockets (counted since construction), for metrics. */
-  ioErrors(): IoErrors {
-    return this.guard.counts();
   }
 
   /** Builds a snapshot and swaps it in whole; on failure the previous snapshot keeps serving. */

@@ -7,7 +7,7 @@ import { IoGuard } from './rate-limited-warning.js';
 import { Responder } from './responder.js';
 import { buildSnapshot } from './snapshot.js';
 import { tcpExchange } from './test-support/client.js';
-import { memoryLogger } from './test-support/logger.js';
+import { recordingLogger } from '@understudy/testkit/logger';
 import { buildQuery, decodeReply } from './test-support/query.js';
 import { fixtureZoneState } from './test-support/zones.js';
 import { TcpEndpoint } from './tcp-endpoint.js';
@@ -26,7 +26,7 @@ const limits = {
 };
 
 async function listening(): Promise<{ ep: TcpEndpoint; port: number; guard: IoGuard }> {
-  const logger = memoryLogger();
+  const logger = recordingLogger();
   const responder = new Responder(1232, logger, undefined);
   responder.snapshot = buildSnapshot(fixtureZoneState());
   const guard = new IoGuard(logger);

@@ -4,7 +4,7 @@ import { IoGuard } from './rate-limited-warning.js';
 import { Responder } from './responder.js';
 import { buildSnapshot } from './snapshot.js';
 import { udpExchange } from './test-support/client.js';
-import { memoryLogger } from './test-support/logger.js';
+import { recordingLogger } from '@understudy/testkit/logger';
 import { buildQuery, decodeReply } from './test-support/query.js';
 import { fixtureZoneState } from './test-support/zones.js';
 import { UdpEndpoint } from './udp-endpoint.js';
@@ -18,9 +18,9 @@ afterEach(async () => {
 async function bound(): Promise<{
   ep: UdpEndpoint;
   guard: IoGuard;
-  logger: ReturnType<typeof memoryLogger>;
+  logger: ReturnType<typeof recordingLogger>;
 }> {
-  const logger = memoryLogger();
+  const logger = recordingLogger();
   const responder = new Responder(1232, logger, undefined);
   responder.snapshot = buildSnapshot(fixtureZoneState());
   const guard = new IoGuard(logger);
