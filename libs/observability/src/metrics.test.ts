@@ -14,7 +14,6 @@ const FAMILIES: [string, string][] = [
   ['understudy_decider_lag_seconds', 'histogram'],
   ['understudy_results_ingested_total', 'counter'],
   ['understudy_dns_queries_total', 'counter'],
-  ['understudy_dns_answer_latency_seconds', 'histogram'],
   ['understudy_zone_serial', 'gauge'],
   ['understudy_events_total', 'counter'],
   ['understudy_build_info', 'gauge'],
@@ -85,31 +84,7 @@ describe('createMetrics', () => {
     expect(p.value('understudy_current_answer', { record: 'api./A', answer: 'primary' })).toBe(1);
   });
 
-  it('counts DNS queries per rcode and transport and samples latency 1 in N', async () => {
-    const m = createMetrics(new Registry(), { defaultMetrics: false, dnsLatencySampleEvery: 16 });
-    let sampled = 0;
-    for (let i = 0; i < 1600; i++) {
-      m.countDnsQuery(i % 10 === 0 ? 'NXDOMAIN' : 'NOERROR', 'udp');
-      if (m.sampleDnsLatency()) {
-        sampled += 1;
-        m.dnsAnswerLatency.observe({ transport: 'udp' }, 0.00004);
-      }
-    }
-    m.countDnsQuery('REFUSED', 'tcp');
-    expect(sampled).toBe(100);
-    const p = parseExposition((await renderMetrics(m.registry)).body);
-    expect(p.value('understudy_dns_queries_total', { rcode: 'NOERROR', transport: 'udp' })).toBe(1440);
-    expect(p.value('understudy_dns_queries_total', { rcode: 'NXDOMAIN', transport: 'udp' })).toBe(160);
-    expect(p.value('understudy_dns_queries_total', { rcode: 'REFUSED', transport: 'tcp' })).toBe(1);
-    expect(p.value('understudy_dns_answer_latency_seconds_count', { transport: 'udp' })).toBe(100);
-    m.countDnsQuery('NOERROR', 'udp');
-    const again = parseExposition((await renderMetrics(m.registry)).body);
-    expect(again.value('understudy_dns_queries_total', { rcode: 'NOERROR', transport: 'udp' })).toBe(1441);
-    expect(again.value('understudy_dns_queries_total', { rcode: 'REFUSED', transport: 'tcp' })).toBe(1);
-  });
-
-  it('refuses a sample rate that is not a power of two, and a registry used twice', () => {
-    expect(() => createMetrics(new Registry(), { dnsLatencySampleEvery: 10 })).toThrow(RangeError);
+  it('refuses a registry used twice', () => {
     const registry = new Registry();
     createMetrics(registry, { defaultMetrics: false });
     expect(() => createMetrics(registry, { defaultMetrics: false })).toThrow(/already been registered/);

@@ -5,23 +5,17 @@
  * from small fixed sets (phase, outcome, rcode, transport, event type). Nothing per query, per IP or per
  * probe instance.
  *
- * DNS hot path: `countDnsQuery` adds to a plain per-(transport, rcode) number that is moved into
- * understudy_dns_queries_total when the registry is scraped (a labelled prom-client inc hashes its labels on
- * every call: ~270 ns against ~20 ns), and the answer latency is SAMPLED: `sampleDnsLatency()` says yes for 1 query in
- * `dnsLatencySampleEvery` (default 64), so only those pay for reading the clock and a histogram observe.
- * The histogram's shape is then a fair sample; query rates come from understudy_dns_queries_total.
+ * DNS hot path: the DNS server counts queries itself and hands over batches about once a second, which
+ * are added to understudy_dns_queries_total; nothing here runs per query.
  */
 import client from 'prom-client';
 import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export type CheckPhase = 'dns' | 'connect' | 'tls' | 'first_byte';
-export type DnsTransport = 'udp' | 'tcp';
 
 export interface MetricsOptions {
   /** Node process metrics (process_*, nodejs_*) under their standard names; default true. */
   defaultMetrics?: boolean;
-  /** 1 in this many DNS queries is timed; a power of two, default 64. */
-  dnsLatencySampleEvery?: number;
   /** Labels of understudy_build_info. */
   build?: { version?: string; role?: string };
 }
@@ -44,37 +38,22 @@ export interface UnderstudyMetrics {
   readonly deciderLag: Histogram;
   readonly resultsIngested: Counter<'region'>;
   readonly dnsQueries: Counter<'rcode' | 'transport'>;
-  /** Sampled; see sampleDnsLatency. */
-  readonly dnsAnswerLatency: Histogram<'transport'>;
   readonly zoneSerial: Gauge;
   readonly events: Counter<'type'>;
   readonly buildInfo: Gauge<'version' | 'role' | 'node'>;
 
   /** Marks `answer` as the active one of `record` (1) and the previously active one as 0. */
   setCurrentAnswer(record: string, answer: string): void;
-  /** Counts one DNS reply; cheap enough for every query (visible in the counter at the next scrape). */
-  countDnsQuery(rcode: string, transport: DnsTransport): void;
-  /** True for the queries whose latency should be observed (1 in dnsLatencySampleEvery). */
-  sampleDnsLatency(): boolean;
 }
 
 const CHECK_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const LAG_BUCKETS = [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
-const DNS_BUCKETS = [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05];
-
-function sampleMask(every: number): number {
-  if (!Number.isSafeInteger(every) || every < 1 || (every & (every - 1)) !== 0) {
-    throw new RangeError(`dnsLatencySampleEvery must be a power of two, got ${every}`);
-  }
-  return every - 1;
-}
 
 /** Builds the families on `registry` (a fresh one by default; a registry can hold them only once). */
 export function createMetrics(
   registry: Registry = new client.Registry(),
   opts: MetricsOptions = {},
 ): UnderstudyMetrics {
-  const mask = sampleMask(opts.dnsLatencySampleEvery ?? 64);
   const registers = [registry];
   const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
     new client.Gauge<L>({ name: `understudy_${name}`, help, labelNames, registers });
@@ -87,7 +66,6 @@ export function createMetrics(
     buckets: number[],
   ) => new client.Histogram<L>({ name: `understudy_${name}`, help, labelNames, buckets, registers });
 
-  const pendingQueries: Record<DnsTransport, Map<string, number>> = { udp: new Map(), tcp: new Map() };
   const m = {
     registry,
     checkUp: gauge('check_up', 'Region vote per check: 1 up, 0 down', ['check', 'region']),
@@ -108,24 +86,7 @@ export function createMetrics(
     currentAnswer: gauge('current_answer', '1 for the answer a record serves now', ['record', 'answer']),
     deciderLag: histogram('decider_lag_seconds', 'Result observed → verdict applied', [], LAG_BUCKETS),
     resultsIngested: counter('results_ingested_total', 'Probe results ingested by the decider', ['region']),
-    dnsQueries: new client.Counter<'rcode' | 'transport'>({
-      name: 'understudy_dns_queries_total',
-      help: 'DNS replies sent',
-      labelNames: ['rcode', 'transport'],
-      registers,
-      collect() {
-        for (const [transport, byRcode] of Object.entries(pendingQueries)) {
-          for (const [rcode, n] of byRcode) if (n > 0) this.inc({ rcode, transport }, n);
-          byRcode.clear();
-        }
-      },
-    }),
-    dnsAnswerLatency: histogram(
-      'dns_answer_latency_seconds',
-      'Query received → reply written, sampled',
-      ['transport'],
-      DNS_BUCKETS,
-    ),
+    dnsQueries: counter('dns_queries_total', 'DNS replies sent', ['rcode', 'transport']),
     zoneSerial: gauge('zone_serial', 'SOA serial of the zone state served or written', []),
     events: counter('events_total', 'Decision events by type', ['type']),
     buildInfo: gauge('build_info', 'Always 1; labels describe the build', ['version', 'role', 'node']),
@@ -138,7 +99,6 @@ export function createMetrics(
   if (opts.defaultMetrics ?? true) client.collectDefaultMetrics({ register: registry });
 
   const active = new Map<string, string>();
-  let queries = 0;
   return {
     ...m,
     setCurrentAnswer(record, answer) {
@@ -146,14 +106,6 @@ export function createMetrics(
       if (before !== undefined && before !== answer) m.currentAnswer.set({ record, answer: before }, 0);
       m.currentAnswer.set({ record, answer }, 1);
       active.set(record, answer);
-    },
-    countDnsQuery(rcode, transport) {
-      const byRcode = pendingQueries[transport];
-      byRcode.set(rcode, (byRcode.get(rcode) ?? 0) + 1);
-    },
-    sampleDnsLatency() {
-      queries = (queries + 1) | 0;
-      return (queries & mask) === 0;
     },
   };
 }
