@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { recordingLogger } from '@understudy/testkit/logger';
 import { waitFor } from '@understudy/testkit/wait';
 import { DeciderRole } from './decider-role.js';
-import { SerialQueue } from './serial-queue.js';
 
 const yaml = `
 regions: [a, b, c]
@@ -253,23 +252,5 @@ describe('DeciderRole: durability and retries', () => {
     await waitFor(() => !role.ready, { timeoutMs: 5000, what: 'stand-down' });
     expect(reasons).toHaveLength(1);
     expect(reasons[0]).toContain('newer decider');
-  });
-});
-
-describe('SerialQueue', () => {
-  it('runs jobs one at a time in order, and a failure does not stop the queue', async () => {
-    const q = new SerialQueue();
-    const order: number[] = [];
-    const slow = q.push(async () => {
-      await new Promise((r) => setTimeout(r, 20));
-      order.push(1);
-    });
-    const failing = q.push(() => Promise.reject(new Error('boom')));
-    const fast = q.push(() => Promise.resolve(void order.push(3)));
-    await slow;
-    await expect(failing).rejects.toThrow('boom');
-    await fast;
-    await q.drain();
-    expect(order).toEqual([1, 3]);
   });
 });

@@ -4,6 +4,7 @@
  */
 import {
   DecisionEngine,
+  SerialQueue,
   statusView,
   type Actor,
   type Clock,
@@ -19,7 +20,6 @@ import {
   type UnderstudyConfig,
   type WriteOutcome,
 } from '@understudy/core';
-import { SerialQueue } from './serial-queue.js';
 
 /** What the decider reports; the CLI adapts it to Prometheus. */
 export interface DeciderMetrics {

@@ -1,2 +1,1 @@
 export * from './decider-role.js';
-export * from './serial-queue.js';

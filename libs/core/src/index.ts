@@ -18,3 +18,4 @@ export * from './engine.js';
 export * from './status-view.js';
 export * from './freeze.js';
 export * from './record-ref.js';
+export * from './serial-queue.js';

@@ -26,9 +26,8 @@ import type {
   WriteOutcome,
   ZoneState,
 } from '@understudy/core';
-import { TransientError, deepFreeze } from '@understudy/core';
+import { SerialQueue, TransientError, deepFreeze } from '@understudy/core';
 import { EventsFile, eventsFileFor, readEventsFile } from './events-file.js';
-import { Exclusive } from './exclusive.js';
 import { silentLogger } from './silent-logger.js';
 import type { Snapshot } from './snapshot.js';
 import { emptySnapshot, fromDocuments, pubKey, serialize } from './snapshot.js';
@@ -57,7 +56,7 @@ function requireCount(what: string, v: number): void {
 
 export class MemoryStateStore implements StateStore {
   private s: Snapshot;
-  private readonly lock = new Exclusive();
+  private readonly lock = new SerialQueue();
   private readonly listeners = new Set<{ fn: (zs: ZoneState) => void }>();
   private readonly logger: Logger;
   private readonly flushDelayMs: number;
@@ -193,7 +192,7 @@ export class MemoryStateStore implements StateStore {
     // The debounce timer is unref()ed, but a store that is closed should not have one pending at all.
     this.clearFlushTimer();
     this.closing = this.lock
-      .run(() => this.flushDirty())
+      .push(() => this.flushDirty())
       .finally(() => {
         this.clearFlushTimer();
         this.listeners.clear();
@@ -217,7 +216,7 @@ export class MemoryStateStore implements StateStore {
 
   private write<T>(section: () => Promise<T> | T): Promise<T> {
     if (this.closing) return Promise.reject(new Error('MemoryStateStore is closed'));
-    return this.lock.run(section);
+    return this.lock.push(section);
   }
 
   /**
@@ -264,7 +263,7 @@ export class MemoryStateStore implements StateStore {
     this.flushTimer = setTimeout(() => {
       this.flushTimer = null;
       this.lock
-        .run(() => this.flushDirty())
+        .push(() => this.flushDirty())
         .then(
           () => {
             this.flushRetryMs = this.flushDelayMs;
