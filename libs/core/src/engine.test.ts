@@ -6,6 +6,21 @@ import { Harness } from './test-support/harness.js';
 
 const actor = { name: 'ops', reason: 'test' };
 
+/** One record per check: primary behind the check, an unchecked secondary (for the guard's tests). */
+function guardConfig(ids: string[]) {
+  const records = ids.map((id) =>
+    failoverRecord({
+      id: `${id}.example.test./A`,
+      name: `${id}.example.test.`,
+      answers: [
+        { name: 'primary', values: ['192.0.2.1'], check: id },
+        { name: 'secondary', values: ['198.51.100.1'], check: null },
+      ],
+    }),
+  );
+  return config({ checks: ids.map((id) => httpCheck(id)), records });
+}
+
 function healthy(h: Harness): void {
   h.rounds(2, { primary: '+++', secondary: '+++' });
 }
@@ -232,17 +247,7 @@ describe('DecisionEngine: flap damping', () => {
 
 describe('DecisionEngine: mass-failure guard', () => {
   const ids = ['a', 'b', 'c', 'd'];
-  const records = ids.map((id) =>
-    failoverRecord({
-      id: `${id}.example.test./A`,
-      name: `${id}.example.test.`,
-      answers: [
-        { name: 'primary', values: ['192.0.2.1'], check: id },
-        { name: 'secondary', values: ['198.51.100.1'], check: null },
-      ],
-    }),
-  );
-  const cfg = config({ checks: ids.map((id) => httpCheck(id)), records });
+  const cfg = guardConfig(ids);
   const all = (p: string) => Object.fromEntries(ids.map((id) => [id, p]));
 
   it('holds when more than the share of checks go down at once, and releases when they recover', () => {
@@ -513,18 +518,7 @@ describe('DecisionEngine: review regressions', () => {
   });
 
   it('checks that went down long ago do not arm the mass-failure guard', () => {
-    const ids = ['a', 'b', 'c', 'd'];
-    const records = ids.map((id) =>
-      failoverRecord({
-        id: `${id}.example.test./A`,
-        name: `${id}.example.test.`,
-        answers: [
-          { name: 'primary', values: ['192.0.2.1'], check: id },
-          { name: 'secondary', values: ['198.51.100.1'], check: null },
-        ],
-      }),
-    );
-    const h = new Harness(config({ checks: ids.map((id) => httpCheck(id)), records }));
+    const h = new Harness(guardConfig(['a', 'b', 'c', 'd']));
     h.rounds(2, { a: '+++', b: '+++', c: '+++', d: '+++' });
     h.rounds(2, { a: '---', b: '---', c: '+++', d: '+++' }); // two legitimate outages (2 of 4: not more than half)
     h.rounds(70, { a: '---', b: '---', c: '+++', d: '+++' }); // …that last longer than the 60 s window

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { TransientError } from '@understudy/core';
 import { createLogger } from './logger.js';
 import { DEFAULT_REDACT_KEYS, createRedactor } from './redact.js';
@@ -120,7 +120,7 @@ describe('createLogger', () => {
     const out = captureStream();
     const log = createLogger({ name: 'pretty-test', destination: out, pretty: true });
     log.warn({ apiToken: 'tok-123', zone: 'example.test.' }, 'pretty line');
-    await new Promise((r) => setTimeout(r, 50));
+    await vi.waitFor(() => expect(out.text()).toContain('pretty line'));
     const text = out.text();
     expect(text).toContain('WARN');
     expect(text).toContain('pretty line');
