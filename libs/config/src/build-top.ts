@@ -76,7 +76,16 @@ export function buildListen(raw: unknown, problems: Problems): UnderstudyConfig[
   }
   // The HTTP and DNS listeners share TCP, so the same address is a real clash.
   if (http) unique(http, ['listen', 'http'], 'listen.http');
-  return { dns, http };
+  const dashText = str(o.dashboard);
+  const dashboard =
+    dashText === undefined
+      ? null
+      : unique(
+          parseListen(dashText, ['listen', 'dashboard'], problems),
+          ['listen', 'dashboard'],
+          'listen.dashboard',
+        );
+  return { dns, http, dashboard };
 }
 
 export function buildAdmin(raw: unknown, problems: Problems): UnderstudyConfig['admin'] {
@@ -129,6 +138,7 @@ export function buildDecider(
       }),
     },
     tickInterval: duration(o.tickInterval, ['decider', 'tickInterval'], 1000, problems, { min: 10 }),
+    leaseTtl: duration(o.leaseTtl, ['decider', 'leaseTtl'], 5000, problems, { min: 1000 }),
   };
 }
 

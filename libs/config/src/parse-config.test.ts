@@ -47,12 +47,23 @@ describe('parseConfig: defaults', () => {
     expect(config.listen).toEqual({
       dns: [{ host: '127.0.0.1', port: 5300 }],
       http: { host: '127.0.0.1', port: 9053 },
+      dashboard: null,
     });
     expect(config.state).toEqual({ file: null });
+    expect(config.targets).toEqual([]);
+    expect(config.webhooks).toEqual([]);
+    expect(config.dashboard).toEqual({ readAuth: false });
+    expect(config.sync).toEqual({
+      reconcileInterval: 60_000,
+      maxChangeShare: 0.5,
+      allowUnsafe: false,
+      ownerId: 'understudy',
+    });
     expect(config.decider).toEqual({
       staleAfterIntervals: 3,
       minVoters: 2,
       tickInterval: 1000,
+      leaseTtl: 5000,
       massFailureGuard: { enabled: true, share: 0.5, minChecks: 4, window: 60_000 },
     });
     expect(config.probe).toEqual({ flushInterval: 0, jitter: 0.1 });
@@ -220,12 +231,14 @@ zones:
         { host: '::', port: 53 },
       ],
       http: null,
+      dashboard: null,
     });
     expect(config.state.file).toBe(path.resolve(BASE, 'data/state.json'));
     expect(config.decider).toEqual({
       staleAfterIntervals: 5,
       minVoters: 2,
       tickInterval: 250,
+      leaseTtl: 5000,
       massFailureGuard: { enabled: false, share: 0.8, minChecks: 10, window: 150_000 },
     });
     expect(config.probe).toEqual({ flushInterval: 2000, jitter: 0.25 });

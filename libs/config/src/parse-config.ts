@@ -14,6 +14,7 @@ import {
   quorumAt,
 } from './build-top.js';
 import { buildZones } from './build-zones.js';
+import { buildDashboard, buildSync, buildTargets, buildWebhooks } from './build-integrations.js';
 import { configHash } from './hash.js';
 import { interpolate, scrub } from './interpolate.js';
 import type { Interpolation } from './interpolate.js';
@@ -85,10 +86,11 @@ function build(data: unknown, baseDir: string, problems: Problems): UnderstudyCo
     baseDir,
   });
   const checkIds = new Set(Object.keys(obj(top.checks)).filter((id) => ID.test(id)));
+  const zones = buildZones(top.zones, { problems, checkIds });
   return {
     regions,
     quorum,
-    zones: buildZones(top.zones, { problems, checkIds }),
+    zones,
     checks,
     decider,
     listen: buildListen(top.listen, problems),
@@ -97,6 +99,10 @@ function build(data: unknown, baseDir: string, problems: Problems): UnderstudyCo
     admin: buildAdmin(top.admin, problems),
     probe: buildProbe(top.probe, problems),
     logging: buildLogging(top.logging),
+    dashboard: buildDashboard(top.dashboard),
+    targets: buildTargets(top.targets, zones, problems),
+    sync: buildSync(top.sync, problems),
+    webhooks: buildWebhooks(top.webhooks, problems),
   };
 }
 

@@ -6,6 +6,7 @@ import { checkSchema } from './schema-checks.js';
 import { defs, strictObject } from './schema-defs.js';
 import type { Schema } from './schema-defs.js';
 import { zoneSchema } from './schema-zones.js';
+import { dashboardSchema, syncSchema, targetsSchema, webhooksSchema } from './schema-integrations.js';
 
 const listenSchema = strictObject({
   dns: {
@@ -21,6 +22,13 @@ const listenSchema = strictObject({
     default: '127.0.0.1:9053',
     description: 'Health, readiness and metrics endpoint; null disables it.',
   },
+  dashboard: {
+    ...defs.listenAddress,
+    type: ['string', 'null'],
+    default: null,
+    description:
+      'Dashboard and HTTP API (/api/v1); null (the default) disables it. The demo uses 127.0.0.1:8080.',
+  },
 });
 
 const deciderSchema = strictObject({
@@ -32,6 +40,11 @@ const deciderSchema = strictObject({
     description: 'Default: min(2, number of regions).',
   },
   tickInterval: { ...defs.duration, default: '1s' },
+  leaseTtl: {
+    ...defs.duration,
+    default: '5s',
+    description: 'Distributed mode: leader lease TTL; a standby takes over within this long. At least 1s.',
+  },
   massFailureGuard: strictObject({
     enabled: { type: 'boolean', default: true },
     share: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 0.5 },
@@ -102,6 +115,10 @@ export const configSchema: Schema = {
       logging: strictObject({
         level: { enum: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'], default: 'info' },
       }),
+      targets: targetsSchema,
+      sync: syncSchema,
+      webhooks: webhooksSchema,
+      dashboard: dashboardSchema,
       checks: {
         type: 'object',
         propertyNames: { pattern: defs.id.pattern },

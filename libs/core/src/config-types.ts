@@ -154,6 +154,8 @@ export interface DeciderConfig {
   massFailureGuard: MassFailureGuardConfig;
   /** How often timers (failback, staleness, damping release) are evaluated. */
   tickInterval: number;
+  /** Leader lease TTL in distributed mode: a standby takes over within this long of the leader dying. */
+  leaseTtl: number;
 }
 
 export interface DnsServerConfig {
@@ -171,6 +173,78 @@ export interface AdminToken {
   token: string;
 }
 
+interface TargetBase {
+  /** Unique target name, used in plans, events, metrics and publishedAt. "dns" is the built-in server. */
+  name: string;
+  /** Zones to sync: apex (absolute) plus the provider's zone id when configured (else found by name). */
+  zones: { apex: string; id: string | null }[];
+  /** Change records that exist without our ownership marker (default false: never touch them). */
+  takeover: boolean;
+}
+
+export interface Route53TargetConfig extends TargetBase {
+  type: 'route53';
+  /** Override of the API endpoint (an emulator); null = AWS. */
+  endpoint: string | null;
+  region: string;
+  /** Static credentials; null = the standard AWS chain (env, shared profile, …). */
+  accessKeyId: string | null;
+  secretAccessKey: string | null;
+  profile: string | null;
+  /** Client-side limit for the whole account. Route 53 allows 5 requests/s. */
+  requestsPerSecond: number;
+  /** How often GetChange is polled until INSYNC. */
+  pollInterval: number;
+}
+
+export interface CloudflareTargetConfig extends TargetBase {
+  type: 'cloudflare';
+  apiToken: string;
+  /** Override of the API base URL (an emulator); null = https://api.cloudflare.com/client/v4. */
+  endpoint: string | null;
+  /** Changes per /dns_records/batch call: 200 on Free, up to 3,500 on paid plans. */
+  batchSize: number;
+  /** Provider minimum TTL in seconds: 60, or 30 on Enterprise. */
+  minTtl: number;
+  /** Publish records proxied (orange cloud). Proxied records have a fixed 300 s TTL. */
+  proxied: boolean;
+  /** Client-side limit: `requests` per `window` ms (Cloudflare: 1,200 per 5 minutes). */
+  rateLimit: { requests: number; window: number };
+}
+
+export type TargetConfig = Route53TargetConfig | CloudflareTargetConfig;
+
+export interface SyncConfig {
+  /** Periodic reconcile of every target, to catch drift. */
+  reconcileInterval: number;
+  /** A plan changing more than this share (0..1) of owned records is refused unless forced. */
+  maxChangeShare: number;
+  /** Apply unsafe plans without --force (not recommended). */
+  allowUnsafe: boolean;
+  /** Written into ownership markers; distinguishes installations sharing one zone. */
+  ownerId: string;
+}
+
+export type WebhookEventKind =
+  'failover' | 'failback' | 'all-down' | 'guard-hold' | 'region-stale' | 'sync-failed' | 'cert-expiring';
+
+export interface WebhookConfig {
+  name: string;
+  url: string;
+  format: 'json' | 'slack';
+  /** HMAC-SHA256 key for the X-Understudy-Signature header; null = unsigned. */
+  secret: string | null;
+  events: WebhookEventKind[];
+  timeout: number;
+  /** Deliveries are retried with exponential backoff up to this many attempts. */
+  maxAttempts: number;
+}
+
+export interface DashboardConfig {
+  /** Require a token (admin.tokens) for reads too, not only for changes. */
+  readAuth: boolean;
+}
+
 export interface UnderstudyConfig {
   regions: string[];
   /** Default quorum; each check may override it. */
@@ -182,7 +256,14 @@ export interface UnderstudyConfig {
     dns: ListenAddress[];
     /** Health, readiness and metrics endpoint. */
     http: ListenAddress | null;
+    /** Dashboard and HTTP API (/api/v1). null = not served. */
+    dashboard: ListenAddress | null;
   };
+  dashboard: DashboardConfig;
+  /** Providers the decision is synced to, besides the built-in DNS server. */
+  targets: TargetConfig[];
+  sync: SyncConfig;
+  webhooks: WebhookConfig[];
   dns: DnsServerConfig;
   /** Bearer tokens for operator actions (overrides, failback approval, guard release). Empty = disabled. */
   admin: { tokens: AdminToken[] };

@@ -7,7 +7,7 @@ import type { CheckConfig, FailoverRecordConfig, UnderstudyConfig } from './conf
 import { NotFoundError, StateConflictError } from './errors.js';
 import type { Actor, DecisionEvent } from './events.js';
 import { applyResult, isNewer, newRegionHealth, resetVotes } from './hysteresis.js';
-import { Operation } from './operation.js';
+import { Operation, type NewEvent } from './operation.js';
 import { evaluateRecord, type RecordEvalDeps } from './record-eval.js';
 import type { ResultBatch } from './results.js';
 import { nextSerial } from './serial.js';
@@ -51,6 +51,8 @@ export interface EngineOptions {
   epoch: number;
   /** The highest serial already published (e.g. the store's), so the first new serial exceeds it. */
   minSerial?: number;
+  /** The decider's config hash: a probe batch carrying another one raises probe-config-mismatch. */
+  configHash?: string;
 }
 
 export class DecisionEngine {
@@ -66,9 +68,11 @@ export class DecisionEngine {
   private readonly downSince = new Map<string, number>();
   private readonly deps: CheckEvalDeps & RecordEvalDeps;
   private dirtyRecords = new Set<string>();
+  private readonly configHash: string | null;
 
   constructor(opts: EngineOptions) {
     this.config = opts.config;
+    this.configHash = opts.configHash ?? null;
     this.epoch = opts.epoch;
     this.startedAt = opts.now;
     this.st = reconcileState(opts.config, opts.state ?? null);
@@ -136,6 +140,7 @@ export class DecisionEngine {
     }
     region.lastSeenAt = now;
     if (region.stale) this.setRegionStale(batch.region, false, op);
+    this.trackProbe(batch, now, op);
     op.touch();
     const ctx = this.verdictContext(now);
     const dirty = new Set<string>();
@@ -263,6 +268,33 @@ export class DecisionEngine {
       changed = true;
     }
     return changed;
+  }
+
+  /**
+   * An event from outside the engine (sync, drills, leadership, refused writes): it takes the next sequence
+   * number so the timeline stays one ordered log.
+   */
+  raise(event: NewEvent, now: number): EngineOutput {
+    const op = new Operation(now, this.st);
+    op.emit(event);
+    return this.finish(op);
+  }
+
+  private trackProbe(batch: ResultBatch, now: number, op: Operation): void {
+    const probes = (this.st.probes ??= {});
+    const prev = probes[batch.probeId];
+    const hash = batch.configHash ?? null;
+    const mismatch = this.configHash !== null && hash !== null && hash !== this.configHash;
+    probes[batch.probeId] = { region: batch.region, lastSeenAt: now, configHash: hash, mismatch };
+    if (!mismatch || (prev?.mismatch && prev.configHash === hash)) return;
+    op.emit({
+      type: 'probe-config-mismatch',
+      severity: 'warning',
+      region: batch.region,
+      probe: batch.probeId,
+      message: `Probe ${batch.probeId} (${batch.region}) runs config ${hash.slice(0, 12)}, the decider runs ${this.configHash.slice(0, 12)}: its results may not match the checks here`,
+      evidence: { probeConfigHash: hash, deciderConfigHash: this.configHash },
+    });
   }
 
   private record(id: string): FailoverRecordConfig {

@@ -17,7 +17,18 @@ export type EventType =
   | 'quorum-insufficient'
   | 'region-stale'
   | 'region-fresh'
-  | 'published';
+  | 'published'
+  | 'probe-config-mismatch'
+  | 'leader-acquired'
+  | 'leader-lost'
+  | 'write-refused'
+  | 'sync-applied'
+  | 'sync-failed'
+  | 'sync-drift'
+  | 'sync-conflict'
+  | 'plan-refused'
+  | 'drill-started'
+  | 'drill-finished';
 
 export type Severity = 'info' | 'warning' | 'critical';
 
@@ -86,6 +97,9 @@ export interface DecisionEvent {
   severity: Severity;
   record?: string;
   check?: string;
+  /** Provider target (sync events) or probe id (probe events). */
+  target?: string;
+  probe?: string;
   region?: string;
   from?: string;
   to?: string;

@@ -19,3 +19,5 @@ export * from './status-view.js';
 export * from './freeze.js';
 export * from './record-ref.js';
 export * from './serial-queue.js';
+export type { NewEvent } from './operation.js';
+export * from './provider-types.js';

@@ -4,6 +4,7 @@
  */
 import type { DecisionEvent } from './events.js';
 import type { ResultBatch } from './results.js';
+import type { TargetSyncStatus } from './provider-types.js';
 import type { DeciderState, Publication, ZoneState } from './state-types.js';
 
 export interface Clock {
@@ -64,6 +65,10 @@ export interface StateStore extends Closeable {
 
   recordPublication(p: Publication): Promise<void>;
   readPublications(): Promise<Publication[]>;
+
+  /** Provider sync status, one per target (the latest replaces the previous). Fenced like every write. */
+  saveTargetStatus(status: TargetSyncStatus, epoch: number): Promise<WriteOutcome>;
+  readTargetStatuses(): Promise<TargetSyncStatus[]>;
 }
 
 export interface LeaseGrant {

@@ -91,5 +91,8 @@ export function reconcileState(config: UnderstudyConfig, persisted: DeciderState
   for (const region of config.regions) {
     next.regions[region] = base.regions[region] ?? { lastSeenAt: null, stale: false };
   }
+  next.probes = Object.fromEntries(
+    Object.entries(base.probes ?? {}).filter(([, p]) => config.regions.includes(p.region)),
+  );
   return next;
 }

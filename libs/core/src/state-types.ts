@@ -85,6 +85,16 @@ export interface DeciderState {
   guard: GuardState;
   /** region → last batch received (decider clock) and whether it is stale. */
   regions: Record<string, { lastSeenAt: number | null; stale: boolean }>;
+  /** probe id → its last batch (decider clock) and config hash. Absent in states saved before probes were tracked. */
+  probes?: Record<string, ProbeInfo>;
+}
+
+export interface ProbeInfo {
+  region: string;
+  lastSeenAt: number;
+  configHash: string | null;
+  /** The probe's config hash differs from the decider's. */
+  mismatch: boolean;
 }
 
 export interface ZoneData {

@@ -3,6 +3,7 @@
  * fields both present and absent, nested records, and the numbers (epoch ms, SOA serials) seen in production.
  */
 import type {
+  TargetSyncStatus,
   CheckState,
   DecisionEvent,
   DeciderState,
@@ -176,6 +177,39 @@ export function makeEvent(seq: number): DecisionEvent {
 
 export function makeEvents(fromSeq: number, count: number): DecisionEvent[] {
   return Array.from({ length: count }, (_, i) => makeEvent(fromSeq + i));
+}
+
+export function makeTargetStatus(
+  target: string,
+  serial: number,
+  error: string | null = null,
+): TargetSyncStatus {
+  return {
+    target,
+    type: target === 'cloudflare' ? 'cloudflare' : 'route53',
+    appliedSerial: error ? serial - 1 : serial,
+    lastPlan: [
+      {
+        target,
+        zone: 'example.test.',
+        creates: [],
+        updates: [
+          {
+            before: { name: 'app.example.test.', type: 'A', ttl: 30, values: ['192.0.2.10'] },
+            after: { name: 'app.example.test.', type: 'A', ttl: 30, values: ['198.51.100.10'] },
+          },
+        ],
+        deletes: [],
+        conflicts: [],
+      },
+    ],
+    lastAppliedAt: T0 + serial,
+    lastError: error ? { message: error, at: T0 + serial, kind: 'transient' } : null,
+    nextRetryAt: error ? T0 + serial + 5000 : null,
+    attempts: error ? 1 : 0,
+    inSync: !error,
+    lastReconcileAt: T0 + serial,
+  };
 }
 
 export function makePublication(target: string, instance: string, serial: number): Publication {

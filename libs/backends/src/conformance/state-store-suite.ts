@@ -8,7 +8,13 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StateStore, ZoneState } from '@understudy/core';
-import { makeDeciderState, makeEvents, makePublication, makeZoneState } from './fixtures.js';
+import {
+  makeDeciderState,
+  makeEvents,
+  makePublication,
+  makeTargetStatus,
+  makeZoneState,
+} from './fixtures.js';
 import { describeStateStoreCrash } from './state-store-crash.js';
 import { describeStateStoreFencing } from './state-store-fencing.js';
 import { waitFor } from './wait.js';
@@ -180,6 +186,24 @@ export function describeStateStoreConformance(name: string, harness: StateStoreH
       ]);
     });
 
+    it('keeps the latest sync status per target, fenced like every write', async () => {
+      expect(await store.saveTargetStatus(makeTargetStatus('route53', 10), 3)).toEqual({ ok: true });
+      expect(await store.saveTargetStatus(makeTargetStatus('cloudflare', 10), 3)).toEqual({ ok: true });
+      expect(await store.saveTargetStatus(makeTargetStatus('route53', 11, 'Throttling'), 3)).toEqual({
+        ok: true,
+      });
+      expect(await store.saveTargetStatus(makeTargetStatus('route53', 12), 2)).toEqual({
+        ok: false,
+        reason: 'stale-epoch',
+        storedEpoch: 3,
+      });
+      const all = [...(await store.readTargetStatuses())].sort((a, b) => a.target.localeCompare(b.target));
+      expect(all).toEqual([
+        makeTargetStatus('cloudflare', 10),
+        makeTargetStatus('route53', 11, 'Throttling'),
+      ]);
+    });
+
     it('close() is idempotent', async () => {
       await store.close();
       await expect(store.close()).resolves.toBeUndefined();
@@ -199,6 +223,7 @@ function describeRestart(harness: StateStoreHarness, current: () => StateStore):
     await store.appendEvents(makeEvents(1, 12), 5);
     await store.recordPublication(makePublication('dns', 'ns1', 300));
     await store.saveDecider(makeDeciderState(300, 12), 5);
+    await store.saveTargetStatus(makeTargetStatus('cloudflare', 300), 5);
     await store.close();
 
     const again = await reopen();
@@ -206,6 +231,7 @@ function describeRestart(harness: StateStoreHarness, current: () => StateStore):
     expect(await again.readZoneState()).toEqual(makeZoneState(300, 4));
     expect((await again.readEvents({ limit: 3 })).map((e) => e.seq)).toEqual([12, 11, 10]);
     expect(await again.readPublications()).toEqual([makePublication('dns', 'ns1', 300)]);
+    expect(await again.readTargetStatuses()).toEqual([makeTargetStatus('cloudflare', 300)]);
     expect(await again.writeZoneState(makeZoneState(300, 5))).toEqual({
       ok: false,
       reason: 'stale-serial',

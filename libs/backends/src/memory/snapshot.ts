@@ -2,7 +2,7 @@
  * The store's state as one immutable value, and its file form. Writes build a candidate Snapshot, persist it,
  * then swap it in, so a failed write leaves the current one untouched.
  */
-import type { DecisionEvent, Publication, ZoneState } from '@understudy/core';
+import type { DecisionEvent, Publication, TargetSyncStatus, ZoneState } from '@understudy/core';
 import { deepFreeze } from '@understudy/core';
 import { EventLog } from './event-log.js';
 import type { StateDocument } from './state-file.js';
@@ -15,6 +15,7 @@ export interface Snapshot {
   zoneJson: string;
   events: EventLog;
   publications: ReadonlyMap<string, Publication>;
+  targets: ReadonlyMap<string, TargetSyncStatus>;
 }
 
 export function pubKey(p: Publication): string {
@@ -29,6 +30,7 @@ export function emptySnapshot(maxEvents: number): Snapshot {
     zoneJson: 'null',
     events: EventLog.empty(maxEvents),
     publications: new Map(),
+    targets: new Map(),
   };
 }
 
@@ -47,13 +49,15 @@ export function fromDocuments(
     zoneJson: JSON.stringify(zone),
     events: log,
     publications: new Map(doc.publications.map((p) => [pubKey(p), p])),
+    targets: new Map((doc.targets ?? []).map((t) => [t.target, t])),
   };
 }
 
 export function serialize(s: Snapshot): string {
   const pubs = JSON.stringify([...s.publications.values()]);
+  const targets = JSON.stringify([...s.targets.values()]);
   return (
     `{"format":"${STATE_FILE_FORMAT}","version":${STATE_FILE_VERSION},"epoch":${s.epoch},` +
-    `"decider":${s.deciderJson ?? 'null'},"zone":${s.zoneJson},"publications":${pubs}}`
+    `"decider":${s.deciderJson ?? 'null'},"zone":${s.zoneJson},"publications":${pubs},"targets":${targets}}`
   );
 }

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { DeciderState, Publication, ZoneState } from '@understudy/core';
+import type { DeciderState, Publication, TargetSyncStatus, ZoneState } from '@understudy/core';
 
 export const STATE_FILE_FORMAT = 'understudy-state';
 export const STATE_FILE_VERSION = 1;
@@ -20,6 +20,8 @@ export interface StateDocument {
   decider: DeciderState | null;
   zone: ZoneState | null;
   publications: Publication[];
+  /** Provider sync status per target; absent in files written before provider sync existed. */
+  targets?: TargetSyncStatus[];
 }
 
 /** The state file exists but cannot be used. Never silently replaced by an empty state. */
@@ -60,6 +62,11 @@ function problemOf(doc: unknown): string | null {
       !isObject(p) || typeof p.target !== 'string' || typeof p.instance !== 'string' || !isCount(p.serial),
   );
   if (badPub >= 0) return `publications[${badPub}] is not a publication`;
+  if (doc.targets !== undefined) {
+    if (!Array.isArray(doc.targets)) return 'targets must be an array';
+    const badTarget = doc.targets.findIndex((t) => !isObject(t) || typeof t.target !== 'string');
+    if (badTarget >= 0) return `targets[${badTarget}] is not a target sync status`;
+  }
   return null;
 }
 

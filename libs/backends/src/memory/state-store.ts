@@ -22,6 +22,7 @@ import type {
   EventQuery,
   Logger,
   Publication,
+  TargetSyncStatus,
   StateStore,
   WriteOutcome,
   ZoneState,
@@ -181,6 +182,21 @@ export class MemoryStateStore implements StateStore {
 
   readPublications(): Promise<Publication[]> {
     return this.read(() => [...this.s.publications.values()].map((p) => ({ ...p })));
+  }
+
+  saveTargetStatus(status: TargetSyncStatus, epoch: number): Promise<WriteOutcome> {
+    return this.write(() => {
+      const stale = this.fence(epoch);
+      if (stale) return stale;
+      const targets = new Map(this.s.targets).set(status.target, structuredClone(status));
+      this.s = { ...this.s, epoch: Math.max(this.s.epoch, epoch), targets };
+      this.scheduleFlush();
+      return OK;
+    });
+  }
+
+  readTargetStatuses(): Promise<TargetSyncStatus[]> {
+    return this.read(() => [...this.s.targets.values()].map((t) => structuredClone(t)));
   }
 
   /**

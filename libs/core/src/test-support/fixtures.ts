@@ -91,15 +91,20 @@ export function config(
       staleAfterIntervals: 3,
       minVoters: 2,
       tickInterval: 1000,
+      leaseTtl: 5000,
       massFailureGuard: { enabled: true, share: 0.5, minChecks: 4, window: 60_000 },
       ...opts.decider,
     },
-    listen: { dns: [{ host: '127.0.0.1', port: 5300 }], http: null },
+    listen: { dns: [{ host: '127.0.0.1', port: 5300 }], http: null, dashboard: null },
     dns: { workers: 1, udpPayloadSize: 1232, tcpIdleTimeout: 10_000 },
     admin: { tokens: [] },
     state: { file: null },
     probe: { flushInterval: 0, jitter: 0.1 },
     logging: { level: 'info' },
+    dashboard: { readAuth: false },
+    targets: [],
+    sync: { reconcileInterval: 60_000, maxChangeShare: 0.5, allowUnsafe: false, ownerId: 'understudy' },
+    webhooks: [],
   };
 }
 
