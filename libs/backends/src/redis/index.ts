@@ -1,0 +1,12 @@
+/** Redis adapters (BullMQ + ioredis) for the backend ports; imported as "@understudy/backends/redis". */
+export { redisOptionsFromUrl, redactRedisUrl } from './url.js';
+export { RedisConnection, backoffMs } from './connection.js';
+export type { RedisConnectionOptions, RedisHealth, ClientRole } from './connection.js';
+export { RedisResultsBus } from './results-bus.js';
+export type { RedisResultsBusOptions, ResultsBusStats } from './results-bus.js';
+export { RedisStateStore } from './state-store.js';
+export type { RedisStateStoreOptions, RefusedWrite } from './state-store.js';
+export { RedisLease } from './lease.js';
+export type { RedisLeaseOptions } from './lease.js';
+export { checkBatch } from './batch-check.js';
+export { StoredDataError } from './stored.js';

@@ -1,0 +1,252 @@
+/**
+ * StateStore on Redis (ioredis). Keys under the connection prefix (default "understudy:"):
+ *   fence        the fencing mark: highest epoch of any accepted write or lease grant (INCR by RedisLease)
+ *   decider      DeciderState JSON                 zone, zone:serial   ZoneState JSON and its serial
+ *   events       Stream, ids "<seq>-1", field e    capped at maxEvents (exact MAXLEN)
+ *   publications hash "<target>\0<instance>" → JSON    targets   hash target → TargetSyncStatus JSON
+ *   refused      Stream of refused stale-epoch writes (what, epoch, stored), ~1000 newest
+ *   zone:changed pub/sub channel, the accepted ZoneState JSON
+ * Every fenced write is one Lua script (scripts.ts). The store does not own the connection: close it last.
+ */
+import type {
+  DecisionEvent,
+  DeciderState,
+  EventQuery,
+  Logger,
+  Publication,
+  StateStore,
+  TargetSyncStatus,
+  WriteOutcome,
+  ZoneState,
+} from '@understudy/core';
+import type { Redis } from 'ioredis';
+import { silentLogger } from '../memory/silent-logger.js';
+import { transient, type RedisConnection } from './connection.js';
+import {
+  APPEND_EVENTS,
+  SAVE_DECIDER,
+  SAVE_TARGET,
+  WRITE_ZONE,
+  fencedReply,
+  runScript,
+  type ScriptDef,
+} from './scripts.js';
+import { anObject, isObject, parseStored, parseZoneState } from './stored.js';
+import { ZoneFollower } from './zone-follower.js';
+
+export interface RedisStateStoreOptions {
+  connection: RedisConnection;
+  /** Events kept in the stream. Default 10 000. */
+  maxEvents?: number;
+  logger?: Logger;
+  /** Period of the zone serial check behind subscribe(). Default 1 s. */
+  pollIntervalMs?: number;
+}
+
+/** A write the Lua scripts refused for its stale epoch (newest ~1000 are kept). */
+export interface RefusedWrite {
+  /** Stream id; pass as `after` to read only newer ones. */
+  id: string;
+  what: string;
+  epoch: number;
+  storedEpoch: number;
+  /** Redis server time, epoch ms. */
+  at: number;
+}
+
+export class RedisStateStore implements StateStore {
+  private readonly conn: RedisConnection;
+  private readonly logger: Logger;
+  private readonly maxEvents: number;
+  private readonly follower: ZoneFollower;
+  private readonly subscriber: Redis;
+  private closed = false;
+
+  private constructor(opts: RedisStateStoreOptions) {
+    this.conn = opts.connection;
+    this.logger = opts.logger ?? silentLogger;
+    this.maxEvents = opts.maxEvents ?? 10_000;
+    if (!Number.isSafeInteger(this.maxEvents) || this.maxEvents < 1) {
+      throw new RangeError(`RedisStateStore: maxEvents must be a positive integer, got ${this.maxEvents}`);
+    }
+    const pollIntervalMs = opts.pollIntervalMs ?? 1_000;
+    if (!(pollIntervalMs > 0)) throw new RangeError(`RedisStateStore: pollIntervalMs must be positive`);
+    this.subscriber = this.conn.duplicate('subscriber');
+    this.follower = new ZoneFollower({
+      subscriber: this.subscriber,
+      channel: this.key('zone:changed'),
+      pollIntervalMs,
+      readSerial: () => this.readSerial(),
+      readZone: () => this.readZoneState(),
+      logger: this.logger,
+    });
+  }
+
+  /** Opens the store and subscribes to zone state notifications before resolving. */
+  static async open(opts: RedisStateStoreOptions): Promise<RedisStateStore> {
+    const store = new RedisStateStore(opts);
+    try {
+      await store.follower.start();
+      store.follower.noteSerial(await store.readSerial());
+    } catch (err) {
+      await store.close();
+      throw transient('opening the state store', err);
+    }
+    return store;
+  }
+
+  async loadDecider(): Promise<DeciderState | null> {
+    const text = await this.call('loadDecider', () => this.client.get(this.key('decider')));
+    return text === null ? null : parseStored<DeciderState>(text, this.key('decider'), anObject);
+  }
+
+  async saveDecider(state: DeciderState, epoch: number): Promise<WriteOutcome> {
+    checkCount(epoch, 'epoch');
+    return this.fenced(SAVE_DECIDER, ['decider'], [epoch, 'decider', JSON.stringify(state)]);
+  }
+
+  async readZoneState(): Promise<ZoneState | null> {
+    const text = await this.call('readZoneState', () => this.client.get(this.key('zone')));
+    if (text === null) return null;
+    const zs = parseZoneState(text, this.key('zone'));
+    this.follower.noteSerial(zs.serial);
+    return zs;
+  }
+
+  async writeZoneState(zs: ZoneState): Promise<WriteOutcome> {
+    checkCount(zs.epoch, 'zone state epoch');
+    checkCount(zs.serial, 'zone state serial');
+    const json = JSON.stringify(zs);
+    const args = [zs.epoch, `zone ${zs.serial}`, zs.serial, json, this.key('zone:changed')];
+    const outcome = await this.fenced(WRITE_ZONE, ['zone', 'zone:serial'], args);
+    if (outcome.ok) this.follower.noteSerial(zs.serial);
+    return outcome;
+  }
+
+  subscribe(listener: (zs: ZoneState) => void): () => void {
+    if (this.closed) throw new Error('RedisStateStore is closed');
+    return this.follower.subscribe(listener);
+  }
+
+  async appendEvents(events: DecisionEvent[], epoch: number): Promise<WriteOutcome> {
+    checkCount(epoch, 'epoch');
+    for (const e of events) checkCount(e.seq, 'event seq');
+    const sorted = [...events].sort((a, b) => a.seq - b.seq);
+    const triples = sorted.flatMap((e) => [`${e.seq}-1`, e.seq, JSON.stringify(e)]);
+    const what = sorted.length ? `events ${sorted[0]!.seq}..${sorted.at(-1)!.seq}` : 'events (none)';
+    return this.fenced(APPEND_EVENTS, ['events'], [epoch, what, this.maxEvents, ...triples]);
+  }
+
+  async readEvents(query: EventQuery): Promise<DecisionEvent[]> {
+    checkCount(query.limit, 'readEvents limit');
+    if (query.before !== undefined && Number.isNaN(query.before))
+      throw new RangeError('readEvents before is NaN');
+    if (query.limit === 0 || (query.before !== undefined && query.before <= 0)) return [];
+    const end = query.before === undefined ? '+' : `(${Math.ceil(query.before)}-0`;
+    const key = this.key('events');
+    const rows = await this.call('readEvents', () =>
+      this.client.xrevrange(key, end, '-', 'COUNT', query.limit),
+    );
+    return rows.map(([id, fields]) => {
+      const json = fields[fields.indexOf('e') + 1] ?? '';
+      return parseStored<DecisionEvent>(json, `${key} ${id}`, (v) =>
+        isObject(v) && Number.isSafeInteger(v.seq) ? null : 'not an event',
+      );
+    });
+  }
+
+  async recordPublication(p: Publication): Promise<void> {
+    const field = `${p.target}\u0000${p.instance}`;
+    await this.call('recordPublication', () =>
+      this.client.hset(this.key('publications'), field, JSON.stringify(p)),
+    );
+  }
+
+  async readPublications(): Promise<Publication[]> {
+    const all = await this.call('readPublications', () => this.client.hvals(this.key('publications')));
+    return all.map((t) => parseStored<Publication>(t, this.key('publications'), anObject));
+  }
+
+  async saveTargetStatus(status: TargetSyncStatus, epoch: number): Promise<WriteOutcome> {
+    checkCount(epoch, 'epoch');
+    const args = [epoch, `target ${status.target}`, status.target, JSON.stringify(status)];
+    return this.fenced(SAVE_TARGET, ['targets'], args);
+  }
+
+  async readTargetStatuses(): Promise<TargetSyncStatus[]> {
+    const all = await this.call('readTargetStatuses', () => this.client.hvals(this.key('targets')));
+    return all.map((t) => parseStored<TargetSyncStatus>(t, this.key('targets'), anObject));
+  }
+
+  /** Stale-epoch writes the scripts refused, oldest first, newer than `after` (a RefusedWrite id). */
+  async readRefusedWrites(opts: { after?: string; limit?: number } = {}): Promise<RefusedWrite[]> {
+    const start = opts.after === undefined ? '-' : `(${opts.after}`;
+    const rows = await this.call('readRefusedWrites', () =>
+      this.client.xrange(this.key('refused'), start, '+', 'COUNT', opts.limit ?? 100),
+    );
+    return rows.map(([id, f]) => {
+      const get = (name: string) => f[f.indexOf(name) + 1] ?? '';
+      return {
+        id,
+        what: get('what'),
+        epoch: Number(get('epoch')),
+        storedEpoch: Number(get('stored')),
+        at: Number(id.split('-')[0]),
+      };
+    });
+  }
+
+  /** The current fencing mark (0 when nothing was written yet). */
+  async fencingMark(): Promise<number> {
+    return Number((await this.call('fencingMark', () => this.client.get(this.key('fence')))) ?? 0);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.follower.close();
+    await this.conn.release(this.subscriber);
+  }
+
+  private get client() {
+    return this.conn.client;
+  }
+
+  private key(name: string): string {
+    return this.conn.key(name);
+  }
+
+  private async readSerial(): Promise<number> {
+    return Number((await this.call('readSerial', () => this.client.get(this.key('zone:serial')))) ?? 0);
+  }
+
+  private async fenced(def: ScriptDef, names: string[], args: (string | number)[]): Promise<WriteOutcome> {
+    const keys = [this.key('fence'), this.key('refused'), ...names.map((n) => this.key(n))];
+    const reply = await this.call(def.name, () => runScript(this.client, def, keys, args.map(String)));
+    const [code, stored] = fencedReply(reply);
+    if (code === 0) return { ok: true };
+    if (code === 1) {
+      this.logger.warn(
+        { epoch: Number(args[0]), storedEpoch: stored, what: args[1] },
+        'redis: stale-epoch write refused',
+      );
+      return { ok: false, reason: 'stale-epoch', storedEpoch: stored };
+    }
+    return { ok: false, reason: 'stale-serial', storedSerial: stored };
+  }
+
+  /** Every Redis call: refused after close, client failures as TransientError. */
+  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    if (this.closed) throw new Error('RedisStateStore is closed');
+    try {
+      return await fn();
+    } catch (err) {
+      throw transient(what, err);
+    }
+  }
+}
+
+function checkCount(v: number, what: string): void {
+  if (!Number.isSafeInteger(v) || v < 0)
+    throw new RangeError(`${what} must be a non-negative integer, got ${v}`);
+}
