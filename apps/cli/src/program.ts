@@ -1,6 +1,8 @@
 /** The `understudy` command line: every subcommand, its options and its help. */
 import { Command, CommanderError, Option } from 'commander';
+import { deciderCommand } from './commands/decider.js';
 import { dnsCommand } from './commands/dns.js';
+import { probeCommand } from './commands/probe.js';
 import { runCommand } from './commands/run.js';
 import { CliExit, EXIT_OK, EXIT_USAGE } from './commands/shared.js';
 import { adminCommand } from './commands/admin.js';
@@ -14,6 +16,16 @@ import { VERSION } from './version.js';
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 const logLevel = () =>
   new Option('--log-level <level>', 'log level (default: logging.level from the config)').choices(LEVELS);
+const redisOption = () =>
+  new Option(
+    '--redis <url>',
+    'Redis for distributed mode: redis://[user:pass@]host:port[/db], rediss:// or redis+sentinel:// (default: $REDIS_URL)',
+  );
+const httpOption = () =>
+  new Option(
+    '--http <host:port>',
+    "health/metrics listen address, port 0 = any, 'off' = none (default: listen.http)",
+  );
 
 export function buildProgram(): Command {
   const program = new Command('understudy')
@@ -25,10 +37,11 @@ export function buildProgram(): Command {
 
   program
     .command('run')
-    .description('run every role in one process (embedded mode: no Redis needed)')
+    .description('run every role in one process (embedded mode: no Redis needed; over Redis with --redis)')
     .requiredOption('-c, --config <file>', 'config file (YAML)')
+    .addOption(redisOption())
     .addOption(logLevel())
-    .action((o: { config: string; logLevel?: string }) => runCommand(o));
+    .action((o: { config: string; redis?: string; logLevel?: string }) => runCommand(o));
 
   program
     .command('validate')
@@ -85,10 +98,37 @@ export function buildProgram(): Command {
 
   program
     .command('dns')
-    .description('run only the authoritative DNS server (serves the state file, or the config on primaries)')
+    .description(
+      'run only the authoritative DNS server (follows Redis with --redis; else serves the state file, or the config on primaries)',
+    )
     .requiredOption('-c, --config <file>', 'config file (YAML)')
+    .addOption(redisOption())
     .addOption(logLevel())
-    .action((o: { config: string; logLevel?: string }) => dnsCommand(o));
+    .action((o: { config: string; redis?: string; logLevel?: string }) => dnsCommand(o));
+
+  program
+    .command('probe')
+    .description('run a probe worker: the checks of a region, published to the decider through Redis')
+    .requiredOption('-c, --config <file>', 'config file (YAML)')
+    .requiredOption('--region <region>', 'region(s) to probe for, comma-separated')
+    .addOption(redisOption())
+    .addOption(httpOption())
+    .addOption(logLevel())
+    .action((o: { config: string; region: string; redis?: string; http?: string; logLevel?: string }) =>
+      probeCommand(o),
+    );
+
+  program
+    .command('decider')
+    .description('run a decider: the leader while it holds the lease in Redis, a hot standby otherwise')
+    .requiredOption('-c, --config <file>', 'config file (YAML)')
+    .addOption(redisOption())
+    .addOption(httpOption())
+    .option('--lease-ttl <duration>', 'leader lease TTL, e.g. 5s (default: decider.leaseTtl)')
+    .addOption(logLevel())
+    .action((o: { config: string; redis?: string; http?: string; leaseTtl?: string; logLevel?: string }) =>
+      deciderCommand(o),
+    );
 
   const demo = program
     .command('demo')

@@ -132,12 +132,13 @@ describe('DeciderRole', () => {
       what: 'switch',
     });
     const serial = role.engine.state.records[RECORD]!.switchedSerial!;
-    await store.recordPublication({ target: 'dns', instance: 'x', serial, at: 1_000 });
+    const at = Date.now();
+    await store.recordPublication({ target: 'dns', instance: 'x', serial, at });
     await waitFor(() => role.engine.state.records[RECORD]!.effectiveBy.dns, {
       timeoutMs: 5000,
       what: 'effectiveBy',
     });
-    expect(role.engine.state.records[RECORD]!.effectiveBy.dns).toBe(1_000 + 30_000);
+    expect(role.engine.state.records[RECORD]!.effectiveBy.dns).toBe(at + 30_000);
   });
 
   it('persists its state on close, and a new decider resumes from it', async () => {

@@ -11,6 +11,7 @@ import {
   type DecisionEvent,
   type EngineOutput,
   type Lease,
+  type LeaseGrant,
   type Logger,
   type OverrideMode,
   type ResultBatch,
@@ -20,6 +21,8 @@ import {
   type UnderstudyConfig,
   type WriteOutcome,
 } from '@understudy/core';
+import { foldPublications } from './publications.js';
+import { RefusedWriteTracker, type RefusedWritesSource } from './refused-writes.js';
 
 /** What the decider reports; the CLI adapts it to Prometheus. */
 export interface DeciderMetrics {
@@ -43,6 +46,16 @@ export interface DeciderRoleOptions {
   onOutput?: (out: EngineOutput) => void;
   /** Called once when this decider stops deciding: its lease was lost or a newer epoch fenced it. */
   onStandDown?: (reason: string) => void;
+  /** A grant already acquired (by DeciderLeadership); without one, start() acquires the lease itself. */
+  grant?: LeaseGrant;
+  /** The decider's config hash: probe batches carrying another one raise probe-config-mismatch. */
+  configHash?: string;
+  /** Raise leader-acquired on start (distributed mode, where leadership moves between deciders). */
+  announce?: boolean;
+  /** Refused stale-epoch writes recorded by the store; each becomes a write-refused event. */
+  refusedWrites?: RefusedWritesSource;
+  /** A target instance whose last publication is older than this (ms) no longer counts. Default 60 000. */
+  publicationMaxAge?: number;
 }
 
 /** Events kept for a retry while the store refuses appends; beyond this the oldest are dropped. */
@@ -58,34 +71,58 @@ export class DeciderRole {
   /** The highest zone-state serial the store has accepted from us; a lower engine serial means retry. */
   private writtenSerial = 0;
   private unsavedEvents: DecisionEvent[] = [];
+  private readonly refused: RefusedWriteTracker;
 
   private constructor(
     private readonly opts: DeciderRoleOptions,
     readonly engine: DecisionEngine,
-  ) {}
+    private grant: LeaseGrant,
+  ) {
+    this.refused = new RefusedWriteTracker(grant.epoch);
+  }
 
   static async start(opts: DeciderRoleOptions): Promise<DeciderRole> {
-    const grant = await opts.lease.acquire();
+    const grant = opts.grant ?? (await opts.lease.acquire());
     if (!grant) throw new Error('decider: the lease is held by another decider');
     const [persisted, published] = await Promise.all([opts.store.loadDecider(), opts.store.readZoneState()]);
+    const now = opts.clock.now();
+    // The stored state carries hysteresis, holds and overrides: a new leader resumes, it does not reset.
     const engine = new DecisionEngine({
       config: opts.config,
       state: persisted,
-      now: opts.clock.now(),
+      now,
       epoch: grant.epoch,
       minSerial: published?.serial ?? 0,
+      ...(opts.configHash !== undefined ? { configHash: opts.configHash } : {}),
     });
-    const role = new DeciderRole(opts, engine);
+    const role = new DeciderRole(opts, engine, grant);
     opts.logger.info(
       { epoch: grant.epoch, serial: engine.zoneState.serial, resumed: persisted !== null },
       'decider started',
     );
-    await role.persist({
-      events: [],
-      zoneState: engine.zoneState,
-      stateChanged: true,
-      stats: { accepted: 0, stale: 0, unknown: 0, future: 0 },
-    });
+    const out = opts.announce
+      ? engine.raise(
+          {
+            type: 'leader-acquired',
+            severity: 'info',
+            message: `Decider ${grant.holder} is the leader with epoch ${grant.epoch}`,
+            evidence: {
+              holder: grant.holder,
+              epoch: grant.epoch,
+              previousEpoch: published?.epoch ?? null,
+              resumedSerial: published?.serial ?? null,
+              resumed: persisted !== null,
+            },
+          },
+          now,
+        )
+      : {
+          events: [],
+          zoneState: null,
+          stateChanged: true,
+          stats: { accepted: 0, stale: 0, unknown: 0, future: 0 },
+        };
+    await role.persist({ ...out, zoneState: engine.zoneState, stateChanged: true });
     await opts.bus.consume((batch) => role.ingest(batch));
     role.tickTimer = setInterval(() => role.enqueue(() => role.tick()), opts.config.decider.tickInterval);
     role.tickTimer.unref();
@@ -162,8 +199,22 @@ export class DeciderRole {
 
   private async renew(): Promise<void> {
     if (this.fenced || this.closed) return;
-    const grant = await this.opts.lease.renew();
-    if (grant) return;
+    let grant: LeaseGrant | null;
+    try {
+      grant = await this.opts.lease.renew();
+    } catch (err) {
+      // The lease backend is unreachable: keep deciding while the grant lasts, never past it.
+      if (this.opts.clock.now() < this.grant.expiresAt) {
+        this.opts.logger.warn({ err, expiresAt: this.grant.expiresAt }, 'decider: could not renew the lease');
+        return;
+      }
+      this.standDown('lease expired while it could not be renewed', { epoch: this.engine.currentEpoch });
+      return;
+    }
+    if (grant) {
+      this.grant = grant;
+      return;
+    }
     this.standDown('lease lost', { epoch: this.engine.currentEpoch });
   }
 
@@ -177,11 +228,32 @@ export class DeciderRole {
 
   private async tick(): Promise<void> {
     if (this.fenced || this.closed) return;
-    const out = this.engine.tick(this.opts.clock.now());
-    for (const p of await this.opts.store.readPublications()) {
+    const now = this.opts.clock.now();
+    const out = this.engine.tick(now);
+    const pubs = foldPublications(
+      await this.opts.store.readPublications(),
+      now,
+      this.opts.publicationMaxAge ?? 60_000,
+    );
+    for (const p of pubs) {
       if (this.engine.markPublished(p.target, p.serial, p.at)) out.stateChanged = true;
     }
     await this.persist(out);
+    if (this.opts.refusedWrites) await this.raiseRefusedWrites(this.opts.refusedWrites);
+  }
+
+  private async raiseRefusedWrites(source: RefusedWritesSource): Promise<void> {
+    let writes;
+    try {
+      writes = await source.read();
+    } catch (err) {
+      this.opts.logger.warn({ err }, 'decider: could not read refused writes');
+      return;
+    }
+    for (const e of this.refused.newEvents(writes)) {
+      if (this.fenced || this.closed) return;
+      await this.persist(this.engine.raise(e, this.opts.clock.now()));
+    }
   }
 
   private async persist(out: EngineOutput): Promise<void> {

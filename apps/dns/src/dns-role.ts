@@ -30,6 +30,11 @@ export interface DnsRoleOptions {
   onQueries?: (counts: QueryCount[]) => void;
   /** A zone state is now answered by every DNS worker. */
   onServing?: (zs: ZoneState) => void;
+  /**
+   * The served serial is re-recorded this often (ms; 0 = never), so the decider knows this instance is
+   * alive and waits for it before calling a change published. Default 10 000.
+   */
+  publicationHeartbeat?: number;
 }
 
 export class DnsRole {
@@ -38,6 +43,10 @@ export class DnsRole {
   /** The last zone state handed to the server, and whether it came from the store (and so is published). */
   private latest: { zs: ZoneState; fromStore: boolean } | null = null;
   private server!: DnsServer | DnsWorkerPool;
+  private heartbeat: NodeJS.Timeout | undefined;
+  /** The serial recorded as published by this instance, once every worker served it. */
+  private publishedSerial: number | null = null;
+  private publishFailing = false;
 
   private constructor(private readonly opts: DnsRoleOptions) {}
 
@@ -62,6 +71,11 @@ export class DnsRole {
     const now = opts.clock.now();
     role.apply(stored ?? buildZoneState(opts.config, {}, nextSerial(0, now), 0, now), stored !== null);
     await role.server.start();
+    const every = opts.publicationHeartbeat ?? 10_000;
+    if (every > 0) {
+      role.heartbeat = setInterval(() => role.recordPublication(), every);
+      role.heartbeat.unref();
+    }
     opts.logger.info(
       { listen: role.server.addresses(), serial: role.server.serial, workers },
       'dns server listening',
@@ -84,6 +98,7 @@ export class DnsRole {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.heartbeat);
     this.unsubscribe?.();
     await this.server.close();
   }
@@ -92,27 +107,48 @@ export class DnsRole {
     if (this.closed) return;
     const current = this.server.serial;
     if (current !== null && zs.serial <= current) return;
+    // Set first: a single in-process server acknowledges (served) synchronously inside setZoneState.
+    const previous = this.latest;
+    this.latest = { zs, fromStore };
     const res = this.server.setZoneState(zs);
     if (!res.ok) {
+      this.latest = previous;
       this.opts.logger.error(
         { serial: zs.serial, error: res.error },
         'dns: new zone state rejected; still serving the previous one',
       );
-      return;
     }
-    this.latest = { zs, fromStore };
   }
 
   /** Every worker answers from `serial` now: that moment is what publishedAt means for this target. */
   private served(serial: number): void {
     const latest = this.latest;
     if (this.closed || !latest || latest.zs.serial !== serial) return;
-    const at = this.opts.clock.now();
     this.opts.logger.debug({ serial }, 'dns: serving new zone state');
     this.opts.onServing?.(latest.zs);
     if (!latest.fromStore) return;
+    this.publishedSerial = serial;
+    this.recordPublication();
+  }
+
+  private recordPublication(): void {
+    const serial = this.publishedSerial;
+    if (this.closed || serial === null) return;
     this.opts.store
-      .recordPublication({ target: 'dns', instance: this.opts.instance, serial, at })
-      .catch((err: unknown) => this.opts.logger.warn({ err }, 'dns: could not record publication'));
+      .recordPublication({ target: 'dns', instance: this.opts.instance, serial, at: this.opts.clock.now() })
+      .then(
+        () => {
+          if (this.publishFailing) this.opts.logger.info({ serial }, 'dns: recording publications again');
+          this.publishFailing = false;
+        },
+        (err: unknown) => {
+          // While the store is down this repeats every heartbeat: warn once, then debug.
+          this.opts.logger[this.publishFailing ? 'debug' : 'warn'](
+            { err },
+            'dns: could not record publication',
+          );
+          this.publishFailing = true;
+        },
+      );
   }
 }

@@ -1,9 +1,12 @@
 /**
  * The probe role: one ProbeRunner per region this process probes for, each publishing its batches to the
  * results bus. In embedded mode one process simulates every region.
+ *
+ * A region that has published nothing for a heartbeat period publishes an empty batch: the decider learns
+ * the region (and its config hash) is alive even when it has no checks due, and staleness means silence.
  */
-import type { Clock, Logger, Random, ResultsBus, UnderstudyConfig } from '@understudy/core';
-import { ProbeRunner } from '@understudy/checks';
+import type { Clock, Logger, Random, ResultBatch, ResultsBus, UnderstudyConfig } from '@understudy/core';
+import { ProbeRunner, type ProbeRunnerStats } from '@understudy/checks';
 
 export interface ProbeRoleOptions {
   config: UnderstudyConfig;
@@ -15,10 +18,33 @@ export interface ProbeRoleOptions {
   /** Unique per process start, so a restarted probe's sequence numbers cannot collide with its past. */
   probeId: string;
   configHash: string;
+  /**
+   * Empty-batch heartbeat period (ms). Default: probe.flushInterval, or without one the shortest check
+   * interval of the region (at least 1 s; 10 s for a region without checks).
+   */
+  heartbeatInterval?: number;
+}
+
+interface Region {
+  name: string;
+  probeId: string;
+  runner: ProbeRunner;
+  /** When this region last published anything (results or a heartbeat). */
+  sent: { at: number };
+  timer?: NodeJS.Timeout;
 }
 
 export class ProbeRole {
-  private constructor(readonly runners: ProbeRunner[]) {}
+  private closed = false;
+
+  private constructor(
+    private readonly regions: Region[],
+    private readonly opts: ProbeRoleOptions,
+  ) {}
+
+  get runners(): ProbeRunner[] {
+    return this.regions.map((r) => r.runner);
+  }
 
   static start(opts: ProbeRoleOptions): ProbeRole {
     const unknown = opts.regions.filter((r) => !opts.config.regions.includes(r));
@@ -26,27 +52,74 @@ export class ProbeRole {
       throw new Error(
         `probe: region(s) ${unknown.join(', ')} are not declared in the config (regions: ${opts.config.regions.join(', ')})`,
       );
-    const runners = opts.regions.map(
-      (region) =>
-        new ProbeRunner({
-          region,
-          probeId: `${opts.probeId}/${region}`,
-          checks: opts.config.checks,
-          publish: (batch) => opts.bus.publish(batch),
-          flushInterval: opts.config.probe.flushInterval,
-          jitter: opts.config.probe.jitter,
-          clock: opts.clock,
-          random: opts.random,
-          logger: opts.logger.child({ region }),
-          configHash: opts.configHash,
-        }),
-    );
-    for (const r of runners) r.start();
+    const regions: Region[] = opts.regions.map((name) => {
+      const probeId = `${opts.probeId}/${name}`;
+      const sent = { at: 0 };
+      const runner = new ProbeRunner({
+        region: name,
+        probeId,
+        checks: opts.config.checks,
+        publish: async (batch) => {
+          await opts.bus.publish(batch);
+          sent.at = opts.clock.now();
+        },
+        flushInterval: opts.config.probe.flushInterval,
+        jitter: opts.config.probe.jitter,
+        clock: opts.clock,
+        random: opts.random,
+        logger: opts.logger.child({ region: name }),
+        configHash: opts.configHash,
+      });
+      return { name, probeId, runner, sent };
+    });
+    const role = new ProbeRole(regions, opts);
+    for (const r of regions) {
+      r.runner.start();
+      const every = opts.heartbeatInterval ?? role.defaultHeartbeat(r.name);
+      r.timer = setInterval(() => void role.heartbeat(r, every), every);
+      r.timer.unref();
+      void role.heartbeat(r, every); // announce the region (and config hash) at once
+    }
     opts.logger.info({ regions: opts.regions, checks: opts.config.checks.length }, 'probes started');
-    return new ProbeRole(runners);
+    return role;
+  }
+
+  stats(): Record<string, ProbeRunnerStats> {
+    return Object.fromEntries(this.regions.map((r) => [r.name, r.runner.stats()]));
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.runners.map((r) => r.close()));
+    this.closed = true;
+    for (const r of this.regions) clearInterval(r.timer);
+    await Promise.all(this.regions.map((r) => r.runner.close()));
+  }
+
+  private defaultHeartbeat(region: string): number {
+    const flush = this.opts.config.probe.flushInterval;
+    if (flush > 0) return flush;
+    const intervals = this.opts.config.checks
+      .filter((c) => c.regions.includes(region))
+      .map((c) => c.interval);
+    return intervals.length ? Math.max(1_000, Math.min(...intervals)) : 10_000;
+  }
+
+  private async heartbeat(r: Region, every: number): Promise<void> {
+    const now = this.opts.clock.now();
+    // Results (or a heartbeat) went out recently, or results are waiting to go: nothing to add.
+    if (this.closed || now - r.sent.at < every || r.runner.stats().pending > 0) return;
+    const batch: ResultBatch = {
+      probeId: r.probeId,
+      region: r.name,
+      sentAt: now,
+      configHash: this.opts.configHash,
+      results: [],
+    };
+    try {
+      await this.opts.bus.publish(batch);
+      r.sent.at = now;
+    } catch (err) {
+      // The runner warns about the outage (rate-limited); this would only repeat it.
+      this.opts.logger.debug({ err, region: r.name }, 'probe: heartbeat not published');
+    }
   }
 }

@@ -1,19 +1,41 @@
 import type { LoadedConfig } from '@understudy/config';
 import type { Logger } from '@understudy/core';
 import { installCrashHandlers, onShutdown } from '@understudy/observability';
+import { startDistributed } from '../distributed.js';
 import { startEmbedded, type Embedded } from '../embedded.js';
+import { redisUrl } from '../redis-mode.js';
 import { loadOrExit, logWarnings, makeLogger } from './shared.js';
 
 export interface RunOptions {
   config: string;
+  redis?: string;
   logLevel?: string;
 }
 
-/** Embedded mode: all roles in one process, until SIGTERM/SIGINT. */
+/** All roles in one process, until SIGTERM/SIGINT: embedded, or over Redis with --redis / REDIS_URL. */
 export async function runCommand(opts: RunOptions): Promise<void> {
   const loaded = await loadOrExit(opts.config);
   const logger = makeLogger('understudy', opts.logLevel ?? loaded.config.logging.level);
-  await runEmbeddedUntilSignal(loaded, logger);
+  const url = redisUrl(opts.redis);
+  if (url) await runDistributedUntilSignal(loaded, logger, url);
+  else await runEmbeddedUntilSignal(loaded, logger);
+}
+
+async function runDistributedUntilSignal(loaded: LoadedConfig, logger: Logger, url: string): Promise<void> {
+  installCrashHandlers(logger);
+  logWarnings(loaded, logger);
+  const app = await startDistributed({ loaded, logger, redisUrl: url });
+  // Unlike embedded mode, losing the lease is not fatal here: this process stands by and may lead again.
+  onShutdown({ logger, steps: [{ name: 'understudy', run: () => app.close() }] });
+  logger.info(
+    {
+      dns: app.dns.addresses(),
+      ops: app.opsAddress,
+      regions: loaded.config.regions,
+      configHash: loaded.hash.slice(0, 12),
+    },
+    'understudy running (distributed mode, all roles over Redis)',
+  );
 }
 
 export async function runEmbeddedUntilSignal(

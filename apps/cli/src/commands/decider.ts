@@ -1,0 +1,128 @@
+import { DeciderLeadership } from '@understudy/decider';
+import { statusView, type UnderstudyConfig } from '@understudy/core';
+import {
+  createMetrics,
+  installCrashHandlers,
+  onShutdown,
+  startOpsServer,
+  type OpsAction,
+} from '@understudy/observability';
+import { adminActions } from '../admin-actions.js';
+import { systemClock } from '../embedded.js';
+import { deciderMetrics } from '../metrics-adapters.js';
+import {
+  connectRedis,
+  instanceName,
+  redisBackends,
+  redisDetail,
+  refusedWritesOf,
+  requireRedisUrl,
+} from '../redis-mode.js';
+import { httpListen } from './probe.js';
+import { CliExit, EXIT_USAGE, loadOrExit, logWarnings, makeLogger } from './shared.js';
+
+export interface DeciderOptions {
+  config: string;
+  redis?: string;
+  http?: string;
+  leaseTtl?: string;
+  logLevel?: string;
+}
+
+/** --lease-ttl in ms (or with a unit: 5s), else decider.leaseTtl from the config, else 5 s. */
+export function leaseTtlMs(flag: string | undefined, config: UnderstudyConfig): number {
+  if (flag !== undefined) {
+    const m = /^(\d+)(ms|s)?$/.exec(flag.trim());
+    const ms = m ? Number(m[1]) * (m[2] === 's' ? 1000 : 1) : NaN;
+    if (!(ms >= 1000))
+      throw new CliExit(`--lease-ttl: "${flag}" is not a duration of at least 1s`, EXIT_USAGE);
+    return ms;
+  }
+  return (config.decider as { leaseTtl?: number }).leaseTtl ?? 5_000;
+}
+
+/** Operator actions go to the leader; a standby answers 503 so the operator retries against the leader. */
+function leaderActions(config: UnderstudyConfig, leadership: DeciderLeadership): OpsAction[] {
+  return ['override', 'approve-failback', 'release-guard'].map((name) => ({
+    name,
+    run: (body, actor) => {
+      const role = leadership.role;
+      const action = role && adminActions(config, role).find((a) => a.name === name);
+      if (!action)
+        return Promise.resolve({ status: 503, body: { error: 'this decider is a standby; ask the leader' } });
+      return action.run(body, actor);
+    },
+  }));
+}
+
+/** A decider: the leader while it holds the lease in Redis, a hot standby otherwise. */
+export async function deciderCommand(opts: DeciderOptions): Promise<void> {
+  const loaded = await loadOrExit(opts.config);
+  const { config } = loaded;
+  const url = requireRedisUrl(opts.redis, 'decider');
+  const ttl = leaseTtlMs(opts.leaseTtl, config);
+  const listen = httpListen(opts.http, config.listen.http);
+  const logger = makeLogger('understudy-decider', opts.logLevel ?? config.logging.level);
+  installCrashHandlers(logger);
+  logWarnings(loaded, logger);
+  const holder = instanceName('decider');
+  const connection = await connectRedis(url, logger, 'decider');
+  const backends = redisBackends(connection, logger);
+  const store = await backends.openStore();
+  const metrics = createMetrics(undefined, { build: { role: 'decider' } });
+  const refusedWrites = refusedWritesOf(store);
+  const leadership = DeciderLeadership.start({
+    config,
+    store,
+    lease: backends.lease(holder, ttl),
+    clock: systemClock,
+    logger,
+    metrics: deciderMetrics(metrics, config),
+    configHash: loaded.hash,
+    // A standby tries several times per TTL, so it takes over soon after the grant expires.
+    acquireInterval: Math.max(100, Math.floor(ttl / 5)),
+    openBus: () => backends.openBus(),
+    refusedWrites,
+  });
+  let closing = false;
+  const ops = listen
+    ? await startOpsServer({
+        listen,
+        logger,
+        registry: metrics.registry,
+        // A standby is ready: standing by is its job. Neither is while Redis is unreachable.
+        readiness: () => ({
+          ready: !closing && connection.health().ok,
+          detail: {
+            role: leadership.leading ? 'leader' : 'standby',
+            epoch: leadership.epoch,
+            ...redisDetail(connection),
+          },
+        }),
+        status: async () => {
+          const role = leadership.role;
+          if (role) return { ...role.status(), role: 'leader' };
+          const st = await store.loadDecider();
+          return st
+            ? { ...statusView(config, st, systemClock.now()), role: 'standby' }
+            : { role: 'standby', state: null };
+        },
+        admin: { tokens: config.admin.tokens, actions: leaderActions(config, leadership) },
+      })
+    : null;
+  onShutdown({
+    logger,
+    steps: [
+      { name: 'readiness', run: () => Promise.resolve(void (closing = true)) },
+      // Releases the lease, so the standby takes over at once.
+      { name: 'decider', run: () => leadership.close() },
+      { name: 'store', run: () => store.close() },
+      { name: 'redis', run: () => connection.close() },
+      { name: 'ops', run: async () => ops?.close() },
+    ],
+  });
+  logger.info(
+    { holder, leaseTtl: ttl, ops: ops?.address ?? null, configHash: loaded.hash.slice(0, 12) },
+    'understudy decider running',
+  );
+}

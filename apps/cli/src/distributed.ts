@@ -1,0 +1,131 @@
+/**
+ * `understudy run --redis URL`: every role in one process, over Redis instead of the in-process backends.
+ * Several such processes (or role processes) can share one Redis: one decider leads, the others stand by.
+ */
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { LoadedConfig } from '@understudy/config';
+import type { Clock, EngineOutput, Logger, Random, ZoneState } from '@understudy/core';
+import { DeciderLeadership } from '@understudy/decider';
+import { DnsRole } from '@understudy/dns';
+import { createMetrics, startOpsServer } from '@understudy/observability';
+import { ProbeRole } from '@understudy/probe';
+import { systemClock, systemRandom } from './embedded.js';
+import { deciderMetrics, dnsQueryCounter } from './metrics-adapters.js';
+import { connectRedis, instanceName, redisBackends, redisDetail, refusedWritesOf } from './redis-mode.js';
+
+export interface DistributedOptions {
+  loaded: LoadedConfig;
+  logger: Logger;
+  redisUrl: string;
+  clock?: Clock;
+  random?: Random;
+  /** Called after each output of this process's decider (while it leads) is persisted. */
+  onOutput?: (out: EngineOutput) => void;
+  /** Called when this process's DNS server starts serving a new zone state. */
+  onServing?: (zs: ZoneState) => void;
+}
+
+export interface Distributed {
+  dns: DnsRole;
+  decider: DeciderLeadership;
+  probes: ProbeRole;
+  opsAddress: { host: string; port: number } | null;
+  readonly ready: boolean;
+  close(): Promise<void>;
+}
+
+export async function startDistributed(opts: DistributedOptions): Promise<Distributed> {
+  const { config, hash } = opts.loaded;
+  const clock = opts.clock ?? systemClock;
+  const log = opts.logger;
+  const metrics = createMetrics();
+  const connection = await connectRedis(opts.redisUrl, log, 'run');
+  const backends = redisBackends(connection, log);
+  const closers: (() => Promise<void>)[] = [() => connection.close()];
+  const closeAll = async (): Promise<void> => {
+    for (const close of closers.reverse())
+      await close().catch((err: unknown) => log.error({ err }, 'close failed'));
+  };
+  try {
+    const store = await backends.openStore();
+    closers.push(() => store.close());
+    const dns = await DnsRole.start({
+      config,
+      store,
+      clock,
+      logger: log.child({ role: 'dns' }),
+      instance: `${hostname()}:${config.listen.dns[0]?.port ?? 0}`,
+      onQueries: dnsQueryCounter(metrics).onQueries,
+      onServing: (zs) => {
+        metrics.zoneSerial.set(zs.serial);
+        opts.onServing?.(zs);
+      },
+    });
+    closers.push(() => dns.close());
+    const refusedWrites = refusedWritesOf(store);
+    const decider = DeciderLeadership.start({
+      config,
+      store,
+      lease: backends.lease(instanceName('run'), config.decider.leaseTtl),
+      clock,
+      logger: log.child({ role: 'decider' }),
+      metrics: deciderMetrics(metrics, config),
+      configHash: hash,
+      acquireInterval: Math.max(100, Math.floor(config.decider.leaseTtl / 5)),
+      openBus: () => backends.openBus(),
+      refusedWrites,
+      ...(opts.onOutput ? { onOutput: opts.onOutput } : {}),
+    });
+    closers.push(() => decider.close());
+    const bus = await backends.openBus();
+    closers.push(() => bus.close());
+    const probes = ProbeRole.start({
+      config,
+      regions: config.regions,
+      bus,
+      clock,
+      random: opts.random ?? systemRandom,
+      logger: log.child({ role: 'probe' }),
+      probeId: `${hostname()}-${randomUUID().slice(0, 8)}`,
+      configHash: hash,
+    });
+    closers.push(() => probes.close());
+    let closing = false;
+    const ready = () => !closing && dns.ready;
+    const ops = config.listen.http
+      ? await startOpsServer({
+          listen: config.listen.http,
+          logger: log.child({ component: 'ops' }),
+          registry: metrics.registry,
+          readiness: () => ({
+            ready: ready(),
+            detail: {
+              dnsSerial: dns.serial,
+              decider: decider.leading ? 'leader' : 'standby',
+              ...redisDetail(connection),
+            },
+          }),
+          status: () => decider.role?.status() ?? { role: 'standby' },
+        })
+      : null;
+    return {
+      dns,
+      decider,
+      probes,
+      opsAddress: ops?.address ?? null,
+      get ready() {
+        return ready();
+      },
+      async close() {
+        if (closing) return;
+        closing = true;
+        await closeAll();
+        await ops?.close();
+      },
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
