@@ -1,0 +1,111 @@
+/** Finding a hosted zone (by configured id or by name) and reading all its RRsets, page by page. */
+import type { ListResourceRecordSetsResponse, RRType } from '@aws-sdk/client-route-53';
+import {
+  GetHostedZoneCommand,
+  ListHostedZonesByNameCommand,
+  ListResourceRecordSetsCommand,
+} from '@aws-sdk/client-route-53';
+import type { ProviderRecord } from '@understudy/core';
+import { recordKey } from '@understudy/core';
+import type { CallCounters, Route53Api } from './api-client.js';
+import type { ZoneSnapshot } from './change-batches.js';
+import { Route53TargetError } from './errors.js';
+import { parseMarker } from './marker.js';
+import { decodeName, fromWire } from './records.js';
+
+export const bareId = (id: string): string => id.replace(/^\/?hostedzone\//, '');
+
+/** The hosted zone id for `apex`: verified once when configured, else looked up by name. */
+export async function resolveZoneId(
+  api: Route53Api,
+  target: string,
+  apex: string,
+  configuredId: string | null,
+  counters: CallCounters,
+): Promise<string> {
+  if (configuredId !== null) {
+    const id = bareId(configuredId);
+    const res = await api.call(
+      'GetHostedZone',
+      (c) => c.send(new GetHostedZoneCommand({ Id: id })),
+      counters,
+    );
+    const name = decodeName(res.HostedZone?.Name ?? '');
+    if (name !== apex) {
+      throw new Route53TargetError(target, 'ZoneMismatch', `hosted zone ${id} is ${name}, not ${apex}`);
+    }
+    return id;
+  }
+  const res = await api.call(
+    'ListHostedZonesByName',
+    (c) => c.send(new ListHostedZonesByNameCommand({ DNSName: apex, MaxItems: 20 })),
+    counters,
+  );
+  const named = (res.HostedZones ?? []).filter((z) => decodeName(z.Name ?? '') === apex);
+  const pub = named.filter((z) => z.Config?.PrivateZone !== true);
+  if (pub.length === 0) {
+    throw new Route53TargetError(target, 'NoSuchHostedZone', `no public hosted zone named ${apex}`);
+  }
+  if (pub.length > 1) {
+    throw new Route53TargetError(
+      target,
+      'AmbiguousZone',
+      `${pub.length} public hosted zones are named ${apex}; set the zone's id in the target config`,
+    );
+  }
+  return bareId(pub[0]!.Id ?? '');
+}
+
+export interface ReadResult {
+  owned: ProviderRecord[];
+  foreign: ProviderRecord[];
+  snapshot: ZoneSnapshot;
+}
+
+/** Lists every RRset and sorts them into ours (marked by `ownerId`), foreign, and markers (neither). */
+export async function readZone(
+  api: Route53Api,
+  zoneId: string,
+  ownerId: string,
+  pageSize: number,
+  counters: CallCounters,
+): Promise<ReadResult> {
+  const all: ReturnType<typeof fromWire>[] = [];
+  let start: { name: string; type: RRType } | null = null;
+  for (;;) {
+    const res: ListResourceRecordSetsResponse = await api.call(
+      'ListResourceRecordSets',
+      (c) =>
+        c.send(
+          new ListResourceRecordSetsCommand({
+            HostedZoneId: zoneId,
+            MaxItems: pageSize,
+            ...(start ? { StartRecordName: start.name, StartRecordType: start.type } : {}),
+          }),
+        ),
+      counters,
+    );
+    for (const rrs of res.ResourceRecordSets ?? []) all.push(fromWire(rrs));
+    if (!res.IsTruncated || !res.NextRecordName || !res.NextRecordType) break;
+    start = { name: res.NextRecordName, type: res.NextRecordType };
+  }
+  const snapshot: ZoneSnapshot = { records: new Map(), markers: new Map() };
+  const candidates: ProviderRecord[] = [];
+  for (const item of all) {
+    if (!item) continue;
+    const m = item.record.type === 'TXT' ? parseMarker(item.record.name, item.wire.values) : null;
+    if (m) snapshot.markers.set(`${m.name}/${m.type}`, { wire: item.wire, owner: m.owner });
+    else {
+      snapshot.records.set(recordKey(item.record), item.wire);
+      candidates.push(item.record);
+    }
+  }
+  const owned: ProviderRecord[] = [];
+  const foreign: ProviderRecord[] = [];
+  for (const r of candidates) {
+    // Alias records (no values here) are never ours, whatever a marker says.
+    const mine = snapshot.markers.get(recordKey(r))?.owner === ownerId && r.values.length > 0;
+    (mine ? owned : foreign).push(r);
+  }
+  return { owned, foreign, snapshot };
+}

@@ -1,0 +1,33 @@
+/** Route 53's name conventions: absolute, lower-case, special characters as 3-digit octal escapes. */
+
+/** Any accepted spelling (case, missing final dot, `\052` escapes) → the stored form: lower-case, absolute. */
+export function canonicalName(input: string): string {
+  const decoded = input.replace(/\\([0-7]{3})/g, (_m, oct: string) => String.fromCharCode(parseInt(oct, 8)));
+  const lower = decoded.toLowerCase();
+  return lower.endsWith('.') ? lower : `${lower}.`;
+}
+
+/** The form Route 53 returns in listings: characters other than a-z, 0-9, '-', '_' and '.' escaped. */
+export function wireName(name: string): string {
+  return name.replace(/[^a-z0-9_.-]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`);
+}
+
+export function inZone(name: string, apex: string): boolean {
+  return name === apex || name.endsWith(`.${apex}`);
+}
+
+/** Route 53 lists records with labels compared right to left (com, example, www), then by type. */
+export function compareNames(a: string, b: string): number {
+  const la = a.split('.').reverse();
+  const lb = b.split('.').reverse();
+  for (let i = 0; i < Math.min(la.length, lb.length); i++) {
+    if (la[i] !== lb[i]) return la[i]! < lb[i]! ? -1 : 1;
+  }
+  return la.length - lb.length;
+}
+
+export function compareRrsets(a: { name: string; type: string }, b: { name: string; type: string }): number {
+  const byName = compareNames(a.name, b.name);
+  if (byName !== 0) return byName;
+  return a.type < b.type ? -1 : a.type > b.type ? 1 : 0;
+}

@@ -1,0 +1,60 @@
+/** A bare REST-XML client for the emulator's own tests (no SDK: test/ does not depend on it). */
+import type { Route53Emulator } from './server.js';
+
+export interface Reply {
+  status: number;
+  body: string;
+  /** The error code of an error response, else null. */
+  code: string | null;
+}
+
+export async function r53(
+  emu: Route53Emulator,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: string,
+  accessKeyId: string | null = 'AKIDTEST',
+): Promise<Reply> {
+  const headers: Record<string, string> = { 'content-type': 'text/xml' };
+  if (accessKeyId !== null) {
+    headers['authorization'] =
+      `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20260101/us-east-1/route53/aws4_request, SignedHeaders=host, Signature=00`;
+  }
+  const res = await fetch(`${emu.url}/2013-04-01/${path}`, { method, headers, ...(body ? { body } : {}) });
+  const text = await res.text();
+  return { status: res.status, body: text, code: /<Code>([^<]+)<\/Code>/.exec(text)?.[1] ?? null };
+}
+
+export interface TestChange {
+  action: 'CREATE' | 'UPSERT' | 'DELETE';
+  name: string;
+  type: string;
+  ttl: number | string;
+  values: string[];
+}
+
+export function changeBody(changes: TestChange[]): string {
+  const xml = changes
+    .map(
+      (c) =>
+        `<Change><Action>${c.action}</Action><ResourceRecordSet><Name>${c.name}</Name><Type>${c.type}</Type>` +
+        `<TTL>${c.ttl}</TTL><ResourceRecords>${c.values.map((v) => `<ResourceRecord><Value>${v.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</Value></ResourceRecord>`).join('')}</ResourceRecords></ResourceRecordSet></Change>`,
+    )
+    .join('');
+  return `<?xml version="1.0" encoding="UTF-8"?><ChangeResourceRecordSetsRequest xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><ChangeBatch><Changes>${xml}</Changes></ChangeBatch></ChangeResourceRecordSetsRequest>`;
+}
+
+export const change = (
+  emu: Route53Emulator,
+  zoneId: string,
+  changes: TestChange[],
+  akid?: string,
+): Promise<Reply> => r53(emu, 'POST', `hostedzone/${zoneId}/rrset/`, changeBody(changes), akid);
+
+export const a = (i: number, action: TestChange['action'] = 'CREATE', last = 1): TestChange => ({
+  action,
+  name: `h${i}.example.test.`,
+  type: 'A',
+  ttl: 60,
+  values: [`10.0.${i % 250}.${last}`],
+});
