@@ -1,0 +1,88 @@
+/**
+ * What Cloudflare can publish: TTL between the plan minimum (60 s, 30 s on Enterprise) and one day,
+ * proxied records at a fixed 300 s, no SOA and no apex NS (Cloudflare serves its own).
+ */
+import {
+  canonicalRdata,
+  normalizeName,
+  type CloudflareTargetConfig,
+  type NormalizeResult,
+  type ProviderRecord,
+  type RecordType,
+} from '@understudy/core';
+import { AUTO_TTL_SECONDS, MAX_TTL, PROXIABLE } from './record-map.js';
+
+export type CloudflareTtlTarget = Pick<CloudflareTargetConfig, 'name' | 'minTtl' | 'proxied'>;
+
+/** The TTL Cloudflare will actually serve for a record, and why it differs when it does. */
+export function effectiveTtl(
+  type: RecordType | undefined,
+  ttl: number,
+  target: CloudflareTtlTarget,
+): { ttl: number; reason: string | null } {
+  if (target.proxied && (type === undefined || PROXIABLE.has(type)))
+    return ttl === AUTO_TTL_SECONDS
+      ? { ttl, reason: null }
+      : {
+          ttl: AUTO_TTL_SECONDS,
+          reason: `proxied records are served with a fixed ${AUTO_TTL_SECONDS} s TTL`,
+        };
+  if (ttl < target.minTtl)
+    return { ttl: target.minTtl, reason: `the provider minimum TTL is ${target.minTtl} s` };
+  if (ttl > MAX_TTL) return { ttl: MAX_TTL, reason: `the provider maximum TTL is ${MAX_TTL} s` };
+  return { ttl, reason: null };
+}
+
+/**
+ * Config-load check: one warning per failover record whose TTL this target cannot honour, so the operator
+ * learns at startup that failover will drain slower than configured.
+ */
+export function cloudflareTtlWarnings(
+  records: readonly { id: string; ttl: number; type?: RecordType }[],
+  target: CloudflareTtlTarget,
+): string[] {
+  const out: string[] = [];
+  for (const r of records) {
+    const e = effectiveTtl(r.type, r.ttl, target);
+    if (e.reason !== null)
+      out.push(
+        `cloudflare target "${target.name}": record "${r.id}" has TTL ${r.ttl} s but will be published with ${e.ttl} s (${e.reason}); caches may keep an old answer that much longer`,
+      );
+  }
+  return out;
+}
+
+/** Canonical, provider-ready records plus a warning for everything that had to change or be left out. */
+export function normalizeForCloudflare(
+  desired: readonly ProviderRecord[],
+  target: CloudflareTtlTarget & Pick<CloudflareTargetConfig, 'zones'>,
+): NormalizeResult {
+  const warnings: string[] = [];
+  const warn = (msg: string): void => {
+    warnings.push(`cloudflare target "${target.name}": ${msg}`);
+  };
+  const apexes = new Set(target.zones.map((z) => z.apex.toLowerCase()));
+  const records: ProviderRecord[] = [];
+  for (const rec of desired) {
+    const n = normalizeName(rec.name);
+    if (!n.ok) {
+      warn(`${rec.name}/${rec.type} left out: ${n.error}`);
+      continue;
+    }
+    const key = `${n.name}/${rec.type}`;
+    if (rec.type === 'SOA' || (rec.type === 'NS' && apexes.has(n.name))) {
+      warn(`${key} left out: Cloudflare serves its own apex SOA and NS`);
+      continue;
+    }
+    const values = new Set<string>();
+    for (const v of rec.values) {
+      const c = canonicalRdata(rec.type, v);
+      if (c.ok) values.add(c.value);
+      else warn(`${key}: value left out: ${c.error}`);
+    }
+    const e = effectiveTtl(rec.type, rec.ttl, target);
+    if (e.reason !== null) warn(`${key}: TTL ${rec.ttl} s published as ${e.ttl} s (${e.reason})`);
+    records.push({ name: n.name, type: rec.type, ttl: e.ttl, values: [...values].sort() });
+  }
+  return { records, warnings };
+}
