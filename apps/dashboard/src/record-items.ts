@@ -1,0 +1,119 @@
+/** Record, region and target items, prepared from config + stored state once per view. */
+import type {
+  DeciderState,
+  FailoverRecordConfig,
+  Publication,
+  TargetSyncStatus,
+  UnderstudyConfig,
+} from '@understudy/core';
+import type { CheckItem, RecordItem, RecordTargetItem, RegionItem, TargetItem } from './types.js';
+
+/** The built-in DNS server publishes as this target. */
+export const BUILTIN_TARGET = 'dns';
+
+export function targetItems(
+  config: UnderstudyConfig,
+  publications: readonly Publication[],
+  statuses: readonly TargetSyncStatus[],
+): TargetItem[] {
+  const byName = new Map(statuses.map((s) => [s.target, s]));
+  const instances = publications
+    .filter((p) => p.target === BUILTIN_TARGET)
+    .map((p) => ({ instance: p.instance, serial: p.serial, at: p.at }))
+    .sort((a, b) => a.instance.localeCompare(b.instance));
+  const items: TargetItem[] = [
+    { target: BUILTIN_TARGET, type: 'builtin', instances, status: byName.get(BUILTIN_TARGET) ?? null },
+  ];
+  for (const t of config.targets)
+    items.push({ target: t.name, type: t.type, status: byName.get(t.name) ?? null });
+  // Statuses of targets no longer configured stay visible until the store forgets them.
+  for (const s of statuses) {
+    if (!items.some((i) => i.target === s.target)) items.push({ target: s.target, type: s.type, status: s });
+  }
+  return items;
+}
+
+/** The serial a target serves everywhere: the lowest over the built-in server's instances. */
+function appliedSerialOf(t: TargetItem): number | null {
+  if (t.type === 'builtin') {
+    if (!t.instances?.length) return t.status?.appliedSerial ?? null;
+    return Math.min(...t.instances.map((i) => i.serial));
+  }
+  return t.status?.appliedSerial ?? null;
+}
+
+function recordTargets(switchedSerial: number | null, targets: readonly TargetItem[]): RecordTargetItem[] {
+  return targets.map((t) => {
+    const appliedSerial = appliedSerialOf(t);
+    return {
+      target: t.target,
+      type: t.type,
+      appliedSerial,
+      inSync: appliedSerial !== null && (switchedSerial === null || appliedSerial >= switchedSerial),
+    };
+  });
+}
+
+function recordItem(
+  rec: FailoverRecordConfig,
+  st: DeciderState | null,
+  verdicts: ReadonlyMap<string, CheckItem['verdict']>,
+  targets: readonly TargetItem[],
+): RecordItem {
+  const rs = st?.records[rec.id];
+  const overrides = st?.overrides[rec.id] ?? {};
+  const active = rs?.active ?? { kind: 'answer' as const, name: rec.answers[0]!.name };
+  return {
+    id: rec.id,
+    zone: rec.zone,
+    name: rec.name,
+    type: rec.type,
+    ttl: rec.ttl,
+    active: { kind: active.kind, name: active.kind === 'none' ? null : active.name },
+    allDown: rs?.allDown ?? false,
+    values: rs?.values ?? rec.answers[0]!.values,
+    switchedAt: rs?.switchedAt ?? null,
+    switchedSerial: rs?.switchedSerial ?? null,
+    publishedAt: rs?.publishedAt ?? {},
+    effectiveBy: rs?.effectiveBy ?? {},
+    pendingFailback: rs?.pendingFailback ?? null,
+    damped: rs?.damped ?? false,
+    answers: rec.answers.map((a) => ({
+      name: a.name,
+      values: a.values,
+      check: a.check,
+      health: a.check === null ? 'up' : (verdicts.get(a.check) ?? 'unknown'),
+      override: overrides[a.name] ?? 'obey',
+    })),
+    targets: recordTargets(rs?.switchedSerial ?? null, targets),
+  };
+}
+
+export function recordItems(
+  config: UnderstudyConfig,
+  st: DeciderState | null,
+  checks: readonly CheckItem[],
+  targets: readonly TargetItem[],
+): RecordItem[] {
+  const verdicts = new Map(checks.map((c) => [c.id, c.verdict]));
+  return config.zones.flatMap((z) => z.failover.map((rec) => recordItem(rec, st, verdicts, targets)));
+}
+
+export function regionItems(config: UnderstudyConfig, st: DeciderState | null, now: number): RegionItem[] {
+  const probes = Object.entries(st?.probes ?? {});
+  return config.regions.map((region) => ({
+    region,
+    stale: st?.regions[region]?.stale ?? false,
+    lastSeenAt: st?.regions[region]?.lastSeenAt ?? null,
+    probes: probes
+      .filter(([, p]) => p.region === region)
+      .map(([probeId, p]) => ({
+        probeId,
+        lastSeenAt: p.lastSeenAt,
+        configHash: p.configHash,
+        mismatch: p.mismatch,
+        lagMs: Math.max(0, now - p.lastSeenAt),
+      }))
+      .sort((a, b) => a.probeId.localeCompare(b.probeId)),
+  }));
+}
