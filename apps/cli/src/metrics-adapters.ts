@@ -1,7 +1,15 @@
 /** Connects role hooks to the Prometheus families in @understudy/observability. */
-import type { DecisionEngine, EngineOutput, ResultBatch, UnderstudyConfig } from '@understudy/core';
+import type {
+  ApplyReport,
+  DecisionEngine,
+  DecisionEvent,
+  EngineOutput,
+  ResultBatch,
+  TargetSyncStatus,
+  UnderstudyConfig,
+} from '@understudy/core';
 import type { DeciderMetrics } from '@understudy/decider';
-import { rcodeName, type QueryCount } from '@understudy/dns-server';
+import { rcodeName, type LatencySamples, type QueryCount } from '@understudy/dns-server';
 import type { UnderstudyMetrics } from '@understudy/observability';
 
 const PHASES = [
@@ -26,6 +34,7 @@ export function deciderMetrics(m: UnderstudyMetrics, config: UnderstudyConfig): 
         if (h.state !== 'unknown') m.checkUp.set(labels, h.state === 'up' ? 1 : 0);
         m.checkDuration.observe(labels, r.timings.total / 1000);
         m.checkResults.inc({ ...labels, outcome: r.ok ? 'ok' : (r.reason ?? 'failed') });
+        if (r.certExpiresAt !== undefined) m.certExpiry.set({ check: r.checkId }, r.certExpiresAt / 1000);
         for (const [key, phase] of PHASES) {
           const v = r.timings[key];
           if (v !== undefined) m.checkPhaseDuration.observe({ phase, region: r.region }, v / 1000);
@@ -35,11 +44,11 @@ export function deciderMetrics(m: UnderstudyMetrics, config: UnderstudyConfig): 
     output(out: EngineOutput, engine: DecisionEngine) {
       if (!seeded) {
         seeded = true;
-        for (const [id, rs] of Object.entries(engine.state.records))
-          m.setCurrentAnswer(id, rs.active.kind === 'none' ? 'none' : rs.active.name);
+        seedFromState(m, engine);
       }
       for (const e of out.events) {
         m.events.inc({ type: e.type });
+        conditionGauges(m, e);
         if (e.type === 'answer-switched' && e.record && e.from && e.to) {
           m.failoverEvents.inc({ record: e.record, from: e.from, to: e.to });
           m.setCurrentAnswer(e.record, e.to);
@@ -52,11 +61,104 @@ export function deciderMetrics(m: UnderstudyMetrics, config: UnderstudyConfig): 
   };
 }
 
-/** The DNS server counts queries in memory and hands them over in batches, about once a second. */
-export function dnsQueryCounter(m: UnderstudyMetrics): { onQueries: (counts: QueryCount[]) => void } {
+/** Gauges for conditions the alerts watch, from the state a (re)started decider resumes with. */
+function seedFromState(m: UnderstudyMetrics, engine: DecisionEngine): void {
+  const st = engine.state;
+  for (const [id, rs] of Object.entries(st.records)) {
+    m.setCurrentAnswer(id, rs.active.kind === 'none' ? 'none' : rs.active.name);
+    m.recordAllDown.set({ record: id }, rs.allDown ? 1 : 0);
+  }
+  for (const [region, rs] of Object.entries(st.regions)) m.regionStale.set({ region }, rs.stale ? 1 : 0);
+  m.guardHolding.set(st.guard.holding ? 1 : 0);
+}
+
+function conditionGauges(m: UnderstudyMetrics, e: DecisionEvent): void {
+  switch (e.type) {
+    case 'region-stale':
+    case 'region-fresh':
+      if (e.region) m.regionStale.set({ region: e.region }, e.type === 'region-stale' ? 1 : 0);
+      break;
+    case 'all-down':
+    case 'all-down-cleared':
+      if (e.record) m.recordAllDown.set({ record: e.record }, e.type === 'all-down' ? 1 : 0);
+      break;
+    case 'guard-hold':
+    case 'guard-release':
+      m.guardHolding.set(e.type === 'guard-hold' ? 1 : 0);
+      break;
+    default:
+  }
+}
+
+/**
+ * The DNS server counts queries in memory and hands them over in batches, about once a second, with
+ * the answer latencies it sampled in the same interval.
+ */
+export function dnsQueryCounter(m: UnderstudyMetrics): {
+  onQueries: (counts: QueryCount[], latency?: LatencySamples) => void;
+} {
   return {
-    onQueries: (counts) => {
+    onQueries: (counts, latency) => {
       for (const c of counts) m.dnsQueries.inc({ rcode: rcodeName(c.rcode), transport: c.transport }, c.n);
+      for (const s of latency?.seconds ?? []) m.dnsAnswerLatency.observe(s);
     },
   };
+}
+
+/** For the sync loop (per target): API use from apply reports, error kinds, and the status it saves. */
+export function syncMetrics(m: UnderstudyMetrics): {
+  applied(report: ApplyReport, operation?: string): void;
+  apiCalls(target: string, operation: string, calls: number, retries?: number): void;
+  error(target: string, kind: string): void;
+  status(status: TargetSyncStatus): void;
+} {
+  const calls = (target: string, operation: string, n: number, retries = 0): void => {
+    if (n > 0) m.providerApiCalls.inc({ target, operation }, n);
+    if (retries > 0) m.providerRetries.inc({ target }, retries);
+  };
+  return {
+    applied: (r, operation = 'apply') => calls(r.target, operation, r.apiCalls, r.retries),
+    apiCalls: calls,
+    error: (target, kind) => m.providerApiErrors.inc({ target, kind }),
+    status: (s) => m.setTargetStatus(s),
+  };
+}
+
+/** Fits DeciderLeadership's onChange (distributed mode); embedded mode calls it once with leading = true. */
+export function leaseMetrics(
+  m: UnderstudyMetrics,
+  holder: string,
+): { onChange: (leading: boolean, detail: { epoch?: number }) => void } {
+  let epoch = 0;
+  return {
+    onChange: (leading, detail) => {
+      epoch = detail.epoch ?? epoch;
+      m.setLease(leading ? holder : null, epoch, leading);
+    },
+  };
+}
+
+/**
+ * Polls queue counts (BullMQ's getJobCounts, say) into understudy_queue_depth. A failed read keeps the
+ * last values; the caller closes the poller with its queue.
+ */
+export function pollQueueDepth(
+  m: UnderstudyMetrics,
+  queue: string,
+  read: () => Promise<Record<string, number>>,
+  intervalMs = 5000,
+): { close(): void } {
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    read()
+      .then((counts) => m.setQueueDepth(queue, counts))
+      .catch(() => undefined)
+      .finally(() => {
+        busy = false;
+      });
+  }, intervalMs);
+  timer.unref();
+  return { close: () => clearInterval(timer) };
 }

@@ -1,6 +1,8 @@
 export { DnsServer } from './server.js';
 export type { BoundAddress, DnsServerOptions, SetZoneStateResult } from './server.js';
 export type { QueryCount } from './query-counter.js';
+export type { LatencySamples } from './latency-sampler.js';
+export { queryUdp } from './query-udp.js';
 export { buildSnapshot } from './snapshot.js';
 export type { Snapshot } from './snapshot.js';
 export { DEFAULT_UDP_PAYLOAD, rcodeName } from './constants.js';

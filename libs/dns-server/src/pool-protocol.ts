@@ -1,5 +1,6 @@
 /** Messages between a DnsWorkerPool (cluster primary) and its workers, over the cluster IPC channel. */
 import type { ListenAddress, ZoneState } from '@understudy/core';
+import type { LatencySamples } from './latency-sampler.js';
 import type { QueryCount } from './query-counter.js';
 import type { BoundAddress } from './server.js';
 
@@ -10,6 +11,7 @@ export interface WorkerInit {
   tcpMaxConnections?: number;
   /** Send per-(transport, rcode) counts (us:counts), for onQueries. */
   countQueries: boolean;
+  latencySampleEvery?: number;
   reportIntervalMs: number;
 }
 
@@ -32,7 +34,7 @@ export type FromWorker =
   /** The worker is listening and answers from this generation. */
   | { t: 'us:serving'; gen: number; serial: number }
   | { t: 'us:zone-rejected'; serial: number; error: string }
-  | { t: 'us:counts'; counts: QueryCount[] };
+  | { t: 'us:counts'; counts: QueryCount[]; latency?: LatencySamples };
 
 export function isFromWorker(m: unknown): m is FromWorker {
   return (

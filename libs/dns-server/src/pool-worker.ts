@@ -46,7 +46,12 @@ export function runDnsWorker(logger: Logger): Promise<void> {
         ...opts,
         logger,
         onServing: (serial) => send({ t: 'us:serving', gen, serial }),
-        ...(countQueries ? { onQueries: (counts) => send({ t: 'us:counts', counts }) } : {}),
+        ...(countQueries
+          ? {
+              onQueries: (counts, latency) =>
+                send({ t: 'us:counts', counts, ...(latency ? { latency } : {}) }),
+            }
+          : {}),
       });
       server = s;
       if (m.state) apply(s, m.state);

@@ -102,13 +102,15 @@ export class DnsWorkerPool {
   }
 
   private init(): WorkerInit {
-    const { listen, udpPayloadSize, tcpIdleTimeoutMs, tcpMaxConnections, onQueries } = this.opts;
+    const { listen, udpPayloadSize, tcpIdleTimeoutMs, tcpMaxConnections, onQueries, latencySampleEvery } =
+      this.opts;
     return {
       listen,
       ...(udpPayloadSize === undefined ? {} : { udpPayloadSize }),
       ...(tcpIdleTimeoutMs === undefined ? {} : { tcpIdleTimeoutMs }),
       ...(tcpMaxConnections === undefined ? {} : { tcpMaxConnections }),
       countQueries: onQueries !== undefined,
+      ...(latencySampleEvery === undefined ? {} : { latencySampleEvery }),
       reportIntervalMs: this.opts.reportIntervalMs ?? 1000,
     };
   }
@@ -170,7 +172,9 @@ export class DnsWorkerPool {
         this.tracker.ack(w, m.gen);
         break;
       case 'us:counts':
-        this.hook('onQueries', () => this.opts.onQueries?.(m.counts));
+        this.hook('onQueries', () =>
+          m.latency ? this.opts.onQueries?.(m.counts, m.latency) : this.opts.onQueries?.(m.counts),
+        );
         break;
     }
   }

@@ -1,6 +1,7 @@
 /** DnsServer's onServing and onQueries hooks. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { RCODE, TYPE } from './constants.js';
+import type { LatencySamples } from './latency-sampler.js';
 import type { QueryCount } from './query-counter.js';
 import { DnsServer } from './server.js';
 import type { DnsServerOptions } from './server.js';
@@ -83,6 +84,29 @@ describe('DnsServer onQueries', () => {
         { transport: 'tcp', rcode: RCODE.REFUSED, n: 1 },
       ],
     ]);
+  });
+
+  it('hands over sampled UDP answer latencies with the counts', async () => {
+    const calls: { counts: QueryCount[]; latency: LatencySamples | undefined }[] = [];
+    const { s } = make({
+      onQueries: (counts, latency) => calls.push({ counts, latency }),
+      reportIntervalMs: 60_000,
+      latencySampleEvery: 2,
+    });
+    s.setZoneState(fixtureZoneState());
+    await s.start();
+    for (let i = 0; i < 5; i++) await wwwA(s); // fast path
+    await udpExchange('127.0.0.1', port(s), buildQuery({ name: 'www.example.test', type: TYPE.ANY })); // slow
+    await tcpExchange('127.0.0.1', port(s), [buildQuery({ name: 'www.example.test' })]); // not sampled
+    await s.close();
+    expect(calls).toHaveLength(1);
+    const latency = calls[0]!.latency!;
+    expect(latency.every).toBe(2);
+    expect(latency.seconds).toHaveLength(3); // queries 2, 4 and 6 of six UDP queries
+    for (const x of latency.seconds) {
+      expect(x).toBeGreaterThan(0);
+      expect(x).toBeLessThan(1);
+    }
   });
 
   it('reports every interval while serving, and survives a hook that throws', async () => {

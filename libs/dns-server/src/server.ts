@@ -3,6 +3,8 @@ import type { ListenAddress, Logger, ZoneState } from '@understudy/core';
 import { DEFAULT_UDP_PAYLOAD, MAX_TCP_QUERY } from './constants.js';
 import { QueryCounter } from './query-counter.js';
 import type { QueryCount } from './query-counter.js';
+import { LatencySampler } from './latency-sampler.js';
+import type { LatencySamples } from './latency-sampler.js';
 import { IoGuard } from './rate-limited-warning.js';
 import { Responder } from './responder.js';
 import { buildSnapshot } from './snapshot.js';
@@ -26,9 +28,12 @@ export interface DnsServerOptions {
   onServing?: (serial: number) => void;
   /**
    * Metrics hook: the queries answered since the previous call, per transport and rcode, at most once
-   * per reportIntervalMs (and a last time on close). Never called with an empty list.
+   * per reportIntervalMs (and a last time on close). Never called with an empty list. `latency` holds
+   * the answer times of the UDP queries sampled in the same interval (absent when none was).
    */
-  onQueries?: (counts: QueryCount[]) => void;
+  onQueries?: (counts: QueryCount[], latency?: LatencySamples) => void;
+  /** With onQueries: time one UDP query in this many (default 64). */
+  latencySampleEvery?: number;
   /** How often onQueries gets the counts (default 1000 ms). */
   reportIntervalMs?: number;
 }
@@ -49,6 +54,7 @@ export class DnsServer {
   private readonly logger: Logger;
   private readonly guard: IoGuard;
   private readonly counter: QueryCounter | undefined;
+  private readonly sampler: LatencySampler | undefined;
   private reportTimer: NodeJS.Timeout | undefined;
   private udp: UdpEndpoint[] = [];
   private tcp: TcpEndpoint[] = [];
@@ -62,6 +68,7 @@ export class DnsServer {
     this.logger = opts.logger;
     this.guard = new IoGuard(opts.logger);
     this.counter = opts.onQueries ? new QueryCounter() : undefined;
+    this.sampler = opts.onQueries ? new LatencySampler(opts.latencySampleEvery ?? 64) : undefined;
     this.responder = new Responder(size, opts.logger, this.counter);
   }
 
@@ -115,7 +122,7 @@ export class DnsServer {
       maxQueuedBytes: 256 * 1024,
     };
     for (let attempt = 1; ; attempt++) {
-      const udp = new UdpEndpoint(l.host, this.responder, this.guard);
+      const udp = new UdpEndpoint(l.host, this.responder, this.guard, this.sampler);
       const tcp = new TcpEndpoint(l.host, this.responder, limits, this.guard, this.logger);
       try {
         const port = await udp.bind(l.port);
@@ -163,9 +170,11 @@ export class DnsServer {
 
   private reportQueries(): void {
     const counts = this.counter?.drain() ?? [];
+    const latency = this.sampler?.drain() ?? null;
     if (counts.length === 0) return;
     try {
-      this.opts.onQueries?.(counts);
+      if (latency === null) this.opts.onQueries?.(counts);
+      else this.opts.onQueries?.(counts, latency);
     } catch (err) {
       this.logger.warn({ err }, 'dns: onQueries hook threw');
     }

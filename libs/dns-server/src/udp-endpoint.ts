@@ -4,6 +4,7 @@ import type { RemoteInfo } from 'node:dgram';
 import dns from 'node:dns';
 import net from 'node:net';
 import cluster from 'node:cluster';
+import type { LatencySampler } from './latency-sampler.js';
 import type { IoGuard } from './rate-limited-warning.js';
 import type { Responder } from './responder.js';
 
@@ -36,6 +37,7 @@ export class UdpEndpoint {
     readonly host: string,
     private readonly responder: Responder,
     private readonly guard: IoGuard,
+    private readonly sampler?: LatencySampler,
   ) {
     const type = net.isIPv6(host) ? 'udp6' : 'udp4';
     this.socket = dgram.createSocket({
@@ -87,6 +89,8 @@ export class UdpEndpoint {
       this.guard.udpPortZero.record({ address: rinfo.address });
       return;
     }
+    const sampler = this.sampler;
+    const t0 = sampler !== undefined && sampler.tick() ? performance.now() : -1;
     const r = this.responder;
     const n = r.answerUdp(msg);
     if (n === 0) return;
@@ -102,5 +106,6 @@ export class UdpEndpoint {
     } catch (err) {
       this.guard.udpSend.record({ err, address: rinfo.address, port: rinfo.port });
     }
+    if (t0 >= 0) sampler!.record((performance.now() - t0) / 1000);
   };
 }

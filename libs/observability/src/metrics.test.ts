@@ -17,6 +17,23 @@ const FAMILIES: [string, string][] = [
   ['understudy_zone_serial', 'gauge'],
   ['understudy_events_total', 'counter'],
   ['understudy_build_info', 'gauge'],
+  ['understudy_dns_answer_latency_seconds', 'histogram'],
+  ['understudy_region_stale', 'gauge'],
+  ['understudy_record_all_down', 'gauge'],
+  ['understudy_guard_holding', 'gauge'],
+  ['understudy_cert_expiry_timestamp_seconds', 'gauge'],
+  ['understudy_provider_api_calls_total', 'counter'],
+  ['understudy_provider_api_errors_total', 'counter'],
+  ['understudy_provider_retries_total', 'counter'],
+  ['understudy_target_in_sync', 'gauge'],
+  ['understudy_target_applied_serial', 'gauge'],
+  ['understudy_target_sync_failures', 'gauge'],
+  ['understudy_queue_depth', 'gauge'],
+  ['understudy_lease_epoch', 'gauge'],
+  ['understudy_lease_holder', 'gauge'],
+  ['understudy_leader', 'gauge'],
+  ['understudy_webhook_deliveries_total', 'counter'],
+  ['understudy_drills_total', 'counter'],
 ];
 
 describe('createMetrics', () => {
@@ -82,6 +99,43 @@ describe('createMetrics', () => {
     expect(p.value('understudy_current_answer', { record: 'app./A', answer: 'primary' })).toBe(0);
     expect(p.value('understudy_current_answer', { record: 'app./A', answer: 'secondary' })).toBe(1);
     expect(p.value('understudy_current_answer', { record: 'api./A', answer: 'primary' })).toBe(1);
+  });
+
+  it('sets queue depth, lease and target sync gauges through their setters', async () => {
+    const m = createMetrics(new Registry(), { defaultMetrics: false });
+    m.setQueueDepth('results', { waiting: 12, active: 1, failed: 0 });
+    m.setLease('host-a/1', 3, false);
+    m.setLease('host-b/7', 4, true);
+    m.setTargetStatus({ target: 'r53', inSync: false, appliedSerial: null, attempts: 2 });
+    m.setTargetStatus({ target: 'cf', inSync: true, appliedSerial: 2_026_010_102, attempts: 0 });
+    m.providerApiCalls.inc({ target: 'r53', operation: 'ChangeResourceRecordSets' });
+    m.webhookDeliveries.inc({ webhook: 'ops', outcome: 'delivered' });
+    m.dnsAnswerLatency.observe(0.00003);
+    const p = parseExposition((await renderMetrics(m.registry)).body);
+    expect(p.value('understudy_queue_depth', { queue: 'results', state: 'waiting' })).toBe(12);
+    expect(p.value('understudy_queue_depth', { queue: 'results', state: 'failed' })).toBe(0);
+    expect(p.samples.filter((s) => s.name === 'understudy_lease_holder')).toEqual([
+      { name: 'understudy_lease_holder', labels: { holder: 'host-b/7' }, value: 1 },
+    ]);
+    expect(p.value('understudy_lease_epoch', {})).toBe(4);
+    expect(p.value('understudy_leader', {})).toBe(1);
+    expect(p.value('understudy_target_in_sync', { target: 'r53' })).toBe(0);
+    expect(p.value('understudy_target_sync_failures', { target: 'r53' })).toBe(2);
+    expect(() => p.value('understudy_target_applied_serial', { target: 'r53' })).toThrow(/no sample/);
+    expect(p.value('understudy_target_applied_serial', { target: 'cf' })).toBe(2_026_010_102);
+    expect(
+      p.value('understudy_provider_api_calls_total', {
+        target: 'r53',
+        operation: 'ChangeResourceRecordSets',
+      }),
+    ).toBe(1);
+    expect(p.value('understudy_webhook_deliveries_total', { webhook: 'ops', outcome: 'delivered' })).toBe(1);
+    expect(p.value('understudy_dns_answer_latency_seconds_bucket', { le: '0.000025' })).toBe(0);
+    expect(p.value('understudy_dns_answer_latency_seconds_bucket', { le: '0.00005' })).toBe(1);
+    m.setLease(null, 4, false);
+    const after = parseExposition((await renderMetrics(m.registry)).body);
+    expect(after.samples.some((s) => s.name === 'understudy_lease_holder')).toBe(false);
+    expect(after.value('understudy_leader', {})).toBe(0);
   });
 
   it('refuses a registry used twice', () => {

@@ -6,7 +6,9 @@
  * probe instance.
  *
  * DNS hot path: the DNS server counts queries itself and hands over batches about once a second, which
- * are added to understudy_dns_queries_total; nothing here runs per query.
+ * are added to understudy_dns_queries_total; nothing here runs per query. Answer latency is sampled
+ * (1 in N UDP queries, timed from the datagram's arrival in JS to the reply's send) and arrives with
+ * the same batches.
  */
 import client from 'prom-client';
 import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -18,6 +20,18 @@ export interface MetricsOptions {
   defaultMetrics?: boolean;
   /** Labels of understudy_build_info. */
   build?: { version?: string; role?: string };
+}
+
+/** Queue counts as BullMQ reports them (waiting, active, delayed, failed, ...). */
+export type QueueCounts = Readonly<Record<string, number>>;
+
+/** The slice of a provider target's sync status the gauges show (TargetSyncStatus fits). */
+export interface TargetStatusLike {
+  target: string;
+  inSync: boolean;
+  appliedSerial: number | null;
+  /** Consecutive failed sync attempts. */
+  attempts: number;
 }
 
 export interface UnderstudyMetrics {
@@ -41,13 +55,51 @@ export interface UnderstudyMetrics {
   readonly zoneSerial: Gauge;
   readonly events: Counter<'type'>;
   readonly buildInfo: Gauge<'version' | 'role' | 'node'>;
+  /** Sampled server-side answer time of UDP queries (receive → send, inside the process). */
+  readonly dnsAnswerLatency: Histogram;
+  /** 1 while a region is stale (its votes do not count). */
+  readonly regionStale: Gauge<'region'>;
+  /** 1 while every answer of a record is down (whenAllDown applies). */
+  readonly recordAllDown: Gauge<'record'>;
+  /** 1 while the mass-failure guard holds the current answers. */
+  readonly guardHolding: Gauge;
+  /** Leaf certificate expiry of a check's origin (the latest result that carried one), epoch seconds. */
+  readonly certExpiry: Gauge<'check'>;
+  readonly providerApiCalls: Counter<'target' | 'operation'>;
+  /** kind: the error's class (transient, rate-limited, auth, ...). */
+  readonly providerApiErrors: Counter<'target' | 'kind'>;
+  readonly providerRetries: Counter<'target'>;
+  readonly targetInSync: Gauge<'target'>;
+  readonly targetAppliedSerial: Gauge<'target'>;
+  readonly targetFailures: Gauge<'target'>;
+  readonly queueDepth: Gauge<'queue' | 'state'>;
+  /** The fencing epoch of the decider lease, as this process last saw it. */
+  readonly leaseEpoch: Gauge;
+  /** 1 for the holder this process sees holding the lease. */
+  readonly leaseHolder: Gauge<'holder'>;
+  /** 1 while this process is the active decider. */
+  readonly leader: Gauge;
+  /** outcome: delivered, failed (gave up or refused), dropped (queue full or closing). */
+  readonly webhookDeliveries: Counter<'webhook' | 'outcome'>;
+  /** outcome: passed, failed. */
+  readonly drills: Counter<'outcome'>;
 
   /** Marks `answer` as the active one of `record` (1) and the previously active one as 0. */
   setCurrentAnswer(record: string, answer: string): void;
+  /** Sets understudy_queue_depth for every state in `counts`. */
+  setQueueDepth(queue: string, counts: QueueCounts): void;
+  /** Sets the lease gauges: holder null = nobody (or unknown); `mine` = this process holds it. */
+  setLease(holder: string | null, epoch: number, mine: boolean): void;
+  /** Sets the sync gauges of one target from its latest status. */
+  setTargetStatus(status: TargetStatusLike): void;
 }
 
 const CHECK_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const LAG_BUCKETS = [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+/** The fast path answers in microseconds; the slow path (dns2) and GC pauses reach milliseconds. */
+export const DNS_LATENCY_BUCKETS = [
+  0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05,
+];
 
 /** Builds the families on `registry` (a fresh one by default; a registry can hold them only once). */
 export function createMetrics(
@@ -90,6 +142,38 @@ export function createMetrics(
     zoneSerial: gauge('zone_serial', 'SOA serial of the zone state served or written', []),
     events: counter('events_total', 'Decision events by type', ['type']),
     buildInfo: gauge('build_info', 'Always 1; labels describe the build', ['version', 'role', 'node']),
+    dnsAnswerLatency: histogram(
+      'dns_answer_latency_seconds',
+      'Sampled UDP answer time inside the server (receive → send)',
+      [],
+      DNS_LATENCY_BUCKETS,
+    ),
+    regionStale: gauge('region_stale', '1 while the region sends no results (its votes do not count)', [
+      'region',
+    ]),
+    recordAllDown: gauge('record_all_down', '1 while every answer of the record is down', ['record']),
+    guardHolding: gauge('guard_holding', '1 while the mass-failure guard holds the answers', []),
+    certExpiry: gauge('cert_expiry_timestamp_seconds', 'Leaf certificate expiry per check', ['check']),
+    providerApiCalls: counter('provider_api_calls_total', 'Provider API requests', ['target', 'operation']),
+    providerApiErrors: counter('provider_api_errors_total', 'Provider API errors by kind', [
+      'target',
+      'kind',
+    ]),
+    providerRetries: counter('provider_retries_total', 'Provider API requests retried', ['target']),
+    targetInSync: gauge('target_in_sync', '1 when the target holds the latest zone state', ['target']),
+    targetAppliedSerial: gauge('target_applied_serial', 'Zone-state serial the target last applied', [
+      'target',
+    ]),
+    targetFailures: gauge('target_sync_failures', 'Consecutive failed sync attempts per target', ['target']),
+    queueDepth: gauge('queue_depth', 'Jobs per queue and state', ['queue', 'state']),
+    leaseEpoch: gauge('lease_epoch', 'Fencing epoch of the decider lease, as this process last saw it', []),
+    leaseHolder: gauge('lease_holder', '1 for the current decider lease holder', ['holder']),
+    leader: gauge('leader', '1 while this process is the active decider', []),
+    webhookDeliveries: counter('webhook_deliveries_total', 'Webhook notifications by outcome', [
+      'webhook',
+      'outcome',
+    ]),
+    drills: counter('drills_total', 'Failover drills by outcome', ['outcome']),
   };
 
   m.buildInfo.set(
@@ -99,6 +183,7 @@ export function createMetrics(
   if (opts.defaultMetrics ?? true) client.collectDefaultMetrics({ register: registry });
 
   const active = new Map<string, string>();
+  let holderShown: string | null = null;
   return {
     ...m,
     setCurrentAnswer(record, answer) {
@@ -106,6 +191,23 @@ export function createMetrics(
       if (before !== undefined && before !== answer) m.currentAnswer.set({ record, answer: before }, 0);
       m.currentAnswer.set({ record, answer }, 1);
       active.set(record, answer);
+    },
+    setQueueDepth(queue, counts) {
+      for (const [state, n] of Object.entries(counts)) m.queueDepth.set({ queue, state }, n);
+    },
+    setLease(holder, epoch, mine) {
+      // One series per holder ever seen would grow without bound across restarts: drop the old one.
+      if (holderShown !== null && holderShown !== holder) m.leaseHolder.remove({ holder: holderShown });
+      if (holder !== null) m.leaseHolder.set({ holder }, 1);
+      holderShown = holder;
+      m.leaseEpoch.set(epoch);
+      m.leader.set(mine ? 1 : 0);
+    },
+    setTargetStatus(s) {
+      const labels = { target: s.target };
+      m.targetInSync.set(labels, s.inSync ? 1 : 0);
+      if (s.appliedSerial !== null) m.targetAppliedSerial.set(labels, s.appliedSerial);
+      m.targetFailures.set(labels, s.attempts);
     },
   };
 }

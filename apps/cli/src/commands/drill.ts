@@ -1,0 +1,137 @@
+/**
+ * `understudy drill`: starts a failover drill through the dashboard API (POST /api/v1/drills), polls
+ * its report until it finishes, prints the timings per target. Exit 0 when every target switched and
+ * was restored in time, 1 otherwise.
+ */
+import type { UnderstudyConfig } from '@understudy/core';
+import { CliExit, EXIT_USAGE, loadOrExit } from './shared.js';
+
+export interface DrillCommandOptions {
+  config?: string;
+  url?: string;
+  token?: string;
+  record: string;
+  target?: string;
+  reason: string;
+  json?: boolean;
+  /** Give up waiting for the report after this long (ms). Default 10 minutes. */
+  waitMs?: number;
+  pollMs?: number;
+}
+
+/** The API's DrillReport, as far as this command reads it. */
+export interface DrillReportView {
+  id: string;
+  record: string;
+  status: 'running' | 'done' | 'failed';
+  from: string[];
+  to: string[];
+  fromAnswer?: string;
+  toAnswer?: string;
+  startedAt: number;
+  overrideAt?: number;
+  restoreAt?: number;
+  finishedAt: number | null;
+  error?: string;
+  targets: {
+    target: string;
+    instance?: string;
+    servedNewAt: number | null;
+    restoredAt: number | null;
+    error?: string;
+  }[];
+}
+
+export function dashboardBaseUrl(config: UnderstudyConfig): string | null {
+  const d = config.listen.dashboard;
+  if (!d) return null;
+  const host = d.host === '0.0.0.0' ? '127.0.0.1' : d.host === '::' ? '::1' : d.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${d.port}`;
+}
+
+async function baseUrl(opts: DrillCommandOptions): Promise<string> {
+  if (opts.url) return opts.url;
+  if (!opts.config)
+    throw new CliExit('pass --url of the dashboard API, or --config to read it from', EXIT_USAGE);
+  const { config } = await loadOrExit(opts.config);
+  const url = dashboardBaseUrl(config);
+  if (!url) throw new CliExit('listen.dashboard is disabled in the config; pass --url', EXIT_USAGE);
+  return url;
+}
+
+async function api(url: URL, init: RequestInit): Promise<{ status: number; body: Record<string, unknown> }> {
+  let res: Response;
+  try {
+    res = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
+  } catch {
+    throw new CliExit(`no dashboard API answered at ${url.origin}`);
+  }
+  const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+  return { status: res.status, body };
+}
+
+function failure(what: string, r: { status: number; body: Record<string, unknown> }): CliExit {
+  const text = [r.body.message, r.body.error].find((v): v is string => typeof v === 'string') ?? 'failed';
+  return new CliExit(`${what}: ${text} (HTTP ${r.status})`);
+}
+
+export async function drillCommand(opts: DrillCommandOptions, out: NodeJS.WritableStream): Promise<void> {
+  const base = await baseUrl(opts);
+  const token = opts.token ?? process.env.UNDERSTUDY_TOKEN;
+  if (!token)
+    throw new CliExit('a token is required: --token or UNDERSTUDY_TOKEN (one of admin.tokens)', EXIT_USAGE);
+  const auth = { authorization: `Bearer ${token}` };
+  const started = await api(new URL('/api/v1/drills', base), {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      record: opts.record,
+      reason: opts.reason,
+      ...(opts.target ? { target: opts.target } : {}),
+    }),
+  });
+  if (started.status !== 202 || typeof started.body.id !== 'string') throw failure('drill', started);
+  const id = started.body.id;
+  if (!opts.json) out.write(`drill ${id} started on ${opts.record}\n`);
+  const deadline = Date.now() + (opts.waitMs ?? 600_000);
+  let report: DrillReportView;
+  for (;;) {
+    const r = await api(new URL(`/api/v1/drills/${encodeURIComponent(id)}`, base), { headers: auth });
+    if (r.status !== 200) throw failure(`drill ${id}`, r);
+    report = r.body as unknown as DrillReportView;
+    if (report.status !== 'running') break;
+    if (Date.now() >= deadline)
+      throw new CliExit(`drill ${id} still running after ${opts.waitMs ?? 600_000} ms`);
+    await new Promise((res) => setTimeout(res, opts.pollMs ?? 500));
+  }
+  out.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatDrillReport(report));
+  if (report.status !== 'done')
+    throw new CliExit(`drill ${id} failed${report.error ? `: ${report.error}` : ''}`);
+}
+
+const secs = (at: number | null, since: number | undefined): string =>
+  at === null || since === undefined ? '-' : `${((at - since) / 1000).toFixed(2)} s`;
+
+/** A plain table: per target, how long after the override it served the drill answer, and after the restore. */
+export function formatDrillReport(r: DrillReportView): string {
+  const head = `drill ${r.id} on ${r.record}: ${r.fromAnswer ?? '?'} → ${r.toAnswer ?? '?'} (${r.from.join(', ') || 'no data'} → ${r.to.join(', ') || 'no data'})`;
+  const rows = [
+    ['TARGET', 'INSTANCE', 'NEW ANSWER AFTER', 'RESTORED AFTER', 'ERROR'],
+    ...r.targets.map((t) => [
+      t.target,
+      t.instance ?? '-',
+      secs(t.servedNewAt, r.overrideAt),
+      secs(t.restoredAt, r.restoreAt),
+      t.error ?? '',
+    ]),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  const lines = rows.map((row) =>
+    row
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd(),
+  );
+  const tail = `status: ${r.status}${r.error ? ` (${r.error})` : ''}`;
+  return `${[head, ...lines, tail].join('\n')}\n`;
+}
