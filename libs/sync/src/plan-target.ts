@@ -3,6 +3,7 @@ import {
   checkPlanSafety,
   createPlan,
   desiredRecords,
+  failoverAnswerValues,
   failoverKeys,
   type DnsProvider,
   type Plan,
@@ -52,6 +53,7 @@ export async function planTarget(
       ownedCount: read.owned.length,
       maxChangeShare: config.sync.maxChangeShare,
       protectedKeys: failoverKeys(config, apex),
+      decisions: failoverAnswerValues(config, apex),
     });
     safety.violations.push(...s.violations);
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { config, failoverRecord } from '../test-support/fixtures.js';
 import type { ZoneState } from '../state-types.js';
-import { desiredRecords, failoverKeys } from './desired.js';
+import { desiredRecords, failoverAnswerValues, failoverKeys } from './desired.js';
 
 const cname = failoverRecord({
   id: 'www.example.test./CNAME',
@@ -54,5 +54,12 @@ describe('desiredRecords', () => {
       'www.example.test./CNAME',
     ]);
     expect(failoverKeys(cfg, 'other.test.')).toEqual([]);
+  });
+
+  it("failoverAnswerValues maps each failover record to its answers' value sets", () => {
+    const m = failoverAnswerValues(cfg, 'EXAMPLE.test.');
+    expect([...m.keys()].sort()).toEqual(failoverKeys(cfg, 'example.test.'));
+    expect(m.get('www.example.test./CNAME')).toEqual([['a.example.net.']]);
+    expect(failoverAnswerValues(cfg, 'other.test.').size).toBe(0);
   });
 });

@@ -35,3 +35,18 @@ export function failoverKeys(config: UnderstudyConfig, zoneApex: string): string
   const apex = zoneApex.toLowerCase();
   return (config.zones.find((z) => z.apex === apex)?.failover ?? []).map((r) => recordKey(r)).sort();
 }
+
+/**
+ * For each failover record of `zoneApex` (by key), the value sets of its configured answers: an update
+ * to one of them is the decider switching answers, which plan safety does not count as a mass change.
+ */
+export function failoverAnswerValues(config: UnderstudyConfig, zoneApex: string): Map<string, string[][]> {
+  const apex = zoneApex.toLowerCase();
+  const out = new Map<string, string[][]>();
+  for (const rec of config.zones.find((z) => z.apex === apex)?.failover ?? [])
+    out.set(
+      recordKey(rec),
+      rec.answers.map((a) => [...a.values]),
+    );
+  return out;
+}

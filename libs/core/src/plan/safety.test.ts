@@ -62,6 +62,34 @@ describe('checkPlanSafety', () => {
     ).toEqual(['too-much-change']);
   });
 
+  it('does not count failover decisions (an update to a configured answer, same TTL) towards the share', () => {
+    const flip = (i: number, values = ['192.0.2.9'], ttl = 60) => ({
+      before: a(`r${i}`),
+      after: { ...a(`r${i}`, values), ttl },
+    });
+    const decisions = new Map(
+      Array.from({ length: 20 }, (_, i) => [`r${i}.${Z}/A`, [['192.0.2.1'], ['192.0.2.9']]] as const),
+    );
+    // A mass outage: 15 of 20 records fail over at once.
+    const outage = plan({ updates: Array.from({ length: 15 }, (_, i) => flip(i)) });
+    expect(kinds(outage, share)).toEqual(['too-much-change']);
+    expect(kinds(outage, { ...share, decisions })).toEqual([]);
+    // Values that are no configured answer, or a TTL change, still count.
+    const odd = plan({
+      updates: [
+        ...Array.from({ length: 6 }, (_, i) => flip(i, ['203.0.113.1'])),
+        ...Array.from({ length: 5 }, (_, i) => flip(i + 6, ['192.0.2.9'], 300)),
+        flip(12),
+      ],
+    });
+    expect(checkPlanSafety(odd, { ...share, decisions }).violations).toEqual([
+      {
+        kind: 'too-much-change',
+        message: 'r53: plan changes 11 of 20 owned records besides 1 failover decisions (55% > 50%)',
+      },
+    ]);
+  });
+
   it('refuses deleting the last answer of a protected record, or every delete without a protected list', () => {
     const p = plan({ deletes: [a('app'), a('old')] });
     expect(checkPlanSafety(p, { ...share, protectedKeys: [`app.${Z}/A`] }).violations).toEqual([

@@ -31,18 +31,40 @@ export interface PlanSafetyOptions {
    * of them removes its last answer. Without this list every delete counts as removing a last answer.
    */
   protectedKeys?: readonly string[];
+  /**
+   * Per failover record key, the value sets of its configured answers (see failoverAnswerValues). An
+   * update that only moves such a record to one of its answers, at the same TTL, is a failover decision:
+   * a mass outage flips many records at once, and that must reach the targets without --force. It is
+   * left out of the share rule (and still checked by the other rules).
+   */
+  decisions?: ReadonlyMap<string, readonly (readonly string[])[]>;
+}
+
+const valueSet = (values: readonly string[]): string =>
+  values
+    .map((v) => v.toLowerCase())
+    .sort()
+    .join('\n');
+
+function isDecision(u: Plan['updates'][number], decisions: PlanSafetyOptions['decisions']): boolean {
+  const answers = decisions?.get(recordKey(u.after));
+  if (!answers || u.before.ttl !== u.after.ttl) return false;
+  const after = valueSet(u.after.values);
+  return answers.some((a) => valueSet(a) === after);
 }
 
 const describe = (r: ProviderRecord): string => `${r.name} ${r.type}`;
 
 export function checkPlanSafety(plan: Plan, opts: PlanSafetyOptions): PlanSafety {
   const violations: SafetyViolation[] = [];
-  const { changes } = summarizePlan(plan);
+  const decided = plan.updates.filter((u) => isDecision(u, opts.decisions)).length;
+  const changes = summarizePlan(plan).changes - decided;
   const share = changes / Math.max(1, opts.ownedCount);
   if (opts.ownedCount >= MIN_OWNED_FOR_SHARE && share > opts.maxChangeShare) {
+    const besides = decided > 0 ? ` besides ${decided} failover decisions` : '';
     violations.push({
       kind: 'too-much-change',
-      message: `${plan.target}: plan changes ${changes} of ${opts.ownedCount} owned records (${pct(share)} > ${pct(opts.maxChangeShare)})`,
+      message: `${plan.target}: plan changes ${changes} of ${opts.ownedCount} owned records${besides} (${pct(share)} > ${pct(opts.maxChangeShare)})`,
     });
   }
   const protectedKeys = opts.protectedKeys ? new Set(opts.protectedKeys) : null;
