@@ -12,6 +12,7 @@ import {
   type EngineOutput,
   type Lease,
   type LeaseGrant,
+  type NewEvent,
   type Logger,
   type OverrideMode,
   type ResultBatch,
@@ -56,6 +57,17 @@ export interface DeciderRoleOptions {
   refusedWrites?: RefusedWritesSource;
   /** A target instance whose last publication is older than this (ms) no longer counts. Default 60 000. */
   publicationMaxAge?: number;
+  /**
+   * Leader-only services (provider sync, notifications) for this role's term: called once the role
+   * leads, fed every persisted output, and closed when the role closes or stands down.
+   */
+  attach?: (role: DeciderRole) => LeaderAttachment;
+}
+
+/** What `attach` returns: it sees every output the leader persisted, and ends with the term. */
+export interface LeaderAttachment {
+  onOutput?(out: EngineOutput): void;
+  close(): Promise<void>;
 }
 
 /** Events kept for a retry while the store refuses appends; beyond this the oldest are dropped. */
@@ -72,6 +84,7 @@ export class DeciderRole {
   private writtenSerial = 0;
   private unsavedEvents: DecisionEvent[] = [];
   private readonly refused: RefusedWriteTracker;
+  private attachment: LeaderAttachment | null = null;
 
   private constructor(
     private readonly opts: DeciderRoleOptions,
@@ -123,6 +136,10 @@ export class DeciderRole {
           stats: { accepted: 0, stale: 0, unknown: 0, future: 0 },
         };
     await role.persist({ ...out, zoneState: engine.zoneState, stateChanged: true });
+    if (opts.attach) {
+      role.attachment = opts.attach(role);
+      role.attachment.onOutput?.({ ...out, zoneState: engine.zoneState });
+    }
     await opts.bus.consume((batch) => role.ingest(batch));
     role.tickTimer = setInterval(() => role.enqueue(() => role.tick()), opts.config.decider.tickInterval);
     role.tickTimer.unref();
@@ -156,12 +173,31 @@ export class DeciderRole {
     return this.run(() => this.engine.releaseGuard(actor, this.opts.clock.now()));
   }
 
+  /** An event from outside the engine (provider sync, drills), stamped and persisted in order. */
+  raise(event: NewEvent): Promise<EngineOutput> {
+    return this.run(() => this.engine.raise(event, this.opts.clock.now()));
+  }
+
+  /** A target serves `serial` since `at`: records publishedAt/effectiveBy for the timing model. */
+  markPublished(target: string, serial: number, at: number): Promise<void> {
+    return this.queue.push(() => {
+      if (!this.fenced && !this.closed && this.engine.markPublished(target, serial, at)) this.scheduleSave();
+      return Promise.resolve();
+    });
+  }
+
+  /** The fencing epoch this role writes with. */
+  get epoch(): number {
+    return this.engine.currentEpoch;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.tickTimer);
     clearInterval(this.renewTimer);
     clearTimeout(this.saveTimer);
+    await this.detach();
     await this.queue.drain();
     await this.saveState();
     await this.opts.lease.release();
@@ -223,7 +259,17 @@ export class DeciderRole {
     this.fenced = true;
     clearInterval(this.renewTimer);
     this.opts.logger.error(detail, `decider: ${reason}; standing down`);
+    // Called from inside the queue: the attachment closes on its own, never awaited here.
+    void this.detach();
     this.opts.onStandDown?.(reason);
+  }
+
+  private async detach(): Promise<void> {
+    const a = this.attachment;
+    this.attachment = null;
+    await a
+      ?.close()
+      .catch((err: unknown) => this.opts.logger.warn({ err }, 'decider: closing leader services failed'));
   }
 
   private async tick(): Promise<void> {
@@ -278,6 +324,7 @@ export class DeciderRole {
     } else if (out.stateChanged) this.scheduleSave();
     await this.flushEvents();
     this.opts.metrics?.output(out, this.engine);
+    if (!this.fenced) this.attachment?.onOutput?.(out);
     this.opts.onOutput?.(out);
   }
 
