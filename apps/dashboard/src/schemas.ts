@@ -235,8 +235,12 @@ export const drillReport = obj(
     targets: { type: 'array', items: drillTarget },
     finishedAt: nullable('number'),
     error: str,
+    fromAnswer: str,
+    toAnswer: str,
+    overrideAt: num,
+    restoreAt: num,
   },
-  ['error'],
+  ['error', 'fromAnswer', 'toAnswer', 'overrideAt', 'restoreAt'],
 );
 
 export const drillsBody = obj({ items: { type: 'array', items: drillReport } });

@@ -216,6 +216,12 @@ export interface DrillReport {
   targets: DrillTargetReport[];
   finishedAt: number | null;
   error?: string;
+  /** Answer names: the one forced down, and the one served instead. */
+  fromAnswer?: string;
+  toAnswer?: string;
+  /** When the down override was applied, and when the restore began (epoch ms). */
+  overrideAt?: number;
+  restoreAt?: number;
 }
 
 /**

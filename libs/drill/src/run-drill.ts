@@ -111,12 +111,24 @@ async function restore(
   report: DrillReport,
 ): Promise<void> {
   await deps.setOverride(rec.id, answer, 'obey', actor);
-  const after = await deps.readRecord(rec.id);
   // Lifting the override makes the answer a failback candidate, which waits for failbackAfter (or an
   // operator): approve it, audited like the rest of the drill, so the restore is timed like the switch.
-  if (after.pendingFailback?.to === answer && deps.approveFailback) await deps.approveFailback(rec.id, actor);
-  else if (!same(after.values, report.from) && rec.failbackAfter === 'manual')
-    report.error = `${rec.id} fails back manually: approve the failback to ${answer} to finish the restore`;
+  // The candidate can appear a tick later (health is re-confirmed), so look for it for a while.
+  const deadline = deps.clock.now() + Math.min(deps.timeoutMs, 10_000);
+  for (;;) {
+    const after = await deps.readRecord(rec.id);
+    if (same(after.values, report.from)) return;
+    if (after.pendingFailback?.to === answer && deps.approveFailback) {
+      await deps.approveFailback(rec.id, actor);
+      return;
+    }
+    if (!deps.approveFailback || deps.clock.now() >= deadline) {
+      if (rec.failbackAfter === 'manual')
+        report.error = `${rec.id} fails back manually: approve the failback to ${answer} to finish the restore`;
+      return;
+    }
+    await deps.sleep(deps.pollIntervalMs ?? 100);
+  }
 }
 
 function restoreBudget(deps: DrillDeps, rec: FailoverRecordConfig): number {
