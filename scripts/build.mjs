@@ -19,3 +19,7 @@ await build({
   },
   logLevel: 'warning',
 });
+
+// The dashboard's web UI, served by the CLI from dist/web (next to dist/understudy.mjs).
+const { buildWeb } = await import('../apps/dashboard/web/build.mjs');
+await buildWeb({ outdir: join(root, 'dist/web') });

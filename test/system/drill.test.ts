@@ -79,7 +79,7 @@ describe('understudy drill', () => {
     const args = ['drill', '--url', dashboard, '--record', 'app.example.test', '--reason', 'system test'];
     const { code, output } = await understudyOnce([...args, '--token', TOKEN, '--json']);
     expect(output).not.toContain('Error');
-    expect(code).toBe(0);
+    expect(code, output).toBe(0);
     const report = JSON.parse(output.slice(output.indexOf('{'))) as {
       status: string;
       from: string[];

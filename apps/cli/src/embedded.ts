@@ -12,7 +12,9 @@ import { DnsRole } from '@understudy/dns';
 import { createMetrics, startOpsServer } from '@understudy/observability';
 import { ProbeRole } from '@understudy/probe';
 import { adminActions } from './admin-actions.js';
-import { deciderMetrics, dnsQueryCounter } from './metrics-adapters.js';
+import { startDashboard, type RunningDashboard } from './dashboard-wiring.js';
+import { LeaderServices } from './leader-services.js';
+import { deciderMetrics, dnsQueryCounter, leaseMetrics } from './metrics-adapters.js';
 
 export interface EmbeddedOptions {
   loaded: LoadedConfig;
@@ -31,6 +33,8 @@ export interface Embedded {
   dns: DnsRole;
   decider: DeciderRole;
   probes: ProbeRole;
+  services: LeaderServices;
+  dashboard: RunningDashboard | null;
   opsAddress: { host: string; port: number } | null;
   readonly ready: boolean;
   close(): Promise<void>;
@@ -49,7 +53,9 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     logger: log.child({ component: 'store' }),
   });
   const bus = new MemoryResultsBus({ logger: log.child({ component: 'bus' }) });
-  const lease = new MemoryLease({ store, holder: `${hostname()}/${process.pid}` });
+  const holder = `${hostname()}/${process.pid}`;
+  const lease = new MemoryLease({ store, holder });
+  const random = opts.random ?? systemRandom;
   const queries = dnsQueryCounter(metrics);
   const closers: (() => Promise<void>)[] = [() => store.close()];
   const closeAll = async (): Promise<void> => {
@@ -72,7 +78,17 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     });
     closers.push(() => dns.close());
     closers.push(() => bus.close());
+    const services = new LeaderServices({
+      config,
+      store,
+      clock,
+      random,
+      logger: log.child({ role: 'decider' }),
+      metrics,
+    });
+    closers.push(() => services.close());
     const decider = await DeciderRole.start({
+      attach: services.attach,
       config,
       bus,
       store,
@@ -84,17 +100,34 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
       ...(opts.onStandDown ? { onStandDown: opts.onStandDown } : {}),
     });
     closers.push(() => decider.close());
+    leaseMetrics(metrics, holder).onChange(true, { epoch: decider.epoch });
     const probes = ProbeRole.start({
       config,
       regions: config.regions,
       bus,
       clock,
-      random: opts.random ?? systemRandom,
+      random,
       logger: log.child({ role: 'probe' }),
       probeId: `${hostname()}-${randomUUID().slice(0, 8)}`,
       configHash: hash,
     });
     closers.push(() => probes.close());
+    const dashboard = config.listen.dashboard
+      ? await startDashboard({
+          listen: config.listen.dashboard,
+          config,
+          configHash: hash,
+          store,
+          clock,
+          metrics,
+          logger: log.child({ role: 'dashboard' }),
+          decider: () => (decider.ready ? decider : null),
+          services,
+          dnsServers: () => dns.addresses().udp.map((a) => ({ host: a.address, port: a.port })),
+        })
+      : null;
+    // Closed before the decider: a running drill restores its override through it.
+    if (dashboard) closers.push(() => dashboard.close());
     let closing = false;
     const ops = config.listen.http
       ? await startOpsServer({
@@ -115,6 +148,8 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
       dns,
       decider,
       probes,
+      services,
+      dashboard,
       opsAddress: ops?.address ?? null,
       get ready() {
         return !closing && dns.ready && decider.ready;

@@ -16,5 +16,8 @@ if (cluster.isWorker) {
   await runDnsWorker(logger);
   process.exit(0);
 } else {
+  // The AWS SDK warns on stderr that a future release will need Node 22; we support Node >= 20.19, and an
+  // operator who wants the notice can set the variable to false.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   await main(process.argv);
 }

@@ -1,6 +1,8 @@
 /** The `understudy` command line: every subcommand, its options and its help. */
 import { Command, CommanderError, Option } from 'commander';
+import { dashboardCommand } from './commands/dashboard.js';
 import { deciderCommand } from './commands/decider.js';
+import { drillCommand, type DrillCommandOptions } from './commands/drill.js';
 import { dnsCommand } from './commands/dns.js';
 import { probeCommand } from './commands/probe.js';
 import { runCommand } from './commands/run.js';
@@ -130,6 +132,33 @@ export function buildProgram(): Command {
       deciderCommand(o),
     );
 
+  program
+    .command('dashboard')
+    .description(
+      'run the dashboard (web UI and /api/v1) on its own, reading the shared state in Redis (read-only: actions go to understudy run)',
+    )
+    .requiredOption('-c, --config <file>', 'config file (YAML)')
+    .addOption(redisOption())
+    .option('--listen <host:port>', 'listen address (default: listen.dashboard)')
+    .addOption(logLevel())
+    .action((o: { config: string; redis?: string; listen?: string; logLevel?: string }) =>
+      dashboardCommand(o),
+    );
+
+  program
+    .command('drill')
+    .description(
+      'failover drill: force the current answer of a record down (audited), time every target switching and restoring',
+    )
+    .requiredOption('--record <name>', 'failover record (name or id)')
+    .requiredOption('--reason <text>', 'why, for the audit timeline')
+    .option('--target <name>', 'limit the drill to one target (dns, or a provider target)')
+    .option('-c, --config <file>', 'config file, to find the dashboard API (listen.dashboard)')
+    .option('--url <url>', 'dashboard API base URL, e.g. http://127.0.0.1:8080')
+    .option('--token <token>', 'admin token (default: $UNDERSTUDY_TOKEN)')
+    .option('--json', 'print the report as JSON')
+    .action((o: DrillCommandOptions) => drillCommand(o, process.stdout));
+
   const demo = program
     .command('demo')
     .description(
@@ -141,10 +170,18 @@ export function buildProgram(): Command {
     .option('--dns <host:port>', 'DNS listen address', DEMO_DEFAULTS.dns)
     .option('--http <host:port>', 'health/metrics listen address', DEMO_DEFAULTS.http)
     .option('--control <host:port>', 'demo control listen address', DEMO_DEFAULTS.control)
+    .option('--dashboard <host:port>', 'dashboard (web UI and API) listen address', DEMO_DEFAULTS.dashboard)
     .option('--dir <dir>', 'where to write the generated config, CA and state (default: a new temp dir)')
     .addOption(logLevel())
-    .action((o: { dns: string; http: string; control: string; dir?: string; logLevel?: string }) =>
-      demoCommand(o, process.stdout),
+    .action(
+      (o: {
+        dns: string;
+        http: string;
+        control: string;
+        dashboard: string;
+        dir?: string;
+        logLevel?: string;
+      }) => demoCommand(o, process.stdout),
     );
   demo
     .command('fail')

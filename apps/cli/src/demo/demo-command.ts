@@ -1,4 +1,5 @@
 /** `understudy demo`: local HTTPS origins, a generated config, embedded mode, and a control endpoint. */
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ export interface DemoOptions {
   dns: string;
   http: string;
   control: string;
+  dashboard: string;
   dir?: string;
   logLevel?: string;
 }
@@ -36,18 +38,26 @@ export async function demoCommand(opts: DemoOptions, out: NodeJS.WritableStream)
     origins.set(name, await startOrigin({ name, tls: { certPem: cert.certPem, keyPem: cert.keyPem } }));
   }
   const configFile = join(dir, 'understudy.demo.yaml');
+  // The operator token for the dashboard's actions: UNDERSTUDY_DEMO_TOKEN, else a fresh one printed below.
+  const envToken = process.env['UNDERSTUDY_DEMO_TOKEN'];
+  const token = envToken && envToken.length >= 16 ? envToken : randomBytes(18).toString('base64url');
   const yaml = demoConfigYaml({
     dns: opts.dns,
     http: opts.http,
+    dashboard: opts.dashboard,
     primaryUrl: origins.get('primary')!.url,
     secondaryUrl: origins.get('secondary')!.url,
     caFile,
     stateFile: join(dir, 'state.json'),
   });
   await writeFile(configFile, yaml);
-  const loaded = parseConfig(yaml, { source: configFile, baseDir: dir });
+  const loaded = parseConfig(yaml, {
+    source: configFile,
+    baseDir: dir,
+    env: { ...process.env, UNDERSTUDY_DEMO_TOKEN: token },
+  });
   const control = await startControlServer(parseHostPort(opts.control, '--control'), origins, logger);
-  await runEmbeddedUntilSignal(loaded, logger, [
+  const app = await runEmbeddedUntilSignal(loaded, logger, [
     { name: 'demo control', run: () => control.close() },
     {
       name: 'demo origins',
@@ -60,6 +70,7 @@ export async function demoCommand(opts: DemoOptions, out: NodeJS.WritableStream)
     },
   ]);
   const dns = parseHostPort(opts.dns, '--dns');
+  const dashboardUrl = `${app.dashboard?.server.url ?? `http://${opts.dashboard}`}/`;
   const controlFlag = opts.control === DEMO_DEFAULTS.control ? '' : ` --control ${opts.control}`;
   out.write(
     [
@@ -68,6 +79,8 @@ export async function demoCommand(opts: DemoOptions, out: NodeJS.WritableStream)
       `  Origins   primary ${origins.get('primary')!.url}   secondary ${origins.get('secondary')!.url}`,
       `  DNS       ${opts.dns}   app.example.test A: PRIMARY 192.0.2.10, SECONDARY 198.51.100.10, TTL 30`,
       `  Ops       http://${opts.http}/metrics  /healthz  /readyz  /status`,
+      `dashboard: ${dashboardUrl}`,
+      `  Operator token (for overrides and drills in the dashboard): ${envToken === token ? '$UNDERSTUDY_DEMO_TOKEN' : token}`,
       `  Config    ${configFile}`,
       '',
       'Query it:',
@@ -84,4 +97,9 @@ export async function demoCommand(opts: DemoOptions, out: NodeJS.WritableStream)
   );
 }
 
-export const DEMO_DEFAULTS = { dns: '127.0.0.1:5300', http: '127.0.0.1:9053', control: '127.0.0.1:5380' };
+export const DEMO_DEFAULTS = {
+  dns: '127.0.0.1:5300',
+  http: '127.0.0.1:9053',
+  control: '127.0.0.1:5380',
+  dashboard: '127.0.0.1:8080',
+};

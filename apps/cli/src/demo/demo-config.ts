@@ -2,6 +2,8 @@
 export interface DemoConfigInput {
   dns: string;
   http: string;
+  /** Dashboard listen address (host:port). */
+  dashboard: string;
   primaryUrl: string;
   secondaryUrl: string;
   caFile: string;
@@ -16,6 +18,12 @@ quorum: "2/3"            # an origin is down when 2 of the 3 regions see it down
 listen:
   dns: ["${c.dns}"]
   http: "${c.http}"     # /healthz /readyz /metrics /status
+  dashboard: "${c.dashboard}"   # web UI and /api/v1
+
+admin:
+  tokens:
+    # The demo's operator token comes from the environment; \`understudy demo\` prints it.
+    - { name: demo-operator, token: "\${UNDERSTUDY_DEMO_TOKEN}" }
 
 state:
   file: ${c.stateFile}
