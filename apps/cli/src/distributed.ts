@@ -11,7 +11,9 @@ import { DnsRole } from '@understudy/dns';
 import { createMetrics, startOpsServer } from '@understudy/observability';
 import { ProbeRole } from '@understudy/probe';
 import { systemClock, systemRandom } from './embedded.js';
-import { deciderMetrics, dnsQueryCounter } from './metrics-adapters.js';
+import { startDashboard, type RunningDashboard } from './dashboard-wiring.js';
+import { LeaderServices } from './leader-services.js';
+import { deciderMetrics, dnsQueryCounter, leaseMetrics } from './metrics-adapters.js';
 import { connectRedis, instanceName, redisBackends, redisDetail, refusedWritesOf } from './redis-mode.js';
 
 export interface DistributedOptions {
@@ -30,6 +32,8 @@ export interface Distributed {
   dns: DnsRole;
   decider: DeciderLeadership;
   probes: ProbeRole;
+  services: LeaderServices;
+  dashboard: RunningDashboard | null;
   opsAddress: { host: string; port: number } | null;
   readonly ready: boolean;
   close(): Promise<void>;
@@ -64,10 +68,23 @@ export async function startDistributed(opts: DistributedOptions): Promise<Distri
     });
     closers.push(() => dns.close());
     const refusedWrites = refusedWritesOf(store);
-    const decider = DeciderLeadership.start({
+    const random = opts.random ?? systemRandom;
+    const services = new LeaderServices({
       config,
       store,
-      lease: backends.lease(instanceName('run'), config.decider.leaseTtl),
+      clock,
+      random,
+      logger: log.child({ role: 'decider' }),
+      metrics,
+    });
+    closers.push(() => services.close());
+    const holder = instanceName('run');
+    const decider = DeciderLeadership.start({
+      attach: services.attach,
+      onChange: leaseMetrics(metrics, holder).onChange,
+      config,
+      store,
+      lease: backends.lease(holder, config.decider.leaseTtl),
       clock,
       logger: log.child({ role: 'decider' }),
       metrics: deciderMetrics(metrics, config),
@@ -85,12 +102,27 @@ export async function startDistributed(opts: DistributedOptions): Promise<Distri
       regions: config.regions,
       bus,
       clock,
-      random: opts.random ?? systemRandom,
+      random,
       logger: log.child({ role: 'probe' }),
       probeId: `${hostname()}-${randomUUID().slice(0, 8)}`,
       configHash: hash,
     });
     closers.push(() => probes.close());
+    const dashboard = config.listen.dashboard
+      ? await startDashboard({
+          listen: config.listen.dashboard,
+          config,
+          configHash: hash,
+          store,
+          clock,
+          metrics,
+          logger: log.child({ role: 'dashboard' }),
+          decider: () => decider.role,
+          services,
+          dnsServers: () => dns.addresses().udp.map((a) => ({ host: a.address, port: a.port })),
+        })
+      : null;
+    if (dashboard) closers.push(() => dashboard.close());
     let closing = false;
     const ready = () => !closing && dns.ready;
     const ops = config.listen.http
@@ -113,6 +145,8 @@ export async function startDistributed(opts: DistributedOptions): Promise<Distri
       dns,
       decider,
       probes,
+      services,
+      dashboard,
       opsAddress: ops?.address ?? null,
       get ready() {
         return ready();

@@ -8,8 +8,9 @@ import {
   type OpsAction,
 } from '@understudy/observability';
 import { adminActions } from '../admin-actions.js';
-import { systemClock } from '../embedded.js';
-import { deciderMetrics } from '../metrics-adapters.js';
+import { systemClock, systemRandom } from '../embedded.js';
+import { LeaderServices } from '../leader-services.js';
+import { deciderMetrics, leaseMetrics } from '../metrics-adapters.js';
 import {
   connectRedis,
   instanceName,
@@ -71,7 +72,19 @@ export async function deciderCommand(opts: DeciderOptions): Promise<void> {
   const store = await backends.openStore();
   const metrics = createMetrics(undefined, { build: { role: 'decider' } });
   const refusedWrites = refusedWritesOf(store);
+  // Provider sync and webhooks run only while this decider leads (one SyncManager per term).
+  const services = new LeaderServices({
+    config,
+    store,
+    clock: systemClock,
+    random: systemRandom,
+    logger,
+    metrics,
+  });
+  const leaseGauge = leaseMetrics(metrics, holder);
   const leadership = DeciderLeadership.start({
+    attach: services.attach,
+    onChange: leaseGauge.onChange,
     config,
     store,
     lease: backends.lease(holder, ttl),
@@ -116,6 +129,7 @@ export async function deciderCommand(opts: DeciderOptions): Promise<void> {
       { name: 'readiness', run: () => Promise.resolve(void (closing = true)) },
       // Releases the lease, so the standby takes over at once.
       { name: 'decider', run: () => leadership.close() },
+      { name: 'webhooks and providers', run: () => services.close() },
       { name: 'store', run: () => store.close() },
       { name: 'redis', run: () => connection.close() },
       { name: 'ops', run: async () => ops?.close() },
