@@ -118,6 +118,7 @@ export async function startDistributed(opts: DistributedOptions): Promise<Distri
           metrics,
           logger: log.child({ role: 'dashboard' }),
           decider: () => decider.role,
+          lease: () => Promise.resolve(decider.role ? { holder, epoch: decider.role.epoch } : null),
           services,
           dnsServers: () => dns.addresses().udp.map((a) => ({ host: a.address, port: a.port })),
         })

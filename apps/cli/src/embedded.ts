@@ -122,6 +122,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
           metrics,
           logger: log.child({ role: 'dashboard' }),
           decider: () => (decider.ready ? decider : null),
+          lease: () => Promise.resolve({ holder, epoch: decider.epoch }),
           services,
           dnsServers: () => dns.addresses().udp.map((a) => ({ host: a.address, port: a.port })),
         })
