@@ -13,7 +13,7 @@ import { ProbeRole } from '@understudy/probe';
 import { systemClock, systemRandom } from './embedded.js';
 import { startDashboard, type RunningDashboard } from './dashboard-wiring.js';
 import { LeaderServices } from './leader-services.js';
-import { deciderMetrics, dnsQueryCounter, leaseMetrics } from './metrics-adapters.js';
+import { deciderMetrics, dnsQueryCounter, leaseMetrics, pollQueueDepth } from './metrics-adapters.js';
 import { connectRedis, instanceName, redisBackends, redisDetail, refusedWritesOf } from './redis-mode.js';
 
 export interface DistributedOptions {
@@ -97,6 +97,8 @@ export async function startDistributed(opts: DistributedOptions): Promise<Distri
     closers.push(() => decider.close());
     const bus = await backends.openBus();
     closers.push(() => bus.close());
+    const depth = pollQueueDepth(metrics, 'results', () => bus.jobCounts());
+    closers.push(() => Promise.resolve(depth.close()));
     const probes = ProbeRole.start({
       config,
       regions: config.regions,

@@ -10,7 +10,7 @@ import {
 import { adminActions } from '../admin-actions.js';
 import { systemClock, systemRandom } from '../embedded.js';
 import { LeaderServices } from '../leader-services.js';
-import { deciderMetrics, leaseMetrics } from '../metrics-adapters.js';
+import { deciderMetrics, leaseMetrics, pollQueueDepth } from '../metrics-adapters.js';
 import {
   connectRedis,
   instanceName,
@@ -97,6 +97,9 @@ export async function deciderCommand(opts: DeciderOptions): Promise<void> {
     openBus: () => backends.openBus(),
     refusedWrites,
   });
+  // understudy_queue_depth, read from a bus of its own so it works on a standby too.
+  const depthBus = await backends.openBus();
+  const depth = pollQueueDepth(metrics, 'results', () => depthBus.jobCounts());
   let closing = false;
   const ops = listen
     ? await startOpsServer({
@@ -130,6 +133,7 @@ export async function deciderCommand(opts: DeciderOptions): Promise<void> {
       // Releases the lease, so the standby takes over at once.
       { name: 'decider', run: () => leadership.close() },
       { name: 'webhooks and providers', run: () => services.close() },
+      { name: 'queue depth', run: () => (depth.close(), depthBus.close()) },
       { name: 'store', run: () => store.close() },
       { name: 'redis', run: () => connection.close() },
       { name: 'ops', run: async () => ops?.close() },

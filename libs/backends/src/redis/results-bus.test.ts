@@ -105,6 +105,18 @@ describe('RedisResultsBus specifics', () => {
     await close();
   });
 
+  it('reports job counts per state for the queue-depth metric', async () => {
+    const t = await setup();
+    try {
+      expect(await t.bus.jobCounts()).toMatchObject({ waiting: 0, active: 0 });
+      await t.bus.publish(makeBatch('us-east', 1));
+      await t.bus.publish(makeBatch('eu-west', 1));
+      expect((await t.bus.jobCounts()).waiting).toBe(2);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('counts handler failures and retries them with backoff', async () => {
     const { bus, close } = await setup();
     let calls = 0;

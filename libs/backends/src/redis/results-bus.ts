@@ -178,6 +178,14 @@ export class RedisResultsBus implements ResultsBus {
     return checkBatch(data);
   }
 
+  /** Jobs per state in the queue (understudy_queue_depth); throws while Redis is unreachable. */
+  async jobCounts(): Promise<Record<string, number>> {
+    if (this.closed) return {};
+    const p = this.producerQueue();
+    await this.whenConnected(p);
+    return p.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
+  }
+
   private producerQueue(): Producer {
     if (!this.producer) {
       const client = this.conn.duplicate('producer');
