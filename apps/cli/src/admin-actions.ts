@@ -10,7 +10,7 @@ import {
   type EngineOutput,
   type UnderstudyConfig,
 } from '@understudy/core';
-import type { DeciderRole } from '@understudy/decider';
+import type { DeciderLeadership, DeciderRole } from '@understudy/decider';
 import type { OpsAction } from '@understudy/observability';
 
 type Result = { status: number; body: unknown };
@@ -70,4 +70,18 @@ export function adminActions(config: UnderstudyConfig, decider: DeciderRole): Op
         respond(() => decider.releaseGuard({ name: actor, reason: requireString(body, 'reason') })),
     },
   ];
+}
+
+/** Operator actions go to the leader; a standby answers 503 so the operator retries against the leader. */
+export function leaderActions(config: UnderstudyConfig, leadership: DeciderLeadership): OpsAction[] {
+  return ['override', 'approve-failback', 'release-guard'].map((name) => ({
+    name,
+    run: (body, actor) => {
+      const role = leadership.role;
+      const action = role && adminActions(config, role).find((a) => a.name === name);
+      if (!action)
+        return Promise.resolve({ status: 503, body: { error: 'this decider is a standby; ask the leader' } });
+      return action.run(body, actor);
+    },
+  }));
 }

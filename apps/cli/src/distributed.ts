@@ -11,6 +11,7 @@ import { DnsRole } from '@understudy/dns';
 import { createMetrics, startOpsServer } from '@understudy/observability';
 import { ProbeRole } from '@understudy/probe';
 import { systemClock, systemRandom } from './embedded.js';
+import { leaderActions } from './admin-actions.js';
 import { startDashboard, type RunningDashboard } from './dashboard-wiring.js';
 import { LeaderServices } from './leader-services.js';
 import { deciderMetrics, dnsQueryCounter, leaseMetrics, pollQueueDepth } from './metrics-adapters.js';
@@ -142,6 +143,7 @@ export async function startDistributed(opts: DistributedOptions): Promise<Distri
             },
           }),
           status: () => decider.role?.status() ?? { role: 'standby' },
+          admin: { tokens: config.admin.tokens, actions: leaderActions(config, decider) },
         })
       : null;
     return {

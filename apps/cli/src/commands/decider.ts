@@ -1,13 +1,7 @@
 import { DeciderLeadership } from '@understudy/decider';
 import { statusView, type UnderstudyConfig } from '@understudy/core';
-import {
-  createMetrics,
-  installCrashHandlers,
-  onShutdown,
-  startOpsServer,
-  type OpsAction,
-} from '@understudy/observability';
-import { adminActions } from '../admin-actions.js';
+import { createMetrics, installCrashHandlers, onShutdown, startOpsServer } from '@understudy/observability';
+import { leaderActions } from '../admin-actions.js';
 import { systemClock, systemRandom } from '../embedded.js';
 import { LeaderServices } from '../leader-services.js';
 import { deciderMetrics, leaseMetrics, pollQueueDepth } from '../metrics-adapters.js';
@@ -40,20 +34,6 @@ export function leaseTtlMs(flag: string | undefined, config: UnderstudyConfig): 
     return ms;
   }
   return (config.decider as { leaseTtl?: number }).leaseTtl ?? 5_000;
-}
-
-/** Operator actions go to the leader; a standby answers 503 so the operator retries against the leader. */
-function leaderActions(config: UnderstudyConfig, leadership: DeciderLeadership): OpsAction[] {
-  return ['override', 'approve-failback', 'release-guard'].map((name) => ({
-    name,
-    run: (body, actor) => {
-      const role = leadership.role;
-      const action = role && adminActions(config, role).find((a) => a.name === name);
-      if (!action)
-        return Promise.resolve({ status: 503, body: { error: 'this decider is a standby; ask the leader' } });
-      return action.run(body, actor);
-    },
-  }));
 }
 
 /** A decider: the leader while it holds the lease in Redis, a hot standby otherwise. */

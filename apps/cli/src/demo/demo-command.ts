@@ -7,7 +7,7 @@ import { parseConfig } from '@understudy/config';
 import { createCa, issueCert } from '@understudy/testkit/certs';
 import { startOrigin, type Origin } from '@understudy/testkit/origin';
 import { runEmbeddedUntilSignal } from '../commands/run.js';
-import { makeLogger } from '../commands/shared.js';
+import { CliExit, EXIT_USAGE, makeLogger } from '../commands/shared.js';
 import { startControlServer } from './control-server.js';
 import { demoConfigYaml } from './demo-config.js';
 import { parseHostPort } from './host-port.js';
@@ -40,21 +40,26 @@ export async function demoCommand(opts: DemoOptions, out: NodeJS.WritableStream)
   const configFile = join(dir, 'understudy.demo.yaml');
   // The operator token for the dashboard's actions: UNDERSTUDY_DEMO_TOKEN, else a fresh one printed below.
   const envToken = process.env['UNDERSTUDY_DEMO_TOKEN'];
-  const token = envToken && envToken.length >= 16 ? envToken : randomBytes(18).toString('base64url');
+  if (envToken !== undefined && !/^[A-Za-z0-9._~+/=-]{16,200}$/.test(envToken))
+    throw new CliExit(
+      'UNDERSTUDY_DEMO_TOKEN: use 16 or more characters from A-Z a-z 0-9 . _ ~ + / = -',
+      EXIT_USAGE,
+    );
+  const token = envToken ?? randomBytes(18).toString('base64url');
   const yaml = demoConfigYaml({
     dns: opts.dns,
     http: opts.http,
     dashboard: opts.dashboard,
+    token,
     primaryUrl: origins.get('primary')!.url,
     secondaryUrl: origins.get('secondary')!.url,
     caFile,
     stateFile: join(dir, 'state.json'),
   });
-  await writeFile(configFile, yaml);
+  await writeFile(configFile, yaml, { mode: 0o600 });
   const loaded = parseConfig(yaml, {
     source: configFile,
     baseDir: dir,
-    env: { ...process.env, UNDERSTUDY_DEMO_TOKEN: token },
   });
   const control = await startControlServer(parseHostPort(opts.control, '--control'), origins, logger);
   const app = await runEmbeddedUntilSignal(loaded, logger, [

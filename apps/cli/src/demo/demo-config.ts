@@ -4,6 +4,8 @@ export interface DemoConfigInput {
   http: string;
   /** Dashboard listen address (host:port). */
   dashboard: string;
+  /** The demo operator's admin token (written into the config: the demo's files are its own, mode 0600). */
+  token: string;
   primaryUrl: string;
   secondaryUrl: string;
   caFile: string;
@@ -22,8 +24,8 @@ listen:
 
 admin:
   tokens:
-    # The demo's operator token comes from the environment; \`understudy demo\` prints it.
-    - { name: demo-operator, token: "\${UNDERSTUDY_DEMO_TOKEN}" }
+    # A real config reads tokens from the environment ("\${ADMIN_TOKEN}"); the demo writes its own.
+    - { name: demo-operator, token: "${c.token}" }
 
 state:
   file: ${c.stateFile}
