@@ -52,7 +52,12 @@ describe('distributed mode: probes → Redis → fenced decider → DNS servers'
   it('starts with exactly one leader, every role ready, and all regions reporting', async () => {
     const lead = await leader();
     const standby = deciders.find((d) => d !== lead)!;
-    expect((await c.readyz(standby)).body.detail?.role).toBe('standby');
+    // The standby's ops port may still be opening on a loaded machine: wait for it to answer.
+    const standbyRole = await waitFor(async () => (await c.readyz(standby)).body.detail?.role, {
+      timeoutMs: 15_000,
+      what: `${standby} to answer /readyz`,
+    });
+    expect(standbyRole).toBe('standby');
     for (const p of [...DNS, ...deciders, ...REGIONS.map((r) => `probe-${r}`)])
       await waitFor(async () => (await c.readyz(p)).status === 200, {
         timeoutMs: 15_000,
