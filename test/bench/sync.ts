@@ -11,8 +11,8 @@
  * Cloudflare batch call per 200 changes. A missed target prints FAIL and still exits 0; an error, a wrong
  * record or the overall timeout (TIMEOUT_MS, default 120 s) exits non-zero after printing what it has.
  *
- * The flip is refused by the plan-safety guard (sync.maxChangeShare) unless forced, so the bench runs with
- * sync.allowUnsafe: true and says so. Options: RECORDS, TIMEOUT_MS, INSYNC_MS (env);
+ * The bench runs with the default plan-safety guard (sync.allowUnsafe: false): a mass flip between
+ * configured answers is a failover decision, which the share rule does not count. Options: RECORDS, TIMEOUT_MS, INSYNC_MS (env);
  * --prior-request-not-complete makes the Route 53 emulator refuse a zone's next change while one is PENDING.
  */
 import { MemoryStateStore } from '@understudy/backends';
@@ -21,6 +21,7 @@ import {
   checkPlanSafety,
   createPlan,
   desiredRecords,
+  failoverAnswerValues,
   failoverKeys,
   summarizePlan,
   type ApplyReport,
@@ -107,8 +108,8 @@ function benchConfig(r53Url: string, cfUrl: string): UnderstudyConfig {
       },
       { name: CF, type: 'cloudflare', zones: [{ apex: APEX }], endpoint: cfUrl, apiToken: TOKEN },
     ],
-    // A mass flip is what a real outage does: the share guard would refuse it (see guardCheck).
-    sync: { allowUnsafe: true, ownerId: 'bench' },
+    // The default guard: a mass flip is what a real outage does, and it must pass (see guardCheck).
+    sync: { allowUnsafe: false, ownerId: 'bench' },
   };
   return parseConfig(JSON.stringify(doc), { source: 'bench-sync.yaml', baseDir: process.cwd() }).config;
 }
@@ -228,6 +229,7 @@ function guardCheck(
       ownedCount: owned.length,
       maxChangeShare: config.sync.maxChangeShare,
       protectedKeys: failoverKeys(config, APEX),
+      decisions: failoverAnswerValues(config, APEX),
     });
     return {
       target: t,
@@ -629,7 +631,7 @@ function summaryJson(
       guard === null
         ? null
         : {
-            allowUnsafe: true,
+            allowUnsafe: false,
             wouldRefuse: guard.some((g) => !g.safe),
             violations: guard.flatMap((g) => g.violations.map((v) => v.message)),
           },
@@ -783,9 +785,8 @@ async function main(): Promise<number> {
   console.log(
     refused.length === 0
       ? `\nplan-safety guard: the flip passes (maxChangeShare ${config.sync.maxChangeShare})`
-      : `\nplan-safety guard: WITHOUT sync.allowUnsafe the flip would be refused on ${refused.length} of ${guard.length} targets:\n` +
-          refused.flatMap((g) => g.violations.map((v) => `  ${v.kind}: ${v.message}`)).join('\n') +
-          `\n  (value-only failover flips count as changes) — this bench runs with sync.allowUnsafe: true, as a mass outage needs`,
+      : `\nplan-safety guard: the flip is REFUSED on ${refused.length} of ${guard.length} targets (the targets will not converge):\n` +
+          refused.flatMap((g) => g.violations.map((v) => `  ${v.kind}: ${v.message}`)).join('\n'),
   );
 
   await runPhase(
