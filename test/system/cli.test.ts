@@ -22,6 +22,8 @@ describe('understudy CLI', () => {
     [['run']],
     [['validate']],
     [['status']],
+    [['plan']],
+    [['sync']],
     [['dns']],
     [['probe']],
     [['decider']],

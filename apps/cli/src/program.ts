@@ -4,11 +4,13 @@ import { dashboardCommand } from './commands/dashboard.js';
 import { deciderCommand } from './commands/decider.js';
 import { drillCommand, type DrillCommandOptions } from './commands/drill.js';
 import { dnsCommand } from './commands/dns.js';
+import { planCommand, type PlanOptions } from './commands/plan.js';
 import { probeCommand } from './commands/probe.js';
 import { runCommand } from './commands/run.js';
 import { CliExit, EXIT_OK, EXIT_USAGE } from './commands/shared.js';
 import { adminCommand } from './commands/admin.js';
 import { statusCommand } from './commands/status.js';
+import { syncCommand, type SyncOptions } from './commands/sync.js';
 import { validateCommand } from './commands/validate.js';
 import { demoOriginCommand } from './demo/demo-client.js';
 import { DEMO_DEFAULTS, demoCommand } from './demo/demo-command.js';
@@ -18,6 +20,8 @@ import { VERSION } from './version.js';
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 const logLevel = () =>
   new Option('--log-level <level>', 'log level (default: logging.level from the config)').choices(LEVELS);
+const stderrLogLevel = () =>
+  new Option('--log-level <level>', 'log level; logs go to stderr (default: error)').choices(LEVELS);
 const redisOption = () =>
   new Option(
     '--redis <url>',
@@ -61,6 +65,53 @@ export function buildProgram(): Command {
     .option('--url <url>', 'ops endpoint of a running instance (default: listen.http from the config)')
     .option('--json', 'print JSON')
     .action((o: { config: string; url?: string; json?: boolean }) => statusCommand(o, process.stdout));
+
+  program
+    .command('plan')
+    .description(
+      'show what provider sync would change at each target (Route 53, Cloudflare), without changing anything',
+    )
+    .requiredOption('-c, --config <file>', 'config file (YAML)')
+    .option('--target <name>', 'plan only this target')
+    .option('--json', 'print the plans as JSON')
+    .addOption(stderrLogLevel())
+    .addHelpText(
+      'after',
+      `
+Plans the last zone state the decider published (state.file), or, before any, the config with every
+failover record on its primary. A target that fails (credentials, unknown zone) is reported by name;
+the others still plan.
+
+Exit codes: 0 nothing to change, 2 changes to apply, 1 a target failed or the config is unusable
+(a command-line usage error exits 2 too).`,
+    )
+    .action(async (o: PlanOptions) => {
+      process.exitCode = await planCommand(o, process.stdout);
+    });
+
+  program
+    .command('sync')
+    .description('apply the provider plan once (--once); continuous sync runs inside the decider')
+    .requiredOption('-c, --config <file>', 'config file (YAML)')
+    .option('--once', 'reconcile every target once and exit')
+    .option('--force', 'apply unsafe plans too (too much change, deleting a last answer, apex NS/SOA)')
+    .option('--target <name>', 'sync only this target')
+    .option('--json', 'print the outcome as JSON')
+    .addOption(stderrLogLevel())
+    .addHelpText(
+      'after',
+      `
+Continuous sync runs inside the leading decider (understudy run / understudy decider). Use
+\`sync --once\` while the decider is stopped, or for the first publish: it applies the same plan as
+\`understudy plan\`. Target statuses go to the state file only when no instance answers on
+listen.http or listen.dashboard, so it never overwrites a running instance's state.
+
+Exit codes: 0 every target applied or in sync, 1 a target failed or refused an unsafe plan,
+2 usage (e.g. without --once).`,
+    )
+    .action(async (o: SyncOptions) => {
+      process.exitCode = await syncCommand(o, process.stdout);
+    });
 
   const adminOptions = (cmd: Command): Command =>
     cmd

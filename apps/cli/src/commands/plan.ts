@@ -1,0 +1,256 @@
+/**
+ * `understudy plan`: what provider sync would change at each target (Route 53, Cloudflare), without
+ * changing anything. It plans the last zone state the decider published (the state file), or, before
+ * any, the config with every failover record on its primary, which is what `understudy dns` serves then.
+ * Also the shared plumbing of `understudy sync --once` (sync.ts): the zone state, the providers, the
+ * change lines.
+ */
+import { existsSync } from 'node:fs';
+import { MemoryStateStore, StateFileError } from '@understudy/backends';
+import {
+  buildZoneState,
+  summarizePlan,
+  type DnsProvider,
+  type Logger,
+  type NewEvent,
+  type Plan,
+  type ProviderRecord,
+  type StateStore,
+  type UnderstudyConfig,
+  type ZoneState,
+} from '@understudy/core';
+import { createLogger } from '@understudy/observability';
+import { SyncManager, type PlanOnceResult } from '@understudy/sync';
+import { systemClock, systemRandom } from '../embedded.js';
+import { providersFromConfig } from '../leader-services.js';
+import { CliExit, EXIT_FAILURE, EXIT_OK, loadOrExit } from './shared.js';
+
+/** `plan` exits with this when a target has something to change (0: nothing; 1: a target failed). */
+export const EXIT_CHANGES = 2;
+
+export interface PlanOptions {
+  config: string;
+  target?: string;
+  json?: boolean;
+  logLevel?: string;
+}
+
+/** The zone state to plan, and where it came from (for the operator). */
+export interface PlanInput {
+  zoneState: ZoneState;
+  /** The state file it was read from; null when it is the config on primaries. */
+  file: string | null;
+  /** Words for the header line. */
+  source: string;
+}
+
+/** Reads the last published zone state without writing: a missing file is never created. */
+export async function readPublishedZoneState(file: string | null): Promise<ZoneState | null> {
+  if (!file || !existsSync(file)) return null;
+  try {
+    // open() only reads an existing file (and its directory exists); close() writes nothing unless
+    // something was changed, and nothing is.
+    const store = await MemoryStateStore.open({ file });
+    try {
+      return await store.readZoneState();
+    } finally {
+      await store.close();
+    }
+  } catch (err) {
+    if (err instanceof StateFileError) throw new CliExit(err.message);
+    throw err;
+  }
+}
+
+export async function planInput(config: UnderstudyConfig, now: number): Promise<PlanInput> {
+  const file = config.state.file;
+  const published = await readPublishedZoneState(file);
+  if (published) {
+    return { zoneState: published, file, source: `zone state serial ${published.serial} from ${file}` };
+  }
+  return {
+    // Serial 0: no decider has published anything; desiredRecords takes every record's primary.
+    zoneState: buildZoneState(config, {}, 0, 0, now),
+    file: null,
+    source: `the config with every failover record on its primary (${file ? `no zone state in ${file}` : 'no state.file'})`,
+  };
+}
+
+/** A target whose provider could not even be built (a ConfigError naming it, say). */
+export interface BrokenTarget {
+  target: string;
+  error: string;
+}
+
+/** One provider per selected target; a target that cannot be built is reported, the others still run. */
+export function openProviders(
+  config: UnderstudyConfig,
+  logger: Logger,
+  target?: string,
+): { providers: DnsProvider[]; broken: BrokenTarget[] } {
+  if (target !== undefined && !config.targets.some((t) => t.name === target)) {
+    const known = config.targets.map((t) => t.name);
+    const hint =
+      target === 'dns'
+        ? '"dns" is the built-in DNS server: it serves the zone state directly and has no plan'
+        : `the config has ${known.length ? `targets ${known.join(', ')}` : 'no provider targets'}`;
+    throw new CliExit(`no target named "${target}": ${hint}`);
+  }
+  const providers: DnsProvider[] = [];
+  const broken: BrokenTarget[] = [];
+  for (const t of config.targets) {
+    if (target !== undefined && t.name !== target) continue;
+    try {
+      providers.push(...providersFromConfig({ ...config, targets: [t] }, logger, systemClock, systemRandom));
+    } catch (err) {
+      broken.push({ target: t.name, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  return { providers, broken };
+}
+
+export async function closeProviders(providers: DnsProvider[]): Promise<void> {
+  await Promise.all(providers.map((p) => p.close().catch(() => undefined)));
+}
+
+/** Logs go to stderr, so stdout carries only the report (and --json stays parseable). */
+export function commandLogger(name: string, level: string | undefined): Logger {
+  return createLogger({
+    name,
+    level: level ?? 'error',
+    pretty: process.stderr.isTTY === true,
+    destination: { write: (line: string) => void process.stderr.write(line) },
+  });
+}
+
+export function brokenPlan(b: BrokenTarget, serial: number): PlanOnceResult {
+  return {
+    target: b.target,
+    serial,
+    plans: [],
+    safety: { safe: true, violations: [] },
+    warnings: [],
+    error: b.error,
+  };
+}
+
+export function changeCount(plans: readonly Plan[]): number {
+  return plans.reduce((n, p) => n + summarizePlan(p).changes, 0);
+}
+
+/** 1 when a target failed, else 2 when a target has changes, else 0. */
+export function planExitCode(results: readonly PlanOnceResult[]): number {
+  if (results.some((r) => r.error !== undefined)) return EXIT_FAILURE;
+  return results.some((r) => changeCount(r.plans) > 0) ? EXIT_CHANGES : EXIT_OK;
+}
+
+/** Continuation lines of a multi-line message, indented under the target's line. */
+export const indentRest = (text: string): string => text.replace(/\n/g, '\n  ');
+
+const rr = (r: ProviderRecord): string => `${r.name} ${r.type} ${r.ttl} ${r.values.join(' ')}`;
+
+/** One line per change: `+` create, `~` update (before → after), `-` delete, `!` a conflict left alone. */
+export function changeLines(plans: readonly Plan[], indent = '    '): string[] {
+  const lines: string[] = [];
+  for (const p of plans) {
+    if (plans.length > 1 || summarizePlan(p).changes + p.conflicts.length > 0) {
+      const s = summarizePlan(p);
+      lines.push(
+        `${indent.slice(2)}zone ${p.zone}: ${s.creates} create, ${s.updates} update, ${s.deletes} delete`,
+      );
+    }
+    for (const c of p.creates) lines.push(`${indent}+ ${rr(c)}`);
+    for (const u of p.updates)
+      lines.push(
+        `${indent}~ ${u.before.name} ${u.before.type} ${u.before.ttl} ${u.before.values.join(' ')} → ${u.after.ttl} ${u.after.values.join(' ')}`,
+      );
+    for (const d of p.deletes) lines.push(`${indent}- ${rr(d)}`);
+    for (const c of p.conflicts)
+      lines.push(
+        `${indent}! ${c.name} ${c.type}: exists without our ownership marker; left alone (takeover: true to change it)`,
+      );
+  }
+  return lines;
+}
+
+/** A SyncManager for one plan or one sync: no loop, events and publications only logged. */
+export function oneShotManager(o: {
+  providers: DnsProvider[];
+  config: UnderstudyConfig;
+  store: StateStore;
+  logger: Logger;
+  epoch?: number;
+}): SyncManager {
+  return new SyncManager({
+    providers: o.providers,
+    config: o.config,
+    store: o.store,
+    clock: systemClock,
+    random: systemRandom,
+    logger: o.logger,
+    epoch: () => o.epoch ?? 0,
+    onEvent: (e: NewEvent) => o.logger.info({ event: e.type, target: e.target }, e.message),
+    onPublished: (target, serial, at) =>
+      o.logger.debug({ target, serial, at }, 'target serves the zone state'),
+  });
+}
+
+/** Results in the config's target order. */
+export function inConfigOrder<T extends { target: string }>(
+  config: UnderstudyConfig,
+  results: readonly T[],
+): T[] {
+  const order = new Map(config.targets.map((t, i) => [t.name, i]));
+  return [...results].sort((x, y) => (order.get(x.target) ?? 0) - (order.get(y.target) ?? 0));
+}
+
+/** The readable report of `understudy plan`. */
+export function formatPlans(results: readonly PlanOnceResult[], source: string): string {
+  const out = [`Plan against ${source}.`, ''];
+  if (results.length === 0) out.push('No provider targets are configured (targets:): nothing to plan.');
+  for (const r of results) {
+    const n = changeCount(r.plans);
+    if (r.error !== undefined) {
+      out.push(`target ${r.target}: ERROR ${indentRest(r.error)}`);
+      continue;
+    }
+    const safety = r.safety.safe ? '' : ' (UNSAFE: needs --force)';
+    out.push(`target ${r.target}: ${n === 0 ? 'in sync' : `${n} change${n === 1 ? '' : 's'}${safety}`}`);
+    out.push(...changeLines(r.plans));
+    for (const v of r.safety.violations) out.push(`  unsafe: ${v.message}`);
+    for (const w of r.warnings) out.push(`  warning: ${w}`);
+  }
+  const failed = results.filter((r) => r.error !== undefined).length;
+  const changing = results.filter((r) => r.error === undefined && changeCount(r.plans) > 0).length;
+  const inSync = results.length - failed - changing;
+  if (results.length > 0) out.push('', `${changing} to change, ${inSync} in sync, ${failed} failed.`);
+  return `${out.join('\n')}\n`;
+}
+
+export async function planCommand(opts: PlanOptions, out: NodeJS.WritableStream): Promise<number> {
+  const { config } = await loadOrExit(opts.config);
+  const logger = commandLogger('understudy-plan', opts.logLevel);
+  const input = await planInput(config, systemClock.now());
+  const { providers, broken } = openProviders(config, logger, opts.target);
+  let results: PlanOnceResult[];
+  try {
+    const store = await MemoryStateStore.open();
+    const manager = oneShotManager({ providers, config, store, logger });
+    const planned = await manager.planOnce(input.zoneState);
+    results = inConfigOrder(config, [
+      ...planned,
+      ...broken.map((b) => brokenPlan(b, input.zoneState.serial)),
+    ]);
+    await manager.close();
+    await store.close();
+  } finally {
+    await closeProviders(providers);
+  }
+  if (opts.json) {
+    const targets = results.map((r) => ({ ...r, changes: changeCount(r.plans) }));
+    out.write(
+      `${JSON.stringify({ source: input.file ?? 'config', serial: input.zoneState.serial, targets }, null, 2)}\n`,
+    );
+  } else out.write(formatPlans(results, input.source));
+  return planExitCode(results);
+}
