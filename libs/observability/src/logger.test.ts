@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { TransientError } from '@understudy/core';
-import { createLogger } from './logger.js';
+import { DEFAULT_REDACT_PATHS, createLogger } from './logger.js';
 import { DEFAULT_REDACT_KEYS, createRedactor } from './redact.js';
 import { captureStream } from './test-support/capture.js';
 
@@ -160,5 +160,98 @@ describe('createRedactor', () => {
     ]) {
       expect(DEFAULT_REDACT_KEYS).toContain(key);
     }
+  });
+});
+
+/** Not a plain object: the key walk of redact.ts passes it through as is, the pino paths do not. */
+class OutgoingRequest {
+  readonly method = 'GET';
+  constructor(readonly headers: Record<string, string>) {}
+}
+
+describe('createLogger redact paths', () => {
+  it('has only paths rooted at a fixed key, and pino accepts every one', () => {
+    for (const p of DEFAULT_REDACT_PATHS) expect(p).toMatch(/^[a-z]+\./);
+    expect(() => createLogger({ name: 't', destination: captureStream(), pretty: false })).not.toThrow();
+  });
+
+  it('redacts credentials inside class instances the key walk passes through', () => {
+    const out = captureStream();
+    const log = createLogger({ name: 't', destination: out, pretty: false });
+    const req = new OutgoingRequest({
+      authorization: 'Bearer in-a-class',
+      'x-auth-key': 'legacy-key',
+      accept: '*/*',
+    });
+    log.info({ req }, 'incoming');
+    const err = Object.assign(new Error('HTTP 403 from the API'), {
+      request: new OutgoingRequest({ authorization: 'Bearer on-the-error' }),
+      config: { headers: new OutgoingRequest({}).headers },
+    });
+    err.config.headers.Authorization = 'Bearer axios-style';
+    const wrapped = new Error('sync failed', {
+      cause: Object.assign(new Error('inner'), {
+        request: new OutgoingRequest({ authorization: 'Bearer in-the-cause' }),
+      }),
+    });
+    log.error({ err }, 'apply failed');
+    log.error({ err: wrapped }, 'sync failed');
+    const text = out.text();
+    for (const secret of ['in-a-class', 'legacy-key', 'on-the-error', 'axios-style', 'in-the-cause'])
+      expect(text).not.toContain(secret);
+    const [first, second, third] = out.json() as [
+      { req: OutgoingRequest },
+      { err: { message: string; request: OutgoingRequest } },
+      { err: { cause: { request: OutgoingRequest } } },
+    ];
+    expect(first.req.headers).toEqual({
+      authorization: '[Redacted]',
+      'x-auth-key': '[Redacted]',
+      accept: '*/*',
+    });
+    expect(second.err.message).toBe('HTTP 403 from the API');
+    expect(second.err.request.headers.authorization).toBe('[Redacted]');
+    expect(third.err.cause.request.headers.authorization).toBe('[Redacted]');
+    // pino puts the values back after writing: the caller's objects are unchanged.
+    expect(req.headers.authorization).toBe('Bearer in-a-class');
+    expect(err.request.headers.authorization).toBe('Bearer on-the-error');
+  });
+
+  it('redacts provider credentials of the loaded config and of one target, in any form', () => {
+    const out = captureStream();
+    const log = createLogger({ name: 't', destination: out, pretty: false });
+    class Target {
+      constructor(
+        readonly name: string,
+        readonly apiToken?: string,
+        readonly secretAccessKey?: string,
+      ) {}
+    }
+    const config = {
+      targets: [new Target('cf', 'cf-class-token'), new Target('r53', undefined, 'r53-class-secret')],
+    };
+    log.info({ config }, 'loaded');
+    log.warn({ target: new Target('cf', 'cf-target-token') }, 'target failing');
+    const text = out.text();
+    for (const secret of ['cf-class-token', 'r53-class-secret', 'cf-target-token'])
+      expect(text).not.toContain(secret);
+    expect(out.json()[0]).toMatchObject({
+      config: {
+        targets: [
+          { name: 'cf', apiToken: '[Redacted]' },
+          { name: 'r53', secretAccessKey: '[Redacted]' },
+        ],
+      },
+    });
+  });
+
+  it('keeps extra paths working next to the defaults', () => {
+    const out = captureStream();
+    const log = createLogger({ name: 't', destination: out, pretty: false, redact: ['probe.region'] });
+    log.info({ probe: { region: 'eu-west' }, req: new OutgoingRequest({ cookie: 'sid=1' }) }, 'x');
+    expect(out.json()[0]).toMatchObject({
+      probe: { region: '[Redacted]' },
+      req: { headers: { cookie: '[Redacted]' } },
+    });
   });
 });

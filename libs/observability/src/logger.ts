@@ -10,6 +10,37 @@ import { REDACTED, createRedactor } from './redact.js';
 
 export type AppLogger = PinoLogger;
 
+/**
+ * pino redact paths, on top of the key walk of redact.ts, for what that walk cannot see: it passes class
+ * instances through untouched (a raw http.IncomingMessage, an HTTP client's request object hanging off an
+ * error) and stops at a fixed depth. pino applies these paths after the serializers, so they reach into a
+ * serialized `err` too. All are rooted at a fixed top-level key: such paths cost nothing measurable per
+ * line, unlike paths that start with a wildcard (see redact.ts).
+ */
+export const DEFAULT_REDACT_PATHS: readonly string[] = Object.freeze([
+  // An incoming request logged as is (ops server, dashboard, a webhook receiver).
+  'req.headers.authorization',
+  'req.headers["proxy-authorization"]',
+  'req.headers.cookie',
+  'req.headers["x-auth-key"]',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  // An outgoing request carried by an error (fetch/SDK/axios-style clients), also one cause deep.
+  'err.request.headers.authorization',
+  'err.request.headers["x-auth-key"]',
+  'err.config.headers.Authorization',
+  'err.config.headers.authorization',
+  'err.response.config.headers.Authorization',
+  'err.cause.request.headers.authorization',
+  'err.cause.config.headers.Authorization',
+  // Provider credentials in the loaded config or one target of it (a class instance, say).
+  'config.targets[*].apiToken',
+  'config.targets[*].secretAccessKey',
+  'config.targets[*].sessionToken',
+  'target.apiToken',
+  'target.secretAccessKey',
+]);
+
 export interface LoggerOptions {
   name: string;
   /** pino level name; default 'info'. */
@@ -18,7 +49,7 @@ export interface LoggerOptions {
   pretty?: boolean;
   /** Key names redacted at any depth in addition to DEFAULT_REDACT_KEYS. */
   redactKeys?: string[];
-  /** Exact pino redact paths (e.g. "config.probe.region") on top; each costs on every line, so use sparingly. */
+  /** Exact pino redact paths (e.g. "config.probe.region") on top of DEFAULT_REDACT_PATHS; use sparingly. */
   redact?: string[];
   /** Where lines go; default stdout (synchronous, so a fatal line is written before exit). */
   destination?: DestinationStream;
@@ -38,7 +69,7 @@ export function createLogger(opts: LoggerOptions): AppLogger {
       // Level names rather than numbers keep raw JSON readable in kubectl logs; pino-pretty wants numbers.
       ...(usePretty ? {} : { level: (label: string) => ({ level: label }) }),
     },
-    ...(opts.redact?.length ? { redact: { paths: opts.redact, censor: REDACTED } } : {}),
+    redact: { paths: [...DEFAULT_REDACT_PATHS, ...(opts.redact ?? [])], censor: REDACTED },
   };
   const stream = usePretty
     ? pretty({
