@@ -29,7 +29,8 @@ export function providersFromConfig(
 ): DnsProvider[] {
   const ownerId = config.sync.ownerId;
   return config.targets.map((t) => {
-    const log = logger.child({ component: 'provider', target: t.name });
+    // Each provider adds its own `target` field to its log lines.
+    const log = logger.child({ component: 'provider' });
     return t.type === 'route53'
       ? new Route53Provider(t, { ownerId, logger: log, clock, random })
       : new CloudflareProvider(t, { ownerId, logger: log, clock, random });

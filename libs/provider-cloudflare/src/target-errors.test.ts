@@ -1,4 +1,5 @@
 /** Bad credentials, unknown zones and refused batches: clear errors that name the target. */
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, createPlan } from '@understudy/core';
 import { zoneIdFor } from '../../../test/emulators/cloudflare/index.js';
@@ -46,6 +47,32 @@ describe('CloudflareProvider errors', () => {
     expect(wrong.message).toContain('is the zone other.test');
     const right = await provider(cfg(zoneIdFor('example.test'))).read(ZONE);
     expect(right.zone).toBe(ZONE);
+  });
+
+  it('an endpoint that answers 200 with something else than the API is an error naming the target', async () => {
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"hello":"proxy"}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const byName = await failure(provider({ ...targetConfig(emu, [ZONE]), endpoint: url }).read(ZONE));
+      // The SDK turns a list without `result` into an empty page: the zone is then not found.
+      expect(byName.message).toContain('cloudflare target "cf"');
+      expect(byName.message).not.toMatch(/TypeError|undefined/);
+      const byId = await failure(
+        provider({
+          ...targetConfig(emu, [ZONE]),
+          endpoint: url,
+          zones: [{ apex: ZONE, id: 'a'.repeat(32) }],
+        }).read(ZONE),
+      );
+      expect(byId.message).toMatch(
+        /cloudflare target "cf": zones\.get answered with something that is not the Cloudflare API/,
+      );
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 
   it('a zone the target is not configured for is refused before any call', async () => {

@@ -2,7 +2,7 @@
 import type Cloudflare from 'cloudflare';
 import { normalizeName } from '@understudy/core';
 import { callApi, type CallCounters, type CallPolicy } from './api-call.js';
-import { CloudflareApiError, unknownZoneError } from './errors.js';
+import { CloudflareApiError, targetLabel, unknownZoneError } from './errors.js';
 import type { CfRecord } from './record-map.js';
 
 export interface ZoneApi {
@@ -10,6 +10,17 @@ export interface ZoneApi {
   policy: CallPolicy;
   perPage: number;
 }
+
+/** A 200 answer that is not the Cloudflare API's shape (a proxy page, a wrong endpoint): name the target. */
+function notTheApi(target: string, op: string, endpointHint: string): CloudflareApiError {
+  return new CloudflareApiError(
+    `${targetLabel(target)}: ${op} answered with something that is not the Cloudflare API (${endpointHint}); check the endpoint`,
+    undefined,
+    [],
+  );
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
 /** The zone id for an apex: the configured id (checked against the apex) or a lookup by name. */
 export async function findZoneId(
@@ -31,6 +42,8 @@ export async function findZoneId(
         throw unknownZoneError(target, apex, `zone id ${configuredId} does not exist (${err.message})`);
       throw err;
     }
+    if (!isObject(zone) || typeof zone.name !== 'string' || typeof zone.id !== 'string')
+      throw notTheApi(target, 'zones.get', 'no zone with an id and a name');
     const got = normalizeName(zone.name);
     if (!got.ok || got.name !== apex)
       throw unknownZoneError(target, apex, `configured zone id ${configuredId} is the zone ${zone.name}`);
@@ -39,7 +52,10 @@ export async function findZoneId(
   const page = await callApi(api.policy, counters, { op: 'zones.list', zone: apex }, () =>
     api.client.zones.list({ name, per_page: 50 }),
   );
-  const hit = page.result.find((z) => z.name.toLowerCase() === name);
+  if (!isObject(page) || !Array.isArray(page.result)) throw notTheApi(target, 'zones.list', 'no result list');
+  const hit = page.result.find(
+    (z) => isObject(z) && typeof z.name === 'string' && z.name.toLowerCase() === name,
+  );
   if (!hit)
     throw unknownZoneError(
       target,
@@ -62,8 +78,10 @@ export async function listRecords(
     api.client.dns.records.list({ zone_id: zoneId, per_page: api.perPage, page: 1 }),
   );
   for (let n = 1; ; n++) {
+    if (!isObject(page) || !Array.isArray(page.result))
+      throw notTheApi(api.policy.target, 'dns.records.list', 'no result list');
     out.push(...(page.result as unknown as CfRecord[]));
-    const totalPages = (page.result_info as { total_pages?: number }).total_pages;
+    const totalPages = (page.result_info as { total_pages?: number } | undefined)?.total_pages;
     const more = totalPages === undefined ? page.result.length >= api.perPage : n < totalPages;
     if (!more || !page.hasNextPage()) return out;
     const current = page;
