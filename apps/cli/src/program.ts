@@ -72,6 +72,7 @@ export function buildProgram(): Command {
       'show what provider sync would change at each target (Route 53, Cloudflare), without changing anything',
     )
     .requiredOption('-c, --config <file>', 'config file (YAML)')
+    .option('--redis <url>', 'read the zone state from Redis (distributed mode; default: $REDIS_URL if set)')
     .option('--target <name>', 'plan only this target')
     .option('--json', 'print the plans as JSON')
     .addOption(stderrLogLevel())
@@ -95,6 +96,7 @@ Exit codes: 0 nothing to change, 2 changes to apply, 1 a target failed or the co
     .requiredOption('-c, --config <file>', 'config file (YAML)')
     .option('--once', 'reconcile every target once and exit')
     .option('--force', 'apply unsafe plans too (too much change, deleting a last answer, apex NS/SOA)')
+    .option('--redis <url>', 'read the zone state from Redis (distributed mode; default: $REDIS_URL if set)')
     .option('--target <name>', 'sync only this target')
     .option('--json', 'print the outcome as JSON')
     .addOption(stderrLogLevel())

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryStateStore } from '@understudy/backends';
+import { RedisConnection, RedisStateStore } from '@understudy/backends/redis';
+import { startRedis } from '@understudy/testkit/redis-server';
 import { loadConfig } from '@understudy/config';
 import { buildZoneState, type Plan, type UnderstudyConfig } from '@understudy/core';
 import type { PlanOnceResult } from '@understudy/sync';
@@ -133,6 +135,26 @@ describe('planInput', () => {
     ]);
     expect(await readFile(file, 'utf8')).toBe(before.text);
     expect((await stat(file)).mtimeMs).toBe(before.mtime);
+  });
+
+  it('reads the zone state from Redis with --redis, and the config on primaries before any', async () => {
+    const redis = await startRedis();
+    try {
+      const c = await config({ stateFile: null });
+      const before = await planInput(c, 1000, { redisUrl: redis.url });
+      expect(before.source).toContain('no zone state in Redis yet');
+      const connection = await RedisConnection.create({ url: redis.url });
+      const store = await RedisStateStore.open({ connection });
+      const published = buildZoneState(c, {}, 7, 1, 5000);
+      expect(await store.writeZoneState(published)).toEqual({ ok: true });
+      await store.close();
+      await connection.close();
+      const input = await planInput(c, 1000, { redisUrl: redis.url });
+      expect(input).toMatchObject({ file: null, source: 'zone state serial 7 from Redis' });
+      expect(input.zoneState.serial).toBe(7);
+    } finally {
+      await redis.stop();
+    }
   });
 
   it('names a corrupt state file instead of planning from nothing', async () => {

@@ -23,6 +23,7 @@ import { createLogger } from '@understudy/observability';
 import { SyncManager, type PlanOnceResult } from '@understudy/sync';
 import { systemClock, systemRandom } from '../embedded.js';
 import { providersFromConfig } from '../leader-services.js';
+import { connectRedis, redisBackends, redisUrl } from '../redis-mode.js';
 import { CliExit, EXIT_FAILURE, EXIT_OK, loadOrExit } from './shared.js';
 
 /** `plan` exits with this when a target has something to change (0: nothing; 1: a target failed). */
@@ -30,6 +31,8 @@ export const EXIT_CHANGES = 2;
 
 export interface PlanOptions {
   config: string;
+  /** Read the zone state from Redis (distributed mode) instead of state.file. */
+  redis?: string;
   target?: string;
   json?: boolean;
   logLevel?: string;
@@ -62,7 +65,39 @@ export async function readPublishedZoneState(file: string | null): Promise<ZoneS
   }
 }
 
-export async function planInput(config: UnderstudyConfig, now: number): Promise<PlanInput> {
+/** The zone state the leading decider stored in Redis, read once (distributed mode). */
+export async function readRedisZoneState(url: string, logger: Logger): Promise<ZoneState | null> {
+  const connection = await connectRedis(url, logger, 'plan');
+  try {
+    const store = await redisBackends(connection, logger).openStore();
+    try {
+      return await store.readZoneState();
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await connection.close();
+  }
+}
+
+export async function planInput(
+  config: UnderstudyConfig,
+  now: number,
+  from: { redisUrl?: string; logger?: Logger } = {},
+): Promise<PlanInput> {
+  if (from.redisUrl) {
+    const stored = await readRedisZoneState(
+      from.redisUrl,
+      from.logger ?? commandLogger('understudy', 'error'),
+    );
+    if (stored)
+      return { zoneState: stored, file: null, source: `zone state serial ${stored.serial} from Redis` };
+    return {
+      zoneState: buildZoneState(config, {}, 0, 0, now),
+      file: null,
+      source: 'the config with every failover record on its primary (no zone state in Redis yet)',
+    };
+  }
   const file = config.state.file;
   const published = await readPublishedZoneState(file);
   if (published) {
@@ -230,7 +265,8 @@ export function formatPlans(results: readonly PlanOnceResult[], source: string):
 export async function planCommand(opts: PlanOptions, out: NodeJS.WritableStream): Promise<number> {
   const { config } = await loadOrExit(opts.config);
   const logger = commandLogger('understudy-plan', opts.logLevel);
-  const input = await planInput(config, systemClock.now());
+  const url = redisUrl(opts.redis);
+  const input = await planInput(config, systemClock.now(), url ? { redisUrl: url, logger } : {});
   const { providers, broken } = openProviders(config, logger, opts.target);
   let results: PlanOnceResult[];
   try {

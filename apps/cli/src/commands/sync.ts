@@ -8,6 +8,7 @@
  * state file only when no instance answers on the config's listen.http or listen.dashboard; otherwise
  * (or when neither is configured, so nothing can be told) the sync runs over an in-memory store.
  */
+import { redisUrl } from '../redis-mode.js';
 import { MemoryStateStore } from '@understudy/backends';
 import type { DnsProvider, UnderstudyConfig } from '@understudy/core';
 import type { SyncResult } from '@understudy/sync';
@@ -29,6 +30,8 @@ import { CliExit, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, loadOrExit } from './shared
 
 export interface SyncOptions {
   config: string;
+  /** Read the zone state from Redis (distributed mode) instead of state.file. */
+  redis?: string;
   once?: boolean;
   force?: boolean;
   target?: string;
@@ -143,8 +146,15 @@ export async function syncCommand(opts: SyncOptions, out: NodeJS.WritableStream)
   if (!opts.once) throw new CliExit(`understudy sync: ${CONTINUOUS_SYNC_HINT}`, EXIT_USAGE);
   const { config } = await loadOrExit(opts.config);
   const logger = commandLogger('understudy-sync', opts.logLevel);
-  const input = await planInput(config, Date.now());
-  const writes = await statusWrites(config, input.file);
+  const url = redisUrl(opts.redis);
+  const input = await planInput(config, Date.now(), url ? { redisUrl: url, logger } : {});
+  // Over Redis, target statuses belong to the leading decider (fenced writes): never written from here.
+  const writes: StatusWrites = url
+    ? {
+        save: false,
+        why: 'the zone state came from Redis, where target statuses belong to the leading decider',
+      }
+    : await statusWrites(config, input.file);
   const { providers, broken } = openProviders(config, logger, opts.target);
   let results: SyncLine[];
   try {
