@@ -12,6 +12,8 @@ export const R53_ZONE_ID = 'ZUNDERSTUDYTEST';
 export const R53_KEY = 'AKIDUNDERSTUDYGOOD';
 export const R53_OTHER_KEY = 'AKIDUNDERSTUDYOTHER';
 export const R53_SECRET = 'r53-secret-wJalrXUtnFEMI-K7MDENG-never-logged';
+/** The dashboard's operator token in runConfig. */
+export const ADMIN_TOKEN = 'admin-token-5d4c3b2a19-provider-sync';
 export const CF_TOKEN = 'cf-token-0f9e8d7c6b5a-never-logged';
 
 /** The Route 53 hosted zone id the emulator gives a zone: R53_ZONE_ID for example.test. */
@@ -161,6 +163,8 @@ listen:
   http: "127.0.0.1:${c.httpPort}"
   dashboard: "127.0.0.1:${c.dashboardPort}"
 dns: { workers: 1 }
+admin:
+  tokens: [{ name: sync-oncall, token: ${ADMIN_TOKEN} }]
 state:
   file: ${c.stateFile}
 decider:

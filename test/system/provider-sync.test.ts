@@ -19,6 +19,7 @@ import { freePort } from '@understudy/testkit/ports';
 import type { Child } from '@understudy/testkit/process';
 import { sleep, waitFor } from '@understudy/testkit/wait';
 import {
+  ADMIN_TOKEN,
   R53_OTHER_KEY,
   R53_ZONE_ID,
   ZONE,
@@ -260,6 +261,28 @@ describe('understudy run with dns, route53 and cloudflare targets', () => {
     expect(pending.code, pending.output).toBe(2);
     app = start();
     await converged(APP, PRIMARY.app, 'app back on PRIMARY everywhere after the restart');
+  });
+
+  it('forcing a target from the dashboard needs a token and is audited as plan-forced with who and why', async () => {
+    const force = (headers: Record<string, string>) =>
+      fetch(`${dashboard}/api/v1/targets/cf/force`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ reason: 'provider-sync system test' }),
+        signal: AbortSignal.timeout(30_000),
+      });
+    const refused = await force({});
+    expect(refused.status).toBe(401);
+    const res = await force({ authorization: `Bearer ${ADMIN_TOKEN}` });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const body = (await res.json()) as { results: { target: string }[] };
+    expect(body.results.every((r) => r.target === 'cf')).toBe(true);
+    type Ev = { type: string; target?: string; actor?: { name: string; reason: string } };
+    const { items } = await api<{ items: Ev[] }>('/api/v1/events?type=plan-forced&limit=10');
+    expect(items.find((e) => e.target === 'cf')?.actor).toEqual({
+      name: 'sync-oncall',
+      reason: 'provider-sync system test',
+    });
   });
 
   it('bad credentials, an unknown zone or a non-API endpoint → an error naming the target; the others work', async () => {

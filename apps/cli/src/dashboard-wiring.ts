@@ -108,11 +108,12 @@ export async function startDashboard(opts: DashboardWiringOptions): Promise<Runn
       const role = leader();
       if (!opts.services) throw new NotLeadingError('provider sync is not running in this process');
       await role.raise({
-        type: 'plan-refused',
+        type: 'plan-forced',
         severity: 'warning',
         target,
-        message: `${actor.name} forced the current plan of ${target}: ${actor.reason}`,
-        evidence: { forced: true, actor: actor.name, reason: actor.reason },
+        actor,
+        message: `${actor.name} forced the current plan of ${target} once (${actor.reason})`,
+        evidence: {},
       });
       const results = await opts.services.force(target);
       return results.flatMap((r) => r.reports);

@@ -27,6 +27,7 @@ export type EventType =
   | 'sync-drift'
   | 'sync-conflict'
   | 'plan-refused'
+  | 'plan-forced'
   | 'drill-started'
   | 'drill-finished';
 

@@ -22,6 +22,7 @@ const TYPES = [
   'region-stale',
   'sync-failed',
   'plan-refused',
+  'plan-forced',
   'drill-started',
   'drill-finished',
 ];
