@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { createPlan } from '@understudy/core';
 import type { ProviderRecord } from '@understudy/core';
 import { recordingLogger } from '@understudy/testkit/logger';
@@ -180,6 +181,27 @@ describe('Route53Provider errors', () => {
     await expect(byName.read('other.test.')).rejects.toThrow(
       /^route53 target "r53-test": zone other\.test\. is not configured/,
     );
+  });
+
+  it('an endpoint answering 200 with something else than the API is named as such', async () => {
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>proxy</body></html>');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const byName = provider(targetConfig(url, [{ apex: ZONE, id: null }]));
+      const byId = provider(targetConfig(url, [{ apex: ZONE, id: 'Z123' }]));
+      open.push(byName, byId);
+      await expect(byName.read(ZONE)).rejects.toThrow(
+        /^route53 target "r53-test": ListHostedZonesByName answered without a zone list/,
+      );
+      await expect(byId.read(ZONE)).rejects.toThrow(
+        /^route53 target "r53-test": GetHostedZone Z123 answered without a hosted zone/,
+      );
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 
   it('exhausted retries are a TransientError naming the target', async () => {

@@ -30,7 +30,14 @@ export async function resolveZoneId(
       (c) => c.send(new GetHostedZoneCommand({ Id: id })),
       counters,
     );
-    const name = decodeName(res.HostedZone?.Name ?? '');
+    if (!res.HostedZone?.Name) {
+      throw new Route53TargetError(
+        target,
+        'NotRoute53',
+        `GetHostedZone ${id} answered without a hosted zone: the endpoint does not look like the Route 53 API`,
+      );
+    }
+    const name = decodeName(res.HostedZone.Name);
     if (name !== apex) {
       throw new Route53TargetError(target, 'ZoneMismatch', `hosted zone ${id} is ${name}, not ${apex}`);
     }
@@ -41,7 +48,14 @@ export async function resolveZoneId(
     (c) => c.send(new ListHostedZonesByNameCommand({ DNSName: apex, MaxItems: 20 })),
     counters,
   );
-  const named = (res.HostedZones ?? []).filter((z) => decodeName(z.Name ?? '') === apex);
+  if (!Array.isArray(res.HostedZones)) {
+    throw new Route53TargetError(
+      target,
+      'NotRoute53',
+      'ListHostedZonesByName answered without a zone list: the endpoint does not look like the Route 53 API',
+    );
+  }
+  const named = res.HostedZones.filter((z) => decodeName(z.Name ?? '') === apex);
   const pub = named.filter((z) => z.Config?.PrivateZone !== true);
   if (pub.length === 0) {
     throw new Route53TargetError(target, 'NoSuchHostedZone', `no public hosted zone named ${apex}`);
