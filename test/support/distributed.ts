@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RedisConnection, RedisStateStore } from '@understudy/backends/redis';
 import type { DecisionEvent, EventType, ZoneState } from '@understudy/core';
-import { createCa, issueCert } from '@understudy/testkit/certs';
+import { localhostTls } from '@understudy/testkit/certs';
 import { dig } from '@understudy/testkit/dig';
 import { startOrigin, type Origin } from '@understudy/testkit/origin';
 import { freePort } from '@understudy/testkit/ports';
@@ -50,15 +50,7 @@ export class Cluster {
 
   static async start(timing: Timing): Promise<Cluster> {
     const dir = await mkdtemp(join(tmpdir(), 'understudy-distributed-'));
-    const ca = await createCa();
-    const cert = await issueCert({
-      ca,
-      commonName: 'localhost',
-      altNames: ['localhost', '127.0.0.1'],
-      days: 30,
-    });
-    const caFile = join(dir, 'ca.pem');
-    await writeFile(caFile, ca.certPem);
+    const { tls: cert, caFile } = await localhostTls(dir);
     const redis = await startRedis({ appendonly: true });
     const primary = await startOrigin({ name: 'primary', tls: cert });
     const secondary = await startOrigin({ name: 'secondary', tls: cert });

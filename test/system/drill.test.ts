@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryUdp } from '@understudy/dns-server';
-import { createCa, issueCert } from '@understudy/testkit/certs';
+import { localhostTls } from '@understudy/testkit/certs';
 import { startOrigin, type Origin } from '@understudy/testkit/origin';
 import { freePort } from '@understudy/testkit/ports';
 import type { Child } from '@understudy/testkit/process';
@@ -29,15 +29,7 @@ const appA = async (): Promise<string> =>
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'understudy-drill-'));
-  const ca = await createCa();
-  const tls = await issueCert({
-    ca,
-    commonName: 'localhost',
-    altNames: ['localhost', '127.0.0.1'],
-    days: 30,
-  });
-  const caFile = join(dir, 'ca.pem');
-  await writeFile(caFile, ca.certPem);
+  const { tls, caFile } = await localhostTls(dir);
   origins = await Promise.all(['primary', 'secondary', 'expiring'].map((name) => startOrigin({ name, tls })));
   dnsPort = await freePort('127.0.0.1', 'both');
   const dashPort = await freePort('127.0.0.1', 'tcp');

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { queryUdp } from '@understudy/dns-server';
 import { createMetrics } from '@understudy/observability';
-import { createCa, issueCert } from '@understudy/testkit/certs';
+import { localhostTls } from '@understudy/testkit/certs';
 import { startOrigin, type Origin } from '@understudy/testkit/origin';
 import { freePort } from '@understudy/testkit/ports';
 import type { Child } from '@understudy/testkit/process';
@@ -83,15 +83,7 @@ describe('/metrics of a running understudy', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'understudy-metrics-'));
-    const ca = await createCa();
-    const good = await issueCert({
-      ca,
-      commonName: 'localhost',
-      altNames: ['localhost', '127.0.0.1'],
-      days: 30,
-    });
-    const caFile = join(dir, 'ca.pem');
-    await writeFile(caFile, ca.certPem);
+    const { tls: good, caFile } = await localhostTls(dir);
     origins = await Promise.all(CHECKS.map((name) => startOrigin({ name, tls: good })));
     dnsPort = await freePort('127.0.0.1', 'both');
     httpPort = await freePort('127.0.0.1', 'tcp');

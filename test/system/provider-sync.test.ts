@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryStateStore } from '@understudy/backends';
 import { loadConfig } from '@understudy/config';
 import { buildZoneState } from '@understudy/core';
-import { createCa, issueCert } from '@understudy/testkit/certs';
+import { localhostTls } from '@understudy/testkit/certs';
 import { dig } from '@understudy/testkit/dig';
 import { startOrigin, type Origin } from '@understudy/testkit/origin';
 import { freePort } from '@understudy/testkit/ports';
@@ -118,15 +118,7 @@ describe('understudy run with dns, route53 and cloudflare targets', () => {
   const start = (): Child => understudy(['run', '--config', configFile], { env: credentialsEnv });
 
   beforeAll(async () => {
-    const ca = await createCa();
-    const tls = await issueCert({
-      ca,
-      commonName: 'localhost',
-      altNames: ['localhost', '127.0.0.1'],
-      days: 30,
-    });
-    const caFile = join(dir, 'ca.pem');
-    await writeFile(caFile, ca.certPem);
+    const { tls, caFile } = await localhostTls(dir);
     const names = ['appPrimary', 'appSecondary', 'apiPrimary', 'apiSecondary'] as const;
     const started = await Promise.all(names.map((name) => startOrigin({ name, tls })));
     origins = Object.fromEntries(names.map((n, i) => [n, started[i]!])) as typeof origins;

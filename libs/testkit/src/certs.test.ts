@@ -3,7 +3,10 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { connect, createServer } from 'node:tls';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createCa, issueCert, selfSigned } from './certs.js';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createCa, issueCert, localhostTls, selfSigned } from './certs.js';
 import type { CertPair, IssuedCert } from './certs.js';
 
 interface Handshake {
@@ -55,6 +58,20 @@ describe('certs', () => {
   it('issues a leaf that verifies against its CA by DNS name', async () => {
     const r = await handshake(leaf, { host: '127.0.0.1', servername: 'localhost', ca: ca.certPem });
     expect(r).toMatchObject({ authorized: true, authorizationError: null });
+  });
+
+  it('localhostTls writes the CA to ca.pem and issues a localhost leaf it verifies', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'certs-'));
+    try {
+      const t = await localhostTls(dir);
+      expect(t.caFile).toBe(join(dir, 'ca.pem'));
+      const ca = await readFile(t.caFile, 'utf8');
+      expect(ca).toBe(t.ca.certPem);
+      const r = await handshake(t.tls, { host: '127.0.0.1', servername: 'localhost', ca });
+      expect(r).toMatchObject({ authorized: true, authorizationError: null });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('covers IPv4 and IPv6 literals in the SAN', async () => {

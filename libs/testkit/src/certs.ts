@@ -2,7 +2,9 @@
  * Throwaway X.509 material for local TLS origins: a CA, leaves it signs, and self-signed leaves.
  * Pure JS (selfsigned over WebCrypto), ECDSA P-256 keys: a CA or a leaf takes a few tens of ms.
  */
+import { writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
+import { join } from 'node:path';
 import { generate } from 'selfsigned';
 
 export interface CertPair {
@@ -111,4 +113,21 @@ export async function selfSigned(opts: {
     extensions: leafExtensions(opts.altNames),
   });
   return { certPem: pems.cert, keyPem: pems.private, notAfter: to };
+}
+
+/**
+ * What most system tests need: a CA, a 30-day leaf for localhost and 127.0.0.1 that it signs, and the
+ * CA written to `<dir>/ca.pem` for a check's tls.caFile.
+ */
+export async function localhostTls(dir: string): Promise<{ ca: CertPair; tls: IssuedCert; caFile: string }> {
+  const ca = await createCa();
+  const tls = await issueCert({
+    ca,
+    commonName: 'localhost',
+    altNames: ['localhost', '127.0.0.1'],
+    days: 30,
+  });
+  const caFile = join(dir, 'ca.pem');
+  await writeFile(caFile, ca.certPem);
+  return { ca, tls, caFile };
 }
