@@ -5,7 +5,9 @@
  * process; probes: a child process; redis: INFO cpu) and Redis memory, then ramps the rate up (shorter
  * check intervals) to find the highest rate with lag p99 < 1 s. Target: lag p99 < 1 s at 10,000 checks
  * × 3 regions every 10 s.
- *   tsx test/bench/pipeline.ts [--checks 10000] [--duration 60] [--ramp 15] [--no-ramp]
+ * Redis runs as infra/redis/redis.conf sets it up: AOF with fsync on every write (--fsync everysec|no
+ * to compare).
+ *   tsx test/bench/pipeline.ts [--checks 10000] [--duration 60] [--ramp 15] [--no-ramp] [--fsync always]
  */
 import { fork } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -27,6 +29,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '60' },
     ramp: { type: 'string', default: '15' },
     'no-ramp': { type: 'boolean', default: false },
+    fsync: { type: 'string', default: 'always' },
     publisher: { type: 'string' },
     interval: { type: 'string' },
   },
@@ -107,7 +110,10 @@ async function redisInfo(conn: RedisConnection): Promise<Record<string, string>>
 }
 
 async function main(): Promise<void> {
-  const redis = await startRedis();
+  const fsync = args.fsync;
+  if (fsync !== 'always' && fsync !== 'everysec' && fsync !== 'no')
+    throw new Error(`--fsync: "${fsync}" is not always, everysec or no`);
+  const redis = await startRedis({ appendonly: true, appendfsync: fsync });
   const logger = createLogger({ name: 'bench-pipeline', level: 'error', pretty: false });
   const { config } = parseConfig(configYaml(), { source: 'bench-pipeline.yaml' });
   const connection = await RedisConnection.create({ url: redis.url, name: 'bench-decider' });
@@ -178,7 +184,7 @@ async function main(): Promise<void> {
   };
   try {
     process.stdout.write(
-      `bench:pipeline — ${CHECKS} checks × ${REGIONS.length} regions, batches once a second per region\n`,
+      `bench:pipeline — ${CHECKS} checks × ${REGIONS.length} regions, batches once a second per region; Redis AOF appendfsync ${args.fsync}\n`,
     );
     const base = await phase(10, Number(args.duration));
     let best = base.p99 < 1000 ? base.rate : 0;

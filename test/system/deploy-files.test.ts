@@ -66,6 +66,8 @@ describe('docker-compose.yml (distributed mode)', () => {
     const conf = read(mount.split(':')[0]!.replace(/^\.\//, ''));
     expect(conf).toMatch(/^maxmemory-policy noeviction$/m);
     expect(conf).toMatch(/^appendonly yes$/m);
+    // A lost epoch INCR could hand two leaders one epoch: fsync every write.
+    expect(conf).toMatch(/^appendfsync always$/m);
     expect(redis.command).toContain(mount.split(':')[1]);
   });
 
@@ -115,6 +117,15 @@ describe('Kubernetes manifests', () => {
     expect(byRole('decider').map((d) => d.spec.replicas)).toEqual([2]);
     expect(byRole('dns').map((d) => d.spec.replicas)).toEqual([2]);
     for (const d of deployments) await expectRealCommand(container(d).args, `k8s ${d.metadata.name}`);
+  });
+
+  it('configures Redis like infra/redis/redis.conf: noeviction, AOF, fsync on every write', () => {
+    const conf = docs.find(
+      (d) => d.doc.kind === 'ConfigMap' && d.doc.metadata.name === 'understudy-redis-conf',
+    );
+    const text = (conf!.doc.data as Record<string, string>)['redis.conf']!;
+    for (const line of ['maxmemory-policy noeviction', 'appendonly yes', 'appendfsync always'])
+      expect(text).toMatch(new RegExp(`^${line}$`, 'm'));
   });
 
   it('liveness on /healthz and readiness on /readyz of the ops port every role listens on', () => {

@@ -22,8 +22,10 @@ export interface StartRedisOptions {
   password?: string;
   /** Serve TLS only (the plain port is disabled); the URL is rediss://. */
   tls?: RedisTlsFiles;
-  /** AOF on (fsync everysec), so kill() + restart() keeps acknowledged writes. Default false. */
+  /** AOF on, so kill() + restart() keeps acknowledged writes. Default false. */
   appendonly?: boolean;
+  /** AOF fsync policy when appendonly is on. Default everysec (infra/redis/redis.conf uses always). */
+  appendfsync?: 'always' | 'everysec' | 'no';
   /** Path of the binary. Default redis-server on PATH. */
   binary?: string;
   /** How long start and restart may take. Default 15 s. */
@@ -141,6 +143,7 @@ export async function startRedis(opts: StartRedisOptions = {}): Promise<RedisSer
 async function serverArgs(dir: string, port: number, opts: StartRedisOptions): Promise<string[]> {
   const args = ['--bind', '127.0.0.1', '--dir', dir, '--save', '', '--daemonize', 'no'];
   args.push('--appendonly', opts.appendonly ? 'yes' : 'no', '--maxmemory-policy', 'noeviction');
+  if (opts.appendonly) args.push('--appendfsync', opts.appendfsync ?? 'everysec');
   if (opts.password !== undefined) args.push('--requirepass', opts.password);
   if (opts.tls) {
     await writeFile(join(dir, 'tls.crt'), opts.tls.certPem);
