@@ -272,7 +272,26 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = err.code;
       return;
     }
-    process.stderr.write(`understudy: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(`understudy: ${describeFailure(err)}\n`);
     process.exitCode = 1;
   }
+}
+
+/** A port in use or a permission problem is the operator's to fix: say which address, without a stack. */
+export function describeFailure(err: unknown): string {
+  const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (
+    err instanceof Error &&
+    (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL')
+  ) {
+    const where = e.address !== undefined ? ` ${e.address}${e.port !== undefined ? `:${e.port}` : ''}` : '';
+    const why =
+      e.code === 'EADDRINUSE'
+        ? 'is already in use (another instance running?)'
+        : e.code === 'EACCES'
+          ? 'needs more privileges (ports below 1024 need root or CAP_NET_BIND_SERVICE)'
+          : 'is not an address of this host';
+    return `cannot listen on${where}: the address ${why}`;
+  }
+  return err instanceof Error ? (err.stack ?? err.message) : String(err);
 }
