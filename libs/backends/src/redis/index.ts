@@ -10,3 +10,5 @@ export { RedisLease } from './lease.js';
 export type { RedisLeaseOptions } from './lease.js';
 export { checkBatch } from './batch-check.js';
 export { StoredDataError } from './stored.js';
+export { RedisActionRelay } from './action-relay.js';
+export type { ActionHandler, RedisActionRelayOptions } from './action-relay.js';
