@@ -15,6 +15,9 @@ export interface DistributedConfigInput {
   variant?: string;
 }
 
+/** The operator token in distributedConfig (admin.tokens, name relay-oncall). */
+export const DISTRIBUTED_ADMIN_TOKEN = 'relay-admin-token-7c1e9a52';
+
 export function distributedConfig(c: DistributedConfigInput): string {
   const check = (url: string, path = '/health') => `
     type: https
@@ -31,6 +34,8 @@ listen:
   dns: ["127.0.0.1:${c.dnsPort}"]
   http: "127.0.0.1:${c.httpPort}"
 dns: { workers: 1 }
+admin:
+  tokens: [{ name: relay-oncall, token: ${DISTRIBUTED_ADMIN_TOKEN} }]
 decider:
   tickInterval: 200ms
   leaseTtl: ${c.leaseTtl}

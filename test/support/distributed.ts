@@ -113,6 +113,21 @@ export class Cluster {
     return this.spawn(name, (f) => ['dns', '--config', f, '--redis', this.redis.url], { dns: true });
   }
 
+  /** A standalone dashboard (read from Redis, actions relayed to the leader); its URL. */
+  async dashboard(name: string): Promise<{ proc: Proc; url: string }> {
+    const port = await freePort('127.0.0.1', 'tcp');
+    const proc = await this.spawn(name, (f) => [
+      'dashboard',
+      '--config',
+      f,
+      '--redis',
+      this.redis.url,
+      '--listen',
+      `127.0.0.1:${port}`,
+    ]);
+    return { proc, url: `http://127.0.0.1:${port}` };
+  }
+
   get(name: string): Proc {
     const p = this.procs.get(name);
     if (!p) throw new Error(`no process ${name}`);

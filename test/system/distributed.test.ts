@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sleep, waitFor } from '@understudy/testkit/wait';
 import { Cluster, PRIMARY, REGIONS, SECONDARY } from '../support/distributed.js';
+import { DISTRIBUTED_ADMIN_TOKEN } from '../support/distributed-config.js';
 
 const INTERVAL_MS = 1000;
 const TIMEOUT_MS = 500;
@@ -184,5 +185,32 @@ describe('distributed mode: probes → Redis → fenced decider → DNS servers'
     }
     const acquired = await c.events('leader-acquired');
     expect(acquired[0]!.evidence.epoch).toBe(newEpoch);
+  });
+
+  it('a standalone dashboard relays an override to the leader through Redis, audited; refused without a token', async () => {
+    const { url } = await c.dashboard('dashboard-1');
+    await waitFor(
+      async () => (await fetch(`${url}/api/v1/status`, { signal: AbortSignal.timeout(2000) })).status === 200,
+      { timeoutMs: 20_000, what: 'the standalone dashboard to answer' },
+    ).catch((err: unknown) => {
+      throw new Error(`${String(err)}\n${c.outputs()}`);
+    });
+    const override = (mode: string, headers: Record<string, string>) =>
+      fetch(`${url}/api/v1/records/app.example.test/A/overrides`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ answer: 'primary', mode, reason: 'relay test' }),
+        signal: AbortSignal.timeout(15_000),
+      });
+    expect((await override('down', {})).status).toBe(401);
+    for (const n of DNS) expect(await c.answer(n)).toEqual([PRIMARY]);
+    const auth = { authorization: `Bearer ${DISTRIBUTED_ADMIN_TOKEN}` };
+    const res = await override('down', auth);
+    expect(res.status, await res.clone().text()).toBe(200);
+    await c.untilAnswer(DNS, SECONDARY, 10_000);
+    const set = (await c.events('override-set')).find((e) => e.actor?.reason === 'relay test');
+    expect(set?.actor?.name).toBe('relay-oncall');
+    // Back to the checks, so later runs of this cluster start from PRIMARY again.
+    expect((await override('obey', auth)).status).toBe(200);
   });
 });

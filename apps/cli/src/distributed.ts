@@ -5,14 +5,29 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { LoadedConfig } from '@understudy/config';
-import type { Clock, EngineOutput, Logger, Random, ZoneState } from '@understudy/core';
+import {
+  StateConflictError,
+  type Clock,
+  type EngineOutput,
+  type Logger,
+  type Random,
+  type ZoneState,
+} from '@understudy/core';
+import type { ActionHandler } from '@understudy/backends/redis';
 import { DeciderLeadership } from '@understudy/decider';
 import { DnsRole } from '@understudy/dns';
 import { createMetrics, startOpsServer } from '@understudy/observability';
 import { ProbeRole } from '@understudy/probe';
 import { systemClock, systemRandom } from './embedded.js';
 import { leaderActions } from './admin-actions.js';
-import { startDashboard, type RunningDashboard } from './dashboard-wiring.js';
+import {
+  actionHandler,
+  createLocalActions,
+  localOrRelayed,
+  relayedActions,
+  startDashboard,
+  type RunningDashboard,
+} from './dashboard-wiring.js';
 import { LeaderServices } from './leader-services.js';
 import { deciderMetrics, dnsQueryCounter, leaseMetrics, pollQueueDepth } from './metrics-adapters.js';
 import { connectRedis, instanceName, redisBackends, redisDetail, refusedWritesOf } from './redis-mode.js';
@@ -70,6 +85,9 @@ export async function startDistributed(opts: DistributedOptions): Promise<Distri
     closers.push(() => dns.close());
     const refusedWrites = refusedWritesOf(store);
     const random = opts.random ?? systemRandom;
+    // The leader answers the actions other processes' dashboards relay through Redis.
+    const relay = backends.relay();
+    let handler: ActionHandler | null = null;
     const services = new LeaderServices({
       config,
       store,
@@ -77,6 +95,12 @@ export async function startDistributed(opts: DistributedOptions): Promise<Distri
       random,
       logger: log.child({ role: 'decider' }),
       metrics,
+      perTerm: () =>
+        relay.serve((kind, payload) =>
+          handler
+            ? handler(kind, payload)
+            : Promise.reject(new StateConflictError('the decider is starting')),
+        ),
     });
     closers.push(() => services.close());
     const holder = instanceName('run');
@@ -111,6 +135,17 @@ export async function startDistributed(opts: DistributedOptions): Promise<Distri
       configHash: hash,
     });
     closers.push(() => probes.close());
+    const local = createLocalActions({
+      config,
+      clock,
+      metrics,
+      logger: log.child({ role: 'dashboard' }),
+      decider: () => decider.role,
+      services,
+      dnsServers: () => dns.addresses().udp.map((a) => ({ host: a.address, port: a.port })),
+    });
+    handler = actionHandler(local.actions);
+    closers.push(() => local.close());
     const dashboard = config.listen.dashboard
       ? await startDashboard({
           listen: config.listen.dashboard,
@@ -118,12 +153,10 @@ export async function startDistributed(opts: DistributedOptions): Promise<Distri
           configHash: hash,
           store,
           clock,
-          metrics,
           logger: log.child({ role: 'dashboard' }),
-          decider: () => decider.role,
+          // Local while this process leads; otherwise relayed to whichever decider does.
+          actions: localOrRelayed(local.actions, relayedActions(relay), () => decider.leading),
           lease: () => Promise.resolve(decider.role ? { holder, epoch: decider.role.epoch } : null),
-          services,
-          dnsServers: () => dns.addresses().udp.map((a) => ({ host: a.address, port: a.port })),
         })
       : null;
     if (dashboard) closers.push(() => dashboard.close());

@@ -12,7 +12,7 @@ import { DnsRole } from '@understudy/dns';
 import { createMetrics, startOpsServer } from '@understudy/observability';
 import { ProbeRole } from '@understudy/probe';
 import { adminActions } from './admin-actions.js';
-import { startDashboard, type RunningDashboard } from './dashboard-wiring.js';
+import { createLocalActions, startDashboard, type RunningDashboard } from './dashboard-wiring.js';
 import { LeaderServices } from './leader-services.js';
 import { deciderMetrics, dnsQueryCounter, leaseMetrics } from './metrics-adapters.js';
 
@@ -112,6 +112,17 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
       configHash: hash,
     });
     closers.push(() => probes.close());
+    const local = createLocalActions({
+      config,
+      clock,
+      metrics,
+      logger: log.child({ role: 'dashboard' }),
+      decider: () => (decider.ready ? decider : null),
+      services,
+      dnsServers: () => dns.addresses().udp.map((a) => ({ host: a.address, port: a.port })),
+    });
+    // Before the decider closes: a running drill restores its override through it.
+    closers.push(() => local.close());
     const dashboard = config.listen.dashboard
       ? await startDashboard({
           listen: config.listen.dashboard,
@@ -119,15 +130,11 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
           configHash: hash,
           store,
           clock,
-          metrics,
           logger: log.child({ role: 'dashboard' }),
-          decider: () => (decider.ready ? decider : null),
+          actions: local.actions,
           lease: () => Promise.resolve({ holder, epoch: decider.epoch }),
-          services,
-          dnsServers: () => dns.addresses().udp.map((a) => ({ host: a.address, port: a.port })),
         })
       : null;
-    // Closed before the decider: a running drill restores its override through it.
     if (dashboard) closers.push(() => dashboard.close());
     let closing = false;
     const ops = config.listen.http

@@ -46,6 +46,8 @@ export interface LeaderServicesOptions {
   metrics: UnderstudyMetrics;
   /** Default: providersFromConfig. */
   providers?: DnsProvider[];
+  /** Something else that runs only while leading (the action relay's consumer), ended with the term. */
+  perTerm?: (role: DeciderRole) => { close(): Promise<void> };
 }
 
 /** Provider sync and notifications, attached to whichever DeciderRole leads in this process. */
@@ -91,6 +93,7 @@ export class LeaderServices {
             },
           });
     this.current = sync;
+    const extra = this.opts.perTerm?.(role);
     // Zone states notified before start() finishes are kept: start() syncs the latest.
     const starting = sync?.start().catch((err: unknown) => log.error({ err }, 'sync: could not start'));
     return {
@@ -99,6 +102,7 @@ export class LeaderServices {
         if (out.zoneState) sync?.notify(out.zoneState);
       },
       close: async () => {
+        await extra?.close().catch((err: unknown) => log.warn({ err }, 'leader services: closing failed'));
         if (this.current === sync) this.current = null;
         await starting;
         await sync?.close();

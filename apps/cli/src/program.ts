@@ -188,7 +188,7 @@ Exit codes: 0 every target applied or in sync, 1 a target failed or refused an u
   program
     .command('dashboard')
     .description(
-      'run the dashboard (web UI and /api/v1) on its own, reading the shared state in Redis (read-only: actions go to understudy run)',
+      'run the dashboard (web UI and /api/v1) on its own, reading the shared state in Redis; actions are relayed to the leading decider',
     )
     .requiredOption('-c, --config <file>', 'config file (YAML)')
     .addOption(redisOption())

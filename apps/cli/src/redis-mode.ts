@@ -4,7 +4,13 @@
  */
 import { hostname } from 'node:os';
 import { ConfigError, TransientError, type Logger } from '@understudy/core';
-import { RedisConnection, RedisLease, RedisResultsBus, RedisStateStore } from '@understudy/backends/redis';
+import {
+  RedisActionRelay,
+  RedisConnection,
+  RedisLease,
+  RedisResultsBus,
+  RedisStateStore,
+} from '@understudy/backends/redis';
 import type { RefusedWritesSource } from '@understudy/decider';
 import { CliExit, EXIT_USAGE } from './commands/shared.js';
 
@@ -45,6 +51,8 @@ export interface RedisBackends {
   openBus(): Promise<RedisResultsBus>;
   openStore(): Promise<RedisStateStore>;
   lease(holder: string, ttlMs: number): RedisLease;
+  /** Operator actions to the leading decider (the standalone dashboard sends, the leader serves). */
+  relay(): RedisActionRelay;
 }
 
 export function redisBackends(connection: RedisConnection, logger: Logger): RedisBackends {
@@ -54,6 +62,7 @@ export function redisBackends(connection: RedisConnection, logger: Logger): Redi
       Promise.resolve(new RedisResultsBus({ connection, logger: logger.child({ component: 'bus' }) })),
     openStore: () => RedisStateStore.open({ connection, logger: logger.child({ component: 'store' }) }),
     lease: (holder, ttlMs) => new RedisLease({ connection, holder, ttlMs }),
+    relay: () => new RedisActionRelay({ connection, logger: logger.child({ component: 'action-relay' }) }),
   };
 }
 

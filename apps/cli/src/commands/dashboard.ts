@@ -1,11 +1,11 @@
 /**
  * `understudy dashboard --redis URL`: the dashboard on its own (distributed mode). It reads the shared
  * state through the StateStore in Redis, so any number can run. Actions (overrides, drills, forced plans)
- * need the decider's engine: this process answers them with 409 and says where to send them; the
- * dashboard inside `understudy run` (listen.dashboard) offers them.
+ * need the decider's engine: they are relayed through Redis to whichever decider leads, and answered
+ * with 409 when none does.
  */
 import { createMetrics, installCrashHandlers, onShutdown, startOpsServer } from '@understudy/observability';
-import { startDashboard } from '../dashboard-wiring.js';
+import { relayedActions, startDashboard } from '../dashboard-wiring.js';
 import { systemClock } from '../embedded.js';
 import { parseHostPort } from '../demo/host-port.js';
 import { connectRedis, redisBackends, redisDetail, requireRedisUrl } from '../redis-mode.js';
@@ -33,7 +33,8 @@ export async function dashboardCommand(opts: DashboardOptions): Promise<void> {
   logWarnings(loaded, logger);
   const metrics = createMetrics(undefined, { build: { role: 'dashboard' } });
   const connection = await connectRedis(url, logger, 'dashboard');
-  const store = await redisBackends(connection, logger).openStore();
+  const backends = redisBackends(connection, logger);
+  const store = await backends.openStore();
   const dashboard = await startDashboard({
     listen,
     config,
@@ -41,9 +42,8 @@ export async function dashboardCommand(opts: DashboardOptions): Promise<void> {
     store,
     logger,
     clock: systemClock,
-    metrics,
-    decider: () => null,
-    services: null,
+    // Overrides, failback approvals, forced plans and drills go to the leading decider through Redis.
+    actions: relayedActions(backends.relay()),
   });
   let closing = false;
   const ops = config.listen.http

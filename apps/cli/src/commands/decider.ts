@@ -1,8 +1,10 @@
 import { DeciderLeadership } from '@understudy/decider';
-import { statusView, type UnderstudyConfig } from '@understudy/core';
+import { StateConflictError, statusView, type UnderstudyConfig } from '@understudy/core';
+import type { ActionHandler } from '@understudy/backends/redis';
 import { createMetrics, installCrashHandlers, onShutdown, startOpsServer } from '@understudy/observability';
 import { leaderActions } from '../admin-actions.js';
 import { systemClock, systemRandom } from '../embedded.js';
+import { actionHandler, createLocalActions } from '../dashboard-wiring.js';
 import { LeaderServices } from '../leader-services.js';
 import { deciderMetrics, leaseMetrics, pollQueueDepth } from '../metrics-adapters.js';
 import {
@@ -52,7 +54,9 @@ export async function deciderCommand(opts: DeciderOptions): Promise<void> {
   const store = await backends.openStore();
   const metrics = createMetrics(undefined, { build: { role: 'decider' } });
   const refusedWrites = refusedWritesOf(store);
-  // Provider sync and webhooks run only while this decider leads (one SyncManager per term).
+  // Provider sync, webhooks and the actions relayed from dashboards run only while this decider leads.
+  const relay = backends.relay();
+  let handler: ActionHandler | null = null;
   const services = new LeaderServices({
     config,
     store,
@@ -60,6 +64,10 @@ export async function deciderCommand(opts: DeciderOptions): Promise<void> {
     random: systemRandom,
     logger,
     metrics,
+    perTerm: () =>
+      relay.serve((kind, payload) =>
+        handler ? handler(kind, payload) : Promise.reject(new StateConflictError('the decider is starting')),
+      ),
   });
   const leaseGauge = leaseMetrics(metrics, holder);
   const leadership = DeciderLeadership.start({
@@ -80,6 +88,16 @@ export async function deciderCommand(opts: DeciderOptions): Promise<void> {
   // understudy_queue_depth, read from a bus of its own so it works on a standby too.
   const depthBus = await backends.openBus();
   const depth = pollQueueDepth(metrics, 'results', () => depthBus.jobCounts());
+  // Drills started from a dashboard run here; their DNS timing queries listen.dns of this config.
+  const local = createLocalActions({
+    config,
+    clock: systemClock,
+    metrics,
+    logger,
+    decider: () => leadership.role,
+    services,
+  });
+  handler = actionHandler(local.actions);
   let closing = false;
   const ops = listen
     ? await startOpsServer({
@@ -111,6 +129,7 @@ export async function deciderCommand(opts: DeciderOptions): Promise<void> {
     steps: [
       { name: 'readiness', run: () => Promise.resolve(void (closing = true)) },
       // Releases the lease, so the standby takes over at once.
+      { name: 'drills', run: () => local.close() },
       { name: 'decider', run: () => leadership.close() },
       { name: 'webhooks and providers', run: () => services.close() },
       { name: 'queue depth', run: () => (depth.close(), depthBus.close()) },
