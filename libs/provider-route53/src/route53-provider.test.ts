@@ -106,9 +106,13 @@ describe('Route53Provider against the emulator', () => {
   });
 
   it('retries PriorRequestNotComplete while the previous batch is PENDING', async () => {
-    const { emu, zoneId, p } = await setup({
-      faults: { priorRequestWhilePending: true, insyncDelayMs: 300 },
-    });
+    // Enough attempts that jittered backoff (as short as a few ms) always outlasts the 300 ms PENDING,
+    // however slow a loaded machine makes the rest.
+    const { emu, zoneId, p } = await setup(
+      { faults: { priorRequestWhilePending: true, insyncDelayMs: 300 } },
+      {},
+      { retry: { baseMs: 20, maxMs: 200, maxAttempts: 40 } },
+    );
     seedOwned(emu, zoneId, manyA(ZONE, 600, 1));
     const { report } = await sync(p, manyA(ZONE, 600, 4));
     expect(report.batches).toBe(2);
