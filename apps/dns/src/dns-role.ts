@@ -11,13 +11,7 @@ import {
   type UnderstudyConfig,
   type ZoneState,
 } from '@understudy/core';
-import {
-  DnsServer,
-  DnsWorkerPool,
-  defaultDnsWorkers,
-  type DnsServerOptions,
-  type QueryCount,
-} from '@understudy/dns-server';
+import { DnsServer, DnsWorkerPool, defaultDnsWorkers, type DnsServerOptions } from '@understudy/dns-server';
 
 export interface DnsRoleOptions {
   config: UnderstudyConfig;
@@ -27,7 +21,7 @@ export interface DnsRoleOptions {
   /** Names this server in publications, e.g. the host name. */
   instance: string;
   /** Query counts, batched about once a second (for metrics). */
-  onQueries?: (counts: QueryCount[]) => void;
+  onQueries?: DnsServerOptions['onQueries'];
   /** A zone state is now answered by every DNS worker. */
   onServing?: (zs: ZoneState) => void;
   /**

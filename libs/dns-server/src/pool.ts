@@ -172,9 +172,7 @@ export class DnsWorkerPool {
         this.tracker.ack(w, m.gen);
         break;
       case 'us:counts':
-        this.hook('onQueries', () =>
-          m.latency ? this.opts.onQueries?.(m.counts, m.latency) : this.opts.onQueries?.(m.counts),
-        );
+        this.hook('onQueries', () => this.opts.onQueries?.(m.counts, m.latency));
         break;
     }
   }

@@ -170,11 +170,10 @@ export class DnsServer {
 
   private reportQueries(): void {
     const counts = this.counter?.drain() ?? [];
-    const latency = this.sampler?.drain() ?? null;
+    const latency = this.sampler?.drain() ?? undefined;
     if (counts.length === 0) return;
     try {
-      if (latency === null) this.opts.onQueries?.(counts);
-      else this.opts.onQueries?.(counts, latency);
+      this.opts.onQueries?.(counts, latency);
     } catch (err) {
       this.logger.warn({ err }, 'dns: onQueries hook threw');
     }
