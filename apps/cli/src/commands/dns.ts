@@ -42,6 +42,9 @@ export async function dnsCommand(opts: DnsOptions): Promise<void> {
     instance,
     onQueries: dnsQueryCounter(metrics).onQueries,
     onServing: (zs) => metrics.zoneSerial.set(zs.serial),
+    // Without Redis the state file belongs to `understudy run`: a heartbeat would rewrite it every 10 s
+    // with this process's copy. Publications only matter to a decider that shares the store.
+    ...(connection ? {} : { publicationHeartbeat: 0 }),
   });
   let closing = false;
   const ops = config.listen.http
