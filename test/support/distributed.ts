@@ -89,7 +89,7 @@ export class Cluster {
     opts: { dns?: boolean; variant?: string } = {},
   ): Promise<Proc> {
     const httpPort = await freePort('127.0.0.1', 'tcp');
-    const dnsPort = opts.dns ? await freePort('127.0.0.1', 'both') : await freePort('127.0.0.1', 'both');
+    const dnsPort = await freePort('127.0.0.1', 'both');
     const configFile = await this.configFor(name, dnsPort, httpPort, opts.variant);
     const child = understudy(args(configFile));
     const proc: Proc = { name, child, httpPort, configFile, ...(opts.dns ? { dnsPort } : {}) };

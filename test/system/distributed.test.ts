@@ -4,6 +4,7 @@
  * the middle of a failover, and a paused old leader whose writes the store refuses.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DecisionEvent } from '@understudy/core';
 import { sleep, waitFor } from '@understudy/testkit/wait';
 import { Cluster, PRIMARY, REGIONS, SECONDARY } from '../support/distributed.js';
 import { DISTRIBUTED_ADMIN_TOKEN } from '../support/distributed-config.js';
@@ -172,17 +173,21 @@ describe('distributed mode: probes → Redis → fenced decider → DNS servers'
     const oldOut = c.get(old).child.output();
     expect(oldOut).toMatch(/no longer the leader; standing by/);
     const refused = (await c.store.readRefusedWrites({ limit: 1000 })).filter((w) => w.epoch < newEpoch);
-    const refusedEvents = (await c.events('write-refused')).filter((e) => e.at >= resumedAt - 1000);
+    const refusedEvents = async () =>
+      (await c.events('write-refused')).filter((e) => e.at >= resumedAt - 1000);
+    const staleEpoch = (e: DecisionEvent) => (e.evidence.write as { epoch: number }).epoch < newEpoch;
     if (/refused: a newer decider holds the lease/.test(oldOut)) {
       expect(refused.length).toBeGreaterThan(0);
-      await waitFor(async () => (await c.events('write-refused')).length > 0, {
+      // The new leader reports the old leader's refused write as an event.
+      await waitFor(async () => (await refusedEvents()).some(staleEpoch), {
         timeoutMs: 10_000,
-        what: 'a write-refused event',
+        what: 'a write-refused event for the stale epoch',
       });
     } else {
       expect(oldOut).toMatch(/lease (lost|expired)/);
-      expect(refusedEvents.every((e) => (e.evidence.write as { epoch: number }).epoch < newEpoch)).toBe(true);
     }
+    // Whichever way the old leader noticed, no write of the current epoch was ever refused.
+    expect((await refusedEvents()).every(staleEpoch)).toBe(true);
     const acquired = await c.events('leader-acquired');
     expect(acquired[0]!.evidence.epoch).toBe(newEpoch);
   });

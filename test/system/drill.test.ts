@@ -88,6 +88,8 @@ describe('understudy drill', () => {
     for (const t of dns) {
       expect(t.servedNewAt! - report.overrideAt).toBeGreaterThanOrEqual(0);
       expect(t.servedNewAt! - report.overrideAt).toBeLessThan(5000);
+      expect(t.restoredAt).not.toBeNull();
+      expect(t.restoredAt! - report.restoreAt).toBeGreaterThanOrEqual(0);
       expect(t.restoredAt! - report.restoreAt).toBeLessThan(5000);
     }
     expect(await appA()).toBe('192.0.2.10');

@@ -268,6 +268,7 @@ describe('understudy run with dns, route53 and cloudflare targets', () => {
     const res = await force({ authorization: `Bearer ${ADMIN_TOKEN}` });
     expect(res.status, await res.clone().text()).toBe(200);
     const body = (await res.json()) as { results: { target: string }[] };
+    expect(body.results.length).toBeGreaterThan(0);
     expect(body.results.every((r) => r.target === 'cf')).toBe(true);
     type Ev = { type: string; target?: string; actor?: { name: string; reason: string } };
     const { items } = await api<{ items: Ev[] }>('/api/v1/events?type=plan-forced&limit=10');

@@ -95,7 +95,11 @@ describe('DeciderLeadership', () => {
       timeoutMs: 5000,
       what: 'the first failure',
     });
-    await new Promise((r) => setTimeout(r, 400)); // the debounced decider-state save
+    // The debounced save reaches the store while a still leads.
+    await waitFor(async () => (await store.loadDecider())?.checks.p?.regions.a?.consecutiveFail === 1, {
+      timeoutMs: 5000,
+      what: 'the decider state saved with the first failure',
+    });
     expect(b.l.leading).toBe(false);
     await a.l.close();
     await waitFor(() => b.l.leading, { timeoutMs: 5000, what: 'b to take over' });

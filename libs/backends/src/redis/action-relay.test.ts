@@ -87,6 +87,7 @@ describe('RedisActionRelay', () => {
       );
       expect(err).toBeInstanceOf(StateConflictError);
       expect(err.message).toMatch(/no leading decider answered within 1 s/);
+      expect(await p.a.client.llen(p.a.key('actions'))).toBe(0);
       // A leader that starts later finds nothing to apply.
       const seen: string[] = [];
       const serving = p.leader.serve((kind) => {
