@@ -1,3 +1,4 @@
+import { parseDuration } from '@understudy/config';
 import { DeciderLeadership } from '@understudy/decider';
 import { StateConflictError, statusView, type UnderstudyConfig } from '@understudy/core';
 import type { ActionHandler } from '@understudy/backends/redis';
@@ -26,16 +27,17 @@ export interface DeciderOptions {
   logLevel?: string;
 }
 
-/** --lease-ttl in ms (or with a unit: 5s), else decider.leaseTtl from the config, else 5 s. */
+/** --lease-ttl as a config duration (5s, 1500ms; a bare number is seconds), else decider.leaseTtl. */
 export function leaseTtlMs(flag: string | undefined, config: UnderstudyConfig): number {
-  if (flag !== undefined) {
-    const m = /^(\d+)(ms|s)?$/.exec(flag.trim());
-    const ms = m ? Number(m[1]) * (m[2] === 's' ? 1000 : 1) : NaN;
-    if (!(ms >= 1000))
-      throw new CliExit(`--lease-ttl: "${flag}" is not a duration of at least 1s`, EXIT_USAGE);
-    return ms;
+  if (flag === undefined) return config.decider.leaseTtl;
+  let ms: number;
+  try {
+    ms = parseDuration(flag);
+  } catch (err) {
+    throw new CliExit(`--lease-ttl: ${(err as Error).message}`, EXIT_USAGE);
   }
-  return (config.decider as { leaseTtl?: number }).leaseTtl ?? 5_000;
+  if (ms < 1000) throw new CliExit(`--lease-ttl: "${flag}" is shorter than 1s`, EXIT_USAGE);
+  return ms;
 }
 
 /** A decider: the leader while it holds the lease in Redis, a hot standby otherwise. */

@@ -1,5 +1,5 @@
 import { MemoryStateStore } from '@understudy/backends';
-import { statusView, type StatusView, type UnderstudyConfig } from '@understudy/core';
+import { statusView, type ListenAddress, type StatusView, type UnderstudyConfig } from '@understudy/core';
 import { formatStatus } from './status-format.js';
 import { CliExit, loadOrExit } from './shared.js';
 
@@ -10,12 +10,15 @@ export interface StatusOptions {
   url?: string;
 }
 
-/** The running instance's ops endpoint from the config (a wildcard listen address is reached on loopback). */
+/** The local base URL of a listen address (a wildcard address is reached on loopback). */
+export function localBaseUrl(listen: ListenAddress): string {
+  const host = listen.host === '0.0.0.0' ? '127.0.0.1' : listen.host === '::' ? '::1' : listen.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${listen.port}`;
+}
+
+/** The running instance's ops endpoint from the config. */
 export function opsBaseUrl(config: UnderstudyConfig): string | null {
-  const http = config.listen.http;
-  if (!http) return null;
-  const host = http.host === '0.0.0.0' ? '127.0.0.1' : http.host === '::' ? '::1' : http.host;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${http.port}`;
+  return config.listen.http ? localBaseUrl(config.listen.http) : null;
 }
 
 async function fromRunning(url: string): Promise<(StatusView & { epoch?: number }) | null> {

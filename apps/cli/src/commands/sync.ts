@@ -25,7 +25,7 @@ import {
   planInput,
   type BrokenTarget,
 } from './plan.js';
-import { opsBaseUrl } from './status.js';
+import { localBaseUrl, opsBaseUrl } from './status.js';
 import { CliExit, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, loadOrExit } from './shared.js';
 
 export interface SyncOptions {
@@ -48,11 +48,7 @@ export function instanceUrls(config: UnderstudyConfig): string[] {
   const urls: string[] = [];
   const ops = opsBaseUrl(config);
   if (ops) urls.push(new URL('/readyz', ops).href);
-  const d = config.listen.dashboard;
-  if (d) {
-    const host = d.host === '0.0.0.0' ? '127.0.0.1' : d.host === '::' ? '::1' : d.host;
-    urls.push(`http://${host.includes(':') ? `[${host}]` : host}:${d.port}/api/v1/status`);
-  }
+  if (config.listen.dashboard) urls.push(`${localBaseUrl(config.listen.dashboard)}/api/v1/status`);
   return urls;
 }
 
