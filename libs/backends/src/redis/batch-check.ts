@@ -3,7 +3,6 @@
  * probe, another application, a hand-edited job), so the consumer checks every field the decider relies on
  * and names the first problem with its path.
  */
-import type { ResultBatch } from '@understudy/core';
 import { isObject } from './stored.js';
 
 type Check = (v: unknown) => string | null;
@@ -33,31 +32,30 @@ function checkFields(
   return null;
 }
 
+// Built once: every result of every batch is checked against them (result ingestion).
+const RESULT_FIELDS: Record<string, Check> = {
+  checkId: str,
+  region: str,
+  probeId: str,
+  seq: count,
+  observedAt: num,
+  ok: bool,
+  reason: optional(str),
+  message: optional(anyStr),
+  status: optional(count),
+  certExpiresAt: optional(num),
+};
+const TIMINGS_FIELDS = Object.fromEntries([
+  ['total', num],
+  ...TIMING_FIELDS.map((f) => [f, optional(num)] as const),
+]) as Record<string, Check>;
+
 function checkResult(r: unknown, path: string): string | null {
   if (!isObject(r)) return `${path}: expected an object`;
-  const problem = checkFields(
-    r,
-    {
-      checkId: str,
-      region: str,
-      probeId: str,
-      seq: count,
-      observedAt: num,
-      ok: bool,
-      reason: optional(str),
-      message: optional(anyStr),
-      status: optional(count),
-      certExpiresAt: optional(num),
-    },
-    `${path}.`,
-  );
+  const problem = checkFields(r, RESULT_FIELDS, `${path}.`);
   if (problem) return problem;
   if (!isObject(r.timings)) return `${path}.timings: expected an object`;
-  const timings = Object.fromEntries([
-    ['total', num],
-    ...TIMING_FIELDS.map((f) => [f, optional(num)] as const),
-  ]) as Record<string, Check>;
-  return checkFields(r.timings, timings, `${path}.timings.`);
+  return checkFields(r.timings, TIMINGS_FIELDS, `${path}.timings.`);
 }
 
 /** null when `v` is a well-formed ResultBatch, else the first problem found. */
@@ -75,8 +73,4 @@ export function checkBatch(v: unknown): string | null {
     if (bad) return bad;
   }
   return null;
-}
-
-export function isBatch(v: unknown): v is ResultBatch {
-  return checkBatch(v) === null;
 }

@@ -1,6 +1,6 @@
 /** Redis adapters (BullMQ + ioredis) for the backend ports; imported as "@understudy/backends/redis". */
 export { redisOptionsFromUrl, redactRedisUrl } from './url.js';
-export { RedisConnection, backoffMs } from './connection.js';
+export { RedisConnection } from './connection.js';
 export type { RedisConnectionOptions, RedisHealth, ClientRole } from './connection.js';
 export { RedisResultsBus } from './results-bus.js';
 export type { RedisResultsBusOptions, ResultsBusStats } from './results-bus.js';
@@ -8,7 +8,6 @@ export { RedisStateStore } from './state-store.js';
 export type { RedisStateStoreOptions, RefusedWrite } from './state-store.js';
 export { RedisLease } from './lease.js';
 export type { RedisLeaseOptions } from './lease.js';
-export { checkBatch } from './batch-check.js';
 export { StoredDataError } from './stored.js';
 export { RedisActionRelay } from './action-relay.js';
 export type { ActionHandler, RedisActionRelayOptions } from './action-relay.js';

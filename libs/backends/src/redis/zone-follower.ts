@@ -8,7 +8,7 @@
  * the highest serial this store knew when it subscribed (what happened before is not replayed).
  */
 import type { Redis } from 'ioredis';
-import type { Logger, ZoneState } from '@understudy/core';
+import { deepFreeze, type Logger, type ZoneState } from '@understudy/core';
 import { parseZoneState } from './stored.js';
 
 export interface ZoneFollowerOptions {
@@ -76,6 +76,8 @@ export class ZoneFollower {
   }
 
   private onMessage(message: string): void {
+    // Deciders and one-shot readers open a store without following it: no parse, no freeze for them.
+    if (this.entries.size === 0) return;
     let zs: ZoneState;
     try {
       zs = parseZoneState(message);
@@ -133,12 +135,4 @@ export class ZoneFollower {
       this.polling = false;
     }
   }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
 }
