@@ -1,10 +1,11 @@
 /**
- * Every Cloudflare call goes through here: a token from the shared bucket first, then the call; 429s
- * drain the bucket until Retry-After (plus jitter) so every caller on the token pauses, 5xx and
- * connection errors back off with full jitter. The SDK's own retries are off so each attempt is counted.
+ * Every Cloudflare call goes through here: a token from the shared bucket first, then the call. Each
+ * retry waits core's retryDelay (full-jitter backoff, never less than the server's Retry-After); 429s
+ * drain the bucket for that long so every caller on the token pauses, other failures sleep it here.
+ * The SDK's own retries are off so each attempt is counted.
  */
 import {
-  backoffDelay,
+  retryDelay,
   TransientError,
   type BackoffOptions,
   type Clock,
@@ -62,17 +63,15 @@ export async function callApi<T>(
       if (f.kind === 'refused')
         throw new CloudflareApiError(`${label} was refused: ${f.detail}`, f.status, f.codes);
       const now = policy.clock.now();
-      let delay: number;
+      const headers = err instanceof APIError ? (err.headers as Headers | undefined) : undefined;
+      // Only a 429's headers say how long to hold off (the Ratelimit reset on any other reply is the
+      // window's, not a retry hint). The server's wait is the floor; full-jitter backoff otherwise.
+      const asked = f.kind === 'rate-limit' ? retryAfterMs(headers, now) : undefined;
+      const delay = retryDelay(attempt, policy.backoff, policy.random.next(), asked);
       if (f.kind === 'rate-limit') {
         counters.rateLimited++;
-        const headers = err instanceof APIError ? (err.headers as Headers | undefined) : undefined;
-        const asked =
-          retryAfterMs(headers, now) ?? backoffDelay(attempt, policy.backoff, policy.random.next());
-        // Jitter on top of the server's wait so callers sharing a token do not return in lockstep.
-        delay = asked + Math.floor(policy.random.next() * Math.min(1000, asked * 0.2 + 100));
+        // Every caller on this token waits: the bucket hands out the next tokens in call order.
         policy.bucket.drainUntil(now, now + delay);
-      } else {
-        delay = backoffDelay(attempt, policy.backoff, policy.random.next());
       }
       if (attempt + 1 >= policy.maxAttempts || delay > policy.maxWaitMs)
         throw new TransientError(`${label} failed after ${attempt + 1} attempt(s): ${f.detail}`, delay, {

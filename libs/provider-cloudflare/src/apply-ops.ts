@@ -4,7 +4,14 @@
  * TTL/proxied/marker), others are patched to a new value, and the rest deleted or posted. So applying the
  * same plan twice changes nothing the second time.
  */
-import { planChanges, recordKey, type Plan, type PlanChange, type ProviderRecord } from '@understudy/core';
+import {
+  planChanges,
+  recordKey,
+  type Plan,
+  type PlanChange,
+  type ProviderRecord,
+  type RecordType,
+} from '@understudy/core';
 import { isOwnedBy, ownerMarker } from './marker.js';
 import {
   absoluteName,
@@ -46,7 +53,7 @@ function target(c: PlanChange): ProviderRecord | null {
 function groupByKey(current: readonly CfRecord[]): Map<string, CfRecord[]> {
   const out = new Map<string, CfRecord[]>();
   for (const r of current) {
-    const key = `${absoluteName(r.name)}/${r.type}`;
+    const key = recordKey({ name: absoluteName(r.name), type: r.type as RecordType });
     out.set(key, [...(out.get(key) ?? []), r]);
   }
   return out;

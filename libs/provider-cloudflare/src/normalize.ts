@@ -5,6 +5,7 @@
 import {
   canonicalRdata,
   normalizeName,
+  recordKey,
   type CloudflareTargetConfig,
   type NormalizeResult,
   type ProviderRecord,
@@ -15,7 +16,7 @@ import { AUTO_TTL_SECONDS, MAX_TTL, PROXIABLE } from './record-map.js';
 export type CloudflareTtlTarget = Pick<CloudflareTargetConfig, 'name' | 'minTtl' | 'proxied'>;
 
 /** The TTL Cloudflare will actually serve for a record, and why it differs when it does. */
-export function effectiveTtl(
+function effectiveTtl(
   type: RecordType | undefined,
   ttl: number,
   target: CloudflareTtlTarget,
@@ -31,25 +32,6 @@ export function effectiveTtl(
     return { ttl: target.minTtl, reason: `the provider minimum TTL is ${target.minTtl} s` };
   if (ttl > MAX_TTL) return { ttl: MAX_TTL, reason: `the provider maximum TTL is ${MAX_TTL} s` };
   return { ttl, reason: null };
-}
-
-/**
- * Config-load check: one warning per failover record whose TTL this target cannot honour, so the operator
- * learns at startup that failover will drain slower than configured.
- */
-export function cloudflareTtlWarnings(
-  records: readonly { id: string; ttl: number; type?: RecordType }[],
-  target: CloudflareTtlTarget,
-): string[] {
-  const out: string[] = [];
-  for (const r of records) {
-    const e = effectiveTtl(r.type, r.ttl, target);
-    if (e.reason !== null)
-      out.push(
-        `cloudflare target "${target.name}": record "${r.id}" has TTL ${r.ttl} s but will be published with ${e.ttl} s (${e.reason}); caches may keep an old answer that much longer`,
-      );
-  }
-  return out;
 }
 
 /** Canonical, provider-ready records plus a warning for everything that had to change or be left out. */
@@ -69,17 +51,24 @@ export function normalizeForCloudflare(
       warn(`${rec.name}/${rec.type} left out: ${n.error}`);
       continue;
     }
-    const key = `${n.name}/${rec.type}`;
+    const key = recordKey({ name: n.name, type: rec.type });
     if (rec.type === 'SOA' || (rec.type === 'NS' && apexes.has(n.name))) {
       warn(`${key} left out: Cloudflare serves its own apex SOA and NS`);
       continue;
     }
     const values = new Set<string>();
+    const errors: string[] = [];
     for (const v of rec.values) {
       const c = canonicalRdata(rec.type, v);
       if (c.ok) values.add(c.value);
-      else warn(`${key}: value left out: ${c.error}`);
+      else errors.push(c.error);
     }
+    // A record without values would plan as a create that no API call carries out, forever.
+    if (values.size === 0) {
+      warn(`${key} left out: ${[...errors, 'no valid values'].join('; ')}`);
+      continue;
+    }
+    for (const e of errors) warn(`${key}: value left out: ${e}`);
     const e = effectiveTtl(rec.type, rec.ttl, target);
     if (e.reason !== null) warn(`${key}: TTL ${rec.ttl} s published as ${e.ttl} s (${e.reason})`);
     records.push({ name: n.name, type: rec.type, ttl: e.ttl, values: [...values].sort() });

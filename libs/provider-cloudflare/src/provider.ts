@@ -4,9 +4,11 @@
  */
 import Cloudflare from 'cloudflare';
 import {
+  canonicalRecord,
   ConfigError,
   normalizeName,
   planIsEmpty,
+  recordKey,
   sortRecords,
   type ApplyReport,
   type BackoffOptions,
@@ -215,8 +217,9 @@ export class CloudflareProvider implements DnsProvider {
     for (const r of records) {
       if (canonicalValue(r) === null) continue;
       const name = absoluteName(r.name);
-      const key = `${name}/${r.type}`;
-      const g = map.get(key) ?? { name, type: r.type as RecordType, records: [] };
+      const type = r.type as RecordType;
+      const key = recordKey({ name, type });
+      const g = map.get(key) ?? { name, type, records: [] };
       g.records.push(r);
       map.set(key, g);
     }
@@ -227,7 +230,7 @@ export class CloudflareProvider implements DnsProvider {
     // Records of one RRset may disagree on TTL after a hand edit: the latest edit is the drift to report.
     const latest = [...records].sort((a, b) => (b.modified_on ?? '').localeCompare(a.modified_on ?? ''))[0]!;
     const values = records.map(canonicalValue).filter((v): v is string => v !== null);
-    return { name: g.name, type: g.type, ttl: ttlSeconds(latest.ttl), values: [...new Set(values)].sort() };
+    return canonicalRecord({ name: g.name, type: g.type, ttl: ttlSeconds(latest.ttl), values });
   }
 
   private addTotals(c: CallCounters, batches: number): void {
@@ -236,11 +239,4 @@ export class CloudflareProvider implements DnsProvider {
     this.totals.rateLimited += c.rateLimited;
     this.totals.batches += batches;
   }
-}
-
-export function createCloudflareProvider(
-  config: CloudflareTargetConfig,
-  opts: CloudflareProviderOptions,
-): CloudflareProvider {
-  return new CloudflareProvider(config, opts);
 }

@@ -1,7 +1,7 @@
-/** Provider TTL limits: minimum raised with a warning, proxied records at 300 s, config-load warnings. */
+/** Provider TTL limits: minimum raised with a warning, proxied records at 300 s. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlan, type ProviderRecord } from '@understudy/core';
-import { cloudflareTtlWarnings, normalizeForCloudflare } from './normalize.js';
+import { normalizeForCloudflare } from './normalize.js';
 import { provider, startEmulator, targetConfig, type CloudflareEmulator } from './test-support/fixture.js';
 
 const ZONE = 'ttl.test.';
@@ -72,23 +72,6 @@ describe('Cloudflare TTL rules', () => {
     expect(n.warnings).toHaveLength(4);
     expect(n.warnings.join('\n')).toMatch(
       /SOA and NS[\s\S]*SOA and NS[\s\S]*not-an-ip[\s\S]*maximum TTL is 86400 s/,
-    );
-  });
-
-  it('cloudflareTtlWarnings names each failover record whose TTL cannot be honoured', () => {
-    const records = [
-      { id: 'www', ttl: 30 },
-      { id: 'api', ttl: 60 },
-      { id: 'cdn', ttl: 120, type: 'A' as const },
-    ];
-    expect(cloudflareTtlWarnings(records, target)).toEqual([
-      'cloudflare target "cf": record "www" has TTL 30 s but will be published with 60 s (the provider minimum TTL is 60 s); caches may keep an old answer that much longer',
-    ]);
-    expect(cloudflareTtlWarnings(records, { ...target, minTtl: 30 })).toEqual([]);
-    const proxied = cloudflareTtlWarnings(records, { ...target, proxied: true });
-    expect(proxied).toHaveLength(3);
-    expect(proxied[2]).toContain(
-      'record "cdn" has TTL 120 s but will be published with 300 s (proxied records',
     );
   });
 });

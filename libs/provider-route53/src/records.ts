@@ -1,7 +1,7 @@
 /** Route 53 RRsets ↔ ProviderRecords, and normalize(): what Route 53 can hold, in canonical form. */
 import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
 import type { NormalizeResult, ProviderRecord, RecordType } from '@understudy/core';
-import { canonicalRdata } from '@understudy/core';
+import { canonicalRdata, canonicalRecord } from '@understudy/core';
 
 export const MAX_TTL = 2_147_483_647;
 
@@ -35,7 +35,7 @@ export function fromWire(rrs: ResourceRecordSet): { wire: WireRecord; record: Pr
   const wire: WireRecord = { name, type: rrs.Type, ttl: rrs.TTL ?? 0, values: raw };
   const type = rrs.Type as RecordType;
   const values = special ? [] : raw.map((v) => canonicalValue(type, v));
-  return { wire, record: { name, type, ttl: wire.ttl, values: [...new Set(values)].sort() } };
+  return { wire, record: canonicalRecord({ name, type, ttl: wire.ttl, values }) };
 }
 
 function canonicalValue(type: RecordType, v: string): string {
@@ -87,7 +87,7 @@ export function normalizeRecords(desired: readonly ProviderRecord[]): NormalizeR
     } else if (ttl !== r.ttl) {
       warnings.push(`${where}: TTL ${r.ttl} rounded to ${ttl}`);
     }
-    records.push({ name, type: r.type, ttl, values: [...new Set(values)].sort() });
+    records.push(canonicalRecord({ name, type: r.type, ttl, values }));
   }
   return { records, warnings };
 }

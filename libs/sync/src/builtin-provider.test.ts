@@ -54,9 +54,21 @@ describe('BuiltinProvider', () => {
       { name: `x.${zone}`, type: 'AAAA', ttl: 60, values: ['2001:DB8:0::1'] },
       { name: `y.${zone}`, type: 'A', ttl: 60, values: ['not-an-ip'] },
     ]);
-    expect(res.records.map((r) => r.values)).toEqual([['2001:db8::1'], ['not-an-ip']]);
+    // A record whose only value does not parse is left out: the store never holds an RRset without values.
+    expect(res.records.map((r) => r.values)).toEqual([['2001:db8::1']]);
     expect(res.warnings).toHaveLength(1);
     expect(res.warnings[0]).toContain(`y.${zone} A`);
+    expect(res.warnings[0]).toContain('left out');
+  });
+
+  it('normalize leaves out a bad value but keeps the record when a valid value remains', () => {
+    const res = mk().normalize([
+      { name: `z.${zone}`, type: 'A', ttl: 60, values: ['not-an-ip', '192.0.2.5'] },
+    ]);
+    expect(res.records).toEqual([{ name: `z.${zone}`, type: 'A', ttl: 60, values: ['192.0.2.5'] }]);
+    expect(res.warnings).toHaveLength(1);
+    expect(res.warnings[0]).toContain(`z.${zone} A`);
+    expect(res.warnings[0]).toContain('value left out');
   });
 
   it('a marker of another owner does not make a record ours', async () => {

@@ -83,17 +83,28 @@ export class BuiltinProvider implements DnsProvider {
     return { zone: zone.toLowerCase(), owned: sortRecords(owned), foreign: sortRecords(foreign) };
   }
 
+  /**
+   * Canonical values; a value that does not parse is left out with a warning, and a record left with
+   * no values is left out with a warning (the store never holds an RRset without values).
+   */
   normalize(desired: ProviderRecord[]): NormalizeResult {
     const warnings: string[] = [];
-    const records = desired.map((r) => ({
-      ...r,
-      values: r.values.map((v) => {
+    const records: ProviderRecord[] = [];
+    for (const r of desired) {
+      const values: string[] = [];
+      const errors: string[] = [];
+      for (const v of r.values) {
         const c = canonicalRdata(r.type, v);
-        if (c.ok) return c.value;
-        warnings.push(`${r.name} ${r.type}: ${c.error}`);
-        return v;
-      }),
-    }));
+        if (c.ok) values.push(c.value);
+        else errors.push(c.error);
+      }
+      if (values.length === 0) {
+        warnings.push(`${r.name} ${r.type}: ${[...errors, 'no valid values'].join('; ')}; left out`);
+        continue;
+      }
+      for (const e of errors) warnings.push(`${r.name} ${r.type}: ${e}; value left out`);
+      records.push({ ...r, values });
+    }
     return { records: sortRecords(records), warnings };
   }
 

@@ -95,6 +95,20 @@ export function describeDnsProviderConformance(name: string, harness: ProviderHa
       expect(shape(once.records)).toEqual(shape(sample(fx.zone)));
     });
 
+    run('normalize never returns a record without values', (fx) => {
+      const bad: ProviderRecord[] = [
+        { name: `bad.${fx.zone}`, type: 'A', ttl: 60, values: ['not-an-ip'] },
+        { name: `empty.${fx.zone}`, type: 'AAAA', ttl: 60, values: [] },
+      ];
+      const res = fx.provider.normalize([...sample(fx.zone), ...bad]);
+      for (const r of res.records) expect(r.values, recordKey(r)).not.toEqual([]);
+      const keys = res.records.map(recordKey);
+      for (const r of bad) expect(keys).not.toContain(recordKey(r));
+      expect(sortRecords(res.records).map(recordKey)).toEqual(sample(fx.zone).map(recordKey));
+      expect(res.warnings.some((w) => w.includes(`bad.${fx.zone}`))).toBe(true);
+      expect(res.warnings.some((w) => w.includes(`empty.${fx.zone}`))).toBe(true);
+    });
+
     run('apply creates; read lists them as owned; the report lists every change as ok', async (fx) => {
       const desired = await syncTo(fx, sample(fx.zone), { expectChanges: 3 });
       const read = await fx.provider.read(fx.zone);
@@ -240,9 +254,7 @@ async function applyOk(fx: ProviderFixture, plan: Plan): Promise<void> {
   const report = await fx.provider.apply(plan);
   expect(report.target).toBe(fx.provider.name);
   expect(report.zone).toBe(fx.zone);
-  const got = report.changes.map(
-    (c) => `${c.kind} ${c.name.toLowerCase()}/${c.type} ${c.ok ? 'ok' : (c.error ?? 'failed')}`,
-  );
+  const got = report.changes.map((c) => `${c.kind} ${recordKey(c)} ${c.ok ? 'ok' : (c.error ?? 'failed')}`);
   const want = planChanges(plan).map((c) => `${c.kind} ${recordKey(changeRecord(c))} ok`);
   expect(got.sort()).toEqual(want.sort());
   if (!planIsEmpty(plan)) {

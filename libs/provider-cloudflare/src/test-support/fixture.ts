@@ -1,5 +1,5 @@
 /** A real emulator on loopback and providers pointed at it, for this package's tests. */
-import type { CloudflareTargetConfig, ProviderRecord } from '@understudy/core';
+import { recordKey, type CloudflareTargetConfig, type ProviderRecord } from '@understudy/core';
 import { recordingLogger, type RecordingLogger } from '@understudy/testkit/logger';
 import {
   startCloudflareEmulator,
@@ -67,10 +67,11 @@ export function rawRecords(emu: CloudflareEmulator, zone: string): ProviderRecor
     const v = canonicalValue(r);
     if (v === null) continue;
     const name = absoluteName(r.name);
-    const key = `${name}/${r.type}`;
+    const type = r.type as ProviderRecord['type'];
+    const key = recordKey({ name, type });
     const g = map.get(key) ?? {
       name,
-      type: r.type as ProviderRecord['type'],
+      type,
       ttl: ttlSeconds(r.ttl),
       values: [],
     };
