@@ -68,6 +68,7 @@ describe('Route53Provider against the emulator', () => {
     expect(emu.stats().changeBatches).toBe(3);
     expect(emu.stats().changes).toBe(1200);
     const a = emu.records(zoneId).filter((r) => r.type === 'A');
+    expect(a).toHaveLength(1200);
     expect(a.every((r) => r.values[0]!.endsWith('.2'))).toBe(true);
   });
 
