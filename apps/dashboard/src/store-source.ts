@@ -56,6 +56,9 @@ export class StoreSource implements DashboardSource {
   private lastBuildEnd = 0;
   private polling = false;
   private closed = false;
+  /** The pull reading the log now, and the one queued behind it (shared by everyone who asks meanwhile). */
+  private pulling: Promise<boolean> | null = null;
+  private queuedPull: Promise<boolean> | null = null;
 
   constructor(private readonly opts: StoreSourceOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -113,15 +116,41 @@ export class StoreSource implements DashboardSource {
     }
   }
 
-  /** Appends events newer than the last seen to `pending`; true when the log moved. */
-  private async pullEvents(): Promise<boolean> {
-    const { head, events } = await readNewEvents(this.opts.store, this.lastSeq);
+  /**
+   * Appends events newer than the last seen to `pending`; true when the log moved. Pulls never overlap (the
+   * poll and every refresh() call this): two reads from the same `lastSeq` would queue the same events twice,
+   * and the older finishing last would move `lastSeq` back. A caller arriving while a pull runs waits for a
+   * fresh one (its action's events may be newer than what the running read saw), shared with the others.
+   */
+  private pullEvents(): Promise<boolean> {
+    if (!this.pulling) return this.startPull();
+    this.queuedPull ??= this.pulling
+      .catch(() => false)
+      .then(() => {
+        this.queuedPull = null;
+        return this.startPull();
+      });
+    return this.queuedPull;
+  }
+
+  private startPull(): Promise<boolean> {
+    const run = this.pullOnce().finally(() => {
+      if (this.pulling === run) this.pulling = null;
+    });
+    this.pulling = run;
+    return run;
+  }
+
+  private async pullOnce(): Promise<boolean> {
+    const after = this.lastSeq;
+    const { head, events } = await readNewEvents(this.opts.store, after);
     // The first look only finds where the log is: what happened before we started is history, not news.
-    const first = this.lastSeq < 0;
-    if (head === this.lastSeq) return false;
+    const first = after < 0;
+    if (head <= this.lastSeq) return false;
+    const fresh = events.filter((e) => e.seq > this.lastSeq);
     this.lastSeq = head;
     if (first) return false;
-    this.pending.push(...events);
+    this.pending.push(...fresh);
     return true;
   }
 
