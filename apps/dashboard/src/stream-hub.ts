@@ -30,13 +30,16 @@ export class StreamHub {
   private lastFlush = 0;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
-  /** Messages written per client since start (for the benchmark and tests). */
+  /**
+   * SSE messages (`timeline`, `change`) sent since start, each counted once whatever the number of clients
+   * (and not at all with none).
+   */
   messages = 0;
 
   constructor(private readonly opts: StreamHubOptions) {
     this.minGapMs = opts.minGapMs ?? 500;
     this.now = opts.now ?? (() => Date.now());
-    this.heartbeat = setInterval(() => this.broadcast(': heartbeat\n\n', false), opts.heartbeatMs ?? 15_000);
+    this.heartbeat = setInterval(() => this.broadcast(': heartbeat\n\n', 0), opts.heartbeatMs ?? 15_000);
     this.heartbeat.unref();
   }
 
@@ -95,14 +98,22 @@ export class StreamHub {
     this.timer = null;
     this.lastFlush = this.now();
     let text = '';
-    if (this.pendingEvents.length) text += `event: timeline\ndata: ${JSON.stringify(this.pendingEvents)}\n\n`;
-    if (this.pendingChange) text += `event: change\ndata: ${JSON.stringify(this.pendingChange)}\n\n`;
+    let messages = 0;
+    if (this.pendingEvents.length) {
+      text += `event: timeline\ndata: ${JSON.stringify(this.pendingEvents)}\n\n`;
+      messages++;
+    }
+    if (this.pendingChange) {
+      text += `event: change\ndata: ${JSON.stringify(this.pendingChange)}\n\n`;
+      messages++;
+    }
     this.pendingEvents = [];
     this.pendingChange = null;
-    if (text) this.broadcast(text, true);
+    if (messages) this.broadcast(text, messages);
   }
 
-  private broadcast(text: string, count: boolean): void {
+  /** Writes `text` to every client; `messages` is how many SSE messages it holds (0 for comments). */
+  private broadcast(text: string, messages: number): void {
     for (const res of this.clients) {
       if (res.writableLength > MAX_BUFFERED) {
         this.opts.logger.warn('dashboard: dropping a stream client that does not keep up');
@@ -112,6 +123,6 @@ export class StreamHub {
       }
       res.write(text);
     }
-    if (count) this.messages++;
+    if (this.clients.size) this.messages += messages;
   }
 }

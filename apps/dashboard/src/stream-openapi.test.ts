@@ -9,10 +9,26 @@ afterEach(async () => {
   f = null;
 });
 
-/** Reads SSE messages from the stream until `until` says stop (or 10 s pass). */
-function readStream(url: string, until: (msgs: { event: string; data: unknown }[]) => boolean) {
-  return new Promise<{ event: string; data: unknown }[]>((resolve, reject) => {
-    const msgs: { event: string; data: unknown }[] = [];
+interface Sse {
+  event: string;
+  data: unknown;
+  /** Date.now() when it arrived. */
+  at: number;
+}
+
+/**
+ * Reads SSE messages from the stream until `until` says stop (or 10 s pass). `connected` settles once the
+ * server has registered the client (its `: connected` comment arrived); `msgs` fills up as messages arrive.
+ */
+function readStream(url: string, until: (msgs: Sse[]) => boolean) {
+  const msgs: Sse[] = [];
+  let onConnected!: () => void;
+  let onFailed!: (err: Error) => void;
+  const connected = new Promise<void>((resolve, reject) => {
+    onConnected = resolve;
+    onFailed = reject;
+  });
+  const done = new Promise<Sse[]>((resolve, reject) => {
     let buf = '';
     const req = request(url, (res) => {
       expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
@@ -24,42 +40,63 @@ function readStream(url: string, until: (msgs: { event: string; data: unknown }[
         while ((end = buf.indexOf('\n\n')) >= 0) {
           const block = buf.slice(0, end);
           buf = buf.slice(end + 2);
+          if (/^: connected$/m.test(block)) onConnected();
           const event = /^event: (.*)$/m.exec(block)?.[1];
           const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (event && data) msgs.push({ event, data: JSON.parse(data) });
+          if (event && data) msgs.push({ event, data: JSON.parse(data), at: Date.now() });
         }
         if (until(msgs)) {
           req.destroy();
           resolve(msgs);
         }
       });
+      res.on('end', () => {
+        onFailed(new Error('stream ended before it was connected'));
+        resolve(msgs);
+      });
     });
-    req.on('response', (res) => res.on('end', () => resolve(msgs)));
-    req.on('error', (err) => (msgs.length ? resolve(msgs) : reject(err)));
+    req.on('error', (err) => {
+      onFailed(err);
+      if (msgs.length) resolve(msgs);
+      else reject(err);
+    });
     setTimeout(() => {
       req.destroy();
+      onFailed(new Error('stream not connected within 10 s'));
       resolve(msgs);
     }, 10_000).unref();
     req.end();
   });
+  // Whoever only awaits `done` must not see an unhandled rejection here.
+  connected.catch(() => undefined);
+  return { connected, msgs, done };
+}
+
+/** Resolves once `cond` holds, checking every 10 ms; fails after `ms`. */
+async function waitFor(cond: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 describe('SSE stream', () => {
   it('delivers a change and the new timeline events after an override', async () => {
     f = await startFixture();
     const fx = f;
-    const got = readStream(
+    const stream = readStream(
       `${fx.server.url}/api/v1/stream`,
       (m) => m.some((x) => x.event === 'timeline') && m.some((x) => x.event === 'change'),
     );
-    await new Promise((r) => setTimeout(r, 100));
+    await stream.connected;
     const res = await fx.post(
       '/api/v1/records/app.example.test/A/overrides',
       { answer: 'primary', mode: 'down', reason: 'sse' },
       auth(),
     );
     expect(res.status).toBe(200);
-    const msgs = await got;
+    const msgs = await stream.done;
     const timeline = msgs.find((m) => m.event === 'timeline')!.data as {
       type: string;
       actor?: { name: string };
@@ -77,9 +114,9 @@ describe('SSE stream', () => {
     const fx = f;
     const before = fx.server.streamMessages();
     const seqBefore = (await fx.world.store.readEvents({ limit: 1 }))[0]!.seq;
-    const got = readStream(`${fx.server.url}/api/v1/stream`, () => false);
-    await new Promise((r) => setTimeout(r, 100));
     const started = Date.now();
+    const stream = readStream(`${fx.server.url}/api/v1/stream`, () => false);
+    await stream.connected;
     for (let i = 0; i < 20; i++) {
       const mode = i % 2 ? 'obey' : 'down';
       await fx.world
@@ -87,29 +124,34 @@ describe('SSE stream', () => {
         .setOverride('app.example.test./A', 'primary', mode, { name: 't', reason: 'burst' });
       await fx.source.refresh();
     }
-    await new Promise((r) => setTimeout(r, 700));
-    const elapsed = (Date.now() - started) / 1000;
-    await fx.server.close();
-    const msgs = await got;
-    const events = msgs.filter((m) => m.event === 'timeline').flatMap((m) => m.data as unknown[]);
     const seqAfter = (await fx.world.store.readEvents({ limit: 1 }))[0]!.seq;
+    const events = (): { seq: number }[] =>
+      stream.msgs.filter((m) => m.event === 'timeline').flatMap((m) => m.data as { seq: number }[]);
+    await waitFor(() => events().some((e) => e.seq === seqAfter), `event ${seqAfter} on the stream`);
+    await fx.server.close();
+    const msgs = await stream.done;
+    // Every message counted below arrived between `started` and the last one.
+    const elapsed = (msgs[msgs.length - 1]!.at - started) / 1000;
     // Every event of the burst arrives, in order, batched into arrays.
-    expect(events.map((e) => (e as { seq: number }).seq)).toEqual(
+    expect(events().map((e) => e.seq)).toEqual(
       Array.from({ length: seqAfter - seqBefore }, (_, i) => seqBefore + 1 + i),
     );
-    // One flush per 500 ms at most, two messages per flush, plus the leading flush.
-    expect(fx.server.streamMessages() - before).toBeLessThanOrEqual(2 * (Math.ceil(elapsed / 0.5) + 1));
+    // The hub counts what the client got: SSE messages, not flushes.
+    expect(fx.server.streamMessages() - before).toBe(msgs.length);
+    // At most one flush per 500 ms (plus the leading one), and a flush is at most one timeline and one change
+    // message: ≤ 4 messages/s.
+    expect(msgs.length).toBeLessThanOrEqual(2 * (Math.ceil(elapsed / 0.5) + 1));
   });
 
   it('close() ends open streams instead of waiting for them', async () => {
     f = await startFixture();
     const fx = f;
-    const got = readStream(`${fx.server.url}/api/v1/stream`, () => false);
-    await new Promise((r) => setTimeout(r, 100));
+    const stream = readStream(`${fx.server.url}/api/v1/stream`, () => false);
+    await stream.connected;
     const t0 = Date.now();
     await fx.server.close();
     expect(Date.now() - t0).toBeLessThan(2_000);
-    await got;
+    await stream.done;
   });
 });
 
