@@ -44,22 +44,20 @@ export function checkItem(
     staleAfterIntervals: config.decider.staleAfterIntervals,
     minVoters: config.decider.minVoters,
   };
-  {
-    const cs = st?.checks[check.id];
-    return {
-      id: check.id,
-      type: check.type,
-      target: targetOf(check),
-      interval: check.interval,
-      fall: check.fall,
-      rise: check.rise,
-      quorum: describeQuorum(check.quorum),
-      verdict: cs?.verdict ?? 'unknown',
-      verdictChangedAt: cs?.verdictChangedAt ?? null,
-      insufficient: cs?.insufficient ?? false,
-      regions: check.regions.map((region) => cell(region, check, cs, ctx)),
-    };
-  }
+  const cs = st?.checks[check.id];
+  return {
+    id: check.id,
+    type: check.type,
+    target: targetOf(check),
+    interval: check.interval,
+    fall: check.fall,
+    rise: check.rise,
+    quorum: describeQuorum(check.quorum),
+    verdict: cs?.verdict ?? 'unknown',
+    verdictChangedAt: cs?.verdictChangedAt ?? null,
+    insufficient: cs?.insufficient ?? false,
+    regions: check.regions.map((region) => cell(region, check, cs, ctx)),
+  };
 }
 
 /** A stale cell counts as stale only, so the four totals of a region add up to its cells. */

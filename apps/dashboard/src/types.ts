@@ -2,6 +2,7 @@
  * The dashboard's public types: the JSON items of /api/v1 (see /work/briefs/api-contract.md), the source it
  * reads from and the actions it calls.
  */
+import type { DrillReport } from '@understudy/drill';
 import type {
   Actor,
   ApplyReport,
@@ -190,39 +191,8 @@ export interface DashboardViewData {
   targets: TargetItem[];
 }
 
-export type DrillStatus = 'running' | 'done' | 'failed';
-
-export interface DrillTargetReport {
-  target: string;
-  instance?: string;
-  /** When the target was first seen serving the drill's answer (null: not yet / never). */
-  servedNewAt: number | null;
-  /** When it served the original answer again. */
-  restoredAt: number | null;
-  error?: string;
-}
-
-export interface DrillReport {
-  id: string;
-  /** Record id, e.g. "app.example.test./A". */
-  record: string;
-  target: string | null;
-  actor: Actor;
-  startedAt: number;
-  /** Values served before the drill, and during it. */
-  from: string[];
-  to: string[];
-  status: DrillStatus;
-  targets: DrillTargetReport[];
-  finishedAt: number | null;
-  error?: string;
-  /** Answer names: the one forced down, and the one served instead. */
-  fromAnswer?: string;
-  toAnswer?: string;
-  /** When the down override was applied, and when the restore began (epoch ms). */
-  overrideAt?: number;
-  restoreAt?: number;
-}
+/** Drill reports are libs/drill's (GET /api/v1/drills/{id} sends them as they are). */
+export type { DrillReport, DrillStatus, DrillTargetResult as DrillTargetReport } from '@understudy/drill';
 
 /**
  * What the server asks of the decider. Each method may throw core NotFoundError (404), StateConflictError

@@ -27,7 +27,8 @@ export class DrillRegistry {
 
   /** Throws NotFoundError (unknown record/target) or StateConflictError (a drill on it is running). */
   start(req: DrillRequest): { id: string } {
-    const { record } = planDrill(this.opts.deps.config, req.recordId, req.target, this.opts.deps.dnsServers);
+    const plan = planDrill(this.opts.deps.config, req.recordId, req.target, this.opts.deps.dnsServers);
+    const { record } = plan;
     for (const r of this.reports.values())
       if (r.status === 'running' && r.record === record.id)
         throw new StateConflictError(`drill ${r.id} on ${record.id} is still running`);
@@ -36,6 +37,7 @@ export class DrillRegistry {
       ...req,
       recordId: record.id,
       id,
+      plan,
       deps: this.opts.deps,
       onUpdate: (r) => this.updated(r),
     }).catch((err: unknown) => {

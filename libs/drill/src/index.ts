@@ -4,4 +4,11 @@ export { DrillRegistry } from './drill-registry.js';
 export type { DrillRegistryOptions } from './drill-registry.js';
 export { planDrill, BUILTIN_TARGET } from './plan.js';
 export type { DrillPlan, DrillProbe } from './plan.js';
-export type { DrillDeps, DrillReport, DrillRequest, DrillTargetResult, RecordView } from './types.js';
+export type {
+  DrillDeps,
+  DrillReport,
+  DrillRequest,
+  DrillStatus,
+  DrillTargetResult,
+  RecordView,
+} from './types.js';

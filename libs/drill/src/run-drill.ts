@@ -5,19 +5,25 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Actor, FailoverRecordConfig } from '@understudy/core';
-import { instanceName, planDrill, type DrillProbe } from './plan.js';
+import { instanceName, planDrill, type DrillPlan, type DrillProbe } from './plan.js';
 import type { DrillDeps, DrillReport, DrillRequest, DrillTargetResult } from './types.js';
 
 export interface RunDrillOptions extends DrillRequest {
   deps: DrillDeps;
   id?: string;
+  /** The drill's plan when the caller already made it (for the same record, target and DNS servers). */
+  plan?: DrillPlan;
   /** Called with a copy of the report whenever it changes (start, each phase, finish). */
   onUpdate?: (report: DrillReport) => void;
 }
 
 const sorted = (v: readonly string[]): string[] => [...v].sort();
-const same = (a: readonly string[], b: readonly string[]): boolean =>
-  a.length === b.length && sorted(a).every((v, i) => v === sorted(b)[i]);
+/** The same values, in any order. */
+function same(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const sb = sorted(b);
+  return sorted(a).every((v, i) => v === sb[i]);
+}
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 export function newDrillId(): string {
@@ -27,7 +33,7 @@ export function newDrillId(): string {
 /** Validates first (NotFoundError for an unknown record or target), then runs; never rejects after that. */
 export async function runDrill(opts: RunDrillOptions): Promise<DrillReport> {
   const { deps } = opts;
-  const plan = planDrill(deps.config, opts.recordId, opts.target, deps.dnsServers);
+  const plan = opts.plan ?? planDrill(deps.config, opts.recordId, opts.target, deps.dnsServers);
   const report: DrillReport = {
     id: opts.id ?? newDrillId(),
     record: plan.record.id,

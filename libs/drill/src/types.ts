@@ -1,4 +1,7 @@
-/** The drill report (the API's DrillReport shape) and what a drill needs from its host. */
+/**
+ * The drill report and what a drill needs from its host. DrillReport is the one definition: the dashboard API
+ * (GET /api/v1/drills/{id}) and the CLI use this type.
+ */
 import type {
   ActiveAnswer,
   Actor,
@@ -8,6 +11,8 @@ import type {
   OverrideMode,
   UnderstudyConfig,
 } from '@understudy/core';
+
+export type DrillStatus = 'running' | 'done' | 'failed';
 
 export interface DrillTargetResult {
   /** "dns" for the built-in server, else the provider target's name. */
@@ -23,6 +28,7 @@ export interface DrillTargetResult {
 
 export interface DrillReport {
   id: string;
+  /** Record id, e.g. "app.example.test./A". */
   record: string;
   /** The target the drill was limited to, or null for all. */
   target: string | null;
@@ -31,7 +37,7 @@ export interface DrillReport {
   /** Values served before the drill, and during it (sorted, canonical). */
   from: string[];
   to: string[];
-  status: 'running' | 'done' | 'failed';
+  status: DrillStatus;
   targets: DrillTargetResult[];
   finishedAt: number | null;
   error?: string;

@@ -1,15 +1,15 @@
 import http from 'node:http';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { drillCommand, formatDrillReport, type DrillReportView } from './drill.js';
+import type { DrillReport } from '@understudy/drill';
+import { drillCommand, formatDrillReport } from './drill.js';
 import { CliExit } from './shared.js';
 
-const report = (
-  status: DrillReportView['status'],
-  extra: Partial<DrillReportView> = {},
-): DrillReportView => ({
+const report = (status: DrillReport['status'], extra: Partial<DrillReport> = {}): DrillReport => ({
   id: 'drill-1a2b3c4d',
   record: 'app.example.test./A',
+  target: null,
+  actor: { name: 'alice', reason: 'drill' },
   status,
   from: ['192.0.2.10'],
   to: ['198.51.100.10'],
@@ -27,7 +27,7 @@ let server: http.Server | undefined;
 afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
 
 /** A stand-in for the dashboard API's drill routes, over real HTTP. */
-async function api(final: DrillReportView): Promise<{ url: string; seen: string[] }> {
+async function api(final: DrillReport): Promise<{ url: string; seen: string[] }> {
   const seen: string[] = [];
   let polls = 0;
   server = http.createServer((req, res) => {
@@ -89,9 +89,7 @@ describe('understudy drill', () => {
     ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CliExit);
     expect((err as CliExit).code).toBe(1);
-    expect((JSON.parse(s.text()) as DrillReportView).targets[0]!.error).toBe(
-      'did not serve the drill answer',
-    );
+    expect((JSON.parse(s.text()) as DrillReport).targets[0]!.error).toBe('did not serve the drill answer');
   });
 
   it('reports a refused token with the server message', async () => {

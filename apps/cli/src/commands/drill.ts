@@ -4,7 +4,9 @@
  * was restored in time, 1 otherwise.
  */
 import type { UnderstudyConfig } from '@understudy/core';
+import type { DrillReport } from '@understudy/drill';
 import { CliExit, EXIT_USAGE, loadOrExit } from './shared.js';
+import { localBaseUrl } from './status.js';
 
 export interface DrillCommandOptions {
   config?: string;
@@ -19,34 +21,8 @@ export interface DrillCommandOptions {
   pollMs?: number;
 }
 
-/** The API's DrillReport, as far as this command reads it. */
-export interface DrillReportView {
-  id: string;
-  record: string;
-  status: 'running' | 'done' | 'failed';
-  from: string[];
-  to: string[];
-  fromAnswer?: string;
-  toAnswer?: string;
-  startedAt: number;
-  overrideAt?: number;
-  restoreAt?: number;
-  finishedAt: number | null;
-  error?: string;
-  targets: {
-    target: string;
-    instance?: string;
-    servedNewAt: number | null;
-    restoredAt: number | null;
-    error?: string;
-  }[];
-}
-
 export function dashboardBaseUrl(config: UnderstudyConfig): string | null {
-  const d = config.listen.dashboard;
-  if (!d) return null;
-  const host = d.host === '0.0.0.0' ? '127.0.0.1' : d.host === '::' ? '::1' : d.host;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${d.port}`;
+  return config.listen.dashboard ? localBaseUrl(config.listen.dashboard) : null;
 }
 
 async function baseUrl(opts: DrillCommandOptions): Promise<string> {
@@ -94,11 +70,11 @@ export async function drillCommand(opts: DrillCommandOptions, out: NodeJS.Writab
   const id = started.body.id;
   if (!opts.json) out.write(`drill ${id} started on ${opts.record}\n`);
   const deadline = Date.now() + (opts.waitMs ?? 600_000);
-  let report: DrillReportView;
+  let report: DrillReport;
   for (;;) {
     const r = await api(new URL(`/api/v1/drills/${encodeURIComponent(id)}`, base), { headers: auth });
     if (r.status !== 200) throw failure(`drill ${id}`, r);
-    report = r.body as unknown as DrillReportView;
+    report = r.body as unknown as DrillReport;
     if (report.status !== 'running') break;
     if (Date.now() >= deadline)
       throw new CliExit(`drill ${id} still running after ${opts.waitMs ?? 600_000} ms`);
@@ -113,7 +89,7 @@ const secs = (at: number | null, since: number | undefined): string =>
   at === null || since === undefined ? '-' : `${((at - since) / 1000).toFixed(2)} s`;
 
 /** A plain table: per target, how long after the override it served the drill answer, and after the restore. */
-export function formatDrillReport(r: DrillReportView): string {
+export function formatDrillReport(r: DrillReport): string {
   const head = `drill ${r.id} on ${r.record}: ${r.fromAnswer ?? '?'} → ${r.toAnswer ?? '?'} (${r.from.join(', ') || 'no data'} → ${r.to.join(', ') || 'no data'})`;
   const rows = [
     ['TARGET', 'INSTANCE', 'NEW ANSWER AFTER', 'RESTORED AFTER', 'ERROR'],
