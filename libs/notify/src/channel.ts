@@ -3,6 +3,7 @@
  * retrying each with exponential backoff and jitter. A slow or failing receiver only delays its own
  * queue; nothing here is awaited by whoever enqueues.
  */
+import { retryDelay } from '@understudy/core';
 import type { Clock, Logger, Random, WebhookConfig } from '@understudy/core';
 import { attemptDelivery, type FetchLike } from './attempt.js';
 import { renderBody, type Notification } from './payload.js';
@@ -134,12 +135,15 @@ export class WebhookChannel {
     this.deps.outcome(this.cfg.name, outcome);
   }
 
-  /** Full jitter over an exponential ceiling, so many installations do not retry in step. */
+  /**
+   * Core's retry delay (full jitter over an exponential ceiling, so many installations do not retry in step),
+   * with the receiver's Retry-After as a minimum, capped at maxMs so one receiver cannot stall its queue for
+   * hours. `attempt` counts from 1 here, from 0 in core.
+   */
   private backoff(attempt: number, retryAfterMs?: number): number {
-    const { baseMs, maxMs } = this.deps.backoff;
-    const ceiling = Math.min(maxMs, baseMs * 2 ** (attempt - 1));
-    const jittered = ceiling / 2 + (ceiling / 2) * this.deps.random.next();
-    return Math.round(Math.min(maxMs, Math.max(jittered, retryAfterMs ?? 0)));
+    const opts = this.deps.backoff;
+    const floor = retryAfterMs === undefined ? undefined : Math.min(retryAfterMs, opts.maxMs);
+    return retryDelay(attempt - 1, opts, this.deps.random.next(), floor);
   }
 }
 

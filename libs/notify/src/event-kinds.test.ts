@@ -3,15 +3,11 @@ import { dedupeKey, eventKind } from './event-kinds.js';
 import { simple, switched, verdictDown } from './test-support/events.js';
 
 describe('eventKind', () => {
-  it('classifies switches by the engine kind, and by tier order when the kind is missing', () => {
+  it('classifies switches by the engine kind', () => {
     expect(eventKind(switched(1, 'primary', 'secondary', 'failover'))).toBe('failover');
     expect(eventKind(switched(2, 'secondary', 'sorry', 'all-down'))).toBe('failover');
     expect(eventKind(switched(3, 'secondary', 'primary', 'failback'))).toBe('failback');
     expect(eventKind(switched(4, 'sorry', 'secondary', 'recovered'))).toBe('failback');
-    expect(eventKind(switched(5, 'primary', 'secondary'))).toBe('failover');
-    expect(eventKind(switched(6, 'secondary', 'primary'))).toBe('failback');
-    expect(eventKind(switched(7, 'secondary', 'none'))).toBe('failover');
-    expect(eventKind(switched(8, 'sorry', 'secondary'))).toBe('failback');
   });
 
   it('maps the alerting event types and ignores the rest', () => {

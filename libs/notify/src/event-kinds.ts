@@ -4,31 +4,14 @@
  */
 import type { DecisionEvent, WebhookEventKind } from '@understudy/core';
 
-/** Answer names in tier order, as the engine lists them in an answer-switched event's evidence. */
-function tierNames(e: DecisionEvent): string[] {
-  const answers = e.evidence.answers;
-  if (!Array.isArray(answers)) return [];
-  return answers.flatMap((a: unknown) =>
-    typeof a === 'object' && a !== null && typeof (a as { name?: unknown }).name === 'string'
-      ? [(a as { name: string }).name]
-      : [],
-  );
-}
-
 /**
- * The engine says what a switch was in evidence.kind. Without it (older events), tier order decides:
- * moving to a lower tier or off the configured answers (fallback, none) is a failover.
+ * The engine says what a switch was in evidence.kind (record-eval.ts sets it on every answer-switched event,
+ * and the notifier only hears the live engine output): going to a lower tier or to the all-down answer is a
+ * failover, coming back up a failback.
  */
 function switchKind(e: DecisionEvent): 'failover' | 'failback' {
   const k = e.evidence.kind;
-  if (k === 'failover' || k === 'all-down') return 'failover';
-  if (k === 'failback' || k === 'recovered') return 'failback';
-  const tiers = tierNames(e);
-  const from = e.from === undefined ? -1 : tiers.indexOf(e.from);
-  const to = e.to === undefined ? -1 : tiers.indexOf(e.to);
-  if (to < 0) return 'failover';
-  if (from < 0) return 'failback';
-  return to > from ? 'failover' : 'failback';
+  return k === 'failback' || k === 'recovered' ? 'failback' : 'failover';
 }
 
 /** A check went down and at least one down vote blames the certificate's expiry (minCertDays). */

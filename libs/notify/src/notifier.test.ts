@@ -97,7 +97,7 @@ describe('Notifier', () => {
     const r = await receiver((i) =>
       i === 1 ? 503 : i === 2 ? { status: 429, headers: { 'retry-after': '0' } } : 200,
     );
-    const { n, outcomes, logger } = notifier([hook(r.url)]);
+    const { n, outcomes, logger } = notifier([hook(r.url)], { random: { next: () => 0.75 } });
     n.notify([simple(9, 'guard-hold')]);
     await n.idle();
     expect(r.received).toHaveLength(3);
@@ -105,11 +105,24 @@ describe('Notifier', () => {
     expect(new Set(r.received.map((x) => x.headers['x-understudy-dedupe-key']))).toEqual(
       new Set(['guard-hold:global:9']),
     );
-    // Backoff: attempt 1 waits 15 ms (20 × ¾), attempt 2 waits 30 ms.
+    // Backoff (full jitter, random ¾): attempt 1 waits 15 ms (20 × ¾), attempt 2 waits 30 ms (40 × ¾).
     expect(r.received[1]!.at - r.received[0]!.at).toBeGreaterThanOrEqual(10);
     expect(r.received[2]!.at - r.received[1]!.at).toBeGreaterThanOrEqual(25);
     expect(outcomes).toEqual(['ops:delivered']);
     expect(logger.messages('info').filter((m) => /retrying/.test(m))).toHaveLength(2);
+  });
+
+  it("waits at least the receiver's Retry-After, up to maxMs", async () => {
+    const r = await receiver((i) => (i === 1 ? { status: 429, headers: { 'retry-after': '3600' } } : 200));
+    // Random 0: the jittered backoff alone would retry at once.
+    const { n, outcomes } = notifier([hook(r.url)], { random: { next: () => 0 } });
+    n.notify([simple(4, 'guard-hold')]);
+    await n.idle();
+    expect(r.received).toHaveLength(2);
+    const gap = r.received[1]!.at - r.received[0]!.at;
+    expect(gap).toBeGreaterThanOrEqual(190);
+    expect(gap).toBeLessThan(2_000);
+    expect(outcomes).toEqual(['ops:delivered']);
   });
 
   it('does not retry other 4xx, and gives up after maxAttempts', async () => {

@@ -1,9 +1,9 @@
 /** Decision events shaped like the engine's, for notifier tests. */
-import type { DecisionEvent } from '@understudy/core';
+import type { DecisionEvent, SwitchKind } from '@understudy/core';
 
 const ANSWERS = [{ name: 'primary' }, { name: 'secondary' }];
 
-export function switched(seq: number, from: string, to: string, kind?: string): DecisionEvent {
+export function switched(seq: number, from: string, to: string, kind: SwitchKind): DecisionEvent {
   return {
     seq,
     at: 1_767_225_600_000 + seq,
@@ -13,8 +13,8 @@ export function switched(seq: number, from: string, to: string, kind?: string): 
     from,
     to,
     serial: 2_026_010_100 + seq,
-    message: `Record app.example.test./A: ${kind ?? 'switch'} from ${from} to ${to}`,
-    evidence: { answers: ANSWERS, ...(kind ? { kind } : {}) },
+    message: `Record app.example.test./A: ${kind} from ${from} to ${to}`,
+    evidence: { answers: ANSWERS, kind },
   };
 }
 
