@@ -263,13 +263,20 @@ describe('understudy run with dns, route53 and cloudflare targets', () => {
         body: JSON.stringify({ reason: 'provider-sync system test' }),
         signal: AbortSignal.timeout(30_000),
       });
+    // Drift by hand first, so the forced run has something to apply.
+    const served = cfValues(emus.cf, APP)!;
+    const cfRecord = emus.cf.records(ZONE).find((r) => r.name === APP && r.type === 'A')!;
+    emus.cf.edit(ZONE, cfRecord.id, { content: '203.0.113.68' });
+    expect(cfValues(emus.cf, APP)).toEqual(['203.0.113.68']);
     const refused = await force({});
     expect(refused.status).toBe(401);
     const res = await force({ authorization: `Bearer ${ADMIN_TOKEN}` });
     expect(res.status, await res.clone().text()).toBe(200);
     const body = (await res.json()) as { results: { target: string }[] };
-    expect(body.results.length).toBeGreaterThan(0);
     expect(body.results.every((r) => r.target === 'cf')).toBe(true);
+    // The forced run answers once cf holds the decided value again (the periodic reconcile may get there
+    // first; either way nothing is left to apply).
+    expect(cfValues(emus.cf, APP)).toEqual(served);
     type Ev = { type: string; target?: string; actor?: { name: string; reason: string } };
     const { items } = await api<{ items: Ev[] }>('/api/v1/events?type=plan-forced&limit=10');
     expect(items.find((e) => e.target === 'cf')?.actor).toEqual({
