@@ -134,13 +134,26 @@ describe('/metrics of a running understudy', () => {
       async () => {
         const f = await scrape();
         const queries = find(f, 'understudy_dns_queries_total', { rcode: 'NOERROR', transport: 'udp' });
+        // Every (check, region) pair must have reported at least once: regions probe at independent
+        // phases, so the failover can complete before the slowest pair's first result is in.
+        const everyPair = CHECKS.every((check) =>
+          REGIONS.every(
+            (region) =>
+              find(f, 'understudy_check_up', { check, region }).length === 1 &&
+              (find(f, 'understudy_check_duration_seconds_count', { check, region })[0]?.value ?? 0) > 0,
+          ),
+        );
         const ready =
+          everyPair &&
           (find(f, 'understudy_dns_answer_latency_seconds_count')[0]?.value ?? 0) > 0 &&
           (queries[0]?.value ?? 0) >= 400 &&
           find(f, 'understudy_failover_events_total').length > 0;
         return ready ? f : null;
       },
-      { timeoutMs: 10_000, what: 'query counts, latency samples and the failover in /metrics' },
+      {
+        timeoutMs: 10_000,
+        what: 'every check and region, query counts, latency samples and the failover in /metrics',
+      },
     );
     for (const check of CHECKS)
       for (const region of REGIONS) {
