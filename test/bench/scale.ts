@@ -290,7 +290,7 @@ async function startNsd(dir: string, z: Zone): Promise<{ child: ChildProcess; po
     ].join('\n'),
   );
   const child = spawn(NSD_BINARY, ['-d', '-c', join(dir, 'nsd.conf')], {
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: 'ignore',
   });
   child.on('error', () => undefined);
   await waitForAnswer(port, APEX, 60_000);
