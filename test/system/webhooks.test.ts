@@ -57,9 +57,15 @@ async function receiver(failFirst: number): Promise<{ url: string; hits: Hit[]; 
   };
 }
 
-const signed = (h: Hit): boolean =>
-  h.headers['x-understudy-signature'] ===
-  `sha256=${createHmac('sha256', SECRET).update(h.body).digest('hex')}`;
+/** The signature covers the attempt's timestamp, a dot and the body (docs/webhooks.md); the timestamp is recent. */
+const signed = (h: Hit): boolean => {
+  const ts = h.headers['x-understudy-timestamp'];
+  if (typeof ts !== 'string' || Math.abs(Date.now() - Number(ts)) > 5 * 60_000) return false;
+  return (
+    h.headers['x-understudy-signature'] ===
+    `sha256=${createHmac('sha256', SECRET).update(`${ts}.${h.body}`).digest('hex')}`
+  );
+};
 const kindOf = (h: Hit): string => (JSON.parse(h.body) as { kind: string }).kind;
 
 let dir: string;

@@ -1,6 +1,7 @@
 /** Verdict evaluation for a set of checks, with the mass-failure guard in between "what votes say" and "apply". */
 import type { CheckConfig, UnderstudyConfig } from './config-types.js';
 import type { Operation } from './operation.js';
+import { resetVotes } from './hysteresis.js';
 import type { DeciderState } from './state-types.js';
 import { checkEvidence, computeVerdict, type VerdictContext, type VerdictResult } from './verdict.js';
 
@@ -28,8 +29,15 @@ function guardCount(deps: CheckEvalDeps, now: number): string[] {
   return counted;
 }
 
-/** Updates the guard from the current candidates; returns whether it holds now. */
-function updateGuard(deps: CheckEvalDeps, op: Operation): boolean {
+/** The checks the guard holds now: their votes say down, their verdict was never moved to down. */
+function heldChecks(deps: CheckEvalDeps): string[] {
+  const held: string[] = [];
+  for (const id of deps.downSince.keys()) if (deps.st.checks[id]!.verdict !== 'down') held.push(id);
+  return held;
+}
+
+/** Updates the guard from the current candidates; returns whether it holds now. `held`: what it held so far. */
+function updateGuard(deps: CheckEvalDeps, op: Operation, held: readonly string[]): boolean {
   const g = deps.config.decider.massFailureGuard;
   const guard = deps.st.guard;
   const total = deps.config.checks.length;
@@ -54,8 +62,12 @@ function updateGuard(deps: CheckEvalDeps, op: Operation): boolean {
       op.emit({
         type: 'guard-release',
         severity: 'info',
-        message: 'Mass-failure guard released: the share of checks going down fell back under the threshold',
-        evidence,
+        message:
+          'Mass-failure guard released: the share of checks going down fell back under the threshold' +
+          (held.length
+            ? `; ${held.length} held check(s) start over and go down only on ${held.length === 1 ? 'its' : 'their'} own fresh failures`
+            : ''),
+        evidence: { guard: { ...evidence.guard, rejudged: held.slice(0, 50) } },
       });
     }
     return false;
@@ -72,6 +84,34 @@ function updateGuard(deps: CheckEvalDeps, op: Operation): boolean {
     });
   }
   return true;
+}
+
+/**
+ * The guard released on its own. A check it held still shows the down votes it collected during the mass
+ * failure, which is the evidence the guard distrusted; the probes' next results may well say its origin is
+ * back (the first checks to recover are what released the guard). So its down votes are dropped and each
+ * such region earns its vote again from fresh results, as a region back from staleness does: `fall`
+ * failures to go down, `rise` successes to count as up. Until then the verdict stays where the guard held it.
+ */
+function rejudgeHeld(
+  deps: CheckEvalDeps,
+  held: readonly string[],
+  ctx: VerdictContext,
+  results: Map<string, VerdictResult>,
+): void {
+  for (const id of held) {
+    const check = deps.checksById.get(id)!;
+    const cs = deps.st.checks[id]!;
+    for (const region of check.regions) {
+      const h = cs.regions[region];
+      if (h?.state === 'down') resetVotes(h, ctx.now);
+    }
+    const r = computeVerdict(check, cs, ctx);
+    // Too few voters here is the reset just made, explained by the guard-release event, not a quorum problem.
+    cs.insufficient = r.insufficient;
+    results.set(id, r);
+    if (r.candidate !== 'down') deps.downSince.delete(id);
+  }
 }
 
 function applyVerdict(
@@ -115,7 +155,11 @@ function applyVerdict(
   deps.onVerdictChanged(id);
 }
 
-/** Two passes: first every candidate (so the guard sees a burst whole), then apply. */
+/**
+ * Two passes: first every candidate (so the guard sees a burst whole), then apply. When the guard releases
+ * on its own, the checks it held are judged again on fresh results (rejudgeHeld), never on the down votes
+ * it held them with. An operator release (releaseGuard) is the other way out: it applies what the votes say.
+ */
 export function evaluateChecks(deps: CheckEvalDeps, op: Operation, ids: Iterable<string>): void {
   const ctx = deps.verdictContext(op.now);
   const results = new Map<string, VerdictResult>();
@@ -126,9 +170,11 @@ export function evaluateChecks(deps: CheckEvalDeps, op: Operation, ids: Iterable
     else if (!deps.downSince.has(id)) deps.downSince.set(id, op.now);
   }
   const wasHolding = deps.st.guard.holding;
-  const holding = updateGuard(deps, op);
+  const held = wasHolding ? heldChecks(deps) : [];
+  const holding = updateGuard(deps, op, held);
   if (wasHolding && !holding) {
-    // Held verdicts must now be applied: look at every check, not just this batch's.
+    rejudgeHeld(deps, held, ctx, results);
+    // Checks outside this batch may have changed while the guard held: look at every check.
     for (const check of deps.config.checks) {
       if (!results.has(check.id))
         results.set(check.id, computeVerdict(check, deps.st.checks[check.id]!, ctx));

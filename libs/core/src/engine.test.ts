@@ -268,9 +268,11 @@ describe('DecisionEngine: mass-failure guard', () => {
       'primary',
     ]);
     expect(h.ofType('answer-switched')).toHaveLength(0);
-    // Two recover: 1 of 4 down is under the share, so the guard lets that one fail over.
+    // Two recover: 1 of 4 down is under the share, so the guard releases. The check it held starts over
+    // and fails over on its fresh failures (fall = 2); see guard-release.test.ts.
     h.rounds(3, { a: '---', b: '+++', c: '+++', d: '+++' });
     expect(h.ofType('guard-release')).toHaveLength(1);
+    h.rounds(2, { a: '---', b: '+++', c: '+++', d: '+++' });
     expect(h.active('a.example.test./A')).toBe('secondary');
     expect(h.active('b.example.test./A')).toBe('primary');
   });

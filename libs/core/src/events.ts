@@ -80,6 +80,8 @@ export interface Evidence {
     counted: number;
     total: number;
     checks: string[];
+    /** On an automatic release: the held checks whose down votes were dropped, to be judged on fresh results. */
+    rejudged?: string[];
   };
   flips?: { count: number; window: number; maxFlips: number };
   [key: string]: unknown;

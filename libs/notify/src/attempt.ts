@@ -17,6 +17,36 @@ export function parseRetryAfter(value: string | null, now: number): number | und
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+/**
+ * The most of a receiver's response body that is read (and thrown away). A short body is read to the end so
+ * the connection can be reused; a longer one is cut off, so a receiver cannot make the decider read (and
+ * buffer) an endless answer.
+ */
+export const MAX_RESPONSE_BYTES = 64 * 1024;
+
+async function discardBody(res: Response): Promise<void> {
+  const body = res.body;
+  if (!body) return;
+  const length = Number(res.headers.get('content-length'));
+  if (length > MAX_RESPONSE_BYTES) return void (await body.cancel().catch(() => undefined));
+  const reader = body.getReader();
+  try {
+    for (let read = 0; ;) {
+      const chunk = (await reader.read()) as { done: boolean; value?: Uint8Array };
+      if (chunk.done) return;
+      read += chunk.value?.byteLength ?? 0;
+      if (read > MAX_RESPONSE_BYTES) {
+        await reader.cancel();
+        return;
+      }
+    }
+  } catch {
+    // A body that breaks off changes nothing: the status is what counts.
+  } finally {
+    reader.releaseLock();
+  }
+}
+
 export interface AttemptInput {
   fetch: FetchLike;
   url: string;
@@ -48,8 +78,7 @@ export async function attemptDelivery(a: AttemptInput): Promise<AttemptResult> {
         : String(err);
     return { kind: 'retry', error };
   }
-  // The body is not needed; reading it to the end lets the connection be reused.
-  await res.arrayBuffer().catch(() => undefined);
+  await discardBody(res);
   const status = res.status;
   if (status >= 200 && status < 300) return { kind: 'delivered', status };
   if (status === 429 || status >= 500) {

@@ -7,7 +7,7 @@ import { retryDelay } from '@understudy/core';
 import type { Clock, Logger, Random, WebhookConfig } from '@understudy/core';
 import { attemptDelivery, type FetchLike } from './attempt.js';
 import { renderBody, type Notification } from './payload.js';
-import { SIGNATURE_HEADER, signBody } from './signature.js';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signDelivery } from './signature.js';
 
 export type DeliveryOutcome = 'delivered' | 'failed' | 'dropped';
 
@@ -91,17 +91,19 @@ export class WebhookChannel {
       'X-Understudy-Dedupe-Key': n.dedupeKey,
       'X-Understudy-Event': n.kind,
     };
-    if (cfg.secret !== null) headers[SIGNATURE_HEADER] = signBody(body, cfg.secret);
     const log = { webhook: cfg.name, dedupeKey: n.dedupeKey };
     for (let attempt = 1; ; attempt++) {
       const signal = this.stopper.signal;
       if (signal.aborted) return this.done('dropped');
       const now = deps.clock.now();
+      // Each attempt carries its own time, signed with the body, so a receiver can refuse replays.
+      const stamped: Record<string, string> = { ...headers, [TIMESTAMP_HEADER]: String(now) };
+      if (cfg.secret !== null) stamped[SIGNATURE_HEADER] = signDelivery(now, body, cfg.secret);
       const r = await attemptDelivery({
         fetch: deps.fetch,
         url: cfg.url,
         body,
-        headers: { ...headers, 'X-Understudy-Timestamp': String(now) },
+        headers: stamped,
         timeoutMs: cfg.timeout,
         stop: signal,
         now,

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { WebhookConfig } from '@understudy/core';
 import { recordingLogger } from '@understudy/testkit/logger';
 import { Notifier, type NotifierOptions } from './notifier.js';
-import { verifySignature } from './signature.js';
+import { verifyDelivery } from './signature.js';
 import { simple, switched } from './test-support/events.js';
 import { startReceiver, type Receiver } from './test-support/receiver.js';
 
@@ -67,7 +67,15 @@ describe('Notifier', () => {
     expect(r.received).toHaveLength(1);
     const { body, headers } = r.received[0]!;
     expect(headers['content-type']).toBe('application/json');
-    expect(verifySignature(body, 'hook-secret', headers['x-understudy-signature'])).toBe(true);
+    expect(
+      verifyDelivery({
+        body,
+        secret: 'hook-secret',
+        signature: headers['x-understudy-signature'],
+        timestamp: headers['x-understudy-timestamp'],
+        now: 1_767_225_700_000,
+      }),
+    ).toEqual({ ok: true, timestamp: 1_767_225_700_000 });
     expect(headers['x-understudy-dedupe-key']).toBe('answer-switched:app.example.test./A:2');
     expect(headers['x-understudy-timestamp']).toBe('1767225700000');
     const doc = JSON.parse(body) as Record<string, unknown>;
@@ -79,6 +87,25 @@ describe('Notifier', () => {
       event: { seq: 2, type: 'answer-switched', from: 'primary', to: 'secondary' },
     });
     expect(outcomes).toEqual(['ops:delivered']);
+  });
+
+  it('a verifying receiver refuses a delivery signed ten minutes ago, and takes a fresh one once', async () => {
+    const r = await startReceiver(() => 204, { secret: 'hook-secret', now: () => 1_767_225_700_000 });
+    cleanup.push(() => r.close());
+    const late = notifier([hook(r.url, { maxAttempts: 1 })], { clock: { now: () => 1_767_225_100_000 } });
+    late.n.notify([switched(2, 'primary', 'secondary', 'failover')]);
+    await late.n.idle();
+    expect(late.outcomes).toEqual(['ops:failed']);
+    expect(r.refused.map((x) => x.reason)).toEqual(['timestamp']);
+    const { n, outcomes } = notifier([hook(r.url)]);
+    n.notify([
+      switched(2, 'primary', 'secondary', 'failover'),
+      switched(2, 'primary', 'secondary', 'failover'),
+    ]);
+    await n.idle();
+    expect(outcomes).toEqual(['ops:delivered', 'ops:delivered']);
+    expect(r.received).toHaveLength(1);
+    expect(r.duplicates).toHaveLength(1);
   });
 
   it('sends Slack-compatible messages, unsigned without a secret', async () => {
@@ -165,7 +192,8 @@ describe('Notifier', () => {
     );
     n.notify([switched(1, 'primary', 'secondary', 'failover')]);
     const deadline = Date.now() + 2000;
-    while (fast.received.length === 0 && Date.now() < deadline)
+    // The fast receiver records the request before it answers: wait for the answer to be taken in too.
+    while ((fast.received.length === 0 || n.pending > 1) && Date.now() < deadline)
       await new Promise((res) => setTimeout(res, 10));
     expect(fast.received).toHaveLength(1);
     expect(n.pending).toBe(1); // the slow one is still in flight
