@@ -140,7 +140,8 @@ export async function createDashboardServer(opts: DashboardServerOptions): Promi
       const client = clientAddress(req.socket.remoteAddress, req.headers, trusted);
       // Each stream holds a connection for as long as the client likes: capped, in all and per client.
       if (hub.size >= limits.maxStreams || hub.countFor(client) >= limits.maxStreamsPerClient) {
-        void reply.header('retry-after', '10');
+        // Closed after the answer: a refused client must not keep its connection slot either.
+        void reply.header('retry-after', '10').header('connection', 'close');
         throw new HttpError(
           503,
           'unavailable',
