@@ -31,10 +31,17 @@ function rawGet(
   fx: Fixture,
   path: string,
   headers: Record<string, string> = {},
+  method = 'GET',
 ): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port: fx.server.address.port, path, headers: { connection: 'close', ...headers } },
+      {
+        host: '127.0.0.1',
+        port: fx.server.address.port,
+        path,
+        method,
+        headers: { connection: 'close', ...headers },
+      },
       (res) => {
         let body = '';
         res.on('data', (d: Buffer) => (body += d.toString()));
@@ -90,6 +97,7 @@ describe('dashboard: hostile clients', () => {
       expect(r.status, path).toBe(401);
       expectDocumented(r, 'unauthorized');
     }
+    expect((await rawGet(fx, '/%61pi/v1/status', {}, 'HEAD')).status).toBe(401);
     expect((await rawGet(fx, '/%61pi/v1/status', auth())).status).toBe(200);
     expect((await rawGet(fx, '/api/v1/openapi.json')).status).toBe(200);
     expect((await rawGet(fx, '/')).status).toBe(200);

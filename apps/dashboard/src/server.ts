@@ -112,8 +112,11 @@ export async function createDashboardServer(opts: DashboardServerOptions): Promi
     app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
       // Decided by the route that matched (the router decodes the path: /%61pi/v1/status is /api/v1/status),
       // never by the raw URL. The page itself and the OpenAPI document load without a token.
-      const cfg = req.routeOptions.config as { auth?: RouteDoc['auth'] } | undefined;
-      if (cfg?.auth === 'read') gate.authenticate(req, reply);
+      const auth = (req.routeOptions.config as { auth?: RouteDoc['auth'] } | undefined)?.auth;
+      const route = req.routeOptions.url ?? '';
+      // A read route, or an API route that forgot to say (closed by default); admin routes check themselves.
+      const api = route.startsWith('/api/') && route !== '/api/v1/openapi.json' && auth !== 'admin';
+      if (auth === 'read' || api) gate.authenticate(req, reply);
       return Promise.resolve();
     });
   }
