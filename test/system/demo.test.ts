@@ -14,6 +14,13 @@ let demo: Child;
 let dnsPort: number;
 let control: string;
 
+/** The operator token the demo printed (in its `demo fail` command line). */
+function token(): string {
+  const m = /understudy demo fail primary(?: --control \S+)? --token (\S+)/.exec(demo.output());
+  if (!m) throw new Error(`no --token in the demo's banner:\n${demo.output()}`);
+  return m[1]!;
+}
+
 async function appA(): Promise<string> {
   const r = await dig({
     server: '127.0.0.1',
@@ -60,15 +67,49 @@ describe('understudy demo', () => {
     expect(out).toContain(`dig @127.0.0.1 -p ${dnsPort} app.example.test A`);
     expect(out).toContain('understudy demo fail primary');
     expect(out).toContain('understudy demo restore primary');
+    expect(token()).toMatch(/^[A-Za-z0-9_-]{16,}$/);
+  });
+
+  it('refuses to fail an origin without the operator token, or with a wrong one', async () => {
+    const none = await understudyOnce(['demo', 'fail', 'primary', '--control', control], {
+      env: { UNDERSTUDY_DEMO_TOKEN: '' },
+    });
+    expect(none.code).toBe(1);
+    expect(none.output).toContain('--token');
+    const wrong = await understudyOnce([
+      'demo',
+      'fail',
+      'primary',
+      '--control',
+      control,
+      '--token',
+      'not-the-demo-token-0123',
+    ]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.output).toContain('token not accepted');
+    const res = await fetch(`http://${control}/origins/primary/fail`, { method: 'POST' });
+    expect(res.status).toBe(401);
+    expect(await appA()).toBe('192.0.2.10');
   });
 
   it('answers PRIMARY, flips to SECONDARY after `demo fail primary`, and back after `demo restore primary`', async () => {
     await waitFor(async () => (await appA()) === '192.0.2.10', { timeoutMs: 15_000, what: 'PRIMARY' });
-    const failed = await understudyOnce(['demo', 'fail', 'primary', '--control', control]);
+    const failed = await understudyOnce([
+      'demo',
+      'fail',
+      'primary',
+      '--control',
+      control,
+      '--token',
+      token(),
+    ]);
     expect(failed.code).toBe(0);
     expect(failed.output).toContain('primary is now down');
     await waitFor(async () => (await appA()) === '198.51.100.10', { timeoutMs: 15_000, what: 'SECONDARY' });
-    const restored = await understudyOnce(['demo', 'restore', 'primary', '--control', control]);
+    // The token may come from the environment too.
+    const restored = await understudyOnce(['demo', 'restore', 'primary', '--control', control], {
+      env: { UNDERSTUDY_DEMO_TOKEN: token() },
+    });
     expect(restored.code).toBe(0);
     // failbackAfter is 30 s in the demo config.
     await waitFor(async () => (await appA()) === '192.0.2.10', {
@@ -79,7 +120,15 @@ describe('understudy demo', () => {
   });
 
   it('rejects an unknown origin with a clear message', async () => {
-    const { code, output } = await understudyOnce(['demo', 'fail', 'tertiary', '--control', control]);
+    const { code, output } = await understudyOnce([
+      'demo',
+      'fail',
+      'tertiary',
+      '--control',
+      control,
+      '--token',
+      token(),
+    ]);
     expect(code).toBe(1);
     expect(output).toContain('unknown request; origins: primary, secondary');
   });

@@ -165,6 +165,7 @@ export async function startDistributed(opts: DistributedOptions): Promise<Distri
     const ops = config.listen.http
       ? await startOpsServer({
           listen: config.listen.http,
+          http: config.httpServers,
           logger: log.child({ component: 'ops' }),
           registry: metrics.registry,
           readiness: () => ({

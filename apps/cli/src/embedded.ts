@@ -140,6 +140,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     const ops = config.listen.http
       ? await startOpsServer({
           listen: config.listen.http,
+          http: config.httpServers,
           logger: log.child({ component: 'ops' }),
           registry: metrics.registry,
           readiness: () => ({

@@ -242,7 +242,8 @@ Exit codes: 0 every target applied or in sync, 1 a target failed or refused an u
     .argument('<origin>', 'primary or secondary')
     .addOption(new Option('--mode <mode>', 'how it fails').choices([...ORIGIN_MODES]).default('down'))
     .option('--control <host:port>', 'the running demo control address', DEMO_DEFAULTS.control)
-    .action((origin: string, o: { mode: string; control: string }) =>
+    .option('--token <token>', 'the demo operator token it printed (default: $UNDERSTUDY_DEMO_TOKEN)')
+    .action((origin: string, o: { mode: string; control: string; token?: string }) =>
       demoOriginCommand('fail', origin, o, process.stdout),
     );
   demo
@@ -250,7 +251,8 @@ Exit codes: 0 every target applied or in sync, 1 a target failed or refused an u
     .description('bring a demo origin back')
     .argument('<origin>', 'primary or secondary')
     .option('--control <host:port>', 'the running demo control address', DEMO_DEFAULTS.control)
-    .action((origin: string, o: { control: string }) =>
+    .option('--token <token>', 'the demo operator token it printed (default: $UNDERSTUDY_DEMO_TOKEN)')
+    .action((origin: string, o: { control: string; token?: string }) =>
       demoOriginCommand('restore', origin, o, process.stdout),
     );
 

@@ -6,8 +6,20 @@ import { ConfigError, NotFoundError, StateConflictError, UnsafePlanError } from 
 import type { Logger } from '@understudy/core';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
-export type ErrorCode =
-  'not_found' | 'bad_request' | 'unauthorized' | 'forbidden' | 'conflict' | 'rate_limited' | 'internal';
+export const ERROR_CODES = [
+  'not_found',
+  'bad_request',
+  'unauthorized',
+  'forbidden',
+  'conflict',
+  'rate_limited',
+  'internal',
+  // issue #10: a Host that is not served here (421), a request that took too long (408), over a cap (503).
+  'misdirected',
+  'timeout',
+  'unavailable',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export class HttpError extends Error {
   constructor(
@@ -94,6 +106,22 @@ function fastifyClientError(err: FastifyError): { status: number; message: strin
   return null;
 }
 
+/** The code for a client error status that has no more specific one. */
+export function codeOf(status: number): ErrorCode {
+  switch (status) {
+    case 404:
+      return 'not_found';
+    case 408:
+      return 'timeout';
+    case 421:
+      return 'misdirected';
+    case 503:
+      return 'unavailable';
+    default:
+      return status >= 500 ? 'internal' : 'bad_request';
+  }
+}
+
 export function errorHandler(logger: Logger) {
   return (err: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply => {
     if (err.validation) {
@@ -106,10 +134,7 @@ export function errorHandler(logger: Logger) {
     if (err instanceof UnsafePlanError) return send(reply, 409, 'conflict', err.message);
     if (err instanceof ConfigError) return send(reply, 400, 'bad_request', err.message);
     const client = fastifyClientError(err);
-    if (client) {
-      const code: ErrorCode = client.status === 404 ? 'not_found' : 'bad_request';
-      return send(reply, client.status, code, client.message);
-    }
+    if (client) return send(reply, client.status, codeOf(client.status), client.message);
     logger.error({ err, method: req.method, url: req.url }, 'dashboard: request failed');
     return send(reply, 500, 'internal', 'internal error (see the server log)');
   };

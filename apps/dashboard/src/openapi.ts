@@ -1,5 +1,6 @@
 /** The OpenAPI 3.1 document, generated from the schemas Fastify registered for each route. */
 import type { RouteOptions } from 'fastify';
+import { errorBody } from './schemas.js';
 
 export interface RouteDoc {
   method: string;
@@ -49,12 +50,19 @@ function parameters(where: 'path' | 'query', schema: unknown): unknown[] {
 function operation(r: RouteDoc, readAuth: boolean): Record<string, unknown> {
   const responses: Record<string, unknown> = {};
   for (const [status, schema] of Object.entries(r.schema.response ?? {})) {
+    // OpenAPI spells status ranges in capitals ("4XX"); Fastify's schemas use "4xx".
+    const key = status.toUpperCase();
     const type = status.startsWith('2') && r.produces ? r.produces : 'application/json';
-    responses[status] = {
-      description: status === '4xx' ? 'client error' : 'success',
+    responses[key] = {
+      description: key === '4XX' ? 'client error' : 'success',
       content: { [type]: { schema } },
     };
   }
+  // Any route can fail inside the server; the body has the same shape.
+  responses['5XX'] ??= {
+    description: 'server error',
+    content: { 'application/json': { schema: errorBody } },
+  };
   const needsToken = r.auth === 'admin' || (r.auth === 'read' && readAuth);
   return {
     operationId: `${r.method.toLowerCase()}${openapiPath(r.url).replace(/[^A-Za-z0-9]+(.)?/g, (_m, c?: string) => (c ?? '').toUpperCase())}`,

@@ -3,6 +3,7 @@
  * OpenAPI document is generated from the same objects, so the two cannot drift apart.
  */
 
+import { ERROR_CODES } from './errors.js';
 const int = { type: 'integer' } as const;
 const num = { type: 'number' } as const;
 const str = { type: 'string' } as const;
@@ -22,10 +23,7 @@ const obj = (properties: Record<string, unknown>, optional: string[] = []) => ({
 });
 
 export const errorBody = obj({
-  error: {
-    type: 'string',
-    enum: ['not_found', 'bad_request', 'unauthorized', 'forbidden', 'conflict', 'rate_limited', 'internal'],
-  },
+  error: { type: 'string', enum: [...ERROR_CODES] },
   message: str,
 });
 

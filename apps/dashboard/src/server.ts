@@ -1,15 +1,23 @@
 /**
  * The dashboard app: /api/v1 (reads, SSE, mutations, OpenAPI) and the built web UI, on Fastify.
  */
+import { createServer } from 'node:http';
 import type { Clock, Logger, UnderstudyConfig } from '@understudy/core';
+import {
+  answerClientError,
+  clientAddress,
+  guardConnections,
+  guardedServerOptions,
+  type ConnectionGuard,
+} from '@understudy/observability';
 import Fastify from 'fastify';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { errorHandler, HttpError } from './errors.js';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { codeOf, errorHandler, HttpError } from './errors.js';
 import { openapiDocument, routeDoc, type RouteDoc } from './openapi.js';
 import { registerActionRoutes } from './routes-actions.js';
 import { registerReadRoutes } from './routes-read.js';
 import * as S from './schemas.js';
-import { SECURITY_HEADERS, securityHeaders, TokenGate } from './security.js';
+import { hostGuard, SECURITY_HEADERS, securityHeaders, TokenGate } from './security.js';
 import { registerStatic } from './static-files.js';
 import { StreamHub } from './stream-hub.js';
 import type { DashboardActions, DashboardSource } from './types.js';
@@ -37,22 +45,53 @@ export interface DashboardServer {
   routes(): { method: string; url: string }[];
   /** SSE messages sent since start (each counted once, whatever the number of clients). */
   streamMessages(): number;
+  /** Open connections and live streams now. */
+  load(): { connections: number; streams: number };
   close(): Promise<void>;
 }
 
 export const BODY_LIMIT = 16 * 1024;
 
+function frameworkMessage(err: FastifyError): string {
+  if (err.code === 'FST_ERR_BAD_URL') return 'the request path is not valid percent-encoding';
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return 'a path parameter is longer than 300 characters';
+  return err.message;
+}
+
 export async function createDashboardServer(opts: DashboardServerOptions): Promise<DashboardServer> {
   const logger = opts.logger.child({ component: 'dashboard' });
   const now = () => (opts.clock ?? { now: () => Date.now() }).now();
+  const limits = opts.config.httpServers;
+  let guard: ConnectionGuard | null = null;
   const app = Fastify({
     bodyLimit: BODY_LIMIT,
     routerOptions: { maxParamLength: 300, ignoreTrailingSlash: true },
     ajv: { customOptions: { removeAdditional: false } },
-    connectionTimeout: 0,
-    requestTimeout: 30_000,
+    // Our own node:http server: capped connections, and every timeout destroys its socket (issue #10).
+    serverFactory: (handler) => {
+      const server = createServer(guardedServerOptions(limits), handler);
+      guard = guardConnections(server, limits, logger, 'dashboard');
+      return server;
+    },
+    clientErrorHandler: (err, socket) =>
+      answerClientError(err, socket, (status, message) => ({
+        type: 'application/json; charset=utf-8',
+        text: JSON.stringify({ error: codeOf(status), message }),
+        headers: { ...SECURITY_HEADERS, 'cache-control': 'no-store' },
+      })),
+    // Errors the router raises before any hook runs (a path that does not decode, /%ff): same shape and headers.
+    frameworkErrors: (err: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
+      void reply
+        .code(400)
+        .headers({ ...SECURITY_HEADERS, 'cache-control': 'no-store' })
+        .type('application/json; charset=utf-8')
+        .send({ error: 'bad_request', message: frameworkMessage(err) });
+    },
   });
-  const gate = new TokenGate(opts.config.admin.tokens, now);
+  // Set by serverFactory during Fastify(); a getter keeps TypeScript from narrowing it to null here.
+  const guardOf = (): ConnectionGuard | null => guard;
+  const trusted = limits.trustedProxies;
+  const gate = new TokenGate(opts.config.admin.tokens, trusted, logger, now);
   const hub = new StreamHub({
     logger,
     ...(opts.streamGapMs !== undefined ? { minGapMs: opts.streamGapMs } : {}),
@@ -68,12 +107,16 @@ export async function createDashboardServer(opts: DashboardServerOptions): Promi
     if (doc) docs.push(doc);
   });
   app.addHook('onRequest', securityHeaders);
+  app.addHook('onRequest', hostGuard(opts.listen.host, limits));
   if (opts.config.dashboard.readAuth) {
     app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
-      // The page itself loads without a token (it asks for one); every API read needs it.
-      const read = req.method === 'GET' || req.method === 'HEAD';
-      if (read && req.url.startsWith('/api/') && !req.url.startsWith('/api/v1/openapi.json'))
-        gate.authenticate(req, reply);
+      // Decided by the route that matched (the router decodes the path: /%61pi/v1/status is /api/v1/status),
+      // never by the raw URL. The page itself and the OpenAPI document load without a token.
+      const auth = (req.routeOptions.config as { auth?: RouteDoc['auth'] } | undefined)?.auth;
+      const route = req.routeOptions.url ?? '';
+      // A read route, or an API route that forgot to say (closed by default); admin routes check themselves.
+      const api = route.startsWith('/api/') && route !== '/api/v1/openapi.json' && auth !== 'admin';
+      if (auth === 'read' || api) gate.authenticate(req, reply);
       return Promise.resolve();
     });
   }
@@ -97,8 +140,21 @@ export async function createDashboardServer(opts: DashboardServerOptions): Promi
       schema: { response: { 200: { type: 'string' }, '4xx': S.errorBody } },
     },
     (req, reply) => {
+      const client = clientAddress(req.socket.remoteAddress, req.headers, trusted);
+      // Each stream holds a connection for as long as the client likes: capped, in all and per client.
+      if (hub.size >= limits.maxStreams || hub.countFor(client) >= limits.maxStreamsPerClient) {
+        // Closed after the answer: a refused client must not keep its connection slot either.
+        void reply.header('retry-after', '10').header('connection', 'close');
+        throw new HttpError(
+          503,
+          'unavailable',
+          hub.size >= limits.maxStreams
+            ? `too many live streams (httpServers.maxStreams = ${limits.maxStreams}); poll instead`
+            : `too many live streams from this client (httpServers.maxStreamsPerClient = ${limits.maxStreamsPerClient})`,
+        );
+      }
       reply.hijack();
-      hub.add(reply.raw, SECURITY_HEADERS);
+      hub.add(reply.raw, { ...SECURITY_HEADERS, 'cache-control': 'no-store' }, client);
     },
   );
   app.get(
@@ -130,6 +186,7 @@ export async function createDashboardServer(opts: DashboardServerOptions): Promi
     url,
     routes: () => docs.map((d) => ({ method: d.method, url: d.url })),
     streamMessages: () => hub.messages,
+    load: () => ({ connections: guardOf()?.open ?? 0, streams: hub.size }),
     close() {
       closing ??= (async () => {
         unsubscribe();

@@ -22,6 +22,8 @@ const MAX_EVENTS_PER_FLUSH = 1_000;
 
 export class StreamHub {
   private readonly clients = new Set<ServerResponse>();
+  /** Open streams per client address, for the per-client cap. */
+  private readonly perClient = new Map<string, number>();
   private readonly minGapMs: number;
   private readonly now: () => number;
   private readonly heartbeat: NodeJS.Timeout;
@@ -47,7 +49,12 @@ export class StreamHub {
     return this.clients.size;
   }
 
-  add(res: ServerResponse, headers: Record<string, string>): void {
+  /** Open streams of one client address. */
+  countFor(client: string): number {
+    return this.perClient.get(client) ?? 0;
+  }
+
+  add(res: ServerResponse, headers: Record<string, string>, client = 'unknown'): void {
     if (this.closed) {
       res.writeHead(503).end();
       return;
@@ -61,8 +68,15 @@ export class StreamHub {
     });
     res.write('retry: 3000\n: connected\n\n');
     this.clients.add(res);
+    this.perClient.set(client, this.countFor(client) + 1);
+    let dropped = false;
     const drop = (): void => {
       this.clients.delete(res);
+      if (dropped) return;
+      dropped = true;
+      const left = this.countFor(client) - 1;
+      if (left > 0) this.perClient.set(client, left);
+      else this.perClient.delete(client);
     };
     res.on('close', drop);
     res.on('error', (err) => {

@@ -14,6 +14,7 @@ import {
   quorumAt,
 } from './build-top.js';
 import { buildZones } from './build-zones.js';
+import { buildHttpServers } from './http-servers.js';
 import { buildDashboard, buildSync, buildTargets, buildWebhooks } from './build-integrations.js';
 import { configHash } from './hash.js';
 import { interpolate, scrub } from './interpolate.js';
@@ -100,6 +101,7 @@ function build(data: unknown, baseDir: string, problems: Problems): UnderstudyCo
     probe: buildProbe(top.probe, problems),
     logging: buildLogging(top.logging),
     dashboard: buildDashboard(top.dashboard),
+    httpServers: buildHttpServers(top.httpServers, problems),
     targets: buildTargets(top.targets, zones, problems),
     sync: buildSync(top.sync, problems),
     webhooks: buildWebhooks(top.webhooks, problems),

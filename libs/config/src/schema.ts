@@ -5,6 +5,7 @@
 import { checkSchema } from './schema-checks.js';
 import { defs, strictObject } from './schema-defs.js';
 import type { Schema } from './schema-defs.js';
+import { httpServersSchema } from './http-servers.js';
 import { zoneSchema } from './schema-zones.js';
 import { dashboardSchema, syncSchema, targetsSchema, webhooksSchema } from './schema-integrations.js';
 
@@ -119,6 +120,7 @@ export const configSchema: Schema = {
       sync: syncSchema,
       webhooks: webhooksSchema,
       dashboard: dashboardSchema,
+      httpServers: httpServersSchema,
       checks: {
         type: 'object',
         propertyNames: { pattern: defs.id.pattern },

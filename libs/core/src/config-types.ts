@@ -245,6 +245,49 @@ export interface DashboardConfig {
   readAuth: boolean;
 }
 
+// --- HTTP servers' limits and guards (issue #10) ---
+/**
+ * Limits and guards of both HTTP servers: the dashboard/API (listen.dashboard) and the ops endpoint
+ * (listen.http). They keep load on HTTP from starving the probes and the decider of descriptors.
+ */
+export interface HttpServersConfig {
+  /**
+   * Host names (besides loopback names, IP literals and the listen address) a request may name in its
+   * Host header; "*.example.com" matches subdomains, "*" turns the check off. Guards against DNS rebinding.
+   */
+  allowedHosts: string[];
+  /** Reverse proxies (IP addresses) whose X-Forwarded-For names the client; empty = trust none. */
+  trustedProxies: string[];
+  /** Open connections per server; more are closed at once. */
+  maxConnections: number;
+  /** Open connections per client address per server (a trusted proxy counts against maxConnections only). */
+  maxConnectionsPerClient: number;
+  /** Live event streams (/api/v1/stream) in all. */
+  maxStreams: number;
+  /** Live event streams per client. */
+  maxStreamsPerClient: number;
+  /** ms to receive a request's headers. */
+  headersTimeout: number;
+  /** ms to receive a whole request. */
+  requestTimeout: number;
+  /** ms an idle keep-alive connection is kept. */
+  keepAliveTimeout: number;
+}
+
+/** Sized so both servers together hold well under half of a 1,024-descriptor limit. */
+export const DEFAULT_HTTP_SERVERS: Readonly<HttpServersConfig> = Object.freeze({
+  allowedHosts: [],
+  trustedProxies: [],
+  maxConnections: 200,
+  maxConnectionsPerClient: 32,
+  maxStreams: 50,
+  maxStreamsPerClient: 8,
+  headersTimeout: 10_000,
+  requestTimeout: 30_000,
+  keepAliveTimeout: 5_000,
+});
+// --- end HTTP servers ---
+
 export interface UnderstudyConfig {
   regions: string[];
   /** Default quorum; each check may override it. */
@@ -260,6 +303,8 @@ export interface UnderstudyConfig {
     dashboard: ListenAddress | null;
   };
   dashboard: DashboardConfig;
+  /** Limits and guards of the dashboard and the ops endpoint (issue #10). */
+  httpServers: HttpServersConfig;
   /** Providers the decision is synced to, besides the built-in DNS server. */
   targets: TargetConfig[];
   sync: SyncConfig;

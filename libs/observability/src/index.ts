@@ -5,3 +5,4 @@ export * from './ops-server.js';
 export * from './shutdown.js';
 export { AdminGate } from './admin-gate.js';
 export type { NamedToken, GateResult } from './admin-gate.js';
+export * from './http-guard.js';

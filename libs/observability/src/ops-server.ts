@@ -6,9 +6,17 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { ListenAddress, Logger } from '@understudy/core';
+import { DEFAULT_HTTP_SERVERS } from '@understudy/core';
+import type { HttpServersConfig, ListenAddress, Logger } from '@understudy/core';
 import type { Registry } from 'prom-client';
 import { AdminGate, type NamedToken } from './admin-gate.js';
+import {
+  answerClientError,
+  clientAddress,
+  guardConnections,
+  guardedServerOptions,
+  hostAllowed,
+} from './http-guard.js';
 
 export interface Readiness {
   ready: boolean;
@@ -24,6 +32,8 @@ export interface OpsServerOptions {
   status?: () => unknown;
   /** Operator actions: POST /admin/<name> with a JSON body and a bearer token. */
   admin?: { tokens: readonly NamedToken[]; actions: readonly OpsAction[] };
+  /** Connection caps, timeouts, Host allow-list, trusted proxies (config.httpServers); defaults when absent. */
+  http?: HttpServersConfig;
 }
 
 export interface OpsAction {
@@ -36,6 +46,8 @@ const MAX_ADMIN_BODY = 16 * 1024;
 
 export interface OpsServer {
   address: { host: string; port: number };
+  /** Connections open now (accepted and not yet closed). */
+  connections(): number;
   /** Stops accepting, lets in-flight requests finish for up to 1 s, then drops the rest. Idempotent. */
   close(): Promise<void>;
 }
@@ -111,8 +123,14 @@ async function adminRoute(
     req.resume();
     return { ...json(405, { error: 'use POST' }), headers: { Allow: 'POST' } };
   }
-  const auth = gate.check(req.headers.authorization, req.socket.remoteAddress ?? 'unknown');
+  const client = clientAddress(req.socket.remoteAddress, req.headers, http(opts).trustedProxies);
+  const auth = gate.check(req.headers.authorization, client);
   if (!auth.ok) {
+    if (auth.reason === 'wrong' || auth.throttledNow)
+      opts.logger.warn(
+        { client, path, reason: auth.reason, status: auth.status, throttled: auth.throttledNow === true },
+        'ops server: failed authentication',
+      );
     req.resume();
     return {
       ...json(auth.status, { error: auth.message }),
@@ -133,9 +151,15 @@ async function adminRoute(
   return json(result.status, result.body);
 }
 
+const http = (opts: OpsServerOptions): HttpServersConfig => opts.http ?? DEFAULT_HTTP_SERVERS;
+
 async function route(req: IncomingMessage, opts: OpsServerOptions, gate: AdminGate): Promise<Reply> {
   const path = pathOf(req.url);
   if (path === null) return text(400, 'bad request target');
+  if (!hostAllowed(req.headers.host, opts.listen.host, http(opts).allowedHosts)) {
+    req.resume();
+    return json(421, { error: 'this Host is not served here: add it to httpServers.allowedHosts' });
+  }
   if (path.startsWith('/admin/') && opts.admin) return adminRoute(req, path, opts, gate);
   req.resume(); // no other endpoint reads a body; draining keeps keep-alive connections usable
   if (!PATHS.has(path) || (path === '/status' && !opts.status)) return text(404, 'not found');
@@ -167,24 +191,25 @@ function send(req: IncomingMessage, res: ServerResponse, reply: Reply): void {
 
 function onClientError(err: NodeJS.ErrnoException, socket: Socket, logger: Logger): void {
   logger.debug({ err: { code: err.code, message: err.message } }, 'ops server: bad request');
-  if (!socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const status =
-    err.code === 'HPE_HEADER_OVERFLOW'
-      ? '431 Request Header Fields Too Large'
-      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? '408 Request Timeout'
-        : '400 Bad Request';
-  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  answerClientError(err, socket, (_status, message) => ({
+    type: 'text/plain; charset=utf-8',
+    text: `${message}\n`,
+    headers: { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' },
+  }));
 }
 
 export async function startOpsServer(opts: OpsServerOptions): Promise<OpsServer> {
   const { logger } = opts;
   const gate = new AdminGate(opts.admin?.tokens ?? []);
+  const limits = http(opts);
   const server = createServer(
-    { maxHeaderSize: 8 * 1024, requestTimeout: 10_000, headersTimeout: 5_000, keepAliveTimeout: 5_000 },
+    // A private endpoint: smaller headers and shorter deadlines than the dashboard's are plenty.
+    {
+      ...guardedServerOptions(limits),
+      maxHeaderSize: 8 * 1024,
+      requestTimeout: Math.min(limits.requestTimeout, 10_000),
+      headersTimeout: Math.min(limits.headersTimeout, 5_000),
+    },
     (req, res) => {
       route(req, opts, gate)
         .catch((err: unknown) => {
@@ -196,6 +221,7 @@ export async function startOpsServer(opts: OpsServerOptions): Promise<OpsServer>
     },
   );
   server.maxHeadersCount = 64;
+  const guard = guardConnections(server, limits, logger, 'ops server');
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) =>
     onClientError(err, socket, logger),
   );
@@ -214,6 +240,7 @@ export async function startOpsServer(opts: OpsServerOptions): Promise<OpsServer>
   let closing: Promise<void> | null = null;
   return {
     address: { host: info.address, port: info.port },
+    connections: () => guard.open,
     close() {
       closing ??= new Promise<void>((resolve) => {
         const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);

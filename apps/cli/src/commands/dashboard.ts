@@ -49,6 +49,7 @@ export async function dashboardCommand(opts: DashboardOptions): Promise<void> {
   const ops = config.listen.http
     ? await startOpsServer({
         listen: config.listen.http,
+        http: config.httpServers,
         logger,
         registry: metrics.registry,
         readiness: () => ({

@@ -104,6 +104,7 @@ export async function deciderCommand(opts: DeciderOptions): Promise<void> {
   const ops = listen
     ? await startOpsServer({
         listen,
+        http: config.httpServers,
         logger,
         registry: metrics.registry,
         // A standby is ready: standing by is its job. Neither is while Redis is unreachable.

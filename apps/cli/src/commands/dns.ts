@@ -50,6 +50,7 @@ export async function dnsCommand(opts: DnsOptions): Promise<void> {
   const ops = config.listen.http
     ? await startOpsServer({
         listen: config.listen.http,
+        http: config.httpServers,
         logger,
         registry: metrics.registry,
         // Ready while serving a zone state, even with Redis down: the last good answers beat none, and

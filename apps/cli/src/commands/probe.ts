@@ -67,6 +67,7 @@ export async function probeCommand(opts: ProbeOptions): Promise<void> {
   const ops = listen
     ? await startOpsServer({
         listen,
+        http: config.httpServers,
         logger,
         registry: metrics.registry,
         // Not ready while results cannot reach Redis; the checks keep running meanwhile.

@@ -1,6 +1,18 @@
-/** The demo's control endpoint: `understudy demo fail|restore <origin>` talks to it. */
+/**
+ * The demo's control endpoint: `understudy demo fail|restore <origin>` talks to it. Failing an origin fails
+ * over the demo's record, so it takes the demo operator's token, like every other way of changing a verdict.
+ */
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { Logger } from '@understudy/core';
+import type { Socket } from 'node:net';
+import { DEFAULT_HTTP_SERVERS, type Logger } from '@understudy/core';
+import {
+  AdminGate,
+  answerClientError,
+  clientAddress,
+  guardConnections,
+  guardedServerOptions,
+  hostAllowed,
+} from '@understudy/observability';
 import type { Origin } from '@understudy/testkit/origin';
 
 export const ORIGIN_MODES = ['down', 'http-503', 'timeout', 'reset'] as const;
@@ -15,8 +27,23 @@ export async function startControlServer(
   listen: { host: string; port: number },
   origins: Map<string, Origin>,
   logger: Logger,
+  token: string,
 ): Promise<{ close(): Promise<void>; port: number }> {
-  const server: Server = createServer((req, res) => {
+  const gate = new AdminGate([{ name: 'demo-operator', token }]);
+  const server: Server = createServer(guardedServerOptions(DEFAULT_HTTP_SERVERS), (req, res) => {
+    if (!hostAllowed(req.headers.host, listen.host, [])) {
+      send(res, 421, { error: 'this Host is not served here' });
+      return;
+    }
+    const client = clientAddress(req.socket.remoteAddress, req.headers, []);
+    const auth = gate.check(req.headers.authorization, client);
+    if (!auth.ok) {
+      if (auth.reason === 'wrong' || auth.throttledNow)
+        logger.warn({ client, reason: auth.reason }, 'demo control: failed authentication');
+      res.setHeader('www-authenticate', 'Bearer');
+      send(res, auth.status, { error: `${auth.message} (the demo operator token the demo printed)` });
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://control');
     const parts = url.pathname.split('/').filter(Boolean);
     if (req.method === 'GET' && url.pathname === '/origins') {
@@ -52,6 +79,10 @@ export async function startControlServer(
     );
   });
   server.on('error', (err) => logger.error({ err }, 'demo control server error'));
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) =>
+    answerClientError(err, socket, (_s, message) => ({ type: 'text/plain', text: `${message}\n` })),
+  );
+  guardConnections(server, DEFAULT_HTTP_SERVERS, logger, 'demo control');
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(listen.port, listen.host, () => {

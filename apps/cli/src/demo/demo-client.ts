@@ -5,9 +5,14 @@ import { parseHostPort } from './host-port.js';
 export async function demoOriginCommand(
   action: 'fail' | 'restore',
   origin: string,
-  opts: { control: string; mode?: string },
+  opts: { control: string; mode?: string; token?: string },
   out: NodeJS.WritableStream,
 ): Promise<void> {
+  const token = opts.token ?? process.env['UNDERSTUDY_DEMO_TOKEN'];
+  if (!token)
+    throw new CliExit(
+      `demo ${action}: give the operator token the demo printed (--token <token>, or set UNDERSTUDY_DEMO_TOKEN)`,
+    );
   const { host, port } = parseHostPort(opts.control, '--control');
   const base = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const query = action === 'fail' && opts.mode ? `?mode=${encodeURIComponent(opts.mode)}` : '';
@@ -15,6 +20,7 @@ export async function demoOriginCommand(
   try {
     res = await fetch(`${base}/origins/${encodeURIComponent(origin)}/${action}${query}`, {
       method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
       signal: AbortSignal.timeout(5000),
     });
   } catch {

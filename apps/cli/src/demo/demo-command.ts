@@ -61,7 +61,7 @@ export async function demoCommand(opts: DemoOptions, out: NodeJS.WritableStream)
     source: configFile,
     baseDir: dir,
   });
-  const control = await startControlServer(parseHostPort(opts.control, '--control'), origins, logger);
+  const control = await startControlServer(parseHostPort(opts.control, '--control'), origins, logger, token);
   const app = await runEmbeddedUntilSignal(loaded, logger, [
     { name: 'demo control', run: () => control.close() },
     {
@@ -76,7 +76,10 @@ export async function demoCommand(opts: DemoOptions, out: NodeJS.WritableStream)
   ]);
   const dns = parseHostPort(opts.dns, '--dns');
   const dashboardUrl = `${app.dashboard?.server.url ?? `http://${opts.dashboard}`}/`;
-  const controlFlag = opts.control === DEMO_DEFAULTS.control ? '' : ` --control ${opts.control}`;
+  // The control endpoint takes the operator token too; from the environment when it came from there.
+  const controlFlag =
+    (opts.control === DEMO_DEFAULTS.control ? '' : ` --control ${opts.control}`) +
+    (envToken === token ? '' : ` --token ${token}`);
   out.write(
     [
       '',

@@ -1,4 +1,5 @@
 /** Config and result builders for core tests. */
+import { DEFAULT_HTTP_SERVERS } from '../config-types.js';
 import type {
   CheckConfig,
   FailoverRecordConfig,
@@ -102,6 +103,7 @@ export function config(
     probe: { flushInterval: 0, jitter: 0.1 },
     logging: { level: 'info' },
     dashboard: { readAuth: false },
+    httpServers: DEFAULT_HTTP_SERVERS,
     targets: [],
     sync: { reconcileInterval: 60_000, maxChangeShare: 0.5, allowUnsafe: false, ownerId: 'understudy' },
     webhooks: [],

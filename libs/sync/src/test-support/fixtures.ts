@@ -1,4 +1,5 @@
 /** A small config, zone states, deterministic timers and a provider with fault switches, for sync tests. */
+import { DEFAULT_HTTP_SERVERS } from '@understudy/core';
 import type {
   ApplyReport,
   DnsProvider,
@@ -68,6 +69,7 @@ export function testConfig(labels: string[], sync: Partial<UnderstudyConfig['syn
     probe: { flushInterval: 0, jitter: 0 },
     logging: { level: 'info' },
     dashboard: { readAuth: false },
+    httpServers: DEFAULT_HTTP_SERVERS,
     targets: [],
     sync: { reconcileInterval: 60_000, maxChangeShare: 0.5, allowUnsafe: false, ownerId: 'test', ...sync },
     webhooks: [],
