@@ -144,7 +144,7 @@ export function craftedUdp(
 /**
  * Connections that hold a slot and never finish: idle ones (no octet) and half frames (a prefix and
  * 3 octets). `perSource` over the per-client cap, more sources than fill the table. Each one closed
- * reconnects after 250 ms; they never answer the server's FIN (allowHalfOpen).
+ * reconnects after 250 ms.
  */
 export function tcpFlood(port: number, sources: string[], perSource: number): { stop: () => number } {
   let running = true;
@@ -159,9 +159,21 @@ export function tcpFlood(port: number, sources: string[], perSource: number): { 
     s.on('connect', () => {
       if (partial) s.write(Buffer.from([0, 40, 1, 2, 3]));
     });
+    let again = false;
+    const reopen = (): void => {
+      if (again) return;
+      again = true;
+      setTimeout(() => open(source, partial), 250);
+    };
+    // The server's FIN: hold our side open a while longer (a server that only half-closed would keep
+    // counting the connection), but try a new one already.
+    s.on('end', () => {
+      reopen();
+      setTimeout(() => s.destroy(), 2000);
+    });
     s.on('close', () => {
       live.delete(s);
-      setTimeout(() => open(source, partial), 250);
+      reopen();
     });
   };
   sources.forEach((src, i) => {

@@ -3,8 +3,9 @@
  *
  * 1. Offline: time to answer (or drop) crafted messages, next to what dns2's full parse (the old slow
  *    path) spends on the same bytes.
- * 2. Live (30 s against a server in its own process, default limits): 50 legitimate UDP queries/s and
- *    4 TCP queries/s on fresh connections, while 8 source addresses send crafted datagrams (65 KB,
+ * 2. Live, against a server in its own process with the default limits: 10 s of legitimate traffic
+ *    alone (the machine's own noise), then 30 s of 50 legitimate UDP queries/s and 4 TCP queries/s on
+ *    fresh connections, while 8 source addresses send crafted datagrams (65 KB,
  *    4 KB many-record, 507-octet many-record, random) at 2.4 MB/s and 20 addresses keep idle and
  *    half-frame TCP connections open (20 each: over the per-client cap and, together, over the table).
  * Targets: 0 % legitimate loss, UDP p99 < 10 ms, every TCP query answered.
@@ -22,6 +23,8 @@ import { fmt, summarize } from './stats.js';
 
 const APEX = 'example.test';
 const LIVE_S = Number(process.env.DNS_ABUSE_SECONDS ?? 30);
+/** Legitimate traffic alone first: what this (shared) machine gives without any attack. */
+const BASELINE_S = Number(process.env.DNS_ABUSE_BASELINE_SECONDS ?? 10);
 
 function perOp(fn: () => unknown, budgetMs = 300): number {
   let n = 0;
@@ -69,6 +72,8 @@ interface ServerLine {
   port?: number;
   rssMb?: number;
   cpuS?: number;
+  loopLagP99Ms?: number;
+  loopLagMaxMs?: number;
   abuse?: { tcp: Record<string, number> };
   warnings?: number;
 }
@@ -77,10 +82,73 @@ interface ServerLine {
 function script(name: string, args: string[], onLine: (l: string) => void): ReturnType<typeof spawn> {
   const path = new URL(name, import.meta.url).pathname;
   const child = spawn(process.execPath, ['--import', 'tsx', path, ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
   createInterface({ input: child.stdout }).on('line', onLine);
   return child;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * One phase: legitimate UDP and TCP clients for `seconds`, with the attacker process running meanwhile
+ * when `attack`. Prints its figures and says whether the targets were met.
+ */
+async function phase(
+  server: ReturnType<typeof spawn>,
+  lines: ServerLine[],
+  port: number,
+  seconds: number,
+  attack: boolean,
+): Promise<boolean> {
+  let sent = { bytes: 0, datagrams: 0, opened: 0 };
+  let attacker: ReturnType<typeof spawn> | undefined;
+  if (attack) {
+    let ready: () => void = () => undefined;
+    const started = new Promise<void>((r) => (ready = r));
+    attacker = script('./dns-abuse-attacker.ts', [String(port), String(seconds)], (l) => {
+      const o = JSON.parse(l) as { ready?: boolean } & typeof sent;
+      if (o.ready) ready();
+      else sent = o;
+    });
+    await started;
+  }
+  server.stdin!.write('reset\n');
+  await sleep(600); // a server line after the reset
+  const cpu0 = lines.at(-1)?.cpuS ?? 0;
+  const udp = legitUdp(port, APEX, 50);
+  const tcp = legitTcp(port, APEX, 4);
+  if (attacker) await new Promise((r) => attacker.once('exit', r));
+  else await sleep(seconds * 1000);
+  const [u, t] = await Promise.all([udp.stop(), tcp.stop()]);
+  const last = lines.at(-1)!;
+  const us = summarize(u.latencies);
+  const ts = summarize(t.latencies);
+  const loss = (100 * u.failures) / Math.max(1, u.sent);
+  console.log(attack ? `live, under attack: ${seconds} s` : `live, baseline without attack: ${seconds} s`);
+  if (attack) {
+    const mbs = (sent.bytes / 1e6 / seconds).toFixed(2);
+    console.log(
+      `  crafted UDP: ${sent.datagrams} datagrams, ${(sent.bytes / 1e6).toFixed(1)} MB = ${mbs} MB/s from 8 sources`,
+    );
+    console.log(`  TCP flood: ${sent.opened} idle/half-frame connections opened from 20 sources`);
+  }
+  console.log(
+    `  legit UDP: ${u.sent} sent, ${u.failures} lost (${loss.toFixed(2)} %), p50 ${fmt(us.p50)} ms, p99 ${fmt(us.p99)} ms, max ${fmt(us.max)} ms`,
+  );
+  console.log(
+    `  legit TCP: ${t.sent} sent on fresh connections, ${t.failures} unanswered, p50 ${fmt(ts.p50)} ms, p99 ${fmt(ts.p99)} ms, max ${fmt(ts.max)} ms`,
+  );
+  const maxRss = Math.max(...lines.map((l) => l.rssMb ?? 0));
+  console.log(
+    `  server: CPU ${((last.cpuS ?? 0) - cpu0).toFixed(1)} s, event-loop lag p99 ${fmt(last.loopLagP99Ms ?? NaN)} ms max ${fmt(last.loopLagMaxMs ?? NaN)} ms, max RSS ${maxRss.toFixed(0)} MB, warnings ${last.warnings}`,
+  );
+  if (attack) console.log(`  TCP connections closed by a limit: ${JSON.stringify(last.abuse?.tcp)}`);
+  const ok = u.failures === 0 && us.p99 < 10 && t.failures === 0;
+  console.log(
+    `  targets: loss 0 % ${u.failures === 0 ? 'met' : 'MISSED'}, UDP p99 < 10 ms ${us.p99 < 10 ? 'met' : 'MISSED'}, TCP all answered ${t.failures === 0 ? 'met' : 'MISSED'}`,
+  );
+  return ok;
 }
 
 async function live(): Promise<boolean> {
@@ -91,54 +159,16 @@ async function live(): Promise<boolean> {
     lines.push(o);
     if (o.port) portSeen(o.port);
   });
-  const port = await new Promise<number>((resolve, reject) => {
-    portSeen = resolve;
-    server.once('exit', (code) => reject(new Error(`server exited (${code})`)));
-  });
-  let attack: { bytes: number; datagrams: number; opened: number } | undefined;
-  let attackStarted: () => void = () => undefined;
-  const started = new Promise<void>((r) => (attackStarted = r));
-  const attacker = script('./dns-abuse-attacker.ts', [String(port), String(LIVE_S)], (l) => {
-    const o = JSON.parse(l) as { ready?: boolean } & typeof attack;
-    if (o.ready) attackStarted();
-    else attack = o;
-  });
-  await started;
-  // The legitimate clients run exactly while the attack does.
-  const cpu0 = lines.at(-1)?.cpuS ?? 0;
-  const udp = legitUdp(port, APEX, 50);
-  const tcp = legitTcp(port, APEX, 4);
-  await new Promise((r) => attacker.once('exit', r));
-  const [u, t] = await Promise.all([udp.stop(), tcp.stop()]);
-  const last = lines.at(-1)!;
-  const maxRss = Math.max(...lines.map((l) => l.rssMb ?? 0));
-  server.kill('SIGTERM');
-  await new Promise((r) => server.once('exit', r));
-  const sent = attack ?? { bytes: 0, datagrams: 0, opened: 0 };
-  const opened = sent.opened;
-
-  const us = summarize(u.latencies);
-  const ts = summarize(t.latencies);
-  const loss = (100 * u.failures) / Math.max(1, u.sent);
-  console.log(`live: ${LIVE_S} s`);
-  console.log(
-    `  crafted UDP: ${sent.datagrams} datagrams, ${(sent.bytes / 1e6).toFixed(1)} MB = ${(sent.bytes / 1e6 / LIVE_S).toFixed(2)} MB/s from 8 sources`,
-  );
-  console.log(`  TCP flood: ${opened} idle/half-frame connections opened from 20 sources`);
-  console.log(
-    `  legit UDP: ${u.sent} sent, ${u.failures} lost (${loss.toFixed(2)} %), p50 ${fmt(us.p50)} ms, p99 ${fmt(us.p99)} ms, max ${fmt(us.max)} ms`,
-  );
-  console.log(
-    `  legit TCP: ${t.sent} sent on fresh connections, ${t.failures} unanswered, p50 ${fmt(ts.p50)} ms, p99 ${fmt(ts.p99)} ms, max ${fmt(ts.max)} ms`,
-  );
-  console.log(
-    `  server: CPU ${((last.cpuS ?? 0) - cpu0).toFixed(1)} s over ${LIVE_S} s, max RSS ${maxRss.toFixed(0)} MB, warnings ${last.warnings}, TCP closed by limit ${JSON.stringify(last.abuse?.tcp)}`,
-  );
-  const ok = u.failures === 0 && us.p99 < 10 && t.failures === 0;
-  console.log(
-    `  targets: loss 0 % ${u.failures === 0 ? 'met' : 'MISSED'}, UDP p99 < 10 ms ${us.p99 < 10 ? 'met' : 'MISSED'}, TCP all answered ${t.failures === 0 ? 'met' : 'MISSED'}`,
-  );
-  return ok;
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      portSeen = resolve;
+      server.once('exit', (code) => reject(new Error(`server exited (${code})`)));
+    });
+    await phase(server, lines, port, BASELINE_S, false);
+    return await phase(server, lines, port, LIVE_S, true);
+  } finally {
+    server.kill('SIGTERM');
+  }
 }
 
 offline();
