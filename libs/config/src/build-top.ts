@@ -7,6 +7,7 @@ import type { Path, Problems } from './problems.js';
 import { bool, duration, int, isObj, list, num, obj, str } from './read.js';
 import type { Obj } from './read.js';
 import { REGION_PATTERN } from './schema-defs.js';
+import { buildDnsLimits } from './build-dns-limits.js';
 
 const REGION = new RegExp(REGION_PATTERN);
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
@@ -148,6 +149,7 @@ export function buildDns(raw: unknown, problems: Problems): UnderstudyConfig['dn
     workers: o.workers === 'auto' || o.workers === undefined ? 'auto' : (int(o.workers, 1, 64) ?? 'auto'),
     udpPayloadSize: int(o.udpPayloadSize, 512, 4096) ?? 1232,
     tcpIdleTimeout: duration(o.tcpIdleTimeout, ['dns', 'tcpIdleTimeout'], 10_000, problems, { min: 100 }),
+    limits: buildDnsLimits(o.limits, problems),
   };
 }
 

@@ -68,7 +68,17 @@ describe('parseConfig: defaults', () => {
     });
     expect(config.probe).toEqual({ flushInterval: 0, jitter: 0.1 });
     expect(config.logging).toEqual({ level: 'info' });
-    expect(config.dns).toEqual({ workers: 'auto', udpPayloadSize: 1232, tcpIdleTimeout: 10_000 });
+    expect(config.dns).toEqual({
+      workers: 'auto',
+      udpPayloadSize: 1232,
+      tcpIdleTimeout: 10_000,
+      limits: {
+        tcpFrameTimeout: 3000,
+        tcpMaxConnections: 256,
+        tcpMaxConnectionsPerClient: 16,
+        rateLimit: { responsesPerSecond: 0, slip: 2, ipv4PrefixLength: 24, ipv6PrefixLength: 56 },
+      },
+    });
   });
 
   it('decomposes a check url and fills http defaults', () => {
@@ -178,7 +188,15 @@ decider:
   tickInterval: 250ms
   massFailureGuard: { enabled: false, share: 0.8, minChecks: 10, window: 2m30s }
 probe: { flushInterval: 2s, jitter: 0.25 }
-dns: { workers: 3, udpPayloadSize: 1400, tcpIdleTimeout: 30s }
+dns:
+  workers: 3
+  udpPayloadSize: 1400
+  tcpIdleTimeout: 30s
+  limits:
+    tcpFrameTimeout: 1500ms
+    tcpMaxConnections: 1024
+    tcpMaxConnectionsPerClient: 8
+    rateLimit: { responsesPerSecond: 200, slip: 3, ipv4PrefixLength: 22, ipv6PrefixLength: 48 }
 logging: { level: debug }
 checks:
   web:
@@ -242,7 +260,17 @@ zones:
       massFailureGuard: { enabled: false, share: 0.8, minChecks: 10, window: 150_000 },
     });
     expect(config.probe).toEqual({ flushInterval: 2000, jitter: 0.25 });
-    expect(config.dns).toEqual({ workers: 3, udpPayloadSize: 1400, tcpIdleTimeout: 30_000 });
+    expect(config.dns).toEqual({
+      workers: 3,
+      udpPayloadSize: 1400,
+      tcpIdleTimeout: 30_000,
+      limits: {
+        tcpFrameTimeout: 1500,
+        tcpMaxConnections: 1024,
+        tcpMaxConnectionsPerClient: 8,
+        rateLimit: { responsesPerSecond: 200, slip: 3, ipv4PrefixLength: 22, ipv6PrefixLength: 48 },
+      },
+    });
     expect(config.logging.level).toBe('debug');
   });
 

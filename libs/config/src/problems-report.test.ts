@@ -121,6 +121,10 @@ describe('problem reports', () => {
     ['dns: { workers: many }', 'dns.workers'],
     ['dns: { udpPayloadSize: 100 }', 'dns.udpPayloadSize'],
     ['dns: { tcpIdleTimeout: soon }', 'dns.tcpIdleTimeout'],
+    ['dns: { limits: { tcpFrameTimeout: 10ms } }', 'dns.limits.tcpFrameTimeout'],
+    ['dns: { limits: { tcpMaxConnectionsPerClient: 0 } }', 'dns.limits.tcpMaxConnectionsPerClient'],
+    ['dns: { limits: { rateLimit: { slip: -1 } } }', 'dns.limits.rateLimit.slip'],
+    ['dns: { limits: { rateLimit: { ipv4PrefixLength: 33 } } }', 'dns.limits.rateLimit.ipv4PrefixLength'],
   ])('rejects %s at %s', (line, path) => {
     const problems = problemsOf(`regions: [a]\n${line}\n`);
     expect(problems.map((p) => p.path)).toContain(path);

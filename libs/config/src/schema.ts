@@ -58,6 +58,48 @@ const deciderSchema = strictObject({
   }),
 });
 
+// ---- DNS hostile-traffic limits (issue #10 §2) ----
+const dnsLimitsSchema = strictObject({
+  tcpFrameTimeout: {
+    ...defs.duration,
+    default: '3s',
+    description: 'A TCP query frame must arrive whole within this long of its first octet. At least 100ms.',
+  },
+  tcpMaxConnections: {
+    type: 'integer',
+    minimum: 1,
+    maximum: 65535,
+    default: 256,
+    description: 'TCP connections per DNS process; past it the least recently active one is closed.',
+  },
+  tcpMaxConnectionsPerClient: {
+    type: 'integer',
+    minimum: 1,
+    maximum: 65535,
+    default: 16,
+    description: 'TCP connections from one address (IPv6: one /64); more are closed at once.',
+  },
+  rateLimit: strictObject({
+    responsesPerSecond: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 1000000,
+      default: 0,
+      description: 'UDP replies per second per client network; 0 (the default) turns rate limiting off.',
+    },
+    slip: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 10,
+      default: 2,
+      description: 'Every slip-th limited reply is sent truncated (TC=1) instead of dropped; 0 = never.',
+    },
+    ipv4PrefixLength: { type: 'integer', minimum: 8, maximum: 32, default: 24 },
+    ipv6PrefixLength: { type: 'integer', minimum: 16, maximum: 128, default: 56 },
+  }),
+});
+// ---- end of DNS hostile-traffic limits ----
+
 const dnsSchema = strictObject({
   workers: {
     oneOf: [{ const: 'auto' }, { type: 'integer', minimum: 1, maximum: 64 }],
@@ -66,6 +108,7 @@ const dnsSchema = strictObject({
   },
   udpPayloadSize: { type: 'integer', minimum: 512, maximum: 4096, default: 1232 },
   tcpIdleTimeout: { ...defs.duration, default: '10s' },
+  limits: dnsLimitsSchema,
 });
 
 const probeSchema = strictObject({

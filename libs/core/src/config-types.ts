@@ -165,7 +165,33 @@ export interface DnsServerConfig {
   udpPayloadSize: number;
   /** A TCP connection with no query for this long is closed (RFC 7766). */
   tcpIdleTimeout: number;
+  /** Hostile-traffic limits (issue #10 §2). */
+  limits: DnsLimitsConfig;
 }
+
+// ---- DNS hostile-traffic limits (issue #10 §2) ----
+
+export interface DnsLimitsConfig {
+  /** A TCP query frame whose first octet arrived must be complete within this long (ms). */
+  tcpFrameTimeout: number;
+  /** TCP connections per DNS process and listener; past it the least recently active is closed. */
+  tcpMaxConnections: number;
+  /** TCP connections from one address (IPv6: one /64). */
+  tcpMaxConnectionsPerClient: number;
+  rateLimit: DnsRateLimitConfig;
+}
+
+/** UDP response-rate limiting per client network, as in NSD/Knot/BIND. */
+export interface DnsRateLimitConfig {
+  /** Replies per second per network; 0 = off. */
+  responsesPerSecond: number;
+  /** Every slip-th limited reply goes out truncated (TC=1) instead of dropped; 0 = never. */
+  slip: number;
+  ipv4PrefixLength: number;
+  ipv6PrefixLength: number;
+}
+
+// ---- end of DNS hostile-traffic limits ----
 
 export interface AdminToken {
   /** Who acts: written to the audit timeline with every change made with this token. */

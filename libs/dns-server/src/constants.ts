@@ -64,11 +64,6 @@ export const MAX_CNAME_CHAIN = 8;
 /** A TCP message is framed by a 16-bit length. */
 export const MAX_MESSAGE = 65535;
 /**
- * Longest query frame accepted over TCP. A query is one question plus an OPT (cookies, padding): far
- * below this. Longer frames close the connection, which bounds what a client can make us buffer.
- */
-export const MAX_TCP_QUERY = 16384;
-/**
  * A type that no zone can hold (private-use range): resolving it yields the answer every absent type
  * gets at a name, which the fast table stores once per name.
  */

@@ -1,12 +1,13 @@
 /**
- * The one import site of dns2 (the user's chosen DNS library): its Packet codec serves the slow path
- * and snapshot encoding, its TCPServer serves TCP. The types it lacks (AD/CD header bits, the TCP
- * server's options object) are declared here so the rest of the package stays typed.
+ * The one import site of dns2 (the user's chosen DNS library): its Packet codec encodes the slow
+ * path's replies and the snapshot. It no longer parses queries (query-parse.ts reads only what a
+ * query needs) nor serves TCP (tcp-endpoint.ts), both for issue #10's hostile-traffic limits. The
+ * types it lacks (AD/CD header bits) are declared here so the rest of the package stays typed.
  */
-import { Packet, TCPServer } from 'dns2';
+import { Packet } from 'dns2';
 import type { Header as Dns2Header, Question, Resource } from 'dns2';
 
-export { Packet, TCPServer };
+export { Packet };
 export type { Question, Resource };
 export type Message = InstanceType<typeof Packet>;
 
@@ -15,16 +16,6 @@ export type Header = Dns2Header & { ad: number; cd: number };
 
 export function headerOf(p: Message): Header {
   return p.header as Header;
-}
-
-export interface TcpServerOptions {
-  /** Idle timeout per connection in ms (RFC 7766 §6.2.3); 0 disables it. */
-  idleTimeout: number;
-}
-
-export function createTcpServer(opts: TcpServerOptions): InstanceType<typeof TCPServer> {
-  // The runtime takes an options object; the published typings only admit a handler.
-  return new TCPServer(opts as unknown as ConstructorParameters<typeof TCPServer>[0]);
 }
 
 /** An OPT pseudo-record for a reply (RFC 6891 §6.1.2): version 0, no options. */

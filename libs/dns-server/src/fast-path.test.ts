@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RCODE, TYPE } from './constants.js';
 import { FastPath } from './fast-path.js';
-import { answerDatagram } from './slow-path.js';
+import { answerQuery } from './slow-path.js';
 import { buildSnapshot } from './snapshot.js';
 import { buildQuery, decodeReply } from './test-support/query.js';
 import type { QueryOptions, ReplyView } from './test-support/query.js';
@@ -16,7 +16,7 @@ function fastReply(q: Buffer, s = snap): Buffer | null {
 }
 
 function slowReply(q: Buffer, s = snap): Buffer {
-  const r = answerDatagram(q, s, { payloadSize: 1232 });
+  const r = answerQuery(q, 'udp', s, { payloadSize: 1232 });
   if (!r) throw new Error('slow path dropped the query');
   return r.buf;
 }

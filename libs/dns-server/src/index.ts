@@ -9,3 +9,7 @@ export { DEFAULT_UDP_PAYLOAD, rcodeName } from './constants.js';
 export { DnsWorkerPool, defaultDnsWorkers } from './pool.js';
 export type { DnsWorkerPoolOptions } from './pool.js';
 export { runDnsWorker } from './pool-worker.js';
+export { dnsServerOptions } from './config-options.js';
+export type { ConfiguredDnsOptions } from './config-options.js';
+export { DNS_LIMIT_DEFAULTS } from './server.js';
+export type { AbuseCounts, RateLimitSettings } from './server.js';

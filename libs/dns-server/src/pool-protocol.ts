@@ -2,13 +2,16 @@
 import type { ListenAddress, ZoneState } from '@understudy/core';
 import type { LatencySamples } from './latency-sampler.js';
 import type { QueryCount } from './query-counter.js';
-import type { BoundAddress } from './server.js';
+import type { BoundAddress, RateLimitSettings } from './server.js';
 
 export interface WorkerInit {
   listen: ListenAddress[];
   udpPayloadSize?: number;
   tcpIdleTimeoutMs?: number;
   tcpMaxConnections?: number;
+  tcpFrameTimeoutMs?: number;
+  tcpMaxConnectionsPerClient?: number;
+  rateLimit?: RateLimitSettings;
   /** Send per-(transport, rcode) counts (us:counts), for onQueries. */
   countQueries: boolean;
   latencySampleEvery?: number;

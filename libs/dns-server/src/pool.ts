@@ -102,17 +102,24 @@ export class DnsWorkerPool {
   }
 
   private init(): WorkerInit {
-    const { listen, udpPayloadSize, tcpIdleTimeoutMs, tcpMaxConnections, onQueries, latencySampleEvery } =
-      this.opts;
-    return {
-      listen,
-      ...(udpPayloadSize === undefined ? {} : { udpPayloadSize }),
-      ...(tcpIdleTimeoutMs === undefined ? {} : { tcpIdleTimeoutMs }),
-      ...(tcpMaxConnections === undefined ? {} : { tcpMaxConnections }),
-      countQueries: onQueries !== undefined,
-      ...(latencySampleEvery === undefined ? {} : { latencySampleEvery }),
-      reportIntervalMs: this.opts.reportIntervalMs ?? 1000,
+    const o = this.opts;
+    const init: WorkerInit = {
+      listen: o.listen,
+      countQueries: o.onQueries !== undefined,
+      reportIntervalMs: o.reportIntervalMs ?? 1000,
     };
+    // Only what is set: the worker's DnsServer fills its own defaults.
+    const optional = [
+      'udpPayloadSize',
+      'tcpIdleTimeoutMs',
+      'tcpMaxConnections',
+      'tcpFrameTimeoutMs',
+      'tcpMaxConnectionsPerClient',
+      'rateLimit',
+      'latencySampleEvery',
+    ] as const;
+    for (const k of optional) if (o[k] !== undefined) Object.assign(init, { [k]: o[k] });
+    return init;
   }
 
   private post(w: Worker, m: ToWorker): void {

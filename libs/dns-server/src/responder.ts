@@ -1,13 +1,13 @@
 /**
  * Turns one query into one reply against the current snapshot: fast path first (UDP only), then the
- * dns2 slow path. Holds the snapshot reference that setZoneState swaps in one assignment.
+ * slow path. Holds the snapshot reference that setZoneState swaps in one assignment.
  */
 import type { Logger } from '@understudy/core';
 import { RCODE } from './constants.js';
-import type { Message } from './dns2.js';
 import { FastPath } from './fast-path.js';
+import { MAX_QUERY } from './query-parse.js';
 import type { QueryCounter } from './query-counter.js';
-import { answerDatagram, answerMessage } from './slow-path.js';
+import { answerQuery } from './slow-path.js';
 import type { SlowReply, Transport } from './slow-path.js';
 import type { Snapshot } from './snapshot.js';
 
@@ -31,6 +31,8 @@ export class Responder {
    * 0 when the datagram is dropped.
    */
   answerUdp(msg: Buffer): number {
+    // Nothing a query needs is this long; not even worth a FORMERR.
+    if (msg.length > MAX_QUERY) return 0;
     const snap = this.snapshot;
     if (snap !== null) {
       const n = this.fast.answer(msg, snap.table);
@@ -39,29 +41,23 @@ export class Responder {
         return n;
       }
     }
-    const reply = this.slow(msg, null, 'udp', snap);
+    const reply = this.slow(msg, 'udp', snap);
     if (reply === null) return 0;
     this.slowBuf = reply.buf;
     return -1;
   }
 
-  /** Answers a request parsed by dns2's TCP server; null means drop. */
-  answerTcp(req: Message): Buffer | null {
-    return this.slow(null, req, 'tcp', this.snapshot)?.buf ?? null;
+  /** Answers one TCP frame; null means drop it (and the connection). */
+  answerTcp(msg: Buffer): Buffer | null {
+    return this.slow(msg, 'tcp', this.snapshot)?.buf ?? null;
   }
 
-  private slow(
-    msg: Buffer | null,
-    req: Message | null,
-    transport: Transport,
-    snap: Snapshot | null,
-  ): SlowReply | null {
+  private slow(msg: Buffer, transport: Transport, snap: Snapshot | null): SlowReply | null {
     let reply: SlowReply | null;
     try {
-      const opts = { payloadSize: this.payloadSize };
-      reply = msg !== null ? answerDatagram(msg, snap, opts) : answerMessage(req!, transport, snap, opts);
+      reply = answerQuery(msg, transport, snap, { payloadSize: this.payloadSize });
     } catch (err) {
-      // dns2 is young code fed by the network: whatever it throws costs one query, never the server.
+      // Network input reaching code with a bug costs one query, never the server.
       this.logger.warn({ err }, 'dns: query failed in the slow path; dropped');
       return null;
     }

@@ -1,14 +1,17 @@
 /** The authoritative DNS server: UDP + TCP listeners over one swappable snapshot. */
 import type { ListenAddress, Logger, ZoneState } from '@understudy/core';
-import { DEFAULT_UDP_PAYLOAD, MAX_TCP_QUERY } from './constants.js';
+import { DEFAULT_UDP_PAYLOAD } from './constants.js';
+import { MAX_QUERY } from './query-parse.js';
 import { QueryCounter } from './query-counter.js';
 import type { QueryCount } from './query-counter.js';
 import { LatencySampler } from './latency-sampler.js';
 import type { LatencySamples } from './latency-sampler.js';
+import { ResponseRateLimiter } from './rate-limit.js';
 import { IoGuard } from './rate-limited-warning.js';
 import { Responder } from './responder.js';
 import { buildSnapshot } from './snapshot.js';
 import { TcpEndpoint } from './tcp-endpoint.js';
+import type { TcpLimitCounts } from './tcp-endpoint.js';
 import { UdpEndpoint } from './udp-endpoint.js';
 
 export interface DnsServerOptions {
@@ -16,10 +19,14 @@ export interface DnsServerOptions {
   logger: Logger;
   /** EDNS UDP payload size we advertise and honour (512..65535, default 1232). */
   udpPayloadSize?: number;
-  /** Idle TCP connections are closed after this long (default 10 s, RFC 7766 §6.2.3). */
+  /** Idle TCP connections are destroyed after this long (default 10 s, RFC 7766 §6.2.3). */
   tcpIdleTimeoutMs?: number;
-  /** Concurrent TCP connections per listener (default 256). */
+  /** Concurrent TCP connections per listener (default 256); past it the least recently active goes. */
   tcpMaxConnections?: number;
+  /** Hostile-traffic limits (issue #10); see DnsAbuseLimits. */
+  tcpFrameTimeoutMs?: number;
+  tcpMaxConnectionsPerClient?: number;
+  rateLimit?: RateLimitSettings;
   /**
    * Called with a serial once queries reaching the sockets are answered from it: right after a
    * successful setZoneState on a started server, or when start() has bound every socket. DnsWorkerPool
@@ -36,6 +43,31 @@ export interface DnsServerOptions {
   latencySampleEvery?: number;
   /** How often onQueries gets the counts (default 1000 ms). */
   reportIntervalMs?: number;
+}
+
+/** UDP response-rate limiting; responsesPerSecond 0 (the default) turns it off. */
+export interface RateLimitSettings {
+  responsesPerSecond: number;
+  slip: number;
+  ipv4PrefixLength: number;
+  ipv6PrefixLength: number;
+}
+
+export const DNS_LIMIT_DEFAULTS = {
+  tcpIdleTimeoutMs: 10_000,
+  /** A query fits one segment; 3 s covers two retransmissions of a split one. */
+  tcpFrameTimeoutMs: 3000,
+  tcpMaxConnections: 256,
+  /** A resolver needs a few connections; 16 leaves room for a NAT of several. */
+  tcpMaxConnectionsPerClient: 16,
+  rateLimit: { responsesPerSecond: 0, slip: 2, ipv4PrefixLength: 24, ipv6PrefixLength: 56 },
+} as const;
+
+/** What the abuse limits did since start, summed over listeners. */
+export interface AbuseCounts {
+  tcp: TcpLimitCounts;
+  /** UDP replies the rate limiter dropped, and sent truncated. */
+  rateLimited: { dropped: number; slipped: number };
 }
 
 export type SetZoneStateResult = { ok: true; serial: number } | { ok: false; error: string };
@@ -55,6 +87,7 @@ export class DnsServer {
   private readonly guard: IoGuard;
   private readonly counter: QueryCounter | undefined;
   private readonly sampler: LatencySampler | undefined;
+  private readonly limiter: ResponseRateLimiter | undefined;
   private reportTimer: NodeJS.Timeout | undefined;
   private udp: UdpEndpoint[] = [];
   private tcp: TcpEndpoint[] = [];
@@ -70,6 +103,8 @@ export class DnsServer {
     this.counter = opts.onQueries ? new QueryCounter() : undefined;
     this.sampler = opts.onQueries ? new LatencySampler(opts.latencySampleEvery ?? 64) : undefined;
     this.responder = new Responder(size, opts.logger, this.counter);
+    const rl = opts.rateLimit;
+    this.limiter = rl && rl.responsesPerSecond > 0 ? new ResponseRateLimiter(rl) : undefined;
   }
 
   /** The serial being served, or null before the first accepted zone state. */
@@ -115,14 +150,18 @@ export class DnsServer {
   }
 
   private async bindPair(l: ListenAddress): Promise<void> {
+    const d = DNS_LIMIT_DEFAULTS;
+    const o = this.opts;
     const limits = {
-      idleTimeoutMs: this.opts.tcpIdleTimeoutMs ?? 10_000,
-      maxConnections: this.opts.tcpMaxConnections ?? 256,
-      maxQueryBytes: MAX_TCP_QUERY,
+      idleTimeoutMs: o.tcpIdleTimeoutMs ?? d.tcpIdleTimeoutMs,
+      frameTimeoutMs: o.tcpFrameTimeoutMs ?? d.tcpFrameTimeoutMs,
+      maxConnections: o.tcpMaxConnections ?? d.tcpMaxConnections,
+      maxConnectionsPerClient: o.tcpMaxConnectionsPerClient ?? d.tcpMaxConnectionsPerClient,
+      maxQueryBytes: MAX_QUERY,
       maxQueuedBytes: 256 * 1024,
     };
     for (let attempt = 1; ; attempt++) {
-      const udp = new UdpEndpoint(l.host, this.responder, this.guard, this.sampler);
+      const udp = new UdpEndpoint(l.host, this.responder, this.guard, this.sampler, this.limiter);
       const tcp = new TcpEndpoint(l.host, this.responder, limits, this.guard, this.logger);
       try {
         const port = await udp.bind(l.port);
@@ -146,6 +185,14 @@ export class DnsServer {
     });
     const plain = (a: BoundAddress): BoundAddress => ({ address: a.address, family: a.family, port: a.port });
     return { udp: udp.map(plain), tcp: tcp.map(plain) };
+  }
+
+  abuseCounts(): AbuseCounts {
+    const tcp: TcpLimitCounts = { overClientCap: 0, evicted: 0, idle: 0, frameTimeout: 0, oversized: 0 };
+    for (const t of this.tcp)
+      for (const k of Object.keys(tcp) as (keyof TcpLimitCounts)[]) tcp[k] += t.closedBy[k];
+    const l = this.limiter;
+    return { tcp, rateLimited: { dropped: l?.dropped ?? 0, slipped: l?.slipped ?? 0 } };
   }
 
   async close(): Promise<void> {

@@ -1,11 +1,14 @@
 /**
- * The general path, built on dns2's codec: everything the fast path declines (TCP, malformed or unusual
- * queries, EDNS versions, opcodes, ANY, truncation, names outside the table). dns2 parses and encodes;
- * the protocol decisions it leaves to handlers (AA, OPT echo, NOTIMP, BADVERS, TC) are made here.
+ * The general path: everything the fast path declines (TCP, malformed or unusual queries, EDNS
+ * versions, opcodes, ANY, truncation, names outside the table). query-parse.ts reads the header,
+ * question and OPT; the protocol decisions (AA, OPT echo, NOTIMP, BADVERS, TC) are made here; dns2's
+ * codec only encodes the reply.
  */
 import { CLASS_IN, CLASSIC_UDP_LIMIT, MAX_MESSAGE, RCODE, TYPE } from './constants.js';
 import { headerOf, optRecord, Packet } from './dns2.js';
-import type { Message, Question, Resource } from './dns2.js';
+import type { Question } from './dns2.js';
+import { parseQuery } from './query-parse.js';
+import type { QueryOpt, QueryQuestion } from './query-parse.js';
 import { resolve } from './resolve.js';
 import type { Resolution } from './resolve.js';
 import type { Snapshot } from './snapshot.js';
@@ -29,8 +32,8 @@ function fail(rcode: number): Resolution {
   return { ...EMPTY, rcode };
 }
 
-/** The bare 12-octet header of an error reply, for input dns2 could not even start on. */
-function headerOnly(msg: Uint8Array, rcode: number): Buffer {
+/** The bare 12-octet header of an error reply: ID, opcode, RD and CD copied, every count zero. */
+export function headerOnly(msg: Uint8Array, rcode: number): Buffer {
   const out = Buffer.alloc(12);
   out[0] = msg[0]!;
   out[1] = msg[1]!;
@@ -39,90 +42,86 @@ function headerOnly(msg: Uint8Array, rcode: number): Buffer {
   return out;
 }
 
-/** A UDP datagram: null means drop it (a response, or too short to reply to). */
-export function answerDatagram(msg: Buffer, snap: Snapshot | null, opts: SlowOptions): SlowReply | null {
-  if (msg.length < 12 || (msg[2]! & 0x80) !== 0) return null;
-  let req: Message;
-  try {
-    req = Packet.parse(msg);
-  } catch {
-    return { buf: headerOnly(msg, RCODE.FORMERR), rcode: RCODE.FORMERR, qtype: 0 };
-  }
-  return answerMessage(req, 'udp', snap, opts);
-}
-
 interface Verdict {
   res: Resolution;
-  question: Question | null;
-  opt: Resource | null;
+  question: QueryQuestion | null;
+  opt: QueryOpt | null;
 }
 
-/** Checks the request in RFC order and decides the reply's rcode and content. */
-function decide(req: Message, snap: Snapshot | null): Verdict {
-  const h = headerOf(req);
-  const opts = req.additionals.filter((r) => r.type === TYPE.OPT);
-  const misplaced = [...req.answers, ...req.authorities].some((r) => r.type === TYPE.OPT);
-  const questionOk =
-    h.qdcount === 1 && req.questions.length === 1 && !req.errors.some((e) => e.section === 'questions');
-  const question = questionOk ? req.questions[0]! : null;
-  const opt = opts.length === 1 && !misplaced ? opts[0]! : null;
-  if (h.opcode !== 0) return { res: fail(RCODE.NOTIMP), question, opt };
-  if (req.errors.length > 0 || opts.length > 1 || misplaced || !question)
-    return { res: fail(RCODE.FORMERR), question: null, opt: req.errors.length > 0 ? null : opt };
-  if (opt && (opt.version ?? 0) > 0) return { res: fail(RCODE.BADVERS), question, opt };
-  if (question.class !== CLASS_IN) return { res: fail(RCODE.REFUSED), question, opt };
-  if (!snap) return { res: fail(RCODE.SERVFAIL), question, opt };
+/** Checks a well-formed query in RFC order and decides the reply's rcode and content. */
+function decide(question: QueryQuestion, opt: QueryOpt | null, snap: Snapshot | null): Verdict {
+  const v = (res: Resolution): Verdict => ({ res, question, opt });
+  if (opt && opt.version > 0) return v(fail(RCODE.BADVERS));
+  if (question.class !== CLASS_IN) return v(fail(RCODE.REFUSED));
+  if (!snap) return v(fail(RCODE.SERVFAIL));
   // No zone transfers: this server is the only primary and has nothing to transfer to.
-  if (question.type === TYPE.AXFR || question.type === TYPE.IXFR)
-    return { res: fail(RCODE.REFUSED), question, opt };
-  const qname = question.name === '' ? '.' : `${question.name.toLowerCase()}.`;
-  return { res: resolve(snap.model, qname, question.type), question, opt };
+  if (question.type === TYPE.AXFR || question.type === TYPE.IXFR) return v(fail(RCODE.REFUSED));
+  const qname = question.name === '' ? '.' : `${asciiLower(question.name)}.`;
+  return v(resolve(snap.model, qname, question.type));
 }
 
-function encode(req: Message, v: Verdict, opts: SlowOptions, truncated: boolean): Buffer {
-  const h = headerOf(req);
+/** DNS names compare case-insensitively in ASCII only (RFC 4343): other octets stay as they are. */
+function asciiLower(s: string): string {
+  return /[A-Z]/.test(s) ? s.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : s;
+}
+
+function encode(msg: Buffer, v: Verdict, opts: SlowOptions, truncated: boolean): Buffer {
   const reply = new Packet();
-  reply.header = new Packet.Header({ id: h.id, qr: 1, opcode: h.opcode, rd: h.rd, rcode: v.res.rcode });
+  reply.header = new Packet.Header({
+    id: msg.readUInt16BE(0),
+    qr: 1,
+    opcode: (msg[2]! >> 3) & 0x0f,
+    rd: msg[2]! & 0x01 ? 1 : 0,
+    rcode: v.res.rcode,
+  });
   const rh = headerOf(reply);
-  rh.cd = h.cd ? 1 : 0;
+  rh.cd = msg[3]! & 0x10 ? 1 : 0;
   rh.aa = v.res.aa ? 1 : 0;
   rh.tc = truncated ? 1 : 0;
-  reply.questions = v.question ? [v.question] : [];
+  reply.questions = v.question ? [v.question as Question] : [];
   if (!truncated) {
     reply.answers = v.res.answer;
     reply.authorities = v.res.authority;
     reply.additionals = [...v.res.additional];
   }
   // BADVERS needs the OPT even without one to echo: its upper rcode bits travel there.
-  if (v.opt) reply.additionals.push(optRecord(opts.payloadSize, v.opt.doFlag === true));
+  if (v.opt) reply.additionals.push(optRecord(opts.payloadSize, v.opt.doFlag));
   return reply.toBuffer();
 }
 
 /** The requestor's UDP limit: 512 without EDNS (RFC 1035), else min(their size, ours), never below 512. */
-function udpLimit(opt: Resource | null, ours: number): number {
+function udpLimit(opt: QueryOpt | null, ours: number): number {
   if (!opt) return CLASSIC_UDP_LIMIT;
-  return Math.max(CLASSIC_UDP_LIMIT, Math.min(opt.class, ours));
+  return Math.max(CLASSIC_UDP_LIMIT, Math.min(opt.payload, ours));
 }
 
-/** A parsed request (UDP after parsing, or from dns2's TCP server). Null means drop. */
-export function answerMessage(
-  req: Message,
+/**
+ * One query (a UDP datagram or a TCP frame) → its reply, or null to drop it (a response, under 12
+ * octets, or over the query size limit).
+ */
+export function answerQuery(
+  msg: Buffer,
   transport: Transport,
   snap: Snapshot | null,
   opts: SlowOptions,
 ): SlowReply | null {
-  const h = headerOf(req);
-  if (h.qr) return null;
-  const v = decide(req, snap);
+  const parsed = parseQuery(msg);
+  if (parsed.kind === 'drop') return null;
+  if (parsed.kind === 'formerr')
+    return { buf: headerOnly(msg, RCODE.FORMERR), rcode: RCODE.FORMERR, qtype: 0 };
+  const v =
+    parsed.kind === 'notimp'
+      ? { res: fail(RCODE.NOTIMP), question: parsed.question, opt: parsed.opt }
+      : decide(parsed.question, parsed.opt, snap);
   const qtype = v.question?.type ?? 0;
   try {
-    let buf = encode(req, v, opts, false);
+    let buf = encode(msg, v, opts, false);
     if (transport === 'udp' && buf.length > udpLimit(v.opt, opts.payloadSize))
-      buf = encode(req, v, opts, true);
+      buf = encode(msg, v, opts, true);
     if (buf.length > MAX_MESSAGE) throw new Error(`reply of ${buf.length} octets`);
     return { buf, rcode: v.res.rcode, qtype };
   } catch {
-    const v2: Verdict = { res: fail(RCODE.SERVFAIL), question: null, opt: null };
-    return { buf: encode(req, v2, opts, false), rcode: RCODE.SERVFAIL, qtype };
+    // A question name dns2 cannot re-encode (a label holding a '.'), or an answer past 64 KiB.
+    return { buf: headerOnly(msg, RCODE.SERVFAIL), rcode: RCODE.SERVFAIL, qtype };
   }
 }

@@ -1,13 +1,12 @@
-import type { EventEmitter } from 'node:events';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_TCP_QUERY } from './constants.js';
-import { Packet } from './dns2.js';
+import { MAX_QUERY } from './query-parse.js';
 import { IoGuard } from './rate-limited-warning.js';
 import { Responder } from './responder.js';
 import { buildSnapshot } from './snapshot.js';
 import { tcpExchange } from './test-support/client.js';
 import { recordingLogger } from '@understudy/testkit/logger';
+import { waitFor } from '@understudy/testkit/wait';
 import { buildQuery, decodeReply } from './test-support/query.js';
 import { fixtureZoneState } from './test-support/zones.js';
 import { TcpEndpoint } from './tcp-endpoint.js';
@@ -20,8 +19,10 @@ afterEach(async () => {
 
 const limits = {
   idleTimeoutMs: 10_000,
+  frameTimeoutMs: 5000,
   maxConnections: 16,
-  maxQueryBytes: MAX_TCP_QUERY,
+  maxConnectionsPerClient: 16,
+  maxQueryBytes: MAX_QUERY,
   maxQueuedBytes: 1 << 18,
 };
 
@@ -54,8 +55,8 @@ function closedWithin(port: number, bytes: Buffer, ms: number): Promise<number |
 describe('TcpEndpoint', () => {
   it('closes a connection whose frame announces more than the query limit, without waiting for it', async () => {
     const { port } = await listening();
-    const prefix = Buffer.from([(MAX_TCP_QUERY + 1) >> 8, (MAX_TCP_QUERY + 1) & 0xff]);
-    // Without the limit, dns2 would wait for the body until the 10 s idle timeout.
+    const prefix = Buffer.from([(MAX_QUERY + 1) >> 8, (MAX_QUERY + 1) & 0xff]);
+    // Without the limit, the server would wait for the body until the 10 s idle timeout.
     expect(await closedWithin(port, prefix, 3000)).not.toBeNull();
     expect(await closedWithin(port, Buffer.from([0xff, 0xff, 1, 2, 3]), 3000)).not.toBeNull();
     const ok = await tcpExchange('127.0.0.1', port, [buildQuery({ name: 'www.example.test' })]);
@@ -70,16 +71,22 @@ describe('TcpEndpoint', () => {
   });
 
   it('counts a reply write that throws and closes only that connection', async () => {
-    const { ep, guard } = await listening();
-    const server = (ep as unknown as { server: EventEmitter }).server;
-    let destroyed = 0;
-    const client = { writableLength: 0, destroy: () => destroyed++ };
-    const req = Packet.parse(buildQuery({ name: 'www.example.test' }));
-    const send = (): never => {
+    const { ep, port, guard } = await listening();
+    const victim = net.connect(port, '127.0.0.1');
+    victim.on('error', () => undefined);
+    await new Promise((r) => victim.once('connect', r));
+    const conns = (ep as unknown as { conns: Map<net.Socket, unknown> }).conns;
+    await waitFor(() => conns.size === 1 || undefined, { timeoutMs: 5000, what: 'the accepted connection' });
+    const [serverSide] = [...conns.keys()];
+    serverSide!.write = () => {
       throw new Error('injected write failure');
     };
-    expect(() => server.emit('request', req, send, client)).not.toThrow();
-    expect(destroyed).toBe(1);
+    const closed = new Promise((r) => victim.once('close', r));
+    const q = buildQuery({ name: 'www.example.test' });
+    victim.write(Buffer.concat([Buffer.from([0, q.length]), q]));
+    await closed;
     expect(guard.counts().tcpWriteErrors).toBe(1);
+    const ok = await tcpExchange('127.0.0.1', port, [q]);
+    expect(decodeReply(ok.replies[0]!).answer).toHaveLength(1);
   });
 });

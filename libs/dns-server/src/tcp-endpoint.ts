@@ -1,70 +1,175 @@
 /**
- * One TCP listener: dns2's TCPServer does the RFC 7766 framing, pipelining and idle timeout; this adds
- * the limits it lacks (connection count, query size, bytes queued per connection) and a close that
- * ends every connection.
+ * One TCP listener (RFC 7766: pipelining, out-of-order-free replies, idle timeout) with the limits a
+ * hostile client meets: a query-size cap checked on the length prefix, a deadline for a frame once
+ * started (slow senders), an idle deadline, a cap per client address, a total cap that evicts the
+ * least recently active connection rather than refusing newcomers, and a cap on unsent replies. Every
+ * one of them destroys the socket: a half-close would leave it counted and its descriptor held
+ * (issue #10: dns2's server only half-closed idle sockets, so 520 idle connections shut TCP off).
  */
-import type net from 'node:net';
+import net from 'node:net';
 import cluster from 'node:cluster';
 import type { Logger } from '@understudy/core';
-import { createTcpServer } from './dns2.js';
-import type { Message } from './dns2.js';
+import { clientPrefix } from './client-prefix.js';
 import type { IoGuard } from './rate-limited-warning.js';
 import type { Responder } from './responder.js';
-import { FrameWatch } from './tcp-frames.js';
+import { FrameReader } from './tcp-frames.js';
 
 export interface TcpLimits {
+  /** A connection with nothing received or sent for this long is destroyed. */
   idleTimeoutMs: number;
+  /** A frame whose first octet arrived must be complete within this long. */
+  frameTimeoutMs: number;
+  /** Past this many, a new connection evicts the least recently active one. */
   maxConnections: number;
+  /** Connections from one address (IPv6: one /64); more are closed at once. */
+  maxConnectionsPerClient: number;
   /** A longer query frame closes the connection when its length prefix arrives. */
   maxQueryBytes: number;
   /** A client that stops reading while it keeps asking is cut off past this many queued bytes. */
   maxQueuedBytes: number;
 }
 
+/** Why connections were closed by a limit, since the endpoint started. */
+export interface TcpLimitCounts {
+  overClientCap: number;
+  evicted: number;
+  idle: number;
+  frameTimeout: number;
+  oversized: number;
+}
+
+interface Conn {
+  socket: net.Socket;
+  client: string;
+  frames: FrameReader;
+  frameTimer: NodeJS.Timeout | undefined;
+  /** frames.completed when frameTimer was armed. */
+  armedAt: number;
+}
+
 export class TcpEndpoint {
   private readonly server: net.Server;
-  private readonly sockets = new Set<net.Socket>();
+  /** In order of last activity (accept or answered query): the first is the one to evict. */
+  private readonly conns = new Map<net.Socket, Conn>();
+  private readonly perClient = new Map<string, number>();
+  readonly closedBy: TcpLimitCounts = {
+    overClientCap: 0,
+    evicted: 0,
+    idle: 0,
+    frameTimeout: 0,
+    oversized: 0,
+  };
 
   constructor(
     readonly host: string,
-    responder: Responder,
-    limits: TcpLimits,
-    guard: IoGuard,
+    private readonly responder: Responder,
+    private readonly limits: TcpLimits,
+    private readonly guard: IoGuard,
     logger: Logger,
   ) {
-    const server = createTcpServer({ idleTimeout: limits.idleTimeoutMs });
-    server.maxConnections = limits.maxConnections;
-    server.on('error', (err: Error) => logger.warn({ err, host }, 'dns: tcp server error'));
-    server.on('requestError', (err: Error) => logger.debug({ err: err.message }, 'dns: tcp request dropped'));
-    server.on('connection', (socket: net.Socket) => this.watch(socket, limits.maxQueryBytes));
-    server.on('request', (req: Message, send: (b: Buffer) => unknown, client: unknown) => {
-      const socket = client as net.Socket;
-      const reply = responder.answerTcp(req);
-      if (reply === null || socket.writableLength > limits.maxQueuedBytes) {
-        socket.destroy();
-        return;
-      }
-      try {
-        void send(reply);
-      } catch (err) {
-        guard.tcpWrite.record({ err });
-        socket.destroy();
-      }
-    });
-    this.server = server;
+    // allowHalfOpen: a client may send its query and half-close; the reply still goes out, then we end.
+    this.server = net.createServer({ allowHalfOpen: true, noDelay: true }, (s) => this.accept(s));
+    this.server.on('error', (err: Error) => logger.warn({ err, host }, 'dns: tcp server error'));
   }
 
-  /**
-   * dns2 registered its 'readable' reader first, so the stream stays paused and 'data' only shows us
-   * each chunk that reader takes: we see the same bytes, in order, without consuming any.
-   */
-  private watch(socket: net.Socket, maxQueryBytes: number): void {
-    this.sockets.add(socket);
-    socket.on('close', () => this.sockets.delete(socket));
-    const frames = new FrameWatch(maxQueryBytes);
-    socket.on('data', (chunk: Buffer) => {
-      if (!frames.push(chunk)) socket.destroy();
+  get connections(): number {
+    return this.conns.size;
+  }
+
+  private accept(socket: net.Socket): void {
+    socket.on('error', () => undefined); // resets and the like: 'close' follows and cleans up
+    const client = clientPrefix(socket.remoteAddress ?? '', 32, 64);
+    const open = this.perClient.get(client) ?? 0;
+    if (open >= this.limits.maxConnectionsPerClient) {
+      this.closedBy.overClientCap++;
+      socket.destroy();
+      return;
+    }
+    if (this.conns.size >= this.limits.maxConnections) {
+      const oldest = this.conns.values().next().value;
+      if (oldest) {
+        this.closedBy.evicted++;
+        this.drop(oldest);
+      }
+    }
+    const conn: Conn = {
+      socket,
+      client,
+      frames: new FrameReader(this.limits.maxQueryBytes, (msg) => this.onQuery(conn, msg)),
+      frameTimer: undefined,
+      armedAt: 0,
+    };
+    this.conns.set(socket, conn);
+    this.perClient.set(client, open + 1);
+    socket.setTimeout(this.limits.idleTimeoutMs, () => {
+      this.closedBy.idle++;
+      socket.destroy();
     });
+    socket.on('data', (chunk: Buffer) => this.onData(conn, chunk));
+    socket.on('end', () => {
+      // A half-close inside a frame can never complete it; otherwise every reply is written already.
+      if (conn.frames.partial) socket.destroy();
+      else socket.end();
+    });
+    socket.on('close', () => this.forget(conn));
+  }
+
+  private onData(conn: Conn, chunk: Buffer): void {
+    if (!conn.frames.push(chunk)) {
+      this.closedBy.oversized++;
+      conn.socket.destroy();
+      return;
+    }
+    const frames = conn.frames;
+    if (!frames.partial) {
+      clearTimeout(conn.frameTimer);
+      conn.frameTimer = undefined;
+    } else if (conn.frameTimer === undefined || conn.armedAt !== frames.completed) {
+      clearTimeout(conn.frameTimer);
+      conn.armedAt = frames.completed;
+      conn.frameTimer = setTimeout(() => {
+        this.closedBy.frameTimeout++;
+        conn.socket.destroy();
+      }, this.limits.frameTimeoutMs);
+    }
+  }
+
+  private onQuery(conn: Conn, msg: Buffer): void {
+    const socket = conn.socket;
+    if (socket.destroyed) return;
+    const reply = this.responder.answerTcp(msg);
+    if (reply === null || socket.writableLength > this.limits.maxQueuedBytes) {
+      socket.destroy();
+      return;
+    }
+    const out = Buffer.allocUnsafe(reply.length + 2);
+    out.writeUInt16BE(reply.length, 0);
+    reply.copy(out, 2);
+    try {
+      socket.write(out);
+    } catch (err) {
+      this.guard.tcpWrite.record({ err });
+      socket.destroy();
+      return;
+    }
+    // Most recently active goes last, furthest from eviction.
+    this.conns.delete(socket);
+    this.conns.set(socket, conn);
+  }
+
+  private drop(conn: Conn): void {
+    conn.socket.destroy();
+    this.forget(conn);
+  }
+
+  /** Idempotent: runs on eviction and again on the socket's 'close'. */
+  private forget(conn: Conn): void {
+    clearTimeout(conn.frameTimer);
+    conn.frameTimer = undefined;
+    if (!this.conns.delete(conn.socket)) return;
+    const n = (this.perClient.get(conn.client) ?? 1) - 1;
+    if (n <= 0) this.perClient.delete(conn.client);
+    else this.perClient.set(conn.client, n);
   }
 
   listen(port: number): Promise<number> {
@@ -94,7 +199,7 @@ export class TcpEndpoint {
         return;
       }
       this.server.close(() => resolve());
-      for (const s of this.sockets) s.destroy();
+      for (const c of [...this.conns.values()]) this.drop(c);
     });
   }
 }

@@ -5,6 +5,8 @@ import dns from 'node:dns';
 import net from 'node:net';
 import cluster from 'node:cluster';
 import type { LatencySampler } from './latency-sampler.js';
+import { truncatedReply } from './rate-limit.js';
+import type { ResponseRateLimiter } from './rate-limit.js';
 import type { IoGuard } from './rate-limited-warning.js';
 import type { Responder } from './responder.js';
 
@@ -38,6 +40,7 @@ export class UdpEndpoint {
     private readonly responder: Responder,
     private readonly guard: IoGuard,
     private readonly sampler?: LatencySampler,
+    private readonly limiter?: ResponseRateLimiter,
   ) {
     const type = net.isIPv6(host) ? 'udp6' : 'udp4';
     this.socket = dgram.createSocket({
@@ -94,6 +97,11 @@ export class UdpEndpoint {
     const r = this.responder;
     const n = r.answerUdp(msg);
     if (n === 0) return;
+    if (this.limiter !== undefined) {
+      const verdict = this.limiter.check(rinfo.address);
+      if (verdict === 'slip') this.sendTruncated(msg, rinfo);
+      if (verdict !== 'send') return;
+    }
     try {
       if (n > 0) {
         this.socket.send(r.fast.out, 0, n, rinfo.port, rinfo.address);
@@ -108,4 +116,15 @@ export class UdpEndpoint {
     }
     if (t0 >= 0) sampler!.record((performance.now() - t0) / 1000);
   };
+
+  /** A limited reply that slips goes out as header + question with TC=1. */
+  private sendTruncated(msg: Buffer, rinfo: RemoteInfo): void {
+    const tc = truncatedReply(msg);
+    if (tc === null) return;
+    try {
+      this.socket.send(tc, rinfo.port, rinfo.address);
+    } catch (err) {
+      this.guard.udpSend.record({ err, address: rinfo.address, port: rinfo.port });
+    }
+  }
 }

@@ -97,7 +97,17 @@ export function config(
       ...opts.decider,
     },
     listen: { dns: [{ host: '127.0.0.1', port: 5300 }], http: null, dashboard: null },
-    dns: { workers: 1, udpPayloadSize: 1232, tcpIdleTimeout: 10_000 },
+    dns: {
+      workers: 1,
+      udpPayloadSize: 1232,
+      tcpIdleTimeout: 10_000,
+      limits: {
+        tcpFrameTimeout: 3000,
+        tcpMaxConnections: 256,
+        tcpMaxConnectionsPerClient: 16,
+        rateLimit: { responsesPerSecond: 0, slip: 2, ipv4PrefixLength: 24, ipv6PrefixLength: 56 },
+      },
+    },
     admin: { tokens: [] },
     state: { file: null },
     probe: { flushInterval: 0, jitter: 0.1 },

@@ -63,7 +63,17 @@ export function testConfig(labels: string[], sync: Partial<UnderstudyConfig['syn
       massFailureGuard: { enabled: false, share: 0.5, minChecks: 4, window: 60_000 },
     },
     listen: { dns: [], http: null, dashboard: null },
-    dns: { workers: 1, udpPayloadSize: 1232, tcpIdleTimeout: 10_000 },
+    dns: {
+      workers: 1,
+      udpPayloadSize: 1232,
+      tcpIdleTimeout: 10_000,
+      limits: {
+        tcpFrameTimeout: 3000,
+        tcpMaxConnections: 256,
+        tcpMaxConnectionsPerClient: 16,
+        rateLimit: { responsesPerSecond: 0, slip: 2, ipv4PrefixLength: 24, ipv6PrefixLength: 56 },
+      },
+    },
     admin: { tokens: [] },
     state: { file: null },
     probe: { flushInterval: 0, jitter: 0 },
