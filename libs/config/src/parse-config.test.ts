@@ -68,7 +68,12 @@ describe('parseConfig: defaults', () => {
     });
     expect(config.probe).toEqual({ flushInterval: 0, jitter: 0.1 });
     expect(config.logging).toEqual({ level: 'info' });
-    expect(config.dns).toEqual({ workers: 'auto', udpPayloadSize: 1232, tcpIdleTimeout: 10_000 });
+    expect(config.dns).toEqual({
+      workers: 'auto',
+      udpPayloadSize: 1232,
+      tcpIdleTimeout: 10_000,
+      cacheFile: path.resolve(BASE, 'understudy-dns-cache.json'),
+    });
   });
 
   it('decomposes a check url and fills http defaults', () => {
@@ -178,7 +183,7 @@ decider:
   tickInterval: 250ms
   massFailureGuard: { enabled: false, share: 0.8, minChecks: 10, window: 2m30s }
 probe: { flushInterval: 2s, jitter: 0.25 }
-dns: { workers: 3, udpPayloadSize: 1400, tcpIdleTimeout: 30s }
+dns: { workers: 3, udpPayloadSize: 1400, tcpIdleTimeout: 30s, cacheFile: null }
 logging: { level: debug }
 checks:
   web:
@@ -242,7 +247,7 @@ zones:
       massFailureGuard: { enabled: false, share: 0.8, minChecks: 10, window: 150_000 },
     });
     expect(config.probe).toEqual({ flushInterval: 2000, jitter: 0.25 });
-    expect(config.dns).toEqual({ workers: 3, udpPayloadSize: 1400, tcpIdleTimeout: 30_000 });
+    expect(config.dns).toEqual({ workers: 3, udpPayloadSize: 1400, tcpIdleTimeout: 30_000, cacheFile: null });
     expect(config.logging.level).toBe('debug');
   });
 

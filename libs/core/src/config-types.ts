@@ -165,6 +165,11 @@ export interface DnsServerConfig {
   udpPayloadSize: number;
   /** A TCP connection with no query for this long is closed (RFC 7766). */
   tcpIdleTimeout: number;
+  /**
+   * Absolute path of the zone-state disk cache a DNS server serves when it starts without Redis; null = off.
+   * loadConfig always sets it; hand-built configs (tests) may leave it out, which means off.
+   */
+  cacheFile?: string | null;
 }
 
 export interface AdminToken {
