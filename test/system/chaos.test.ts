@@ -50,9 +50,10 @@ beforeAll(async () => {
     ...DECIDERS.map((n) => c.decider(n)),
     ...REGIONS.map((r) => c.probe(r)),
   ]);
-  await timeToLeader(c, DECIDERS, 30_000);
-  await waitFor(async () => (await c.zoneState())?.epoch, { timeoutMs: 20_000, what: 'a stored zone state' });
-  await c.untilAnswer(ALL_DNS, PRIMARY, 20_000);
+  // Nine processes start at once on a loaded 2-core machine: generous.
+  await timeToLeader(c, DECIDERS, 90_000);
+  await waitFor(async () => (await c.zoneState())?.epoch, { timeoutMs: 30_000, what: 'a stored zone state' });
+  await c.untilAnswer(ALL_DNS, PRIMARY, 30_000);
   seqStart = (await timeline(c)).at(-1)?.seq ?? 0;
   prober = new UdpProber(
     UP.map((n) => ({ name: n, port: () => c.get(n).dnsPort! })),
