@@ -23,7 +23,13 @@ async function harness(): Promise<LeaseHarness> {
   const prefix = `lease${++testNo}:`;
   const conn = await RedisConnection.create({ url: redis.url, prefix });
   const leases: RedisLease[] = [];
+  const stores: RedisStateStore[] = [];
   return {
+    store: async () => {
+      const store = await RedisStateStore.open({ connection: conn });
+      stores.push(store);
+      return store;
+    },
     create: (holder) => {
       const lease = new RedisLease({ connection: conn, holder, ttlMs: TTL_MS });
       leases.push(lease);
@@ -43,6 +49,7 @@ async function harness(): Promise<LeaseHarness> {
     },
     cleanup: async () => {
       await Promise.all(leases.map((l) => l.close()));
+      await Promise.all(stores.map((s) => s.close()));
       await conn.close();
     },
   };
