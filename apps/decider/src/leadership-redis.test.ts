@@ -69,7 +69,7 @@ async function decider(redis: RedisServer, name: string) {
   );
   // kill -9 as Redis sees it: every connection drops, the lease stays until its TTL runs out.
   const kill = () => connection.close();
-  return { name, l, kill, logger };
+  return { name, l, kill, logger, store };
 }
 
 describe('DeciderLeadership on Redis: outages', () => {
@@ -97,6 +97,28 @@ describe('DeciderLeadership on Redis: outages', () => {
     });
     // Within one TTL after the kill, plus an attempt and slack for a loaded machine.
     expect(Date.now() - killedAt).toBeLessThan(TTL + ACQUIRE + 5_000);
+  });
+
+  it('a leader killed right after an event: the next leader stores its own events, seqs continue', async () => {
+    const redis = await redisServer();
+    const a = await decider(redis, 'decider-a');
+    await waitFor(() => a.l.leading, { timeoutMs: 10_000, what: 'a to lead' });
+    const b = await decider(redis, 'decider-b');
+    const out = await a.l.role!.raise({
+      type: 'drill-started',
+      severity: 'info',
+      message: 'drill',
+      evidence: {},
+    });
+    await a.kill(); // well within the 250 ms the decider state used to lag its events
+    await waitFor(() => b.l.leading, { timeoutMs: TTL + 10_000, what: 'b to take over' });
+    const events = (await b.store.readEvents({ limit: 100 })).reverse();
+    const drill = out.events[0]!;
+    expect(events.find((e) => e.type === 'drill-started')?.seq).toBe(drill.seq);
+    const acquired = events.filter((e) => e.type === 'leader-acquired');
+    expect(acquired.map((e) => e.evidence.holder)).toEqual(['decider-a', 'decider-b']);
+    expect(acquired[1]!.seq).toBeGreaterThan(drill.seq);
+    expect(new Set(events.map((e) => e.seq)).size).toBe(events.length);
   });
 
   it('close() (SIGTERM) finishes within its bound after standing down while Redis is down', async () => {
