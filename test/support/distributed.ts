@@ -12,7 +12,7 @@ import { dig } from '@understudy/testkit/dig';
 import { startOrigin, type Origin } from '@understudy/testkit/origin';
 import { freePort } from '@understudy/testkit/ports';
 import type { Child } from '@understudy/testkit/process';
-import { startRedis, type RedisServer } from '@understudy/testkit/redis-server';
+import { startRedis, type RedisServer, type StartRedisOptions } from '@understudy/testkit/redis-server';
 import { waitFor } from '@understudy/testkit/wait';
 import { distributedConfig, type DistributedConfigInput } from './distributed-config.js';
 import { understudy } from './understudy.js';
@@ -48,10 +48,10 @@ export class Cluster {
     private readonly timing: Timing,
   ) {}
 
-  static async start(timing: Timing): Promise<Cluster> {
+  static async start(timing: Timing, redisOpts: StartRedisOptions = {}): Promise<Cluster> {
     const dir = await mkdtemp(join(tmpdir(), 'understudy-distributed-'));
     const { tls: cert, caFile } = await localhostTls(dir);
-    const redis = await startRedis({ appendonly: true });
+    const redis = await startRedis({ appendonly: true, ...redisOpts });
     const primary = await startOrigin({ name: 'primary', tls: cert });
     const secondary = await startOrigin({ name: 'secondary', tls: cert });
     const c = new Cluster(dir, redis, primary, secondary, caFile, timing);
@@ -109,8 +109,12 @@ export class Cluster {
     return this.spawn(name, (f) => ['decider', '--config', f, '--redis', this.redis.url]);
   }
 
-  dns(name: string): Promise<Proc> {
-    return this.spawn(name, (f) => ['dns', '--config', f, '--redis', this.redis.url], { dns: true });
+  /** A DNS server; `variant` gives it another config hash (see probe()). */
+  dns(name: string, variant?: string): Promise<Proc> {
+    return this.spawn(name, (f) => ['dns', '--config', f, '--redis', this.redis.url], {
+      dns: true,
+      ...(variant ? { variant } : {}),
+    });
   }
 
   /** A standalone dashboard (read from Redis, actions relayed to the leader); its URL. */

@@ -13,7 +13,7 @@ import {
   type Random,
   type ZoneState,
 } from '@understudy/core';
-import type { ActionHandler } from '@understudy/backends/redis';
+import { readLeaseHolder, type ActionHandler } from '@understudy/backends/redis';
 import { DeciderLeadership } from '@understudy/decider';
 import { DnsRole } from '@understudy/dns';
 import { createMetrics, startOpsServer } from '@understudy/observability';
@@ -156,7 +156,11 @@ export async function startDistributed(opts: DistributedOptions): Promise<Distri
           logger: log.child({ role: 'dashboard' }),
           // Local while this process leads; otherwise relayed to whichever decider does.
           actions: localOrRelayed(local.actions, relayedActions(relay), () => decider.leading),
-          lease: () => Promise.resolve(decider.role ? { holder, epoch: decider.role.epoch } : null),
+          // This process's term while it leads; otherwise whichever decider holds the lease in Redis.
+          lease: () =>
+            decider.role
+              ? Promise.resolve({ holder, epoch: decider.role.epoch })
+              : readLeaseHolder(connection),
         })
       : null;
     if (dashboard) closers.push(() => dashboard.close());

@@ -159,7 +159,11 @@ Exit codes: 0 every target applied or in sync, 1 a target failed or refused an u
     .requiredOption('-c, --config <file>', 'config file (YAML)')
     .addOption(redisOption())
     .addOption(logLevel())
-    .action((o: { config: string; redis?: string; logLevel?: string }) => dnsCommand(o));
+    .option(
+      '--cache-file <path>',
+      'zone-state disk cache served when started without Redis (overrides dns.cacheFile; "" = off)',
+    )
+    .action((o: { config: string; redis?: string; logLevel?: string; cacheFile?: string }) => dnsCommand(o));
 
   program
     .command('probe')

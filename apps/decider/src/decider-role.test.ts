@@ -1,7 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryLease, MemoryResultsBus, MemoryStateStore } from '@understudy/backends';
 import { parseConfig } from '@understudy/config';
-import type { Clock, EngineOutput, Logger, ProbeResult, StateStore, ZoneState } from '@understudy/core';
+import type {
+  Clock,
+  Commit,
+  EngineOutput,
+  Logger,
+  ProbeResult,
+  StateStore,
+  ZoneState,
+} from '@understudy/core';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -206,20 +214,20 @@ describe('DeciderRole: durability and retries', () => {
     }
   });
 
-  it('a zone state the store failed to write is written again on the next tick', async () => {
+  it('a decision the store failed to write is written again on the next tick, with its events once', async () => {
     let failNext = false;
     const writes: number[] = [];
     const wrap = (inner: StateStore): StateStore =>
       new Proxy(inner, {
         get(target, prop, receiver) {
-          if (prop === 'writeZoneState') {
-            return async (zs: ZoneState) => {
-              if (failNext) {
+          if (prop === 'commit') {
+            return async (c: Commit, epoch: number) => {
+              if (failNext && c.zone) {
                 failNext = false;
                 throw new Error('disk full');
               }
-              writes.push(zs.serial);
-              return target.writeZoneState(zs);
+              if (c.zone) writes.push(c.zone.serial);
+              return target.commit(c, epoch);
             };
           }
           const v: unknown = Reflect.get(target, prop, receiver);
@@ -239,8 +247,11 @@ describe('DeciderRole: durability and retries', () => {
       timeoutMs: 5000,
       what: 'the retried write',
     });
-    expect(logger.messages('error').join('\n')).toContain('could not write the zone state');
+    expect(logger.messages('error').join('\n')).toContain('could not store its decisions');
     expect(writes.at(-1)).toBe(serial);
+    const events = await store.readEvents({ limit: 100 });
+    expect(events.filter((e) => e.type === 'answer-switched')).toHaveLength(1);
+    expect((await store.loadDecider())?.eventSeq).toBe(events[0]!.seq);
   });
 
   it('calls onStandDown once when fenced', async () => {

@@ -5,9 +5,11 @@
 import {
   DecisionEngine,
   SerialQueue,
+  emptyState,
   statusView,
   type Actor,
   type Clock,
+  type DeciderState,
   type DecisionEvent,
   type EngineOutput,
   type Lease,
@@ -62,6 +64,14 @@ export interface DeciderRoleOptions {
    * leads, fed every persisted output, and closed when the role closes or stands down.
    */
   attach?: (role: DeciderRole) => LeaderAttachment;
+  /**
+   * Writes stop this long (ms) before the grant expires, as measured by `monotonic` from when it was
+   * granted or renewed: a write in flight must not land after a new leader could hold the lease.
+   * Default a tenth of the grant's lifetime, between 100 ms and 1 s.
+   */
+  expiryMargin?: number;
+  /** Monotonic milliseconds, for the grant's deadline. Default performance.now. */
+  monotonic?: () => number;
 }
 
 /** What `attach` returns: it sees every output the leader persisted, and ends with the term. */
@@ -69,6 +79,8 @@ export interface LeaderAttachment {
   onOutput?(out: EngineOutput): void;
   close(): Promise<void>;
 }
+
+const monotonicNow = (): number => performance.now();
 
 /** Events kept for a retry while the store refuses appends; beyond this the oldest are dropped. */
 const MAX_UNSAVED_EVENTS = 10_000;
@@ -85,6 +97,10 @@ export class DeciderRole {
   private unsavedEvents: DecisionEvent[] = [];
   private readonly refused: RefusedWriteTracker;
   private attachment: LeaderAttachment | null = null;
+  private readonly mono: () => number;
+  private readonly margin: number;
+  /** Monotonic time after which nothing is written: the grant's expiry minus the margin. */
+  private deadline: number;
 
   private constructor(
     private readonly opts: DeciderRoleOptions,
@@ -92,17 +108,25 @@ export class DeciderRole {
     private grant: LeaseGrant,
   ) {
     this.refused = new RefusedWriteTracker(grant.epoch);
+    this.mono = opts.monotonic ?? monotonicNow;
+    const life = grant.expiresAt - opts.clock.now();
+    this.margin = opts.expiryMargin ?? Math.min(1_000, Math.max(100, Math.floor(life / 10)));
+    this.deadline = this.deadlineOf(grant);
   }
 
   static async start(opts: DeciderRoleOptions): Promise<DeciderRole> {
     const grant = opts.grant ?? (await opts.lease.acquire());
     if (!grant) throw new Error('decider: the lease is held by another decider');
-    const [persisted, published] = await Promise.all([opts.store.loadDecider(), opts.store.readZoneState()]);
+    const [persisted, published, newest] = await Promise.all([
+      opts.store.loadDecider(),
+      opts.store.readZoneState(),
+      opts.store.readEvents({ limit: 1 }),
+    ]);
     const now = opts.clock.now();
     // The stored state carries hysteresis, holds and overrides: a new leader resumes, it does not reset.
     const engine = new DecisionEngine({
       config: opts.config,
-      state: persisted,
+      state: resumeSeq(persisted, newest[0]?.seq ?? 0),
       now,
       epoch: grant.epoch,
       minSerial: published?.serial ?? 0,
@@ -150,8 +174,9 @@ export class DeciderRole {
     return role;
   }
 
+  /** Deciding and allowed to write: not closed, not fenced, and the grant has not (nearly) expired. */
   get ready(): boolean {
-    return !this.closed && !this.fenced;
+    return !this.closed && !this.fenced && this.mono() < this.deadline;
   }
 
   status(): StatusView & { epoch: number } {
@@ -200,7 +225,8 @@ export class DeciderRole {
     await this.detach();
     await this.queue.drain();
     await this.saveState();
-    await this.opts.lease.release();
+    // A role that stood down holds no lease; releasing would drop a successor's (the lease is per process).
+    if (!this.fenced) await this.opts.lease.release();
   }
 
   /** Runs an engine call in the queue so it is ordered with ingest and tick, then persists its output. */
@@ -240,7 +266,7 @@ export class DeciderRole {
       grant = await this.opts.lease.renew();
     } catch (err) {
       // The lease backend is unreachable: keep deciding while the grant lasts, never past it.
-      if (this.opts.clock.now() < this.grant.expiresAt) {
+      if (this.mono() < this.deadline) {
         this.opts.logger.warn({ err, expiresAt: this.grant.expiresAt }, 'decider: could not renew the lease');
         return;
       }
@@ -249,9 +275,29 @@ export class DeciderRole {
     }
     if (grant) {
       this.grant = grant;
+      this.deadline = this.deadlineOf(grant);
       return;
     }
     this.standDown('lease lost', { epoch: this.engine.currentEpoch });
+  }
+
+  /**
+   * The local deadline of a grant just received: its remaining life, minus the margin, from now on the
+   * monotonic clock. The lease counts expiresAt from before its call, so the call's latency is counted too.
+   */
+  private deadlineOf(grant: LeaseGrant): number {
+    return this.mono() + (grant.expiresAt - this.opts.clock.now()) - this.margin;
+  }
+
+  /** Checked before every write: past the deadline, a new leader may hold the lease, so stand down. */
+  private writable(): boolean {
+    if (this.fenced) return false;
+    if (this.mono() < this.deadline) return true;
+    this.standDown('the lease expired before it was renewed', {
+      epoch: this.engine.currentEpoch,
+      expiresAt: this.grant.expiresAt,
+    });
+    return false;
   }
 
   private standDown(reason: string, detail: Record<string, unknown>): void {
@@ -274,14 +320,17 @@ export class DeciderRole {
 
   private async tick(): Promise<void> {
     if (this.fenced || this.closed) return;
+    // Publications are read before deciding: a failed read must not lose what the tick decides.
+    let pubs: Awaited<ReturnType<StateStore['readPublications']>> = [];
+    try {
+      pubs = await this.opts.store.readPublications();
+    } catch (err) {
+      this.opts.logger.warn({ err }, 'decider: could not read publications; timing is updated later');
+    }
+    if (this.fenced || this.closed) return;
     const now = this.opts.clock.now();
     const out = this.engine.tick(now);
-    const pubs = foldPublications(
-      await this.opts.store.readPublications(),
-      now,
-      this.opts.publicationMaxAge ?? 60_000,
-    );
-    for (const p of pubs) {
+    for (const p of foldPublications(pubs, now, this.opts.publicationMaxAge ?? 60_000)) {
       if (this.engine.markPublished(p.target, p.serial, p.at)) out.stateChanged = true;
     }
     await this.persist(out);
@@ -316,48 +365,52 @@ export class DeciderRole {
       );
     }
     this.unsavedEvents.push(...out.events);
-    if (out.zoneState || this.writtenSerial < this.engine.zoneState.serial) {
-      // Decider state first: the store writes it with the zone state, so a crash right after a switch
-      // cannot restart on the old answers.
-      await this.saveState();
-      await this.writeZoneState();
+    if (this.unsavedEvents.length || out.zoneState || this.writtenSerial < this.engine.zoneState.serial) {
+      await this.commit();
     } else if (out.stateChanged) this.scheduleSave();
-    await this.flushEvents();
     this.opts.metrics?.output(out, this.engine);
     if (!this.fenced) this.attachment?.onOutput?.(out);
     this.opts.onOutput?.(out);
   }
 
-  /** Writes the engine's current zone state. A failure is retried on the next tick, never lost. */
-  private async writeZoneState(): Promise<void> {
-    if (this.fenced) return;
-    const zs = this.engine.zoneState;
-    try {
-      const outcome = await this.opts.store.writeZoneState(zs);
-      if (outcome.ok || (outcome.reason === 'stale-serial' && outcome.storedSerial >= zs.serial)) {
-        this.writtenSerial = zs.serial;
-      }
-      this.check(outcome, 'zone state');
-    } catch (err) {
-      this.opts.logger.error(
-        { err, serial: zs.serial },
-        'decider: could not write the zone state; retrying on the next tick',
-      );
-    }
-  }
-
-  private async flushEvents(): Promise<void> {
-    if (!this.unsavedEvents.length || this.fenced) return;
+  /**
+   * Writes the decider state with every event not yet stored and the zone state if it is newer than the
+   * last one written, in one atomic store write: the store never holds a decision without its events, nor
+   * a state whose event counter is ahead of its stored events. A failure keeps everything for the next try
+   * (the next tick at the latest).
+   */
+  private async commit(): Promise<void> {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    if (!this.writable()) return;
+    const current = this.engine.zoneState;
+    const zone = this.writtenSerial < current.serial ? current : null;
     const events = this.unsavedEvents;
     try {
-      this.check(await this.opts.store.appendEvents(events, this.engine.currentEpoch), 'events');
-      this.unsavedEvents = this.unsavedEvents.slice(events.length);
+      const outcome = await this.opts.store.commit(
+        { decider: this.engine.snapshot(), zone, events },
+        this.engine.currentEpoch,
+      );
+      if (outcome.ok || outcome.reason === 'stale-serial') {
+        if (zone) this.writtenSerial = zone.serial;
+        if (!outcome.ok) {
+          // Only a store ahead of this leader's own serials says so; the zone is skipped, not retried forever.
+          this.opts.logger.warn(
+            { serial: zone?.serial, storedSerial: outcome.storedSerial },
+            'decider: zone state refused as not newer than the stored one',
+          );
+          return;
+        }
+        this.unsavedEvents = this.unsavedEvents.slice(events.length);
+        return;
+      }
+      this.check(outcome, 'commit');
     } catch (err) {
       const dropped = Math.max(0, this.unsavedEvents.length - MAX_UNSAVED_EVENTS);
       if (dropped) this.unsavedEvents = this.unsavedEvents.slice(dropped);
-      this.opts.logger.warn(
-        { err, pending: this.unsavedEvents.length, dropped },
-        'decider: could not append events; retrying',
+      this.opts.logger.error(
+        { err, serial: current.serial, pending: this.unsavedEvents.length, dropped },
+        'decider: could not store its decisions; retrying on the next tick',
       );
     }
   }
@@ -371,10 +424,15 @@ export class DeciderRole {
     this.saveTimer.unref();
   }
 
+  /** The debounced save; with events or a zone state still unstored, it is a whole commit instead. */
   private async saveState(): Promise<void> {
+    if (this.unsavedEvents.length || this.writtenSerial < this.engine.zoneState.serial) {
+      await this.commit();
+      return;
+    }
     clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
-    if (this.fenced) return;
+    if (!this.writable()) return;
     try {
       this.check(
         await this.opts.store.saveDecider(this.engine.snapshot(), this.engine.currentEpoch),
@@ -397,9 +455,25 @@ export class DeciderRole {
       });
       return;
     }
+    if (outcome.reason === 'stale-seq') {
+      // Another epoch stored events past this leader's counter: it cannot have resumed right. Leading again
+      // resumes from the newest stored seq.
+      this.standDown('the store holds newer events than this leader counted', {
+        epoch: this.engine.currentEpoch,
+        storedSeq: outcome.storedSeq,
+        what,
+      });
+      return;
+    }
     this.opts.logger.warn(
       { what, storedSerial: outcome.storedSerial },
       'decider: zone state refused as not newer than the stored one',
     );
   }
+}
+
+/** The stored state with its event counter at least the newest stored event's seq, so no seq is reused. */
+function resumeSeq(persisted: DeciderState | null, newestSeq: number): DeciderState | null {
+  if ((persisted?.eventSeq ?? 0) >= newestSeq) return persisted;
+  return { ...(persisted ?? emptyState()), eventSeq: newestSeq };
 }

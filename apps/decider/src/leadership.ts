@@ -1,8 +1,12 @@
 /**
  * Leader or hot standby (distributed mode). A standby tries to acquire the lease every `acquireInterval`;
  * once it holds it, it starts a DeciderRole that resumes from the stored state under the new epoch. When
- * the role stands down (lease lost, or a write refused as from a stale epoch) it stops writing at once,
- * stops consuming results, and this decider goes back to standing by instead of exiting.
+ * the role stands down (lease lost or expired, or a write refused as from a stale epoch) it stops writing at
+ * once, and this decider goes back to standing by instead of exiting.
+ *
+ * Standing by never waits for the old term to end: its bus and role close in the background, each bounded by
+ * closeTimeout, because closing a BullMQ worker can wait for Redis indefinitely. A decider that does not
+ * lead therefore competes for the lease within one acquireInterval, whatever state its old connections are in.
  */
 import type { LeaseGrant, Logger, ResultsBus } from '@understudy/core';
 import { DeciderRole, type DeciderRoleOptions } from './decider-role.js';
@@ -15,6 +19,8 @@ export interface DeciderLeadershipOptions extends Omit<
   openBus: () => Promise<ResultsBus>;
   /** How often a standby tries to acquire the lease (ms). */
   acquireInterval: number;
+  /** How long each step of ending a term (bus, role) may take before it is left behind (ms). Default 3000. */
+  closeTimeout?: number;
   /** Called on every change of role. */
   onChange?: (leading: boolean, detail: { epoch?: number; reason?: string }) => void;
 }
@@ -27,17 +33,25 @@ interface Term {
   down: string | null;
 }
 
+const monotonic = (): number => performance.now();
+
 export class DeciderLeadership {
   private term: Term | null = null;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
-  /** Acquisition or step-down under way; close() waits for it. */
-  private busy: Promise<void> = Promise.resolve();
+  /** The acquisition under way, if any; close() waits for it. */
+  private attempting: Promise<void> | null = null;
+  /** Terms ending in the background. */
+  private readonly ending = new Set<Promise<void>>();
+  /** Monotonic time the last acquisition attempt finished (or the start). */
+  private lastAttempt = monotonic();
   private lastError: string | null = null;
   private readonly log: Logger;
+  private readonly closeTimeout: number;
 
   private constructor(private readonly opts: DeciderLeadershipOptions) {
     this.log = opts.logger;
+    this.closeTimeout = opts.closeTimeout ?? 3_000;
   }
 
   static start(opts: DeciderLeadershipOptions): DeciderLeadership {
@@ -56,6 +70,17 @@ export class DeciderLeadership {
     return this.role !== null;
   }
 
+  /**
+   * Leading, or able to lead: a standby whose acquisition attempts keep running on schedule. Whether the
+   * lease backend is reachable is for the caller to add (readiness).
+   */
+  get competing(): boolean {
+    if (this.closed) return false;
+    if (this.term) return true; // leading, or starting to
+    const late = 2 * this.opts.acquireInterval + this.closeTimeout;
+    return this.attempting !== null || monotonic() - this.lastAttempt < late;
+  }
+
   get epoch(): number | null {
     return this.role?.engine.currentEpoch ?? null;
   }
@@ -65,24 +90,30 @@ export class DeciderLeadership {
     return this.lastError;
   }
 
+  /** Bounded: every step that needs Redis gives up after closeTimeout. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.timer);
-    await this.busy;
+    if (this.attempting) await this.bounded(this.attempting, 'the lease attempt under way');
     const term = this.term;
     this.term = null;
     // A clean stop releases the lease, so the standby takes over at once instead of after the TTL.
     if (term) await this.endTerm(term);
+    await this.bounded(Promise.all(this.ending), 'ending earlier terms');
   }
 
   private schedule(ms: number): void {
     if (this.closed) return;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
-      this.busy = this.attempt().finally(() => {
+      if (this.attempting) return this.schedule(this.opts.acquireInterval);
+      const attempt = this.attempt().finally(() => {
+        this.attempting = null;
+        this.lastAttempt = monotonic();
         if (!this.term) this.schedule(this.opts.acquireInterval);
       });
+      this.attempting = attempt;
     }, ms);
     this.timer.unref();
   }
@@ -116,39 +147,56 @@ export class DeciderLeadership {
       });
     } catch (err) {
       this.log.error({ err, epoch: grant.epoch }, 'decider: could not start leading; standing by');
-      this.term = null;
+      if (this.term === term) this.term = null;
+      // Awaited (bounded): no other term can start meanwhile, so releasing the lease is ours to do.
+      await this.endTerm(term);
+      if (!term.role) await this.opts.lease.release().catch(() => undefined);
+      return;
+    }
+    if (term.down !== null) return; // stood down while starting; stepDown ended the term
+    if (this.closed) {
+      // close() stopped waiting for this attempt: the term it may not have seen ends here.
       await this.endTerm(term);
       return;
     }
-    if (term.down !== null) return; // stood down while starting; stepDown finishes the term
     this.log.info({ epoch: grant.epoch, holder: grant.holder }, 'decider: leading');
     this.opts.onChange?.(true, { epoch: grant.epoch });
   }
 
-  /** Called from inside the role's queue, so the term is ended asynchronously, never awaited here. */
+  /** Called from inside the role's queue: the term ends in the background and the standby competes at once. */
   private stepDown(term: Term, reason: string): void {
     if (term.down !== null) return;
     term.down = reason;
     this.log.warn({ epoch: term.grant.epoch, reason }, 'decider: no longer the leader; standing by');
     this.opts.onChange?.(false, { epoch: term.grant.epoch, reason });
-    const ending = (async () => {
-      await this.busy.catch(() => undefined);
-      if (this.term === term) this.term = null;
-      await this.endTerm(term);
-    })();
-    this.busy = ending.finally(() => {
-      if (!this.term) this.schedule(this.opts.acquireInterval);
-    });
+    if (this.term === term) this.term = null;
+    const ending = this.endTerm(term).finally(() => this.ending.delete(ending));
+    this.ending.add(ending);
+    if (!this.term) this.schedule(this.opts.acquireInterval);
   }
 
   private async endTerm(term: Term): Promise<void> {
     // The bus first: a standby must not take results off the queue that the new leader needs.
-    await term.bus
-      ?.close()
-      .catch((err: unknown) => this.log.warn({ err }, 'decider: closing the bus failed'));
-    await term.role
-      ?.close()
-      .catch((err: unknown) => this.log.warn({ err }, 'decider: closing the role failed'));
-    if (!term.role) await this.opts.lease.release().catch(() => undefined);
+    if (term.bus) await this.bounded(term.bus.close(), 'closing the results bus');
+    if (term.role) await this.bounded(term.role.close(), 'closing the decider role');
+  }
+
+  /** Waits for `p` at most closeTimeout; past that it is left to finish (or fail) on its own. */
+  private async bounded(p: Promise<unknown>, what: string): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), this.closeTimeout);
+    });
+    const settled = p.then(
+      () => false,
+      (err: unknown) => {
+        this.log.warn({ err }, `decider: ${what} failed`);
+        return false;
+      },
+    );
+    if (await Promise.race([settled, timedOut])) {
+      this.log.warn({ ms: this.closeTimeout }, `decider: ${what} did not finish in time; left behind`);
+    }
+    clearTimeout(timer);
   }
 }

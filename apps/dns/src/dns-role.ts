@@ -1,6 +1,9 @@
 /**
  * The DNS role: serves the latest ZoneState from the store, swaps on every newer one, and reports which
  * serial it serves (once every DNS worker serves it) so the decider can compute publishedAt/effectiveBy.
+ *
+ * Started without a store (Redis down), it serves a zone state from its disk cache and follows the store
+ * once follow() hands it one; the serial never goes backwards across that switch.
  */
 import {
   buildZoneState,
@@ -12,10 +15,19 @@ import {
   type ZoneState,
 } from '@understudy/core';
 import { DnsServer, DnsWorkerPool, defaultDnsWorkers, type DnsServerOptions } from '@understudy/dns-server';
+import type { ZoneCache } from './zone-cache.js';
+
+/** Where the served zone state came from: the store, the disk cache, or the config (nothing stored yet). */
+export type ZoneSource = 'store' | 'disk-cache' | 'config';
 
 export interface DnsRoleOptions {
   config: UnderstudyConfig;
-  store: StateStore;
+  /** null: start from `cached` and wait for follow(). */
+  store: StateStore | null;
+  /** The disk cache's zone state, served when `store` is null. */
+  cached?: ZoneState;
+  /** Every zone state served from the store is saved here (when its serial changes). */
+  cache?: ZoneCache;
   logger: Logger;
   clock: Clock;
   /** Names this server in publications, e.g. the host name. */
@@ -23,7 +35,7 @@ export interface DnsRoleOptions {
   /** Query counts, batched about once a second (for metrics). */
   onQueries?: DnsServerOptions['onQueries'];
   /** A zone state is now answered by every DNS worker. */
-  onServing?: (zs: ZoneState) => void;
+  onServing?: (zs: ZoneState, source: ZoneSource) => void;
   /**
    * The served serial is re-recorded this often (ms; 0 = never), so the decider knows this instance is
    * alive and waits for it before calling a change published. Default 10 000.
@@ -34,15 +46,18 @@ export interface DnsRoleOptions {
 export class DnsRole {
   private unsubscribe: (() => void) | undefined;
   private closed = false;
-  /** The last zone state handed to the server, and whether it came from the store (and so is published). */
-  private latest: { zs: ZoneState; fromStore: boolean } | null = null;
+  /** The last zone state handed to the server, and where it came from (only the store's is published). */
+  private latest: { zs: ZoneState; source: ZoneSource } | null = null;
+  private store: StateStore | null;
   private server!: DnsServer | DnsWorkerPool;
   private heartbeat: NodeJS.Timeout | undefined;
   /** The serial recorded as published by this instance, once every worker served it. */
   private publishedSerial: number | null = null;
   private publishFailing = false;
 
-  private constructor(private readonly opts: DnsRoleOptions) {}
+  private constructor(private readonly opts: DnsRoleOptions) {
+    this.store = opts.store;
+  }
 
   static async start(opts: DnsRoleOptions): Promise<DnsRole> {
     const role = new DnsRole(opts);
@@ -58,12 +73,9 @@ export class DnsRole {
     // With more than one worker, cluster workers answer and this process only feeds them zone states.
     const workers = d.workers === 'auto' ? defaultDnsWorkers() : d.workers;
     role.server = workers > 1 ? new DnsWorkerPool({ ...serverOpts, workers }) : new DnsServer(serverOpts);
-    // Subscribe before reading so no state written in between is missed; older ones are ignored anyway.
-    role.unsubscribe = opts.store.subscribe((zs) => role.apply(zs, true));
-    const stored = await opts.store.readZoneState();
-    // With nothing stored yet (no decider has run), serve the config with every record on its primary.
-    const now = opts.clock.now();
-    role.apply(stored ?? buildZoneState(opts.config, {}, nextSerial(0, now), 0, now), stored !== null);
+    if (opts.store) await role.follow(opts.store);
+    else if (opts.cached) role.apply(opts.cached, 'disk-cache');
+    else throw new Error('DnsRole: needs a store or a cached zone state');
     await role.server.start();
     const every = opts.publicationHeartbeat ?? 10_000;
     if (every > 0) {
@@ -75,6 +87,29 @@ export class DnsRole {
       'dns server listening',
     );
     return role;
+  }
+
+  /**
+   * Follows `store` from now on: every newer zone state it holds or announces replaces the served one.
+   * With nothing stored yet (no decider has run) and nothing served, the config is served with every
+   * record on its primary.
+   */
+  async follow(store: StateStore): Promise<void> {
+    if (this.closed) return;
+    this.store = store;
+    // Subscribe before reading so no state written in between is missed; older ones are ignored anyway.
+    this.unsubscribe = store.subscribe((zs) => this.apply(zs, 'store'));
+    const stored = await store.readZoneState();
+    if (stored) this.apply(stored, 'store');
+    else if (this.server.serial === null) {
+      const now = this.opts.clock.now();
+      this.apply(buildZoneState(this.opts.config, {}, nextSerial(0, now), 0, now), 'config');
+    }
+  }
+
+  /** Where the served zone state came from; null before the first one. */
+  get source(): ZoneSource | null {
+    return this.latest?.source ?? null;
   }
 
   get ready(): boolean {
@@ -97,18 +132,27 @@ export class DnsRole {
     await this.server.close();
   }
 
-  private apply(zs: ZoneState, fromStore: boolean): void {
+  private apply(zs: ZoneState, source: ZoneSource): void {
     if (this.closed) return;
     const current = this.server.serial;
-    if (current !== null && zs.serial <= current) return;
+    if (current !== null && zs.serial < current) return;
+    // The store's copy of the serial already served from the disk cache is applied again, so that it
+    // counts as published (and any difference in content is the store's to win); otherwise equal is old.
+    if (current !== null && zs.serial === current && (source !== 'store' || this.latest?.source === 'store'))
+      return;
+    if (source === 'store' && this.latest?.source === 'disk-cache')
+      this.opts.logger.info(
+        { serial: zs.serial, cachedSerial: current },
+        'dns: following the store again; no longer serving the disk cache',
+      );
     // Set first: a single in-process server acknowledges (served) synchronously inside setZoneState.
     const previous = this.latest;
-    this.latest = { zs, fromStore };
+    this.latest = { zs, source };
     const res = this.server.setZoneState(zs);
     if (!res.ok) {
       this.latest = previous;
       this.opts.logger.error(
-        { serial: zs.serial, error: res.error },
+        { serial: zs.serial, source, error: res.error },
         'dns: new zone state rejected; still serving the previous one',
       );
     }
@@ -119,16 +163,18 @@ export class DnsRole {
     const latest = this.latest;
     if (this.closed || !latest || latest.zs.serial !== serial) return;
     this.opts.logger.debug({ serial }, 'dns: serving new zone state');
-    this.opts.onServing?.(latest.zs);
-    if (!latest.fromStore) return;
+    this.opts.onServing?.(latest.zs, latest.source);
+    if (latest.source !== 'store') return;
+    void this.opts.cache?.save(latest.zs);
     this.publishedSerial = serial;
     this.recordPublication();
   }
 
   private recordPublication(): void {
     const serial = this.publishedSerial;
-    if (this.closed || serial === null) return;
-    this.opts.store
+    const store = this.store;
+    if (this.closed || serial === null || !store) return;
+    store
       .recordPublication({ target: 'dns', instance: this.opts.instance, serial, at: this.opts.clock.now() })
       .then(
         () => {

@@ -1,1 +1,2 @@
 export * from './dns-role.js';
+export * from './zone-cache.js';

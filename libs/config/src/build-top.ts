@@ -143,9 +143,12 @@ export function buildDecider(
   };
 }
 
-export function buildDns(raw: unknown, problems: Problems): UnderstudyConfig['dns'] {
+export function buildDns(raw: unknown, problems: Problems, baseDir: string): UnderstudyConfig['dns'] {
   const o: Obj = isObj(raw) ? raw : {};
+  // null (or '') turns the cache off; absent means the default file next to the config.
+  const cacheFile = o.cacheFile === null ? null : (str(o.cacheFile) ?? 'understudy-dns-cache.json');
   return {
+    cacheFile: cacheFile === null || cacheFile.trim() === '' ? null : path.resolve(baseDir, cacheFile),
     workers: o.workers === 'auto' || o.workers === undefined ? 'auto' : (int(o.workers, 1, 64) ?? 'auto'),
     udpPayloadSize: int(o.udpPayloadSize, 512, 4096) ?? 1232,
     tcpIdleTimeout: duration(o.tcpIdleTimeout, ['dns', 'tcpIdleTimeout'], 10_000, problems, { min: 100 }),

@@ -78,6 +78,7 @@ describe('parseConfig: defaults', () => {
         tcpMaxConnectionsPerClient: 16,
         rateLimit: { responsesPerSecond: 0, slip: 2, ipv4PrefixLength: 24, ipv6PrefixLength: 56 },
       },
+      cacheFile: path.resolve(BASE, 'understudy-dns-cache.json'),
     });
   });
 
@@ -197,6 +198,7 @@ dns:
     tcpMaxConnections: 1024
     tcpMaxConnectionsPerClient: 8
     rateLimit: { responsesPerSecond: 200, slip: 3, ipv4PrefixLength: 22, ipv6PrefixLength: 48 }
+  cacheFile: null
 logging: { level: debug }
 checks:
   web:
@@ -270,6 +272,7 @@ zones:
         tcpMaxConnectionsPerClient: 8,
         rateLimit: { responsesPerSecond: 200, slip: 3, ipv4PrefixLength: 22, ipv6PrefixLength: 48 },
       },
+      cacheFile: null,
     });
     expect(config.logging.level).toBe('debug');
   });

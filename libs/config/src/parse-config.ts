@@ -96,7 +96,7 @@ function build(data: unknown, baseDir: string, problems: Problems): UnderstudyCo
     decider,
     listen: buildListen(top.listen, problems),
     state: buildState(top.state, baseDir),
-    dns: buildDns(top.dns, problems),
+    dns: buildDns(top.dns, problems, baseDir),
     admin: buildAdmin(top.admin, problems),
     probe: buildProbe(top.probe, problems),
     logging: buildLogging(top.logging),

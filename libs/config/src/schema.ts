@@ -109,6 +109,14 @@ const dnsSchema = strictObject({
   udpPayloadSize: { type: 'integer', minimum: 512, maximum: 4096, default: 1232 },
   tcpIdleTimeout: { ...defs.duration, default: '10s' },
   limits: dnsLimitsSchema,
+  // --- issue #10: DNS server disk cache (fix10-dnscache) ---
+  cacheFile: {
+    type: ['string', 'null'],
+    default: 'understudy-dns-cache.json',
+    description:
+      'Last zone state served from Redis, served at a start without Redis; relative to the config file directory; null = off.',
+  },
+  // --- end issue #10 ---
 });
 
 const probeSchema = strictObject({

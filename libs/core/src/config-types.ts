@@ -167,6 +167,11 @@ export interface DnsServerConfig {
   tcpIdleTimeout: number;
   /** Hostile-traffic limits (issue #10 §2). */
   limits: DnsLimitsConfig;
+  /**
+   * Absolute path of the zone-state disk cache a DNS server serves when it starts without Redis; null = off.
+   * loadConfig always sets it; hand-built configs (tests) may leave it out, which means off.
+   */
+  cacheFile?: string | null;
 }
 
 // ---- DNS hostile-traffic limits (issue #10 §2) ----

@@ -36,7 +36,22 @@ export interface ResultsBus extends Closeable {
 export type WriteOutcome =
   | { ok: true }
   | { ok: false; reason: 'stale-epoch'; storedEpoch: number }
-  | { ok: false; reason: 'stale-serial'; storedSerial: number };
+  | { ok: false; reason: 'stale-serial'; storedSerial: number }
+  /** An event seq at or below the newest stored one, which a lower epoch wrote: seqs are never reused. */
+  | { ok: false; reason: 'stale-seq'; storedSeq: number };
+
+/** One decision as the store receives it: the state change and the events it raised, written together. */
+export interface Commit {
+  /** The decider state after the change; its eventSeq covers `events`. */
+  decider: DeciderState;
+  /**
+   * The zone state the change produced, if any. One whose serial equals the stored serial is a retry of an
+   * accepted commit and is left out; a lower serial refuses the whole commit ('stale-serial').
+   */
+  zone: ZoneState | null;
+  /** Ascending by seq. */
+  events: DecisionEvent[];
+}
 
 export interface EventQuery {
   /** Only events with seq < before (paging backwards). */
@@ -59,7 +74,16 @@ export interface StateStore extends Closeable {
   /** Called with every zone state written after subscribing (from any writer). Returns unsubscribe. */
   subscribe(listener: (zs: ZoneState) => void): () => void;
 
+  /**
+   * Appends events. A seq at or below the newest stored one is skipped as a retry when the newest was
+   * appended with the same epoch; from a different epoch it refuses the whole append ('stale-seq').
+   */
   appendEvents(events: DecisionEvent[], epoch: number): Promise<WriteOutcome>;
+  /**
+   * Writes decider state, zone state and events all at once or not at all, fenced like every write and with
+   * appendEvents' seq rule: a decision is never stored without its events, nor its events without it.
+   */
+  commit(c: Commit, epoch: number): Promise<WriteOutcome>;
   /** Newest first. */
   readEvents(query: EventQuery): Promise<DecisionEvent[]>;
 

@@ -53,6 +53,8 @@ export interface UnderstudyMetrics {
   readonly resultsIngested: Counter<'region'>;
   readonly dnsQueries: Counter<'rcode' | 'transport'>;
   readonly zoneSerial: Gauge;
+  /** DNS role: 1 for where the served zone state came from (redis, disk-cache, config), 0 for the others. */
+  readonly dnsZoneSource: Gauge<'source'>;
   readonly events: Counter<'type'>;
   readonly buildInfo: Gauge<'version' | 'role' | 'node'>;
   /** Sampled server-side answer time of UDP queries (receive → send, inside the process). */
@@ -140,6 +142,9 @@ export function createMetrics(
     resultsIngested: counter('results_ingested_total', 'Probe results ingested by the decider', ['region']),
     dnsQueries: counter('dns_queries_total', 'DNS replies sent', ['rcode', 'transport']),
     zoneSerial: gauge('zone_serial', 'SOA serial of the zone state served or written', []),
+    dnsZoneSource: gauge('dns_zone_source', 'DNS server: 1 for the source of the served zone state', [
+      'source',
+    ]),
     events: counter('events_total', 'Decision events by type', ['type']),
     buildInfo: gauge('build_info', 'Always 1; labels describe the build', ['version', 'role', 'node']),
     dnsAnswerLatency: histogram(

@@ -4,6 +4,7 @@
  * need the decider's engine: they are relayed through Redis to whichever decider leads, and answered
  * with 409 when none does.
  */
+import { readLeaseHolder } from '@understudy/backends/redis';
 import { createMetrics, installCrashHandlers, onShutdown, startOpsServer } from '@understudy/observability';
 import { relayedActions, startDashboard } from '../dashboard-wiring.js';
 import { systemClock } from '../embedded.js';
@@ -44,6 +45,8 @@ export async function dashboardCommand(opts: DashboardOptions): Promise<void> {
     clock: systemClock,
     // Overrides, failback approvals, forced plans and drills go to the leading decider through Redis.
     actions: relayedActions(backends.relay()),
+    // The leader as Redis knows it: this process never holds the lease itself.
+    lease: () => readLeaseHolder(connection),
   });
   let closing = false;
   const ops = config.listen.http

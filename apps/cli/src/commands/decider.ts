@@ -107,11 +107,12 @@ export async function deciderCommand(opts: DeciderOptions): Promise<void> {
         http: config.httpServers,
         logger,
         registry: metrics.registry,
-        // A standby is ready: standing by is its job. Neither is while Redis is unreachable.
+        // Ready means "leading or able to lead": a standby whose lease attempts run and reach Redis.
         readiness: () => ({
-          ready: !closing && connection.health().ok,
+          ready: !closing && (leadership.leading || (leadership.competing && connection.health().ok)),
           detail: {
             role: leadership.leading ? 'leader' : 'standby',
+            competing: leadership.competing,
             epoch: leadership.epoch,
             ...redisDetail(connection),
           },

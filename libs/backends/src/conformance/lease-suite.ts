@@ -4,7 +4,8 @@
  * expired grant renews to null.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Lease } from '@understudy/core';
+import type { Lease, StateStore } from '@understudy/core';
+import { makeDeciderState, makeEvents } from './fixtures.js';
 
 export interface LeaseHarness {
   /** A lease contender with its own holder identity, on this test's shared storage. */
@@ -13,6 +14,8 @@ export interface LeaseHarness {
   reopen?: () => Promise<void>;
   /** Makes every current grant expire (advance an injected clock, or wait out a short TTL). */
   expire?: () => Promise<void>;
+  /** The state store whose fencing mark this test's leases raise (for the write-after-expiry test). */
+  store: () => Promise<StateStore>;
   /** Closes what is still open and removes the storage. */
   cleanup: () => Promise<void>;
 }
@@ -95,6 +98,25 @@ export function describeLeaseConformance(
         const second = await b.acquire();
         expect(second).not.toBeNull();
         expect(second!.epoch).toBeGreaterThan(first!.epoch);
+      });
+    }
+
+    if (features.expire) {
+      it('refuses every write of a holder whose grant expired once another holder acquired', async () => {
+        const store = await h.store();
+        const a = await h.create('alpha');
+        const b = await h.create('beta');
+        const first = (await a.acquire())!;
+        const commit = { decider: makeDeciderState(), zone: null, events: makeEvents(1, 1) };
+        expect(await store.commit(commit, first.epoch)).toEqual({ ok: true });
+        await h.expire!();
+        const second = (await b.acquire())!;
+        const late = { decider: makeDeciderState(), zone: null, events: makeEvents(2, 1) };
+        const refused = { ok: false, reason: 'stale-epoch', storedEpoch: second.epoch };
+        expect(await store.commit(late, first.epoch)).toEqual(refused);
+        expect(await store.appendEvents(makeEvents(2, 1), first.epoch)).toEqual(refused);
+        expect(await store.saveDecider(makeDeciderState(), first.epoch)).toEqual(refused);
+        expect(await store.commit(late, second.epoch)).toEqual({ ok: true });
       });
     }
 

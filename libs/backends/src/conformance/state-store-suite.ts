@@ -15,6 +15,7 @@ import {
   makeTargetStatus,
   makeZoneState,
 } from './fixtures.js';
+import { describeStateStoreCommit } from './state-store-commit.js';
 import { describeStateStoreCrash } from './state-store-crash.js';
 import { describeStateStoreFencing } from './state-store-fencing.js';
 import { waitFor } from './wait.js';
@@ -69,6 +70,7 @@ export function describeStateStoreConformance(name: string, harness: StateStoreH
     });
 
     describeStateStoreFencing(() => store);
+    describeStateStoreCommit(() => store);
 
     it('accepts only strictly increasing zone serials', async () => {
       expect(await store.writeZoneState(makeZoneState(100, 1))).toEqual({ ok: true });

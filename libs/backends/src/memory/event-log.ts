@@ -2,6 +2,8 @@
  * The capped audit timeline, ascending by seq with unique seqs. Values are copy-on-write: `add()` returns a
  * new log so a store can persist a candidate before committing it. Each entry keeps its JSON text: appends
  * write exactly those lines, and a compaction joins strings instead of re-serialising up to maxEvents events.
+ * The log remembers the epoch of its newest append: a seq at or below the newest is a retry only from that
+ * epoch (after a restart none is known, so any such seq is refused; a retry cannot outlive its process).
  */
 import type { DecisionEvent } from '@understudy/core';
 import { deepFreeze } from '@understudy/core';
@@ -33,6 +35,8 @@ export class EventLog {
   private constructor(
     private readonly entries: readonly Entry[],
     readonly max: number,
+    /** The epoch of the newest append (0: unknown). */
+    readonly lastEpoch = 0,
   ) {}
 
   static empty(max: number): EventLog {
@@ -56,6 +60,21 @@ export class EventLog {
     );
   }
 
+  /** The newest seq, or -1 when empty. */
+  get lastSeq(): number {
+    return this.entries.at(-1)?.event.seq ?? -1;
+  }
+
+  /**
+   * The newest stored seq when `events` would reuse one: their lowest seq is at or below the newest stored
+   * seq, and the newest was appended with another epoch. Null when the append may go ahead.
+   */
+  reusedBy(events: readonly DecisionEvent[], epoch: number): number | null {
+    if (!events.length || epoch === this.lastEpoch) return null;
+    const lowest = Math.min(...events.map((e) => e.seq));
+    return lowest <= this.lastSeq ? this.lastSeq : null;
+  }
+
   get size(): number {
     return this.entries.length;
   }
@@ -65,7 +84,7 @@ export class EventLog {
    * The oldest events beyond `max` are dropped. `added` holds the JSON lines of the events that are new and
    * kept, in the order given: what an append-only file needs to receive.
    */
-  add(events: readonly DecisionEvent[]): { log: EventLog; added: string[] } {
+  add(events: readonly DecisionEvent[], epoch?: number): { log: EventLog; added: string[] } {
     const next = this.entries.slice();
     const fresh: Entry[] = [];
     for (const e of events) {
@@ -88,7 +107,8 @@ export class EventLog {
     // The cap drops from the low end, so a new entry survived iff it is not below the new first seq.
     const floor = next[0]?.event.seq ?? 0;
     const added = fresh.filter((f) => f.event.seq >= floor).map((f) => f.json);
-    return { log: new EventLog(next, this.max), added };
+    const lastEpoch = fresh.length && epoch !== undefined ? epoch : this.lastEpoch;
+    return { log: new EventLog(next, this.max, lastEpoch), added };
   }
 
   /** Newest first, only seq < before when given. */

@@ -20,6 +20,7 @@ async function harness(persistent: boolean): Promise<LeaseHarness> {
       leases.push(lease);
       return Promise.resolve(lease);
     },
+    store: () => Promise.resolve(store),
     expire: () => {
       clock.t += 10_001;
       return Promise.resolve();

@@ -17,6 +17,7 @@
  * - One process owns a file: two stores on the same file would overwrite each other (embedded mode has one).
  */
 import type {
+  Commit,
   DecisionEvent,
   DeciderState,
   EventQuery,
@@ -152,12 +153,44 @@ export class MemoryStateStore implements StateStore {
 
   appendEvents(events: DecisionEvent[], epoch: number): Promise<WriteOutcome> {
     return this.write(async () => {
-      const stale = this.fence(epoch);
-      if (stale) return stale;
-      const { log, added } = this.s.events.add(events);
+      const refused = this.fence(epoch) ?? this.reused(events, epoch);
+      if (refused) return refused;
+      const { log, added } = this.s.events.add(events, epoch);
       if (added.length === 0 && epoch <= this.s.epoch) return OK;
       const candidate = { ...this.s, epoch: Math.max(this.s.epoch, epoch), events: log };
       await this.commitDurably(candidate, { main: epoch > this.s.epoch, events: added });
+      return OK;
+    });
+  }
+
+  /** Decider state, zone state and events in one durable write (both files before anything is current). */
+  commit(c: Commit, epoch: number): Promise<WriteOutcome> {
+    return this.write(async () => {
+      const refused = this.fence(epoch);
+      if (refused) return refused;
+      const storedSerial = this.s.zone?.serial ?? 0;
+      if (c.zone) {
+        requireCount('zone state serial', c.zone.serial);
+        if (c.zone.epoch !== epoch)
+          throw new RangeError(`commit: zone state epoch ${c.zone.epoch} is not the commit epoch ${epoch}`);
+        if (c.zone.serial < storedSerial) return { ok: false, reason: 'stale-serial', storedSerial };
+      }
+      const reused = this.reused(c.events, epoch);
+      if (reused) return reused;
+      const { log, added } = this.s.events.add(c.events, epoch);
+      let candidate: Snapshot = {
+        ...this.s,
+        epoch: Math.max(this.s.epoch, epoch),
+        deciderJson: JSON.stringify(c.decider),
+        events: log,
+      };
+      const zone = c.zone && c.zone.serial > storedSerial ? c.zone : null;
+      if (zone) {
+        const zoneJson = JSON.stringify(zone);
+        candidate = { ...candidate, zone: deepFreeze(JSON.parse(zoneJson) as ZoneState), zoneJson };
+      }
+      await this.commitDurably(candidate, { main: true, events: added });
+      if (zone) this.notify(candidate.zone!);
       return OK;
     });
   }
@@ -219,6 +252,11 @@ export class MemoryStateStore implements StateStore {
   private fence(epoch: number): WriteOutcome | null {
     requireCount('epoch', epoch);
     return epoch < this.s.epoch ? { ok: false, reason: 'stale-epoch', storedEpoch: this.s.epoch } : null;
+  }
+
+  private reused(events: readonly DecisionEvent[], epoch: number): WriteOutcome | null {
+    const storedSeq = this.s.events.reusedBy(events, epoch);
+    return storedSeq === null ? null : { ok: false, reason: 'stale-seq', storedSeq };
   }
 
   private read<T>(get: () => T): Promise<T> {

@@ -6,7 +6,7 @@ export { RedisResultsBus } from './results-bus.js';
 export type { RedisResultsBusOptions, ResultsBusStats } from './results-bus.js';
 export { RedisStateStore } from './state-store.js';
 export type { RedisStateStoreOptions, RefusedWrite } from './state-store.js';
-export { RedisLease } from './lease.js';
+export { RedisLease, readLeaseHolder } from './lease.js';
 export type { RedisLeaseOptions } from './lease.js';
 export { StoredDataError } from './stored.js';
 export { RedisActionRelay } from './action-relay.js';

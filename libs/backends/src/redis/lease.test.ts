@@ -4,7 +4,7 @@ import { waitFor } from '@understudy/testkit/wait';
 import { describeLeaseConformance, makeDeciderState } from '../conformance/index.js';
 import type { LeaseHarness } from '../conformance/index.js';
 import { RedisConnection } from './connection.js';
-import { RedisLease } from './lease.js';
+import { RedisLease, readLeaseHolder } from './lease.js';
 import { RedisStateStore } from './state-store.js';
 
 let redis: RedisServer;
@@ -23,7 +23,13 @@ async function harness(): Promise<LeaseHarness> {
   const prefix = `lease${++testNo}:`;
   const conn = await RedisConnection.create({ url: redis.url, prefix });
   const leases: RedisLease[] = [];
+  const stores: RedisStateStore[] = [];
   return {
+    store: async () => {
+      const store = await RedisStateStore.open({ connection: conn });
+      stores.push(store);
+      return store;
+    },
     create: (holder) => {
       const lease = new RedisLease({ connection: conn, holder, ttlMs: TTL_MS });
       leases.push(lease);
@@ -43,6 +49,7 @@ async function harness(): Promise<LeaseHarness> {
     },
     cleanup: async () => {
       await Promise.all(leases.map((l) => l.close()));
+      await Promise.all(stores.map((s) => s.close()));
       await conn.close();
     },
   };
@@ -88,6 +95,20 @@ describe('RedisLease specifics', () => {
     expect(ttl).toBeLessThanOrEqual(4_000);
     await Promise.all(leases.map((l) => l.close()));
     expect(await conn.client.exists(conn.key('lease'))).toBe(0);
+    await conn.close();
+  });
+
+  it('readLeaseHolder reports the current holder and epoch (for dashboards), null when free', async () => {
+    const conn = await RedisConnection.create({ url: redis.url, prefix: `leasex${++testNo}:` });
+    const a = new RedisLease({ connection: conn, holder: 'decider@host/1', ttlMs: 10_000 });
+    expect(await readLeaseHolder(conn)).toBeNull();
+    const grant = (await a.acquire())!;
+    expect(await readLeaseHolder(conn)).toEqual({ holder: 'decider@host/1', epoch: grant.epoch });
+    await a.release();
+    expect(await readLeaseHolder(conn)).toBeNull();
+    await conn.client.set(conn.key('lease'), 'garbage');
+    await expect(readLeaseHolder(conn)).rejects.toThrow(/lease: not "<holder>#<epoch>"/);
+    await Promise.all([a.close(), conn.client.del(conn.key('lease'))]);
     await conn.close();
   });
 

@@ -10,6 +10,7 @@
 import type { Clock, Lease, LeaseGrant } from '@understudy/core';
 import { transient, type RedisConnection } from './connection.js';
 import { LEASE_ACQUIRE, LEASE_RELEASE, LEASE_RENEW, runScript } from './scripts.js';
+import { StoredDataError } from './stored.js';
 
 export interface RedisLeaseOptions {
   connection: RedisConnection;
@@ -101,4 +102,23 @@ export class RedisLease implements Lease {
       throw transient(what, err);
     }
   }
+}
+
+/** Who holds the lease now, for processes that only show it (a standalone dashboard); null when free. */
+export async function readLeaseHolder(
+  conn: RedisConnection,
+): Promise<{ holder: string; epoch: number } | null> {
+  const key = conn.key('lease');
+  let token: string | null;
+  try {
+    token = await conn.client.get(key);
+  } catch (err) {
+    throw transient('lease read', err);
+  }
+  if (token === null) return null;
+  const at = token.lastIndexOf('#');
+  const epoch = Number(token.slice(at + 1));
+  if (at < 1 || !Number.isSafeInteger(epoch) || epoch <= 0)
+    throw new StoredDataError(`${key}: not "<holder>#<epoch>" (${token.length} bytes)`);
+  return { holder: token.slice(0, at), epoch };
 }

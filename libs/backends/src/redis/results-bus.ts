@@ -9,6 +9,8 @@
  * - Every payload is checked before the handler sees it. A corrupted (not JSON) or foreign (wrong shape or
  *   job name) job is logged with its id and the reason, then completed without calling the handler.
  * - Finished jobs are removed by count and age, so Redis does not grow.
+ * - close() is bounded: BullMQ's close can wait for Redis indefinitely (an outage), so after closeTimeoutMs
+ *   the worker and the producer are disconnected by force. The in-flight handler is not waited for then.
  */
 import { Queue, Worker, type Job, type JobJson } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -37,6 +39,8 @@ export interface RedisResultsBusOptions {
   maxBackoffMs?: number;
   /** How long the first publish waits for the initial connection. Default 3 s. */
   connectWaitMs?: number;
+  /** How long close() waits for an orderly close before disconnecting by force. Default 3 s. */
+  closeTimeoutMs?: number;
 }
 
 export interface ResultsBusStats {
@@ -71,6 +75,7 @@ export class RedisResultsBus implements ResultsBus {
   private readonly prefix: string;
   private producer: Producer | null = null;
   private worker: Worker | null = null;
+  private workerClient: Redis | null = null;
   private closed = false;
   private closing: Promise<void> | null = null;
   private readonly counts: ResultsBusStats = { published: 0, delivered: 0, discarded: 0, failures: 0 };
@@ -105,8 +110,10 @@ export class RedisResultsBus implements ResultsBus {
     if (this.worker) return Promise.reject(new Error('RedisResultsBus: consume called twice'));
     const initial = this.opts.initialBackoffMs ?? 100;
     const cap = this.opts.maxBackoffMs ?? 5_000;
+    const client = this.conn.duplicate('worker', { lazyConnect: true });
+    this.workerClient = client;
     const worker = new CheckedWorker(this.name, (job: Job) => this.process(job, handler), {
-      connection: this.conn.duplicate('worker', { lazyConnect: true }),
+      connection: client,
       prefix: this.prefix,
       concurrency: this.opts.concurrency ?? 1,
       settings: { backoffStrategy: (attempts) => Math.min(cap, initial * 2 ** Math.max(attempts - 1, 0)) },
@@ -133,11 +140,33 @@ export class RedisResultsBus implements ResultsBus {
   }
 
   private async shutdown(): Promise<void> {
-    const results = await Promise.allSettled([this.worker?.close(), this.closeProducer()]);
+    const orderly = Promise.allSettled([this.worker?.close(), this.closeProducer()]);
+    const ms = this.opts.closeTimeoutMs ?? 3_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), ms);
+    });
+    const results = await Promise.race([orderly, timedOut]);
+    clearTimeout(timer);
+    if (!results) {
+      this.logger.warn({ queue: this.name, ms }, 'results bus: close timed out; disconnecting by force');
+      await this.forceClose();
+      return;
+    }
     for (const r of results) {
       if (r.status === 'rejected')
         this.logger.warn({ err: r.reason as unknown }, 'results bus: close failed');
     }
+  }
+
+  /** Drops every connection of this bus at once; what BullMQ still awaits then fails or ends. */
+  private async forceClose(): Promise<void> {
+    const quiet = (p: Promise<unknown> | undefined) => p?.catch(() => undefined);
+    await Promise.all([
+      quiet(this.worker?.disconnect()),
+      quiet(this.workerClient ? this.conn.release(this.workerClient) : undefined),
+      quiet(this.producer ? this.conn.release(this.producer.client) : undefined),
+    ]);
   }
 
   private async closeProducer(): Promise<void> {

@@ -59,25 +59,75 @@ return {0, 0}`,
 };
 
 /**
- * KEYS: fence, refused, events stream. ARGV: epoch, what, cap, then (id, seq, json) triples sorted by seq.
- * Stream ids are "<seq>-1", so an event already in the log (a retried append) is skipped, not duplicated.
+ * Event appends (after FENCE). Stream ids are "<seq>-1"; KEYS[4] holds the epoch of the newest append.
+ * A seq at or below the newest stored one is a retry when that epoch is ours (skipped, not duplicated),
+ * and a reused seq otherwise: seqCheck returns the newest stored seq, and whether the append is refused.
  */
+const EVENTS = `
+local function seqCheck(epochArg, firstSeqArg)
+  local top = redis.call('XREVRANGE', KEYS[3], '+', '-', 'COUNT', 1)
+  local last = -1
+  if top[1] then last = tonumber(string.match(top[1][1], '^(%d+)-')) end
+  if firstSeqArg and tonumber(firstSeqArg) <= last
+    and tonumber(redis.call('GET', KEYS[4]) or '0') ~= tonumber(epochArg) then
+    return last, true
+  end
+  return last, false
+end
+local function appendFrom(epochArg, cap, last, from)
+  local added = false
+  for i = from, #ARGV, 3 do
+    if tonumber(ARGV[i + 1]) > last then
+      redis.call('XADD', KEYS[3], 'MAXLEN', cap, ARGV[i], 'e', ARGV[i + 2])
+      last = tonumber(ARGV[i + 1])
+      added = true
+    end
+  end
+  if added then redis.call('SET', KEYS[4], epochArg) end
+end
+`;
+
+/** KEYS: fence, refused, events stream, events epoch. ARGV: epoch, what, cap, then (id, seq, json) by seq. */
 export const APPEND_EVENTS: ScriptDef = {
   name: 'understudyAppendEvents',
-  keys: 3,
-  lua: `${FENCE}
+  keys: 4,
+  lua: `${FENCE}${EVENTS}
 local mark = refused(ARGV[1], ARGV[2])
 if mark then return {1, mark} end
+local last, reused = seqCheck(ARGV[1], ARGV[5])
+if reused then return {3, last} end
 raise(ARGV[1])
-local top = redis.call('XREVRANGE', KEYS[3], '+', '-', 'COUNT', 1)
-local last = -1
-if top[1] then last = tonumber(string.match(top[1][1], '^(%d+)-')) end
-for i = 4, #ARGV, 3 do
-  if tonumber(ARGV[i + 1]) > last then
-    redis.call('XADD', KEYS[3], 'MAXLEN', ARGV[3], ARGV[i], 'e', ARGV[i + 2])
-    last = tonumber(ARGV[i + 1])
-  end
+appendFrom(ARGV[1], ARGV[3], last, 4)
+return {0, 0}`,
+};
+
+/**
+ * One decision, all or nothing. KEYS: fence, refused, events stream, events epoch, decider, zone, zone serial.
+ * ARGV: epoch, what, decider json, zone serial ("" for none), zone json, channel, cap, then event triples.
+ * A zone serial equal to the stored one is a retried commit (the zone is left out); a lower one refuses.
+ */
+export const COMMIT: ScriptDef = {
+  name: 'understudyCommit',
+  keys: 7,
+  lua: `${FENCE}${EVENTS}
+local mark = refused(ARGV[1], ARGV[2])
+if mark then return {1, mark} end
+local writeZone = false
+if ARGV[4] ~= '' then
+  local stored = tonumber(redis.call('GET', KEYS[7]) or '0')
+  if tonumber(ARGV[4]) < stored then return {2, stored} end
+  writeZone = tonumber(ARGV[4]) > stored
 end
+local last, reused = seqCheck(ARGV[1], ARGV[9])
+if reused then return {3, last} end
+raise(ARGV[1])
+redis.call('SET', KEYS[5], ARGV[3])
+if writeZone then
+  redis.call('SET', KEYS[6], ARGV[5])
+  redis.call('SET', KEYS[7], ARGV[4])
+  redis.call('PUBLISH', ARGV[6], ARGV[5])
+end
+appendFrom(ARGV[1], ARGV[7], last, 8)
 return {0, 0}`,
 };
 
@@ -139,7 +189,7 @@ export function runScript(client: Redis, def: ScriptDef, keys: string[], args: (
   return (commands[def.name] as ScriptFn).apply(client, [...keys, ...args]);
 }
 
-/** A fenced script's reply: [0, _] accepted, [1, mark] stale epoch, [2, serial] stale serial. */
+/** A fenced script's reply: [0, _] accepted, [1, mark] stale epoch, [2, serial] stale serial, [3, seq] reused seq. */
 export function fencedReply(reply: unknown): [number, number] {
   if (!Array.isArray(reply) || reply.length !== 2)
     throw new Error(`unexpected script reply ${String(reply)}`);

@@ -3,12 +3,14 @@
  *   fence        the fencing mark: highest epoch of any accepted write or lease grant (INCR by RedisLease)
  *   decider      DeciderState JSON                 zone, zone:serial   ZoneState JSON and its serial
  *   events       Stream, ids "<seq>-1", field e    capped at maxEvents (exact MAXLEN)
+ *   events:epoch the epoch of the newest append (a seq at or below the newest is a retry only from it)
  *   publications hash "<target>\0<instance>" → JSON    targets   hash target → TargetSyncStatus JSON
  *   refused      Stream of refused stale-epoch writes (what, epoch, stored), ~1000 newest
  *   zone:changed pub/sub channel, the accepted ZoneState JSON
  * Every fenced write is one Lua script (scripts.ts). The store does not own the connection: close it last.
  */
 import type {
+  Commit,
   DecisionEvent,
   DeciderState,
   EventQuery,
@@ -24,6 +26,7 @@ import { silentLogger } from '../memory/silent-logger.js';
 import { transient, type RedisConnection } from './connection.js';
 import {
   APPEND_EVENTS,
+  COMMIT,
   SAVE_DECIDER,
   SAVE_TARGET,
   WRITE_ZONE,
@@ -130,11 +133,34 @@ export class RedisStateStore implements StateStore {
 
   async appendEvents(events: DecisionEvent[], epoch: number): Promise<WriteOutcome> {
     checkCount(epoch, 'epoch');
-    for (const e of events) checkCount(e.seq, 'event seq');
-    const sorted = [...events].sort((a, b) => a.seq - b.seq);
-    const triples = sorted.flatMap((e) => [`${e.seq}-1`, e.seq, JSON.stringify(e)]);
-    const what = sorted.length ? `events ${sorted[0]!.seq}..${sorted.at(-1)!.seq}` : 'events (none)';
-    return this.fenced(APPEND_EVENTS, ['events'], [epoch, what, this.maxEvents, ...triples]);
+    const { what, triples } = eventArgs(events);
+    const args = [epoch, what, this.maxEvents, ...triples];
+    return this.fenced(APPEND_EVENTS, ['events', 'events:epoch'], args);
+  }
+
+  async commit(c: Commit, epoch: number): Promise<WriteOutcome> {
+    checkCount(epoch, 'epoch');
+    if (c.zone) {
+      checkCount(c.zone.serial, 'zone state serial');
+      if (c.zone.epoch !== epoch)
+        throw new RangeError(`commit: zone state epoch ${c.zone.epoch} is not the commit epoch ${epoch}`);
+    }
+    const { what, triples } = eventArgs(c.events);
+    const zoneJson = c.zone ? JSON.stringify(c.zone) : '';
+    const args = [
+      epoch,
+      `commit ${c.zone ? `zone ${c.zone.serial}, ` : ''}${what}`,
+      JSON.stringify(c.decider),
+      c.zone ? c.zone.serial : '',
+      zoneJson,
+      this.key('zone:changed'),
+      this.maxEvents,
+      ...triples,
+    ];
+    const keys = ['events', 'events:epoch', 'decider', 'zone', 'zone:serial'];
+    const outcome = await this.fenced(COMMIT, keys, args);
+    if (outcome.ok && c.zone) this.follower.noteSerial(c.zone.serial);
+    return outcome;
   }
 
   async readEvents(query: EventQuery): Promise<DecisionEvent[]> {
@@ -225,6 +251,7 @@ export class RedisStateStore implements StateStore {
     const reply = await this.call(def.name, () => runScript(this.client, def, keys, args.map(String)));
     const [code, stored] = fencedReply(reply);
     if (code === 0) return { ok: true };
+    if (code === 3) return { ok: false, reason: 'stale-seq', storedSeq: stored };
     if (code === 1) {
       this.logger.warn(
         { epoch: Number(args[0]), storedEpoch: stored, what: args[1] },
@@ -244,6 +271,15 @@ export class RedisStateStore implements StateStore {
       throw transient(what, err);
     }
   }
+}
+
+/** Stream arguments for events, sorted by seq: (id, seq, json) triples, and what they are for logs. */
+function eventArgs(events: DecisionEvent[]): { what: string; triples: (string | number)[] } {
+  for (const e of events) checkCount(e.seq, 'event seq');
+  const sorted = [...events].sort((a, b) => a.seq - b.seq);
+  const triples = sorted.flatMap((e) => [`${e.seq}-1`, e.seq, JSON.stringify(e)]);
+  const what = sorted.length ? `events ${sorted[0]!.seq}..${sorted.at(-1)!.seq}` : 'events (none)';
+  return { what, triples };
 }
 
 function checkCount(v: number, what: string): void {

@@ -1,0 +1,90 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MemoryStateStore } from '@understudy/backends';
+import { dig } from '@understudy/testkit/dig';
+import { recordingLogger } from '@understudy/testkit/logger';
+import { freePort } from '@understudy/testkit/ports';
+import { waitFor } from '@understudy/testkit/wait';
+import { DnsRole } from './dns-role.js';
+import { fixtureConfig, PRIMARY, SECONDARY, zoneAt } from './test-support/fixture.js';
+import { ZoneCache } from './zone-cache.js';
+
+let dir: string;
+let role: DnsRole | undefined;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'understudy-dns-role-'));
+});
+afterEach(async () => {
+  await role?.close();
+  role = undefined;
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function setup() {
+  const port = await freePort('127.0.0.1', 'both');
+  const loaded = fixtureConfig(port);
+  const logger = recordingLogger();
+  const zones = zoneAt(loaded, 1, 'primary').zones.map((z) => z.apex);
+  const cache = new ZoneCache({ file: join(dir, 'cache.json'), configHash: loaded.hash, zones, logger });
+  const answer = async () => {
+    const r = await dig({ server: '127.0.0.1', port, name: 'app.example.test', type: 'A', timeoutMs: 2000 });
+    return r.answer.filter((a) => a.type === 'A').map((a) => a.data);
+  };
+  const base = { config: loaded.config, logger, clock: { now: () => 5_000 }, instance: 'dns-test', cache };
+  return { loaded, logger, cache, answer, base };
+}
+
+describe('DnsRole with a disk cache', () => {
+  it('serves the cached state without a store, then switches to the store once it has a newer one', async () => {
+    const { loaded, cache, answer, base } = await setup();
+    role = await DnsRole.start({ ...base, store: null, cached: zoneAt(loaded, 100, 'secondary') });
+    expect([role.source, role.serial, role.ready]).toEqual(['disk-cache', 100, true]);
+    expect(await answer()).toEqual([SECONDARY]);
+    // Served from the cache: not re-saved as if it came from the store.
+    expect(await cache.load()).toMatchObject({ ok: false, reason: 'missing' });
+
+    const store = await MemoryStateStore.open();
+    await store.writeZoneState(zoneAt(loaded, 101, 'primary'));
+    await role.follow(store);
+    expect([role.source, role.serial]).toEqual(['store', 101]);
+    expect(await answer()).toEqual([PRIMARY]);
+    const saved = await waitFor(
+      async () => {
+        const r = await cache.load();
+        return r.ok ? r.zs : null;
+      },
+      { timeoutMs: 5000, what: 'the cache file' },
+    );
+    expect(saved?.serial).toBe(101);
+    await store.writeZoneState(zoneAt(loaded, 102, 'secondary'));
+    expect(await answer()).toEqual([SECONDARY]);
+    expect(
+      await waitFor(async () => (await store.readPublications())[0]?.serial === 102, {
+        timeoutMs: 5000,
+        what: 'publication of 102',
+      }),
+    ).toBe(true);
+  });
+
+  it('never goes back to an older serial when the store returns behind the cache', async () => {
+    const { loaded, answer, base } = await setup();
+    role = await DnsRole.start({ ...base, store: null, cached: zoneAt(loaded, 100, 'secondary') });
+    const store = await MemoryStateStore.open();
+    await store.writeZoneState(zoneAt(loaded, 99, 'primary'));
+    await role.follow(store);
+    expect([role.source, role.serial]).toEqual(['disk-cache', 100]);
+    expect(await answer()).toEqual([SECONDARY]);
+    await store.writeZoneState(zoneAt(loaded, 100, 'primary'));
+    // The same serial from the store replaces the cache's copy and counts as published.
+    expect([role.source, role.serial]).toEqual(['store', 100]);
+    expect(await answer()).toEqual([PRIMARY]);
+    expect((await store.readPublications()).map((p) => p.serial)).toEqual([100]);
+  });
+
+  it('refuses to start with neither a store nor a cached state', async () => {
+    const { base } = await setup();
+    await expect(DnsRole.start({ ...base, store: null })).rejects.toThrow(/needs a store or a cached/);
+  });
+});

@@ -1,0 +1,40 @@
+/** A small config and zone states for the DNS role's tests. */
+import { parseConfig, type LoadedConfig } from '@understudy/config';
+import { buildZoneState, type ZoneState } from '@understudy/core';
+
+export const PRIMARY = '192.0.2.10';
+export const SECONDARY = '198.51.100.10';
+
+export function fixtureConfig(dnsPort = 0, apex = 'example.test'): LoadedConfig {
+  return parseConfig(`regions: [r1]
+listen: { dns: ["127.0.0.1:${dnsPort}"] }
+dns: { workers: 1 }
+checks:
+  primary: { type: tcp, host: 127.0.0.1, port: 1, interval: 1s, timeout: 500ms }
+zones:
+  - apex: ${apex}
+    ns: [ns1.${apex}]
+    records:
+      - { name: ns1, type: A, values: [127.0.0.1] }
+    failover:
+      - name: app
+        type: A
+        ttl: 5
+        answers:
+          - { name: primary, values: [${PRIMARY}], check: primary }
+          - { name: secondary, values: [${SECONDARY}] }
+`);
+}
+
+/** The config's zone state at `serial`, with app on the named answer. */
+export function zoneAt(loaded: LoadedConfig, serial: number, answer: 'primary' | 'secondary'): ZoneState {
+  const zs = buildZoneState(loaded.config, {}, serial, 1, 1000);
+  const values = answer === 'primary' ? [PRIMARY] : [SECONDARY];
+  return {
+    ...zs,
+    zones: zs.zones.map((z) => ({
+      ...z,
+      rrsets: z.rrsets.map((r) => (r.name.startsWith('app.') && r.type === 'A' ? { ...r, values } : r)),
+    })),
+  };
+}
