@@ -134,9 +134,15 @@ export async function deciderCommand(opts: DeciderOptions): Promise<void> {
       { name: 'readiness', run: () => Promise.resolve(void (closing = true)) },
       // Releases the lease, so the standby takes over at once.
       { name: 'drills', run: () => local.close() },
-      { name: 'decider', run: () => leadership.close() },
+      // Side by side: each waits at most its close bound while Redis is down, and SIGTERM has one budget.
+      {
+        name: 'decider and queue depth',
+        run: async () => {
+          depth.close();
+          await Promise.all([leadership.close(), depthBus.close()]);
+        },
+      },
       { name: 'webhooks and providers', run: () => services.close() },
-      { name: 'queue depth', run: () => (depth.close(), depthBus.close()) },
       { name: 'store', run: () => store.close() },
       { name: 'redis', run: () => connection.close() },
       { name: 'ops', run: async () => ops?.close() },
