@@ -14,7 +14,13 @@ import {
   type UnderstudyConfig,
   type ZoneState,
 } from '@understudy/core';
-import { DnsServer, DnsWorkerPool, defaultDnsWorkers, type DnsServerOptions } from '@understudy/dns-server';
+import {
+  DnsServer,
+  DnsWorkerPool,
+  defaultDnsWorkers,
+  dnsServerOptions,
+  type DnsServerOptions,
+} from '@understudy/dns-server';
 import type { ZoneCache } from './zone-cache.js';
 
 /** Where the served zone state came from: the store, the disk cache, or the config (nothing stored yet). */
@@ -65,8 +71,7 @@ export class DnsRole {
     const serverOpts: DnsServerOptions = {
       listen: opts.config.listen.dns,
       logger: opts.logger,
-      udpPayloadSize: d.udpPayloadSize,
-      tcpIdleTimeoutMs: d.tcpIdleTimeout,
+      ...dnsServerOptions(d),
       onServing: (serial) => role.served(serial),
       ...(opts.onQueries ? { onQueries: opts.onQueries } : {}),
     };
