@@ -99,7 +99,7 @@ export function config(
     dns: { workers: 1, udpPayloadSize: 1232, tcpIdleTimeout: 10_000 },
     admin: { tokens: [] },
     state: { file: null },
-    probe: { flushInterval: 0, jitter: 0.1 },
+    probe: { flushInterval: 0, jitter: 0.1, health: { maxEventLoopDelay: 1_000, maxFdShare: 0.9 } },
     logging: { level: 'info' },
     dashboard: { readAuth: false },
     targets: [],

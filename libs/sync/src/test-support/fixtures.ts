@@ -65,7 +65,7 @@ export function testConfig(labels: string[], sync: Partial<UnderstudyConfig['syn
     dns: { workers: 1, udpPayloadSize: 1232, tcpIdleTimeout: 10_000 },
     admin: { tokens: [] },
     state: { file: null },
-    probe: { flushInterval: 0, jitter: 0 },
+    probe: { flushInterval: 0, jitter: 0, health: { maxEventLoopDelay: 1_000, maxFdShare: 0.9 } },
     logging: { level: 'info' },
     dashboard: { readAuth: false },
     targets: [],
