@@ -9,6 +9,8 @@
  * - Every payload is checked before the handler sees it. A corrupted (not JSON) or foreign (wrong shape or
  *   job name) job is logged with its id and the reason, then completed without calling the handler.
  * - Finished jobs are removed by count and age, so Redis does not grow.
+ * - Payloads are capped at `maxPayloadBytes`: publish refuses a bigger batch, and the consumer drops a
+ *   bigger stored job before parsing it (issue #10).
  */
 import { Queue, Worker, type Job, type JobJson } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -20,7 +22,7 @@ import {
   type ResultsBus,
 } from '@understudy/core';
 import { silentLogger } from '../memory/silent-logger.js';
-import { checkBatch } from './batch-check.js';
+import { checkBatch, MAX_BATCH_BYTES } from './batch-check.js';
 import { transient, type RedisConnection } from './connection.js';
 
 export interface RedisResultsBusOptions {
@@ -37,6 +39,8 @@ export interface RedisResultsBusOptions {
   maxBackoffMs?: number;
   /** How long the first publish waits for the initial connection. Default 3 s. */
   connectWaitMs?: number;
+  /** Largest serialized batch published or consumed. Default MAX_BATCH_BYTES (32 MiB). */
+  maxPayloadBytes?: number;
 }
 
 export interface ResultsBusStats {
@@ -52,9 +56,16 @@ const JOB_NAME = 'batch';
 /** Marks a job whose stored data was not JSON, so the processor can log and drop it. */
 const CORRUPT = '__understudyCorrupt';
 
-/** A Worker that turns unparseable job data into a marked payload instead of a stuck job. */
+/** A Worker that turns unparseable or oversized job data into a marked payload instead of a stuck job. */
 class CheckedWorker extends Worker {
+  maxPayloadBytes = MAX_BATCH_BYTES;
+
   protected override createJob(data: JobJson, jobId: string): Job {
+    // Refused before JSON.parse: parsing a huge payload is the cost a cap exists to avoid.
+    if (typeof data.data === 'string' && data.data.length > this.maxPayloadBytes) {
+      const reason = `payload of ${data.data.length} bytes is over the ${this.maxPayloadBytes}-byte cap`;
+      return super.createJob({ ...data, data: JSON.stringify({ [CORRUPT]: reason }) }, jobId);
+    }
     try {
       return super.createJob(data, jobId);
     } catch (err) {
@@ -85,6 +96,14 @@ export class RedisResultsBus implements ResultsBus {
 
   async publish(batch: ResultBatch): Promise<void> {
     if (this.closed) throw new Error('RedisResultsBus is closed');
+    const size = Buffer.byteLength(JSON.stringify(batch));
+    const cap = this.opts.maxPayloadBytes ?? MAX_BATCH_BYTES;
+    if (size > cap) {
+      // Not transient: the same batch would be refused again.
+      throw new RangeError(
+        `results batch of ${size} bytes (${batch.results.length} results from ${batch.region}) is over the ${cap}-byte cap`,
+      );
+    }
     const producer = this.producerQueue();
     await this.whenConnected(producer);
     try {
@@ -117,6 +136,7 @@ export class RedisResultsBus implements ResultsBus {
         this.logger.error({ err, jobId: job.id, attempts: job.attemptsMade }, 'results bus: batch dropped');
       }
     });
+    worker.maxPayloadBytes = this.opts.maxPayloadBytes ?? MAX_BATCH_BYTES;
     this.worker = worker;
     return Promise.resolve();
   }
