@@ -86,23 +86,22 @@ export class Cluster {
   private async spawn(
     name: string,
     args: (file: string) => string[],
-    opts: { dns?: boolean; variant?: string } = {},
+    opts: { dns?: boolean; variant?: string; env?: NodeJS.ProcessEnv } = {},
   ): Promise<Proc> {
     const httpPort = await freePort('127.0.0.1', 'tcp');
     const dnsPort = await freePort('127.0.0.1', 'both');
     const configFile = await this.configFor(name, dnsPort, httpPort, opts.variant);
-    const child = understudy(args(configFile));
+    const child = understudy(args(configFile), opts.env ? { env: opts.env } : {});
     const proc: Proc = { name, child, httpPort, configFile, ...(opts.dns ? { dnsPort } : {}) };
     this.procs.set(name, proc);
     return proc;
   }
 
-  probe(region: string, name = `probe-${region}`, variant?: string): Promise<Proc> {
-    return this.spawn(
-      name,
-      (f) => ['probe', '--config', f, '--region', region, '--redis', this.redis.url],
-      variant ? { variant } : {},
-    );
+  probe(region: string, name = `probe-${region}`, variant?: string, env?: NodeJS.ProcessEnv): Promise<Proc> {
+    return this.spawn(name, (f) => ['probe', '--config', f, '--region', region, '--redis', this.redis.url], {
+      ...(variant ? { variant } : {}),
+      ...(env ? { env } : {}),
+    });
   }
 
   decider(name: string): Promise<Proc> {

@@ -266,3 +266,39 @@ describe('DeciderRole: durability and retries', () => {
     expect(reasons[0]).toContain('newer decider');
   });
 });
+
+// issue #10: ids in batches are checked against the config; unknown ones are dropped, and said so rarely.
+describe('DeciderRole: results for unknown ids', () => {
+  it('drops them without applying anything, with one warning for a burst', async () => {
+    const logger = recordingLogger();
+    const { bus, outputs, role } = await setup({ logger });
+    const now = Date.now();
+    for (let i = 0; i < 5; i++) {
+      await bus.publish({
+        probeId: `probe-mars-${i}`,
+        region: 'mars',
+        sentAt: now,
+        results: [result('p', 'mars', false, now)],
+      });
+      await bus.publish({
+        probeId: 'probe-a',
+        region: 'a',
+        sentAt: now,
+        results: [result('nope', 'a', false, now)],
+      });
+    }
+    await bus.publish({
+      probeId: 'probe-a',
+      region: 'a',
+      sentAt: now,
+      results: [result('p', 'a', true, now)],
+    });
+    await waitFor(() => outputs.some((o) => o.stats.accepted === 1), {
+      timeoutMs: 5000,
+      what: 'the good batch',
+    });
+    expect(outputs.reduce((n, o) => n + o.stats.unknown, 0)).toBe(10);
+    expect(logger.messages('warn').filter((m) => m.includes('not in this config'))).toHaveLength(1);
+    expect(role.ready).toBe(true);
+  });
+});

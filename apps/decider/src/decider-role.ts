@@ -95,6 +95,7 @@ export class DeciderRole {
   /** The highest zone-state serial the store has accepted from us; a lower engine serial means retry. */
   private writtenSerial = 0;
   private unsavedEvents: DecisionEvent[] = [];
+  private unknownWarn = { at: -Infinity, suppressed: 0 };
   private readonly refused: RefusedWriteTracker;
   private attachment: LeaderAttachment | null = null;
   private readonly mono: () => number;
@@ -249,12 +250,19 @@ export class DeciderRole {
       const now = this.opts.clock.now();
       const out = this.engine.ingest(batch, now);
       this.opts.metrics?.ingested(batch, out, this.engine, now);
-      if (out.stats.unknown) {
+      // Rate-limited: a foreign or hostile producer can send these as fast as it likes (issue #10).
+      if (out.stats.unknown && now - this.unknownWarn.at >= 30_000) {
         this.opts.logger.warn(
-          { region: batch.region, probe: batch.probeId, unknown: out.stats.unknown },
-          'decider: results for checks or regions not in this config',
+          {
+            region: String(batch.region).slice(0, 100),
+            probe: String(batch.probeId).slice(0, 100),
+            unknown: out.stats.unknown,
+            suppressed: this.unknownWarn.suppressed,
+          },
+          'decider: results for checks or regions not in this config (dropped)',
         );
-      }
+        this.unknownWarn = { at: now, suppressed: 0 };
+      } else if (out.stats.unknown) this.unknownWarn.suppressed += out.stats.unknown;
       await this.persist(out);
     });
   }

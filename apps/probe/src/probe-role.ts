@@ -4,9 +4,11 @@
  *
  * A region that has published nothing for a heartbeat period publishes an empty batch: the decider learns
  * the region (and its config hash) is alive even when it has no checks due, and staleness means silence.
+ * Every batch, heartbeats included, carries the process's own health (event-loop delay, descriptors), so
+ * the decider can stop counting a region whose probe cannot be trusted (issue #10).
  */
 import type { Clock, Logger, Random, ResultBatch, ResultsBus, UnderstudyConfig } from '@understudy/core';
-import { ProbeRunner, type ProbeRunnerStats } from '@understudy/checks';
+import { ProbeHealthMonitor, ProbeRunner, type ProbeRunnerStats } from '@understudy/checks';
 
 export interface ProbeRoleOptions {
   config: UnderstudyConfig;
@@ -40,6 +42,7 @@ export class ProbeRole {
   private constructor(
     private readonly regions: Region[],
     private readonly opts: ProbeRoleOptions,
+    private readonly monitor: ProbeHealthMonitor,
   ) {}
 
   get runners(): ProbeRunner[] {
@@ -52,6 +55,7 @@ export class ProbeRole {
       throw new Error(
         `probe: region(s) ${unknown.join(', ')} are not declared in the config (regions: ${opts.config.regions.join(', ')})`,
       );
+    const monitor = new ProbeHealthMonitor(opts.config.probe.health);
     const regions: Region[] = opts.regions.map((name) => {
       const probeId = `${opts.probeId}/${name}`;
       const sent = { at: 0 };
@@ -69,10 +73,12 @@ export class ProbeRole {
         random: opts.random,
         logger: opts.logger.child({ region: name }),
         configHash: opts.configHash,
+        health: opts.config.probe.health,
+        monitor,
       });
       return { name, probeId, runner, sent };
     });
-    const role = new ProbeRole(regions, opts);
+    const role = new ProbeRole(regions, opts, monitor);
     for (const r of regions) {
       r.runner.start();
       const every = opts.heartbeatInterval ?? role.defaultHeartbeat(r.name);
@@ -92,6 +98,7 @@ export class ProbeRole {
     this.closed = true;
     for (const r of this.regions) clearInterval(r.timer);
     await Promise.all(this.regions.map((r) => r.runner.close()));
+    this.monitor.close();
   }
 
   private defaultHeartbeat(region: string): number {
@@ -113,6 +120,7 @@ export class ProbeRole {
       sentAt: now,
       configHash: this.opts.configHash,
       results: [],
+      health: this.monitor.snapshot(0),
     };
     try {
       await this.opts.bus.publish(batch);

@@ -18,17 +18,17 @@ export async function caSecureContext(path: string): Promise<SecureContext> {
     pem = await readFile(path, 'utf8');
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
-    throw new CheckFailure('internal', `cannot read tls.caFile ${path}: ${detail}`, { cause: err });
+    throw new CheckFailure('probe-error', `cannot read tls.caFile ${path}: ${detail}`, { cause: err });
   }
   if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new CheckFailure('internal', `tls.caFile ${path} contains no PEM certificate`);
+    throw new CheckFailure('probe-error', `tls.caFile ${path} contains no PEM certificate`);
   }
   let context: SecureContext;
   try {
     context = createSecureContext({ ca: pem });
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
-    throw new CheckFailure('internal', `tls.caFile ${path} is not a usable CA bundle: ${detail}`, {
+    throw new CheckFailure('probe-error', `tls.caFile ${path} is not a usable CA bundle: ${detail}`, {
       cause: err,
     });
   }

@@ -1,5 +1,9 @@
-/** Maps an error thrown during a run to a failure reason, by the phase it happened in. */
+/**
+ * Maps an error thrown during a run to a failure reason, by the phase it happened in. Failures of the
+ * probe itself (resource exhaustion, setup) are `probe-error`, which never votes.
+ */
 import type { FailureReason } from '@understudy/core';
+import { RESOURCE_CODES } from './probe-health.js';
 import { CheckFailure } from './run-context.js';
 import type { Phase } from './run-context.js';
 
@@ -21,6 +25,9 @@ export function classify(err: unknown, phase: Phase): { reason: FailureReason; m
   if (err instanceof CheckFailure) return { reason: err.reason, message: err.message };
   const code = errorCode(err);
   const message = errorMessage(err);
+  // The probe's host ran out of descriptors, buffers or ports: nothing was learnt about the origin.
+  if (code !== undefined && RESOURCE_CODES.has(code))
+    return { reason: 'probe-error', message: `probe out of resources during ${phase}: ${message}` };
   switch (phase) {
     case 'dns':
       return { reason: 'dns', message };
@@ -38,6 +45,7 @@ export function classify(err: unknown, phase: Phase): { reason: FailureReason; m
       }
       return { reason: 'internal', message };
     default:
-      return { reason: 'internal', message };
+      // Before any contact with the origin (setup): our own failure.
+      return { reason: 'probe-error', message };
   }
 }

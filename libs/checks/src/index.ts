@@ -7,3 +7,5 @@ export { CheckScheduler } from './scheduler.js';
 export type { CheckSchedulerOptions, OutcomeHandler } from './scheduler.js';
 export { ProbeRunner } from './probe-runner.js';
 export type { ProbeRunnerOptions, ProbeRunnerStats } from './probe-runner.js';
+export { ProbeHealthMonitor, fdPressure, fdUsage } from './probe-health.js';
+export { stallTolerance } from './run-context.js';

@@ -1,4 +1,8 @@
-/** Judging a response: status ranges and body matchers. */
+/**
+ * Judging a response: status ranges and body matchers. Body regexes run on RE2 (re2js): matching is
+ * linear in the body, so a pattern like ^(a+)+$ cannot stall the probe's event loop on a hostile body.
+ */
+import { RE2JS } from 're2js';
 import type { HttpCheckConfig, StatusRange } from '@understudy/core';
 import { CheckFailure } from './run-context.js';
 
@@ -16,18 +20,19 @@ export interface BodyMatcher {
   describe: string;
 }
 
-const regexCache = new Map<string, RegExp>();
+const regexCache = new Map<string, RE2JS>();
 const REGEX_CACHE_MAX = 1_000;
 
-function compile(pattern: string): RegExp {
+function compile(pattern: string): RE2JS {
   const cached = regexCache.get(pattern);
   if (cached) return cached;
-  let re: RegExp;
+  let re: RE2JS;
   try {
-    re = new RegExp(pattern);
+    re = RE2JS.compile(pattern);
   } catch (err) {
+    // Config validation refuses such patterns, so this is a probe running an unvalidated config: not the origin's fault.
     const detail = err instanceof Error ? err.message : String(err);
-    throw new CheckFailure('internal', `invalid body regex ${JSON.stringify(pattern)}: ${detail}`);
+    throw new CheckFailure('probe-error', `invalid body regex ${JSON.stringify(pattern)}: ${detail}`);
   }
   if (regexCache.size >= REGEX_CACHE_MAX) regexCache.clear();
   regexCache.set(pattern, re);
@@ -41,6 +46,6 @@ export function bodyMatcher(body: HttpCheckConfig['body']): BodyMatcher | null {
     return { test: (text) => text.includes(needle), describe: `contain ${JSON.stringify(needle)}` };
   }
   const re = compile(body.regex);
-  // No g/y flags are ever set, so test() is stateless and the cached RegExp can be shared.
-  return { test: (text) => re.test(text), describe: `match /${body.regex}/` };
+  // A compiled RE2JS is immutable; each test() gets its own matcher, so the cached one can be shared.
+  return { test: (text) => re.matcher(text).find(), describe: `match /${body.regex}/` };
 }

@@ -1,5 +1,6 @@
 import type { CheckConfig, CheckOutcome, ResultBatch } from '@understudy/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ProbeHealthMonitor } from './probe-health.js';
 import { ProbeRunner } from './probe-runner.js';
 import type { ProbeRunnerOptions } from './probe-runner.js';
 import type { RunCheckFn } from './run-check.js';
@@ -262,5 +263,31 @@ describe('ProbeRunner', () => {
     await vi.advanceTimersByTimeAsync(1_100);
     expect(done).toBe(true);
     expect(hung.logger.entries.some((e) => e.msg === 'closing with unpublished results')).toBe(true);
+  });
+
+  // issue #10: batches say how the probe itself is doing, so the decider can stop counting a sick region.
+  it('puts the probe health and its probe-error count in each batch, and warns about probe-errors once', async () => {
+    const monitor = new ProbeHealthMonitor();
+    const emfile: RunCheckFn = () =>
+      Promise.resolve({ ok: false, reason: 'probe-error', message: 'connect EMFILE', timings: { total: 1 } });
+    const { r, batches, logger } = runner({ monitor, runCheck: emfile });
+    try {
+      r.start();
+      await vi.advanceTimersByTimeAsync(1_050);
+      expect(batches).toHaveLength(1);
+      const [b] = batches;
+      expect(b!.results.every((x) => x.reason === 'probe-error')).toBe(true);
+      // a every 100 ms (10 runs) and b every 250 ms (4 runs) within the first second; latest per check sent.
+      expect(b!.results.map((x) => x.checkId).sort()).toEqual(['a', 'b']);
+      expect(b!.health).toMatchObject({ probeErrors: 14 });
+      expect(b!.health!.eventLoopDelay).toBeGreaterThanOrEqual(0);
+      if (process.platform === 'linux') expect(b!.health!.openFds).toBeGreaterThan(0);
+      expect(r.stats().probeErrors).toBeGreaterThanOrEqual(14); // runs after the flush count towards the next
+      const warned = logger.entries.filter((e) => e.msg.startsWith('probe-error'));
+      expect(warned).toHaveLength(1);
+    } finally {
+      await closeNow(r);
+      monitor.close();
+    }
   });
 });

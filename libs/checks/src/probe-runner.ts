@@ -10,11 +10,13 @@ import type {
   CheckOutcome,
   Clock,
   Logger,
+  ProbeHealthConfig,
   ProbeResult,
   Random,
   ResultBatch,
 } from '@understudy/core';
 import type { LookupFn } from './lookup.js';
+import type { ProbeHealthMonitor } from './probe-health.js';
 import type { RunCheckFn } from './run-check.js';
 import { CheckScheduler } from './scheduler.js';
 
@@ -41,6 +43,10 @@ export interface ProbeRunnerOptions {
   closeTimeout?: number;
   /** First sequence number. Default 1. */
   firstSeq?: number;
+  /** Limits beyond which a failure is the probe's own (probe-error). Default DEFAULT_PROBE_HEALTH. */
+  health?: ProbeHealthConfig;
+  /** The process's health monitor (shared by every region): each batch carries its snapshot. */
+  monitor?: ProbeHealthMonitor;
 }
 
 export interface ProbeRunnerStats {
@@ -48,6 +54,8 @@ export interface ProbeRunnerStats {
   batchesPublished: number;
   resultsPublished: number;
   publishFailures: number;
+  /** Results that were the probe's own failure (probe-error): they do not vote. */
+  probeErrors: number;
   /** Results waiting to be published (at most one per check). */
   pending: number;
   lastPublishError: string | null;
@@ -75,7 +83,15 @@ export class ProbeRunner {
   private lastWarnAt: number | undefined;
   private suppressedWarnings = 0;
   private failureStreak = 0;
-  private readonly counters = { batchesPublished: 0, resultsPublished: 0, publishFailures: 0 };
+  private readonly counters = {
+    batchesPublished: 0,
+    resultsPublished: 0,
+    publishFailures: 0,
+    probeErrors: 0,
+  };
+  /** probe-errors since the last batch went out, reported in its health. */
+  private probeErrorsUnsent = 0;
+  private lastProbeErrorWarnAt: number | undefined;
   private lastPublishError: string | null = null;
   private lastPublishAt: number | null = null;
 
@@ -97,6 +113,7 @@ export class ProbeRunner {
       logger: this.logger,
       runCheck: opts.runCheck,
       lookup: opts.lookup,
+      ...(opts.health ? { health: opts.health } : {}),
     });
   }
 
@@ -147,6 +164,19 @@ export class ProbeRunner {
       seq: this.nextSeq++,
       observedAt: finishedAt,
     };
+    if (outcome.reason === 'probe-error') {
+      this.counters.probeErrors++;
+      this.probeErrorsUnsent++;
+      // Rate-limited: under descriptor exhaustion every check of every region fails at once.
+      const every = this.opts.warnEvery ?? 30_000;
+      if (this.lastProbeErrorWarnAt === undefined || finishedAt - this.lastProbeErrorWarnAt >= every) {
+        this.logger.warn(
+          { checkId: check.id, message: outcome.message, probeErrors: this.counters.probeErrors },
+          'probe-error: the probe failed, not the origin; the result does not vote',
+        );
+        this.lastProbeErrorWarnAt = finishedAt;
+      }
+    }
     this.pending.set(check.id, result);
     if (this.opts.flushInterval <= 0) this.requestImmediateFlush();
   }
@@ -176,6 +206,10 @@ export class ProbeRunner {
       results,
     };
     if (this.opts.configHash !== undefined) batch.configHash = this.opts.configHash;
+    if (this.opts.monitor) {
+      batch.health = this.opts.monitor.snapshot(this.probeErrorsUnsent);
+      this.probeErrorsUnsent = 0;
+    }
     const attempt = (async () => {
       try {
         await this.opts.publish(batch);

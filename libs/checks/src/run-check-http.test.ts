@@ -214,23 +214,23 @@ describe('runCheck http', () => {
       const shutdown = new AbortController();
       shutdown.abort(new Error('probe stopping'));
       const out = await runCheck(web(), { signal: shutdown.signal });
-      expect(out).toMatchObject({ ok: false, reason: 'internal' });
+      expect(out).toMatchObject({ ok: false, reason: 'probe-error' });
       expect(out.message).toMatch(/probe stopping/);
     } finally {
       await origin.setMode('up');
     }
   });
 
-  it('never rejects: an unknown check type or an invalid regex is an internal outcome', async () => {
+  it('never rejects: an unknown check type or an invalid regex is a probe-error (it does not vote)', async () => {
     const weird = { ...web(), type: 'gopher' } as unknown as Parameters<typeof runCheck>[0];
     expect(await runCheck(weird)).toMatchObject({
       ok: false,
-      reason: 'internal',
+      reason: 'probe-error',
       message: 'unknown check type "gopher"',
     });
     const badRegex = await runCheck(web({ body: { regex: '(' } }));
-    expect(badRegex).toMatchObject({ ok: false, reason: 'internal' });
+    expect(badRegex).toMatchObject({ ok: false, reason: 'probe-error' });
     expect(badRegex.message).toMatch(/invalid body regex/);
-    expect(await runCheck(null as never)).toMatchObject({ ok: false, reason: 'internal' });
+    expect(await runCheck(null as never)).toMatchObject({ ok: false, reason: 'probe-error' });
   });
 });

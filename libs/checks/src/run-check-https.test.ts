@@ -140,15 +140,15 @@ describe('runCheck https', () => {
     expect(ignored.ok).toBe(true);
   });
 
-  it('reports an unreadable or empty caFile as internal, naming the path', async () => {
+  it("reports an unreadable or empty caFile as a probe-error (the probe's own fault), naming the path", async () => {
     const missing = join(dir, 'missing.pem');
     const out = await runCheck(https(good, { tls: { verify: true, caFile: missing, minCertDays: null } }));
-    expect(out).toMatchObject({ ok: false, reason: 'internal' });
+    expect(out).toMatchObject({ ok: false, reason: 'probe-error' });
     expect(out.message).toContain(missing);
     const empty = join(dir, 'empty.pem');
     await writeFile(empty, 'not a certificate\n');
     const bad = await runCheck(https(good, { tls: { verify: true, caFile: empty, minCertDays: null } }));
-    expect(bad).toMatchObject({ ok: false, reason: 'internal' });
+    expect(bad).toMatchObject({ ok: false, reason: 'probe-error' });
     expect(bad.message).toMatch(/no PEM certificate/);
   });
 

@@ -44,14 +44,25 @@ export class RunContext {
   private signal: AbortSignal | undefined;
   private onAbort: (() => void) | undefined;
 
-  constructor(timeoutMs: number, signal?: AbortSignal) {
+  /**
+   * @param stallTolerance how late (ms) the deadline may fire before the miss is blamed on the probe's
+   *   stalled event loop instead of the origin (see stallTolerance()).
+   */
+  constructor(timeoutMs: number, signal?: AbortSignal, stallTolerance = defaultStallTolerance(timeoutMs)) {
+    const dueAt = this.startedAt + timeoutMs;
     this.deadline = new Promise<never>((_resolve, reject) => {
       this.timer = setTimeout(() => {
-        reject(new CheckFailure('timeout', `timed out after ${timeoutMs} ms (during ${this.phase})`));
+        reject(
+          stalled(dueAt, stallTolerance, timeoutMs) ??
+            new CheckFailure('timeout', `timed out after ${timeoutMs} ms (during ${this.phase})`),
+        );
       }, timeoutMs);
       if (!signal) return;
       this.signal = signal;
-      this.onAbort = () => reject(abortFailure(signal, this.phase));
+      this.onAbort = () => {
+        const timeout = abortFailure(signal, this.phase);
+        reject((timeout.reason === 'timeout' && stalled(dueAt, stallTolerance, timeoutMs)) || timeout);
+      };
       if (signal.aborted) this.onAbort();
       else signal.addEventListener('abort', this.onAbort, { once: true });
     });
@@ -108,6 +119,31 @@ export class RunContext {
   }
 }
 
+/**
+ * How late a deadline may fire before the run counts as stalled: half the timeout, at least 100 ms (timer
+ * noise on a busy host), at most maxEventLoopDelay (the probe's own health limit).
+ */
+export function stallTolerance(timeoutMs: number, maxEventLoopDelay: number): number {
+  return Math.min(maxEventLoopDelay, Math.max(100, timeoutMs / 2));
+}
+
+function defaultStallTolerance(timeoutMs: number): number {
+  return stallTolerance(timeoutMs, 1_000);
+}
+
+/**
+ * A deadline that fires far past due means the event loop was blocked: a reply may have been waiting
+ * unread the whole time, so the miss is the probe's fault (issue #10), not a fact about the origin.
+ */
+function stalled(dueAt: number, tolerance: number, timeoutMs: number): CheckFailure | null {
+  const late = performance.now() - dueAt;
+  if (late <= tolerance) return null;
+  return new CheckFailure(
+    'probe-error',
+    `deadline missed: the probe's event loop stalled (the ${timeoutMs} ms deadline fired ${Math.round(late)} ms late)`,
+  );
+}
+
 /** A scheduler's timeout aborts with a TimeoutError; anything else (shutdown) is not the origin's fault. */
 function abortFailure(signal: AbortSignal, phase: Phase): CheckFailure {
   const reason: unknown = signal.reason;
@@ -115,5 +151,5 @@ function abortFailure(signal: AbortSignal, phase: Phase): CheckFailure {
     return new CheckFailure('timeout', `timed out (aborted by caller during ${phase})`);
   }
   const detail = reason instanceof Error ? reason.message : String(reason);
-  return new CheckFailure('internal', `check aborted during ${phase}: ${detail}`);
+  return new CheckFailure('probe-error', `check aborted during ${phase}: ${detail}`);
 }

@@ -145,6 +145,42 @@ describe('CheckScheduler', () => {
     }
   });
 
+  // issue #10: after a stall the next run came almost at once (max(slotAt + interval, now)), so fall: 2
+  // was met within ~0.1 s. The stall is simulated by moving the injected clock without running timers.
+  it('after an event-loop stall, runs the next check a full interval after the late run', async () => {
+    const h = harness();
+    const { s } = scheduler(
+      h,
+      [tcpCheckConfig({ id: 'a', interval: 1_000, timeout: 500 })],
+      timedRun(h, () => 10),
+    );
+    s.start();
+    await vi.advanceTimersByTimeAsync(1_500); // runs at 0 and 1000
+    vi.setSystemTime(Date.now() + 3_000); // the loop is blocked for 3 s: the 2000 timer is held
+    await vi.advanceTimersByTimeAsync(500); // it fires, 3 s late
+    await vi.advanceTimersByTimeAsync(3_000);
+    await stopNow(s);
+    const at = h.starts.map((x) => x.at - 1_000_000);
+    expect(at.slice(0, 3)).toEqual([0, 1_000, 5_000]);
+    // A fresh grid from the late run: one interval apart, not a catch-up burst.
+    expect(at.slice(3)).toEqual([6_000, 7_000, 8_000]);
+  });
+
+  it('keeps the grid when a start is only a little late (timer noise)', async () => {
+    const h = harness();
+    const { s } = scheduler(
+      h,
+      [tcpCheckConfig({ id: 'a', interval: 1_000 })],
+      timedRun(h, () => 10),
+    );
+    s.start();
+    await vi.advanceTimersByTimeAsync(500);
+    vi.setSystemTime(Date.now() + 50); // under the tolerance
+    await vi.advanceTimersByTimeAsync(2_000);
+    await stopNow(s);
+    expect(h.starts.map((x) => x.at - 1_000_000)).toEqual([0, 1_050, 2_000]);
+  });
+
   it('aborts a run at its timeout with a TimeoutError and reports the outcome', async () => {
     const h = harness();
     const check = tcpCheckConfig({ id: 'hang', interval: 5_000, timeout: 300 });
@@ -210,7 +246,7 @@ describe('CheckScheduler', () => {
     expect(h.starts).toHaveLength(2);
   });
 
-  it('turns a throwing runCheck into an internal outcome and survives a throwing handler', async () => {
+  it('turns a throwing runCheck into a probe-error outcome and survives a throwing handler', async () => {
     const logger = recordingLogger();
     let calls = 0;
     const s = new CheckScheduler({

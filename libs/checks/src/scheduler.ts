@@ -1,11 +1,24 @@
 /**
  * Runs every check on its own interval. Start times sit on a fixed grid (random phase, then one slot per
  * interval) plus a fresh random jitter per run, so jitter never accumulates into drift. A check never
- * overlaps itself: a run that outlasts its slot pushes the next start to after it finishes.
+ * overlaps itself: a run that outlasts its slot pushes the next start to after it finishes. A run that
+ * started late (the event loop stalled) starts a fresh grid from its own start, so the next run is a full
+ * interval later: catching up at once would let `fall` consecutive failures land within milliseconds.
  * Timers are the global ones, so vitest fake timers drive it in tests.
  */
 import { ConfigError } from '@understudy/core';
-import type { CheckConfig, CheckOutcome, Clock, ConfigProblem, Logger, Random } from '@understudy/core';
+import { DEFAULT_PROBE_HEALTH } from '@understudy/core';
+import type {
+  CheckConfig,
+  CheckOutcome,
+  Clock,
+  ConfigProblem,
+  Logger,
+  ProbeHealthConfig,
+  Random,
+} from '@understudy/core';
+import { fdPressure } from './probe-health.js';
+import { stallTolerance } from './run-context.js';
 import type { LookupFn } from './lookup.js';
 import { runCheck as defaultRunCheck } from './run-check.js';
 import type { RunCheckFn } from './run-check.js';
@@ -26,12 +39,17 @@ export interface CheckSchedulerOptions {
   abortGraceMs?: number;
   /** How long stop() lets in-flight runs finish (their outcomes are still delivered) before aborting them. */
   stopGraceMs?: number;
+  /** Limits beyond which a failure is the probe's own (probe-error). */
+  health?: ProbeHealthConfig;
 }
 
 interface Slot {
   readonly check: CheckConfig;
   /** Grid time of the current run's slot (before jitter), epoch ms. */
   slotAt: number;
+  /** When the current run was due (slot + jitter) and when it actually started, epoch ms. */
+  dueAt: number;
+  startedAt: number;
   timer: NodeJS.Timeout | undefined;
   run: Promise<void> | undefined;
   abort: AbortController | undefined;
@@ -61,6 +79,11 @@ function validate(checks: readonly CheckConfig[], jitter: number): void {
   if (problems.length > 0) throw new ConfigError(problems, 'check scheduler');
 }
 
+/** Timer noise, not a stall: a start this much past due keeps the grid. */
+function lateTolerance(interval: number): number {
+  return Math.min(100, interval / 10);
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -78,6 +101,8 @@ export class CheckScheduler {
     this.slots = opts.checks.map((check) => ({
       check,
       slotAt: 0,
+      dueAt: 0,
+      startedAt: 0,
       timer: undefined,
       run: undefined,
       abort: undefined,
@@ -99,6 +124,7 @@ export class CheckScheduler {
     for (const slot of this.slots) {
       // A random phase spreads checks sharing an interval across it instead of firing them together.
       slot.slotAt = now + this.opts.random.next() * slot.check.interval;
+      slot.dueAt = slot.slotAt;
       this.arm(slot, slot.slotAt - now);
     }
   }
@@ -133,16 +159,20 @@ export class CheckScheduler {
   private planNext(slot: Slot): void {
     const { interval } = slot.check;
     const now = this.opts.clock.now();
-    // Overran the next slot: start a fresh grid from now rather than firing a burst to catch up.
-    slot.slotAt = Math.max(slot.slotAt + interval, now);
-    const startAt = slot.slotAt + this.opts.random.next() * this.opts.jitter * interval;
-    this.arm(slot, startAt - now);
+    // Started late (a stalled event loop held the timer): a fresh grid from that start, a full interval on.
+    const late = slot.startedAt - slot.dueAt > lateTolerance(interval);
+    slot.slotAt = late ? slot.startedAt + interval : slot.slotAt + interval;
+    // The run itself overran the next slot: start right after it rather than firing a burst to catch up.
+    slot.slotAt = Math.max(slot.slotAt, now);
+    slot.dueAt = slot.slotAt + this.opts.random.next() * this.opts.jitter * interval;
+    this.arm(slot, slot.dueAt - now);
   }
 
   private async runOnce(slot: Slot): Promise<void> {
     const { check } = slot;
     const { clock } = this.opts;
     const startedAt = clock.now();
+    slot.startedAt = startedAt;
     const abort = new AbortController();
     slot.abort = abort;
     const timer = setTimeout(() => {
@@ -172,7 +202,7 @@ export class CheckScheduler {
     const gaveUp = new Promise<CheckOutcome>((resolve) => {
       onAbort = () => {
         graceTimer = setTimeout(() => {
-          const reason = signal.reason instanceof DOMException ? 'timeout' : 'internal';
+          const reason = signal.reason instanceof DOMException ? 'timeout' : 'probe-error';
           const message = `check did not stop within ${this.abortGraceMs} ms of being aborted`;
           resolve({ ok: false, reason, message, timings: { total: clock.now() - startedAt } });
         }, this.abortGraceMs);
@@ -180,11 +210,19 @@ export class CheckScheduler {
       signal.addEventListener('abort', onAbort, { once: true });
     });
     try {
-      return await Promise.race([this.run(check, { signal, clock, lookup }), gaveUp]);
+      const health = this.opts.health ?? DEFAULT_PROBE_HEALTH;
+      const run = this.run(check, {
+        signal,
+        clock,
+        lookup,
+        stallTolerance: stallTolerance(check.timeout, health.maxEventLoopDelay),
+        selfCheck: () => fdPressure(health.maxFdShare),
+      });
+      return await Promise.race([run, gaveUp]);
     } catch (err) {
       this.opts.logger.error({ err, checkId: check.id }, 'check run threw; runCheck should never throw');
       const message = err instanceof Error ? err.message : String(err);
-      return { ok: false, reason: 'internal', message, timings: { total: clock.now() - startedAt } };
+      return { ok: false, reason: 'probe-error', message, timings: { total: clock.now() - startedAt } };
     } finally {
       clearTimeout(graceTimer);
       if (onAbort) signal.removeEventListener('abort', onAbort);

@@ -1,6 +1,7 @@
 /** `checks:` → CheckConfig[], with defaults and the rules the schema cannot express. */
 import path from 'node:path';
 import { isIpLiteral } from '@understudy/core';
+import { RE2JS } from 're2js';
 import type { CheckConfig, HttpCheckConfig, QuorumRule, StatusRange } from '@understudy/core';
 import { quorumAt } from './build-top.js';
 import { checkHost, parseStatus, targetFromParts, targetFromUrl } from './check-target.js';
@@ -178,9 +179,13 @@ function body(raw: unknown, at: Path, problems: Problems): HttpCheckConfig['body
   if (contains !== undefined && regex === undefined) return { contains };
   if (regex !== undefined && contains === undefined) {
     try {
-      new RegExp(regex);
+      // Matched by RE2 (linear time) at run time, so it must compile there: no backreferences, no lookaround.
+      RE2JS.compile(regex);
     } catch (err) {
-      problems.error([...at, 'regex'], `does not compile: ${(err as Error).message}`);
+      problems.error(
+        [...at, 'regex'],
+        `is not a valid RE2 pattern (backreferences and lookaround are not supported): ${(err as Error).message}`,
+      );
       return null;
     }
     return { regex };

@@ -1,5 +1,6 @@
 /** Top-level sections: regions, quorum, listen, dns, state, decider, probe, logging. */
 import path from 'node:path';
+import { DEFAULT_PROBE_HEALTH } from '@understudy/core';
 import type { ListenAddress, QuorumRule, UnderstudyConfig } from '@understudy/core';
 import { parseListenAddress } from './listen-address.js';
 import { parseQuorum } from './quorum.js';
@@ -161,6 +162,23 @@ export function buildProbe(raw: unknown, problems: Problems): UnderstudyConfig['
   return {
     flushInterval: duration(o.flushInterval, ['probe', 'flushInterval'], 0, problems),
     jitter: num(o.jitter, 0, 0.5) ?? 0.1,
+    health: buildProbeHealth(o.health, problems),
+  };
+}
+
+// --- probe self-health (issue #10) ---
+function buildProbeHealth(raw: unknown, problems: Problems): UnderstudyConfig['probe']['health'] {
+  const o: Obj = isObj(raw) ? raw : {};
+  const d = DEFAULT_PROBE_HEALTH;
+  return {
+    maxEventLoopDelay: duration(
+      o.maxEventLoopDelay,
+      ['probe', 'health', 'maxEventLoopDelay'],
+      d.maxEventLoopDelay,
+      problems,
+      { min: 10 },
+    ),
+    maxFdShare: num(o.maxFdShare, Number.MIN_VALUE, 1) ?? d.maxFdShare,
   };
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from './parse-config.js';
 import { problemsOf } from './test-support/problems-of.js';
 
 const withCheck = (body: string) => `regions: [a]\nchecks:\n  c:\n${body}`;
@@ -66,5 +67,18 @@ describe('check rules', () => {
     expect(problems('    type: tcp\n    host: 192.0.2.1\n    port: 1\n    interval: 50ms\n')).toEqual([
       ['checks.c.interval', 'must be at least 100ms'],
     ]);
+  });
+
+  // issue #10: body regexes run on RE2 (linear time), so patterns only a backtracking engine knows are refused.
+  it('rejects body regexes RE2 cannot compile (backreferences, lookaround), naming the field', () => {
+    for (const pattern of ['(a)\\\\1', '(?=ok)', '(?<!x)ok']) {
+      expect(problems(`    type: http\n    host: 192.0.2.1\n    body: { regex: "${pattern}" }\n`)).toEqual([
+        ['checks.c.body.regex', expect.stringMatching(/not a valid RE2 pattern/)],
+      ]);
+    }
+    const { config } = parseConfig(
+      withCheck('    type: http\n    host: 192.0.2.1\n    body: { regex: "^(a+)+$" }\n'),
+    );
+    expect(config.checks[0]).toMatchObject({ body: { regex: '^(a+)+$' } });
   });
 });

@@ -66,7 +66,11 @@ describe('parseConfig: defaults', () => {
       leaseTtl: 5000,
       massFailureGuard: { enabled: true, share: 0.5, minChecks: 4, window: 60_000 },
     });
-    expect(config.probe).toEqual({ flushInterval: 0, jitter: 0.1 });
+    expect(config.probe).toEqual({
+      flushInterval: 0,
+      jitter: 0.1,
+      health: { maxEventLoopDelay: 1000, maxFdShare: 0.9 },
+    });
     expect(config.logging).toEqual({ level: 'info' });
     expect(config.dns).toEqual({
       workers: 'auto',
@@ -188,7 +192,7 @@ decider:
   minVoters: 2
   tickInterval: 250ms
   massFailureGuard: { enabled: false, share: 0.8, minChecks: 10, window: 2m30s }
-probe: { flushInterval: 2s, jitter: 0.25 }
+probe: { flushInterval: 2s, jitter: 0.25, health: { maxEventLoopDelay: 300ms, maxFdShare: 0.5 } }
 dns:
   workers: 3
   udpPayloadSize: 1400
@@ -261,7 +265,11 @@ zones:
       leaseTtl: 5000,
       massFailureGuard: { enabled: false, share: 0.8, minChecks: 10, window: 150_000 },
     });
-    expect(config.probe).toEqual({ flushInterval: 2000, jitter: 0.25 });
+    expect(config.probe).toEqual({
+      flushInterval: 2000,
+      jitter: 0.25,
+      health: { maxEventLoopDelay: 300, maxFdShare: 0.5 },
+    });
     expect(config.dns).toEqual({
       workers: 3,
       udpPayloadSize: 1400,

@@ -113,7 +113,7 @@ describe('problem reports', () => {
   it('lists allowed keys when an unknown key is not a near miss', () => {
     const [p] = problemsOf('regions: [a]\nprobe: { colour: blue }\n');
     expect(p).toMatchObject({ path: 'probe.colour', line: 2, column: 10 });
-    expect(p!.message).toBe('unknown key "colour"; allowed keys: flushInterval, jitter');
+    expect(p!.message).toBe('unknown key "colour"; allowed keys: flushInterval, jitter, health');
   });
 
   it.each([

@@ -122,6 +122,22 @@ const dnsSchema = strictObject({
 const probeSchema = strictObject({
   flushInterval: { ...defs.duration, default: '0s' },
   jitter: { type: 'number', minimum: 0, maximum: 0.5, default: 0.1 },
+  // --- probe self-health (issue #10) ---
+  health: strictObject({
+    maxEventLoopDelay: {
+      ...defs.duration,
+      default: '1s',
+      description:
+        'A probe whose event loop stalled longer than this is unhealthy (its region stops voting); a check deadline missed by a stall is a probe-error.',
+    },
+    maxFdShare: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      maximum: 1,
+      default: 0.9,
+      description: 'A probe using more than this share of its descriptor limit is unhealthy.',
+    },
+  }),
 });
 
 export const configSchema: Schema = {

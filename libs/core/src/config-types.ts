@@ -352,8 +352,24 @@ export interface UnderstudyConfig {
     flushInterval: number;
     /** Random share of the interval added to each check's schedule (0..1). */
     jitter: number;
+    // --- probe self-health (issue #10) ---
+    /** When a probe counts as unhealthy: its region then stops voting, as if it were stale. */
+    health: ProbeHealthConfig;
   };
   logging: {
     level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
   };
 }
+
+// --- probe self-health (issue #10) ---
+export interface ProbeHealthConfig {
+  /**
+   * Event-loop delay (ms) above which a probe is unhealthy. A check deadline that fires later than
+   * min(this, max(100 ms, timeout / 2)) past due was missed because the loop stalled: a probe-error.
+   */
+  maxEventLoopDelay: number;
+  /** Share (0..1] of the descriptor limit in use above which a probe is unhealthy. */
+  maxFdShare: number;
+}
+
+export const DEFAULT_PROBE_HEALTH: ProbeHealthConfig = { maxEventLoopDelay: 1_000, maxFdShare: 0.9 };

@@ -9,11 +9,12 @@ import type { Actor, DecisionEvent } from './events.js';
 import { applyResult, isNewer, newRegionHealth, resetVotes } from './hysteresis.js';
 import { Operation, type NewEvent } from './operation.js';
 import { evaluateRecord, type RecordEvalDeps } from './record-eval.js';
-import type { ResultBatch } from './results.js';
+import { ProbeHealthTracker } from './probe-health-tracker.js';
+import { isProbeError, type ResultBatch } from './results.js';
 import { nextSerial } from './serial.js';
 import { allFailoverRecords, reconcileState } from './state-init.js';
 import type { DeciderState, OverrideMode, ZoneState } from './state-types.js';
-import { computeVerdict, isStale, type VerdictContext } from './verdict.js';
+import { computeVerdict, isStale, notVoting, type VerdictContext } from './verdict.js';
 import { buildZoneState } from './zone-state.js';
 
 export interface IngestStats {
@@ -31,6 +32,14 @@ export interface IngestStats {
  * single result from a fast clock would make every honest result after it look stale until then.
  */
 export const MAX_CLOCK_SKEW_MS = 60_000;
+
+/** Probe ids become object keys in the state; these would reach the prototype instead. */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const MAX_PROBE_ID = 200;
+
+function isPlainId(id: string): boolean {
+  return id.length > 0 && id.length <= MAX_PROBE_ID && !RESERVED_KEYS.has(id);
+}
 
 const noStats = (): IngestStats => ({ accepted: 0, stale: 0, unknown: 0, future: 0 });
 
@@ -69,6 +78,8 @@ export class DecisionEngine {
   private readonly deps: CheckEvalDeps & RecordEvalDeps;
   private dirtyRecords = new Set<string>();
   private readonly configHash: string | null;
+  private readonly regionNames: ReadonlySet<string>;
+  private readonly probeHealth: ProbeHealthTracker;
 
   constructor(opts: EngineOptions) {
     this.config = opts.config;
@@ -77,6 +88,8 @@ export class DecisionEngine {
     this.startedAt = opts.now;
     this.st = reconcileState(opts.config, opts.state ?? null);
     this.checksById = new Map(opts.config.checks.map((c) => [c.id, c]));
+    this.regionNames = new Set(opts.config.regions);
+    this.probeHealth = new ProbeHealthTracker(opts.config.probe.health);
     this.records = allFailoverRecords(opts.config);
     this.recordsById = new Map(this.records.map((r) => [r.id, r]));
     for (const rec of this.records) {
@@ -133,17 +146,21 @@ export class DecisionEngine {
   ingest(batch: ResultBatch, now: number): EngineOutput {
     const op = new Operation(now, this.st);
     const stats = noStats();
-    const region = this.st.regions[batch.region];
-    if (!region) {
-      stats.unknown = batch.results.length;
+    // Ids come off the network: only a configured region, looked up as an own key, and a plain probe id
+    // ("__proto__" as a key would reach Object.prototype, issue #10) may touch state.
+    if (!this.regionNames.has(batch.region) || !isPlainId(batch.probeId)) {
+      stats.unknown = Math.max(1, batch.results.length);
       return this.finish(op, stats);
     }
+    const region = this.st.regions[batch.region]!;
     region.lastSeenAt = now;
     if (region.stale) this.setRegionStale(batch.region, false, op);
     this.trackProbe(batch, now, op);
     op.touch();
-    const ctx = this.verdictContext(now);
     const dirty = new Set<string>();
+    const health = this.probeHealth.update(batch, op);
+    if (health) this.regionVotingChanged(health.region, health.healthy, dirty, now);
+    const ctx = this.verdictContext(now);
     for (const r of batch.results) {
       const check = this.checksById.get(r.checkId);
       if (!check || r.region !== batch.region || !check.regions.includes(r.region)) {
@@ -157,7 +174,7 @@ export class DecisionEngine {
       const cs = this.st.checks[check.id]!;
       const h = (cs.regions[r.region] ??= newRegionHealth());
       const stale = isStale(h, check, ctx);
-      const wasVoting = h.state !== 'unknown' && !stale;
+      const wasVoting = h.state !== 'unknown' && !stale && notVoting(r.region, h, ctx) === null;
       if (stale && isNewer(h, r)) resetVotes(h, now);
       const { accepted, changed } = applyResult(h, r, check, now);
       if (!accepted) {
@@ -165,7 +182,8 @@ export class DecisionEngine {
         continue;
       }
       stats.accepted++;
-      if (changed || !wasVoting) dirty.add(check.id);
+      // A probe-error stops the region's vote at once; the next real result gives it back.
+      if (changed || !wasVoting || isProbeError(r)) dirty.add(check.id);
     }
     evaluateChecks(this.deps, op, dirty);
     this.evaluateDirtyRecords(op);
@@ -176,6 +194,8 @@ export class DecisionEngine {
   tick(now: number): EngineOutput {
     const op = new Operation(now, this.st);
     this.updateRegionStaleness(op);
+    const healed = this.probeHealth.expire(now, (region) => this.staleLimit(region), op);
+    for (const region of healed) this.regionVotingChanged(region, true, new Set(), now);
     evaluateChecks(
       this.deps,
       op,
@@ -282,7 +302,7 @@ export class DecisionEngine {
 
   private trackProbe(batch: ResultBatch, now: number, op: Operation): void {
     const probes = (this.st.probes ??= {});
-    const prev = probes[batch.probeId];
+    const prev = Object.hasOwn(probes, batch.probeId) ? probes[batch.probeId] : undefined;
     const hash = batch.configHash ?? null;
     const mismatch = this.configHash !== null && hash !== null && hash !== this.configHash;
     probes[batch.probeId] = { region: batch.region, lastSeenAt: now, configHash: hash, mismatch };
@@ -308,6 +328,7 @@ export class DecisionEngine {
       now,
       staleAfterIntervals: this.config.decider.staleAfterIntervals,
       minVoters: this.config.decider.minVoters,
+      unhealthy: this.probeHealth.regions,
     };
   }
 
@@ -317,11 +338,29 @@ export class DecisionEngine {
     for (const id of ids) evaluateRecord(this.deps, this.recordsById.get(id)!, op);
   }
 
+  /** How long a region may be silent before it is stale, or Infinity for a region without checks. */
+  private staleLimit(region: string): number {
+    const intervals = this.config.checks.filter((c) => c.regions.includes(region)).map((c) => c.interval);
+    return intervals.length ? this.config.decider.staleAfterIntervals * Math.min(...intervals) : Infinity;
+  }
+
+  /**
+   * A region's probe became unhealthy (its votes stop counting) or healthy again: like a region back from
+   * staleness, it then earns its votes anew, since what it reported while unhealthy proves nothing.
+   */
+  private regionVotingChanged(region: string, healthy: boolean, dirty: Set<string>, now: number): void {
+    for (const check of this.config.checks) {
+      if (!check.regions.includes(region)) continue;
+      const h = this.st.checks[check.id]!.regions[region];
+      if (healthy && h) resetVotes(h, now);
+      dirty.add(check.id);
+    }
+  }
+
   private updateRegionStaleness(op: Operation): void {
     for (const region of this.config.regions) {
-      const intervals = this.config.checks.filter((c) => c.regions.includes(region)).map((c) => c.interval);
-      if (!intervals.length) continue;
-      const limit = this.config.decider.staleAfterIntervals * Math.min(...intervals);
+      const limit = this.staleLimit(region);
+      if (limit === Infinity) continue;
       const rs = this.st.regions[region]!;
       const stale = op.now - (rs.lastSeenAt ?? this.startedAt) > limit;
       if (stale !== rs.stale) this.setRegionStale(region, stale, op);

@@ -19,6 +19,8 @@ export type EventType =
   | 'region-fresh'
   | 'published'
   | 'probe-config-mismatch'
+  | 'probe-unhealthy'
+  | 'probe-healthy'
   | 'leader-acquired'
   | 'leader-lost'
   | 'write-refused'
@@ -42,6 +44,8 @@ export interface RegionVote {
   lastObservedAt: number | null;
   reason?: FailureReason;
   message?: string;
+  /** Set when this region's vote is not counted (besides staleness): its probe failed or is unhealthy. */
+  notVoting?: string;
 }
 
 export interface CheckEvidence {

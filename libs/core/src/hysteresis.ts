@@ -1,5 +1,5 @@
 /** Per (check, region) hysteresis: `fall` failures in a row to go down, `rise` successes to come up. */
-import type { ProbeResult } from './results.js';
+import { isProbeError, type ProbeResult } from './results.js';
 import type { RegionHealth } from './state-types.js';
 
 export function newRegionHealth(): RegionHealth {
@@ -36,7 +36,10 @@ export function applyResult(
   h.lastObservedAt = r.observedAt;
   h.lastSeq = r.seq;
   h.lastProbeId = r.probeId;
-  h.lastReceivedAt = receivedAt;
+  // A probe-error is kept for the evidence (and ordering) only: it is neither a failure nor a success,
+  // so counters and state stay as they were, and it does not refresh the region's vote either: a region
+  // that only produces probe-errors goes stale, exactly like a silent one.
+  if (!isProbeError(r)) h.lastReceivedAt = receivedAt;
   h.last = {
     ok: r.ok,
     timings: r.timings,
@@ -46,6 +49,7 @@ export function applyResult(
     ...(r.status === undefined ? {} : { status: r.status }),
     ...(r.certExpiresAt === undefined ? {} : { certExpiresAt: r.certExpiresAt }),
   };
+  if (isProbeError(r)) return { accepted: true, changed: false };
   const before = h.state;
   if (r.ok) {
     h.consecutiveOk++;

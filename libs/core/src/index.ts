@@ -1,5 +1,6 @@
 export * from './config-types.js';
 export * from './results.js';
+export * from './probe-health.js';
 export * from './state-types.js';
 export * from './events.js';
 export * from './ports.js';

@@ -10,7 +10,17 @@ export type FailureReason =
   | 'timeout'
   | 'reset'
   | 'protocol'
-  | 'internal';
+  | 'internal'
+  /**
+   * The probe itself failed (out of descriptors or buffers, a stalled event loop, a bug): a fact about
+   * the probe, not the origin. It never votes, either way.
+   */
+  | 'probe-error';
+
+/** Whether a result says something about the origin (it votes) or only about the probe (it does not). */
+export function isProbeError(r: { reason?: FailureReason }): boolean {
+  return r.reason === 'probe-error';
+}
 
 /** Durations in milliseconds; a phase that did not happen is absent. */
 export interface PhaseTimings {
@@ -50,4 +60,17 @@ export interface ResultBatch {
   /** Hash of the probe's config, so the decider can notice a mismatch. */
   configHash?: string;
   results: ProbeResult[];
+  /** The sending probe's own health, measured when the batch was sent. Absent from older probes. */
+  health?: ProbeHealth;
+}
+
+/** What a probe reports about itself; the decider judges it against `probe.health`. */
+export interface ProbeHealth {
+  /** Worst event-loop delay over the last few seconds, ms. */
+  eventLoopDelay: number;
+  /** File descriptors in use, and the process's soft limit; null where the platform cannot tell. */
+  openFds: number | null;
+  fdLimit: number | null;
+  /** Results that ended as probe-error since the previous batch. */
+  probeErrors: number;
 }

@@ -8,6 +8,19 @@ export interface VerdictContext {
   now: number;
   staleAfterIntervals: number;
   minVoters: number;
+  /** Regions whose probe reported itself unhealthy, with why: they do not vote (issue #10). */
+  unhealthy?: ReadonlyMap<string, string>;
+}
+
+/**
+ * Why a region's vote on a check is not counted apart from staleness, or null: its probe is unhealthy,
+ * or its latest result for the check was the probe's own failure.
+ */
+export function notVoting(region: string, h: RegionHealth | undefined, ctx: VerdictContext): string | null {
+  const unhealthy = ctx.unhealthy?.get(region);
+  if (unhealthy !== undefined) return `probe unhealthy: ${unhealthy}`;
+  if (h?.last?.reason === 'probe-error') return `probe-error: ${h.last.message ?? 'the probe failed'}`;
+  return null;
 }
 
 export function isStale(h: RegionHealth | undefined, check: CheckConfig, ctx: VerdictContext): boolean {
@@ -31,7 +44,7 @@ export function computeVerdict(check: CheckConfig, cs: CheckState, ctx: VerdictC
   let downVotes = 0;
   for (const region of check.regions) {
     const h = cs.regions[region];
-    if (!h || h.state === 'unknown' || isStale(h, check, ctx)) continue;
+    if (!h || h.state === 'unknown' || isStale(h, check, ctx) || notVoting(region, h, ctx) !== null) continue;
     voters++;
     if (h.state === 'down') downVotes++;
   }
@@ -57,6 +70,8 @@ export function regionVotes(check: CheckConfig, cs: CheckState, ctx: VerdictCont
     };
     if (h?.last?.reason !== undefined) vote.reason = h.last.reason;
     if (h?.last?.message !== undefined) vote.message = h.last.message;
+    const excluded = notVoting(region, h, ctx);
+    if (excluded !== null) vote.notVoting = excluded;
     return vote;
   });
 }

@@ -110,4 +110,29 @@ describe('MemoryResultsBus specifics', () => {
     expect(calls).toBe(1);
     expect(bus.stats().queued).toBe(0);
   });
+
+  // issue #10: what reaches the decider is checked in-process too, with the Redis bus's shape and size caps.
+  it('refuses malformed, hostile or oversized batches on publish, naming the problem', async () => {
+    const bus = new MemoryResultsBus();
+    const good = makeBatch('eu-west', 0);
+    const longMessage = { ...good.results[0]!, ok: false, message: 'x'.repeat(5_000) };
+    await expect(bus.publish({ ...good, results: [longMessage] })).rejects.toThrow(
+      /batch refused: results\[0\]\.message: longer than 4096 characters/,
+    );
+    await expect(bus.publish({ ...good, region: 'r'.repeat(300) })).rejects.toThrow(
+      /region: longer than 200/,
+    );
+    const many = Array.from({ length: 100_001 }, () => good.results[0]!);
+    await expect(bus.publish({ ...good, results: many })).rejects.toThrow(
+      /100001 results, more than the 100000/,
+    );
+    const badHealth = { ...good, health: { eventLoopDelay: 'slow' } } as unknown as ResultBatch;
+    await expect(bus.publish(badHealth)).rejects.toThrow(/health\.eventLoopDelay: expected a finite number/);
+    await bus.publish({
+      ...good,
+      health: { eventLoopDelay: 3, openFds: 20, fdLimit: null, probeErrors: 0 },
+    });
+    expect(bus.stats()).toMatchObject({ published: 1 });
+    await bus.close();
+  });
 });

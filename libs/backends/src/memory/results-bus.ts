@@ -14,10 +14,13 @@
  * - Batches are treated as immutable. `publish` copies the batch object and its `results` array (cheap even at
  *   10k results) so a publisher that reuses its buffer cannot change a queued batch; the ProbeResult objects
  *   themselves are shared and must not be mutated by anyone.
+ * - Every batch is shape- and size-checked on publish, as the Redis bus checks what it consumes: a bad one
+ *   is refused with the first problem named, and never reaches the decider (issue #10).
  * - `close()` stops delivery, discards what is still queued (in memory only) and resolves after the in-flight
  *   handler call settles.
  */
 import type { BatchHandler, Logger, ResultBatch, ResultsBus } from '@understudy/core';
+import { checkBatch } from '../redis/batch-check.js';
 
 export interface MemoryResultsBusOptions {
   logger?: Logger;
@@ -112,6 +115,8 @@ export class MemoryResultsBus implements ResultsBus {
 
   publish(batch: ResultBatch): Promise<void> {
     if (this.closed) return Promise.reject(new Error('MemoryResultsBus: publish after close'));
+    const problem = checkBatch(batch);
+    if (problem) return Promise.reject(new RangeError(`MemoryResultsBus: batch refused: ${problem}`));
     if (this.queue.length >= this.maxQueued) {
       const dropped = this.queue.shift();
       this.counters.droppedOverflow += 1;

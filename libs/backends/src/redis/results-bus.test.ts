@@ -105,6 +105,33 @@ describe('RedisResultsBus specifics', () => {
     await close();
   });
 
+  // issue #10: payloads are capped on both sides, so a huge job costs nothing to refuse.
+  it('refuses to publish an oversized batch, and drops an oversized stored job unparsed', async () => {
+    const { conn, raw, logger, close } = await setup();
+    const small = new RedisResultsBus({ connection: conn, logger, maxPayloadBytes: 4_000 });
+    try {
+      const big = makeBatch('eu-west', 0, 40);
+      await expect(small.publish(big)).rejects.toThrow(
+        /results batch of \d+ bytes \(40 results from eu-west\) is over the 4000-byte cap/,
+      );
+      const fine = makeBatch('eu-west', 100, 1);
+      const stored = await raw.add('batch', big);
+      await small.publish(fine);
+      const got: ResultBatch[] = [];
+      await small.consume((b) => Promise.resolve(void got.push(b)));
+      await waitFor(() => got.length >= 1 && small.stats().discarded >= 1, 'the small batch and the drop');
+      expect(got).toEqual([fine]);
+      const warning = logger.entries.find((e) => e.msg === 'results bus: discarded a bad job');
+      expect(warning?.obj).toMatchObject({
+        jobId: stored.id,
+        reason: expect.stringMatching(/over the 4000-byte cap/) as unknown,
+      });
+    } finally {
+      await small.close();
+      await close();
+    }
+  });
+
   it('reports job counts per state for the queue-depth metric', async () => {
     const t = await setup();
     try {

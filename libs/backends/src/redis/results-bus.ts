@@ -11,6 +11,8 @@
  * - Finished jobs are removed by count and age, so Redis does not grow.
  * - close() is bounded: BullMQ's close can wait for Redis indefinitely (an outage), so after closeTimeoutMs
  *   the worker and the producer are disconnected by force. The in-flight handler is not waited for then.
+ * - Payloads are capped at `maxPayloadBytes`: publish refuses a bigger batch, and the consumer drops a
+ *   bigger stored job before parsing it (issue #10).
  */
 import { Queue, Worker, type Job, type JobJson } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -22,7 +24,7 @@ import {
   type ResultsBus,
 } from '@understudy/core';
 import { silentLogger } from '../memory/silent-logger.js';
-import { checkBatch } from './batch-check.js';
+import { checkBatch, MAX_BATCH_BYTES } from './batch-check.js';
 import { transient, type RedisConnection } from './connection.js';
 
 export interface RedisResultsBusOptions {
@@ -41,6 +43,8 @@ export interface RedisResultsBusOptions {
   connectWaitMs?: number;
   /** How long close() waits for an orderly close before disconnecting by force. Default 3 s. */
   closeTimeoutMs?: number;
+  /** Largest serialized batch published or consumed. Default MAX_BATCH_BYTES (32 MiB). */
+  maxPayloadBytes?: number;
 }
 
 export interface ResultsBusStats {
@@ -56,9 +60,16 @@ const JOB_NAME = 'batch';
 /** Marks a job whose stored data was not JSON, so the processor can log and drop it. */
 const CORRUPT = '__understudyCorrupt';
 
-/** A Worker that turns unparseable job data into a marked payload instead of a stuck job. */
+/** A Worker that turns unparseable or oversized job data into a marked payload instead of a stuck job. */
 class CheckedWorker extends Worker {
+  maxPayloadBytes = MAX_BATCH_BYTES;
+
   protected override createJob(data: JobJson, jobId: string): Job {
+    // Refused before JSON.parse: parsing a huge payload is the cost a cap exists to avoid.
+    if (typeof data.data === 'string' && data.data.length > this.maxPayloadBytes) {
+      const reason = `payload of ${data.data.length} bytes is over the ${this.maxPayloadBytes}-byte cap`;
+      return super.createJob({ ...data, data: JSON.stringify({ [CORRUPT]: reason }) }, jobId);
+    }
     try {
       return super.createJob(data, jobId);
     } catch (err) {
@@ -90,6 +101,14 @@ export class RedisResultsBus implements ResultsBus {
 
   async publish(batch: ResultBatch): Promise<void> {
     if (this.closed) throw new Error('RedisResultsBus is closed');
+    const size = Buffer.byteLength(JSON.stringify(batch));
+    const cap = this.opts.maxPayloadBytes ?? MAX_BATCH_BYTES;
+    if (size > cap) {
+      // Not transient: the same batch would be refused again.
+      throw new RangeError(
+        `results batch of ${size} bytes (${batch.results.length} results from ${batch.region}) is over the ${cap}-byte cap`,
+      );
+    }
     const producer = this.producerQueue();
     await this.whenConnected(producer);
     try {
@@ -124,6 +143,7 @@ export class RedisResultsBus implements ResultsBus {
         this.logger.error({ err, jobId: job.id, attempts: job.attemptsMade }, 'results bus: batch dropped');
       }
     });
+    worker.maxPayloadBytes = this.opts.maxPayloadBytes ?? MAX_BATCH_BYTES;
     this.worker = worker;
     return Promise.resolve();
   }

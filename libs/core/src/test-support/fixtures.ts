@@ -110,7 +110,7 @@ export function config(
     },
     admin: { tokens: [] },
     state: { file: null },
-    probe: { flushInterval: 0, jitter: 0.1 },
+    probe: { flushInterval: 0, jitter: 0.1, health: { maxEventLoopDelay: 1_000, maxFdShare: 0.9 } },
     logging: { level: 'info' },
     dashboard: { readAuth: false },
     httpServers: DEFAULT_HTTP_SERVERS,

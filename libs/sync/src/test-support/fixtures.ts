@@ -76,7 +76,7 @@ export function testConfig(labels: string[], sync: Partial<UnderstudyConfig['syn
     },
     admin: { tokens: [] },
     state: { file: null },
-    probe: { flushInterval: 0, jitter: 0 },
+    probe: { flushInterval: 0, jitter: 0, health: { maxEventLoopDelay: 1_000, maxFdShare: 0.9 } },
     logging: { level: 'info' },
     dashboard: { readAuth: false },
     httpServers: DEFAULT_HTTP_SERVERS,
