@@ -46,14 +46,15 @@ function burst(localAddress: string, n: number, ms = 1000): Promise<Buffer[]> {
 
 describe('response-rate limiting', () => {
   it('answers a network up to its rate, then drops or truncates (every 2nd), while another network is answered', async () => {
-    const replies = await burst('127.0.0.1', 25, 500);
+    const replies = await burst('127.0.0.1', 25, 1500);
     const full = replies.filter((r) => (r[2]! & 0x02) === 0);
     const tc = replies.filter((r) => (r[2]! & 0x02) !== 0);
-    // 5 tokens, perhaps one more refilled while the burst is read.
+    // 5 tokens, plus what refills (5/s) while a loaded machine reads the burst: at most a second's worth.
     expect(full.length).toBeGreaterThanOrEqual(5);
-    expect(full.length).toBeLessThanOrEqual(7);
+    expect(full.length).toBeLessThanOrEqual(10);
     expect(full.every((r) => r.readUInt16BE(6) === 1)).toBe(true);
-    expect(tc.length).toBeGreaterThanOrEqual(8);
+    // Every 2nd limited reply slips out truncated; the rest are dropped.
+    expect(tc.length).toBeGreaterThanOrEqual(Math.floor((25 - full.length) / 2));
     expect(tc.every((r) => r.readUInt16BE(6) === 0 && r.length === query(0).length)).toBe(true);
     expect(replies.length).toBeLessThan(25);
     const other = await burst('127.0.1.1', 3);

@@ -110,6 +110,7 @@ export async function startDistributed(opts: DistributedOptions): Promise<Distri
       config,
       store,
       lease: backends.lease(holder, config.decider.leaseTtl),
+      leaseTtl: config.decider.leaseTtl,
       clock,
       logger: log.child({ role: 'decider' }),
       metrics: deciderMetrics(metrics, config),

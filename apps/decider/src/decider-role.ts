@@ -70,8 +70,17 @@ export interface DeciderRoleOptions {
    * Default a tenth of the grant's lifetime, between 100 ms and 1 s.
    */
   expiryMargin?: number;
+  /**
+   * The lease's full lifetime (ms); the renewal period and the default margin derive from it. Default:
+   * the grant's remaining life when the role starts, which a slow start (opening the bus) shortens.
+   */
+  leaseTtl?: number;
   /** Monotonic milliseconds, for the grant's deadline. Default performance.now. */
   monotonic?: () => number;
+}
+
+function leaseLife(opts: DeciderRoleOptions, grant: LeaseGrant): number {
+  return opts.leaseTtl ?? grant.expiresAt - opts.clock.now();
 }
 
 /** What `attach` returns: it sees every output the leader persisted, and ends with the term. */
@@ -110,7 +119,7 @@ export class DeciderRole {
   ) {
     this.refused = new RefusedWriteTracker(grant.epoch);
     this.mono = opts.monotonic ?? monotonicNow;
-    const life = grant.expiresAt - opts.clock.now();
+    const life = leaseLife(opts, grant);
     this.margin = opts.expiryMargin ?? Math.min(1_000, Math.max(100, Math.floor(life / 10)));
     this.deadline = this.deadlineOf(grant);
   }
@@ -169,7 +178,7 @@ export class DeciderRole {
     role.tickTimer = setInterval(() => role.enqueue(() => role.tick()), opts.config.decider.tickInterval);
     role.tickTimer.unref();
     // Renew at a third of the grant's lifetime, so two missed renewals still leave time.
-    const renewEvery = Math.max(100, Math.floor((grant.expiresAt - opts.clock.now()) / 3));
+    const renewEvery = Math.max(100, Math.floor(leaseLife(opts, grant) / 3));
     role.renewTimer = setInterval(() => role.enqueue(() => role.renew()), renewEvery);
     role.renewTimer.unref();
     return role;

@@ -6,6 +6,24 @@ const withCheck = (body: string) => `regions: [a]\nchecks:\n  c:\n${body}`;
 const problems = (body: string) => problemsOf(withCheck(body)).map((p) => [p.path, p.message]);
 
 describe('check rules', () => {
+  it('refuses check ids and region names longer than result batches carry (200 characters)', () => {
+    const long = 'a'.repeat(201);
+    const paths = (text: string) => problemsOf(text).map((p) => p.path);
+    expect(paths(`regions: [a]\nchecks:\n  ${long}: { type: tcp, host: 192.0.2.1, port: 1 }\n`)).toEqual([
+      `checks.${long}`,
+    ]);
+    expect(paths(`regions: [${long}]\nchecks:\n  c: { type: tcp, host: 192.0.2.1, port: 1 }\n`)).toEqual([
+      'regions[0]',
+    ]);
+    const ok = 'a'.repeat(200);
+    expect(() =>
+      parseConfig(`regions: [${ok}]\nchecks:\n  ${ok}: { type: tcp, host: 192.0.2.1, port: 1 }\n`, {
+        env: {},
+        baseDir: '/cfg',
+      }),
+    ).not.toThrow();
+  });
+
   it('rejects credentials, fragments and bad hosts in a url', () => {
     expect(problems('    type: https\n    url: "https://user:pw@192.0.2.1/"\n')).toEqual([
       ['checks.c.url', expect.stringMatching(/must not contain credentials/)],

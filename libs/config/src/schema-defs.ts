@@ -2,8 +2,9 @@
 import { DURATION_PATTERN } from './duration.js';
 import { QUORUM_PATTERN } from './quorum.js';
 
-export const ID_PATTERN = '^[a-z0-9][a-z0-9_-]*$';
-export const REGION_PATTERN = '^[a-z0-9][a-z0-9-]*$';
+// At most 200 characters: result batches refuse longer ids (libs/backends batch-check, the engine).
+export const ID_PATTERN = '^[a-z0-9][a-z0-9_-]{0,199}$';
+export const REGION_PATTERN = '^[a-z0-9][a-z0-9-]{0,199}$';
 export const MAX_TTL = 2_147_483_647;
 
 export type Schema = Record<string, unknown>;

@@ -95,7 +95,8 @@ export class WebhookChannel {
     for (let attempt = 1; ; attempt++) {
       const signal = this.stopper.signal;
       if (signal.aborted) return this.done('dropped');
-      const now = deps.clock.now();
+      // Whole milliseconds: a clock with a fraction (performance-based) must not break the signature.
+      const now = Math.floor(deps.clock.now());
       // Each attempt carries its own time, signed with the body, so a receiver can refuse replays.
       const stamped: Record<string, string> = { ...headers, [TIMESTAMP_HEADER]: String(now) };
       if (cfg.secret !== null) stamped[SIGNATURE_HEADER] = signDelivery(now, body, cfg.secret);

@@ -78,6 +78,7 @@ export async function deciderCommand(opts: DeciderOptions): Promise<void> {
     config,
     store,
     lease: backends.lease(holder, ttl),
+    leaseTtl: ttl,
     clock: systemClock,
     logger,
     metrics: deciderMetrics(metrics, config),

@@ -44,7 +44,13 @@ export async function startControlServer(
       send(res, auth.status, { error: `${auth.message} (the demo operator token the demo printed)` });
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://control');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://control');
+    } catch {
+      send(res, 400, { error: 'malformed request path' });
+      return;
+    }
     const parts = url.pathname.split('/').filter(Boolean);
     if (req.method === 'GET' && url.pathname === '/origins') {
       send(

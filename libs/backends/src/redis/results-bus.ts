@@ -177,6 +177,9 @@ export class RedisResultsBus implements ResultsBus {
       if (r.status === 'rejected')
         this.logger.warn({ err: r.reason as unknown }, 'results bus: close failed');
     }
+    // BullMQ never closes a client it was handed (it counts it as shared): without this, every
+    // leadership term would leave its worker connection open.
+    if (this.workerClient) await this.conn.release(this.workerClient).catch(() => undefined);
   }
 
   /** Drops every connection of this bus at once; what BullMQ still awaits then fails or ends. */
