@@ -53,7 +53,7 @@ export async function startDemo(token: string): Promise<RunningDemo> {
     token,
     output: () => demo.output(),
     async origin(action, name) {
-      const r = await understudyOnce(['demo', action, name, '--control', control]);
+      const r = await understudyOnce(['demo', action, name, '--control', control, '--token', token]);
       if (r.code !== 0) throw new Error(`demo ${action} ${name} failed (${r.code}): ${r.output}`);
     },
     async stop() {
