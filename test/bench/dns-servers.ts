@@ -100,9 +100,21 @@ function zoneFileText(zone: ZoneState['zones'][number]): string {
  * limiting off (Debian's build enables RRL, which would cap a benchmark at 200 qps).
  */
 export async function startNsd(zs: ZoneState, serverCount = 1): Promise<RunningServer> {
+  return startNsdZones(
+    zs.zones.map((z) => ({ apex: z.apex, text: zoneFileText(z) })),
+    serverCount,
+  );
+}
+
+/** NSD serving zone files given as text (the same settings as startNsd). */
+export async function startNsdZones(
+  zones: { apex: string; text: string }[],
+  serverCount = 1,
+  startTimeoutMs = 15_000,
+): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), 'understudy-nsd-'));
   const port = await freePort('127.0.0.1', 'both');
-  zs.zones.forEach((z, i) => writeFileSync(join(dir, `zone-${i}.db`), zoneFileText(z)));
+  zones.forEach((z, i) => writeFileSync(join(dir, `zone-${i}.db`), z.text));
   const conf = [
     'server:',
     `  port: ${port}`,
@@ -120,7 +132,7 @@ export async function startNsd(zs: ZoneState, serverCount = 1): Promise<RunningS
     '  rrl-whitelist-ratelimit: 0',
     'remote-control:',
     '  control-enable: no',
-    ...zs.zones.flatMap((z, i) => ['zone:', `  name: ${z.apex}`, `  zonefile: zone-${i}.db`]),
+    ...zones.flatMap((z, i) => ['zone:', `  name: ${z.apex}`, `  zonefile: zone-${i}.db`]),
     '',
   ].join('\n');
   writeFileSync(join(dir, 'nsd.conf'), conf);
@@ -128,7 +140,7 @@ export async function startNsd(zs: ZoneState, serverCount = 1): Promise<RunningS
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   child.on('error', () => undefined);
-  await waitForAnswer(port, zs.zones[0]!.apex);
+  await waitForAnswer(port, zones[0]!.apex, startTimeoutMs);
   return {
     name: serverCount > 1 ? `nsd×${serverCount}` : 'nsd',
     pid: child.pid!,

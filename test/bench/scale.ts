@@ -24,7 +24,7 @@ import { parseArgs } from 'node:util';
 import { freePort } from '@understudy/testkit/ports';
 import { dnsperfArgs, ensureDnsperf, runDnsperf } from './dns-perf.js';
 import { processTree, treeCpuSeconds } from './dns-proc.js';
-import { NSD_BINARY, waitForAnswer } from './dns-servers.js';
+import { NSD_BINARY, startNsdZones } from './dns-servers.js';
 import { fmt, summarize } from './stats.js';
 
 const { values: args } = parseArgs({
@@ -262,41 +262,6 @@ async function checkListeners(n: number) {
   );
 }
 
-async function startNsd(dir: string, z: Zone): Promise<{ child: ChildProcess; port: number }> {
-  const port = await freePort('127.0.0.1', 'both');
-  writeFileSync(join(dir, 'scale.db'), nsdZone(z));
-  writeFileSync(
-    join(dir, 'nsd.conf'),
-    [
-      'server:',
-      `  port: ${port}`,
-      '  ip-address: 127.0.0.1',
-      '  username: ""',
-      '  chroot: ""',
-      `  pidfile: "${join(dir, 'nsd.pid')}"`,
-      `  zonesdir: "${dir}"`,
-      '  database: ""',
-      `  xfrdfile: "${join(dir, 'xfrd.state')}"`,
-      `  zonelistfile: "${join(dir, 'zone.list')}"`,
-      '  server-count: 2',
-      '  verbosity: 0',
-      '  rrl-ratelimit: 0',
-      'remote-control:',
-      '  control-enable: no',
-      'zone:',
-      `  name: ${APEX}`,
-      '  zonefile: scale.db',
-      '',
-    ].join('\n'),
-  );
-  const child = spawn(NSD_BINARY, ['-d', '-c', join(dir, 'nsd.conf')], {
-    stdio: 'ignore',
-  });
-  child.on('error', () => undefined);
-  await waitForAnswer(port, APEX, 60_000);
-  return { child, port };
-}
-
 async function perf(pid: number, port: number, queryFile: string) {
   const cpu0 = treeCpuSeconds(pid);
   const r = await runDnsperf(dnsperfArgs(port, queryFile, PERF_SECONDS), PERF_SECONDS);
@@ -357,15 +322,15 @@ async function measureSize(size: number): Promise<string[]> {
     const ours = await perf(app.pid!, dnsPort, queries);
     let nsdLine = 'NSD not installed';
     if (existsSync(NSD_BINARY)) {
-      const nsd = await startNsd(dir, z);
+      const nsd = await startNsdZones([{ apex: APEX, text: nsdZone(z) }], 2, 60_000);
       try {
-        const nsdRss = rssMb(nsd.child.pid!);
-        const theirs = await perf(nsd.child.pid!, nsd.port, queries);
+        const nsdRss = rssMb(nsd.pid);
+        const theirs = await perf(nsd.pid, nsd.port, queries);
         nsdLine =
           `NSD ${theirs.qps.toFixed(0)} qps · ${theirs.cpuUs.toFixed(1)} µs CPU/query · RSS ${nsdRss.total.toFixed(0)} MB` +
           ` → QPS ours/NSD ${(ours.qps / theirs.qps).toFixed(2)}`;
       } finally {
-        await stop(nsd.child);
+        await nsd.stop();
       }
     }
     out.push(
