@@ -12,7 +12,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCa, issueCert } from '@understudy/testkit/certs';
+import { localhostTls } from '@understudy/testkit/certs';
 import { dig } from '@understudy/testkit/dig';
 import { startOrigin, type Origin } from '@understudy/testkit/origin';
 import { freePort } from '@understudy/testkit/ports';
@@ -118,15 +118,7 @@ const withOutput = (err: unknown): never => {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'understudy-guard-'));
-  const ca = await createCa();
-  const tls = await issueCert({
-    ca,
-    commonName: 'localhost',
-    altNames: ['localhost', '127.0.0.1'],
-    days: 30,
-  });
-  const caFile = join(dir, 'ca.pem');
-  await writeFile(caFile, ca.certPem);
+  const { tls, caFile } = await localhostTls(dir);
   fastOrigin = await startOrigin({ name: 'fast', tls });
   slowOrigin = await startOrigin({ name: 'slow', tls });
   dnsPort = await freePort('127.0.0.1', 'both');

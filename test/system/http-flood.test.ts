@@ -9,7 +9,7 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCa, issueCert } from '@understudy/testkit/certs';
+import { localhostTls } from '@understudy/testkit/certs';
 import { dig } from '@understudy/testkit/dig';
 import { startOrigin, type Origin } from '@understudy/testkit/origin';
 import { freePort } from '@understudy/testkit/ports';
@@ -81,15 +81,7 @@ function open(port: number, source: string, payload: string): Promise<{ accepted
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'understudy-flood-'));
-  const ca = await createCa();
-  const cert = await issueCert({
-    ca,
-    commonName: 'localhost',
-    altNames: ['localhost', '127.0.0.1'],
-    days: 30,
-  });
-  const caFile = join(dir, 'ca.pem');
-  await writeFile(caFile, ca.certPem);
+  const { tls: cert, caFile } = await localhostTls(dir);
   origins = await Promise.all(
     ['primary', 'secondary', 'other'].map((name) => startOrigin({ name, tls: cert })),
   );
