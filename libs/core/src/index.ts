@@ -14,6 +14,7 @@ export * from './verdict.js';
 export * from './selection.js';
 export * from './serial.js';
 export * from './zone-state.js';
+export * from './overlay.js';
 export * from './state-init.js';
 export * from './engine.js';
 export * from './status-view.js';

@@ -9,7 +9,7 @@ export function soaValue(zone: ZoneConfig, serial: number): string {
 
 export function buildZoneData(
   zone: ZoneConfig,
-  records: Record<string, RecordState>,
+  valuesOf: (recordId: string) => readonly string[] | undefined,
   serial: number,
 ): ZoneData {
   const rrsets: RRset[] = [
@@ -18,12 +18,11 @@ export function buildZoneData(
     ...zone.records,
   ];
   for (const rec of zone.failover) {
-    const st = records[rec.id];
     rrsets.push({
       name: rec.name,
       type: rec.type,
       ttl: rec.ttl,
-      values: st ? [...st.values] : [...rec.answers[0]!.values],
+      values: [...(valuesOf(rec.id) ?? rec.answers[0]!.values)],
     });
   }
   return { apex: zone.apex, rrsets };
@@ -40,6 +39,6 @@ export function buildZoneState(
     serial,
     epoch,
     generatedAt: now,
-    zones: config.zones.map((z) => buildZoneData(z, records, serial)),
+    zones: config.zones.map((z) => buildZoneData(z, (id) => records[id]?.values, serial)),
   };
 }
