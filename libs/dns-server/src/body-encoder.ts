@@ -22,13 +22,40 @@ export interface EncodedBody {
 
 const TYPE_PTR = 12;
 const HEADER = 12;
+const SECTION_NAMES = ['answer', 'authority', 'additional'];
 const POINTER_LIMIT = 0x4000;
 const MAX_NAME = 255;
 const MAX_LABEL = 63;
 /** Room for the largest record that can still end inside a message: the surplus catches overruns. */
 const scratch = Buffer.alloc(MAX_MESSAGE + 2048);
-/** Lower-case suffix (no trailing dot) → its offset in the message being built. */
-const known = new Map<string, number>();
+/**
+ * Lower-case suffixes (no trailing dot) and their offsets in the message being built. A body holds a
+ * handful, so a linear scan of two arrays beats a Map (which clear() would reallocate every call); past
+ * SPILL entries a Map takes over, so a body of thousands of names stays linear.
+ */
+const SPILL = 32;
+const knownKeys: string[] = [];
+const knownAt: number[] = [];
+let knownCount = 0;
+const knownMap = new Map<string, number>();
+
+function lookup(suffix: string): number {
+  for (let j = 0; j < knownCount && j < SPILL; j++) if (knownKeys[j] === suffix) return knownAt[j]!;
+  return knownCount > SPILL ? (knownMap.get(suffix) ?? -1) : -1;
+}
+
+function remember(suffix: string, at: number): void {
+  if (knownCount < SPILL) {
+    knownKeys[knownCount] = suffix;
+    knownAt[knownCount] = at;
+  } else knownMap.set(suffix, at);
+  knownCount++;
+}
+
+function forget(): void {
+  if (knownCount > SPILL) knownMap.clear();
+  knownCount = 0;
+}
 let pos = 0;
 
 /** dns2 spelling: no trailing dot, empty labels dropped ("" is the root). */
@@ -60,22 +87,24 @@ function writeName(name: string | undefined, compress: boolean, what: string): v
     scratch[pos++] = 0;
     return;
   }
-  checkName(n, what);
+  // Labels are checked as they are written: a suffix that ends in a pointer was checked when it was first seen.
+  if (n.length + 2 > MAX_NAME) throw new Error(`${what} "${n}" is longer than ${MAX_NAME} octets`);
   const lower = compress ? n.toLowerCase() : n;
   let i = 0;
   for (;;) {
     if (compress) {
       const suffix = i === 0 ? lower : lower.slice(i);
-      const at = known.get(suffix);
-      if (at !== undefined) {
+      const at = lookup(suffix);
+      if (at >= 0) {
         scratch[pos++] = 0xc0 | (at >> 8);
         scratch[pos++] = at & 0xff;
         return;
       }
-      if (pos < POINTER_LIMIT) known.set(suffix, pos);
+      if (pos < POINTER_LIMIT) remember(suffix, pos);
     }
     let dot = n.indexOf('.', i);
     if (dot < 0) dot = n.length;
+    if (dot - i > MAX_LABEL) throw new Error(`${what} "${n}" has a label longer than ${MAX_LABEL} octets`);
     scratch[pos++] = dot - i;
     for (let k = i; k < dot; k++) scratch[pos++] = n.charCodeAt(k);
     if (dot === n.length) break;
@@ -183,38 +212,38 @@ function tooLarge(): Error {
 }
 
 /** Writes one resource record; returns the offset of its SOA serial (else -1). */
-function writeRecord(r: Resource, what: string): number {
+function writeRecord(r: Resource): number {
   if (pos + 2048 > scratch.length) throw tooLarge();
-  const type = code16(r.type, `${what} type`);
-  if (type === TYPE.OPT) throw new Error(`${what}: OPT is added per reply, not pre-encoded`);
-  writeName(r.name, true, `${what} owner`);
+  const type = code16(r.type, 'type');
+  if (type === TYPE.OPT) throw new Error('OPT is added per reply, not pre-encoded');
+  writeName(r.name, true, 'owner');
   u16(type);
-  u16(code16(r.class ?? CLASS_IN, `${what} class`));
+  u16(code16(r.class ?? CLASS_IN, 'class'));
   u32(Math.min(r.ttl >>> 0, 0x7fffffff));
   const rdlenAt = pos;
   pos += 2;
   let serialAt = -1;
   switch (type) {
     case TYPE.A:
-      writeIPv4(r.address, `${what} A address`);
+      writeIPv4(r.address, 'A address');
       break;
     case TYPE.AAAA:
-      writeIPv6(r.address, `${what} AAAA address`);
+      writeIPv6(r.address, 'AAAA address');
       break;
     case TYPE.NS:
-      writeName(r.ns, true, `${what} NS target`);
+      writeName(r.ns, true, 'NS target');
       break;
     case TYPE.CNAME:
     case TYPE_PTR:
-      writeName(r.domain, true, `${what} target`);
+      writeName(r.domain, true, 'target');
       break;
     case TYPE.MX:
       u16((r.priority ?? 0) & 0xffff);
-      writeName(r.exchange, true, `${what} MX exchange`);
+      writeName(r.exchange, true, 'MX exchange');
       break;
     case TYPE.SOA:
-      writeName(r.primary, true, `${what} SOA mname`);
-      writeName(r.admin, true, `${what} SOA rname`);
+      writeName(r.primary, true, 'SOA mname');
+      writeName(r.admin, true, 'SOA rname');
       serialAt = pos;
       u32(r.serial);
       u32(r.refresh);
@@ -226,16 +255,16 @@ function writeRecord(r: Resource, what: string): number {
       u16((r.priority ?? 0) & 0xffff);
       u16((r.weight ?? 0) & 0xffff);
       u16((r.port ?? 0) & 0xffff);
-      writeName(r.target, false, `${what} SRV target`);
+      writeName(r.target, false, 'SRV target');
       break;
     case TYPE.TXT:
-      writeTxt(r.data, `${what} TXT`);
+      writeTxt(r.data, 'TXT');
       break;
     case TYPE.CAA: {
       const tag = r.tag ?? '';
       const value = r.value ?? '';
       const tagLen = utf8Len(tag);
-      if (tagLen > 255) throw new Error(`${what}: CAA tag is longer than 255 octets`);
+      if (tagLen > 255) throw new Error('CAA tag is longer than 255 octets');
       if (pos + 2 + tagLen + utf8Len(value) > scratch.length) throw tooLarge();
       scratch[pos++] = (r.flags ?? 0) & 0xff;
       scratch[pos++] = tagLen;
@@ -264,7 +293,7 @@ function knowQuestion(qname: string): number {
   if (q.length === 0) return 1;
   checkName(q, 'question name');
   for (let i = 0; ;) {
-    known.set(i === 0 ? q : q.slice(i), HEADER + i);
+    remember(i === 0 ? q : q.slice(i), HEADER + i);
     const dot = q.indexOf('.', i);
     if (dot < 0) break;
     i = dot + 1;
@@ -285,19 +314,18 @@ export function encodeBody(
   authority: readonly Resource[],
   additional: readonly Resource[],
 ): EncodedBody {
-  known.clear();
+  forget();
+  const sections = [answer, authority, additional];
+  let section = -1;
+  let index = 0;
   try {
     const base = HEADER + knowQuestion(qname) + 4;
     pos = base;
     let serialAt = -1;
-    const sections: [string, readonly Resource[]][] = [
-      ['answer', answer],
-      ['authority', authority],
-      ['additional', additional],
-    ];
-    for (const [section, records] of sections) {
-      for (let i = 0; i < records.length; i++) {
-        const at = writeRecord(records[i]!, `${section}[${i}]`);
+    for (section = 0; section < 3; section++) {
+      const records = sections[section]!;
+      for (index = 0; index < records.length; index++) {
+        const at = writeRecord(records[index]!);
         if (at >= 0 && serialAt < 0) serialAt = at - base;
       }
     }
@@ -306,9 +334,11 @@ export function encodeBody(
     scratch.copy(body, 0, base, pos);
     return { body, serialAt };
   } catch (err) {
+    // Which record it was is only worked out here, so the success path builds no strings.
+    const where = section >= 0 && section < 3 ? `${SECTION_NAMES[section]}[${index}] ` : '';
     const why = err instanceof Error ? err.message : String(err);
-    throw new Error(`encoding the answer for ${qname} type ${qtype}: ${why}`, { cause: err });
+    throw new Error(`encoding the answer for ${qname} type ${qtype}: ${where}${why}`, { cause: err });
   } finally {
-    known.clear();
+    forget();
   }
 }
