@@ -18,11 +18,12 @@ import { encodeBody } from '../../libs/dns-server/src/body-encoder.js';
 import { CLASS_IN, PROBE_ABSENT_TYPE, TYPE } from '../../libs/dns-server/src/constants.js';
 import { Packet } from '../../libs/dns-server/src/dns2.js';
 import type { Resource } from '../../libs/dns-server/src/dns2.js';
+import { FastArena } from '../../libs/dns-server/src/fast-arena.js';
 import { buildFastTable } from '../../libs/dns-server/src/fast-table.js';
 import { buildModel } from '../../libs/dns-server/src/model.js';
 import { dns2Name } from '../../libs/dns-server/src/records.js';
 import { resolve } from '../../libs/dns-server/src/resolve.js';
-import { nameToWire } from '../../libs/dns-server/src/wire.js';
+import { hashWireName, nameToWire } from '../../libs/dns-server/src/wire.js';
 
 const { values: args } = parseArgs({
   options: { names: { type: 'string', default: '11000' }, memory: { type: 'boolean', default: false } },
@@ -130,31 +131,76 @@ function speed(): void {
   console.log(`speed-up        ${(d / o).toFixed(1)}x`);
 }
 
-function memory(): void {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
-  const used = () => {
-    gc();
-    gc();
-    const m = process.memoryUsage();
-    return { heap: m.heapUsed, ext: m.external + m.arrayBuffers, rss: m.rss };
-  };
-  const model = buildModel(zoneState(NAMES, false));
-  const before = used();
-  const t0 = performance.now();
-  const table = buildFastTable(model);
-  const ms = performance.now() - t0;
-  const after = used();
-  const per = (k: 'heap' | 'ext' | 'rss') => (after[k] - before[k]) / table.names.length;
-  console.log(
-    `FastTable at ${table.names.length} names (bench:scale shape), built in ${(ms / 1000).toFixed(2)} s:`,
-  );
-  console.log(`  heap ${per('heap').toFixed(0)} B/name, Buffers ${per('ext').toFixed(0)} B/name`);
-  console.log(
-    `  RSS growth ${per('rss').toFixed(0)} B/name; process RSS ${(after.rss / 2 ** 20).toFixed(0)} MB`,
-  );
-  console.log(`  (model alone, before the table: heap ${(before.heap / 2 ** 20).toFixed(0)} MB)`);
+/** The same bodies as buildFastTable, encoded by body-encoder into a FastArena (what issue 11 would wire in). */
+function buildArena(model: ReturnType<typeof buildModel>): FastArena {
+  const arena = new FastArena();
+  for (const zone of model.zones.values())
+    for (const [name, node] of zone.nodes) {
+      const types = [...(node.cname ? [...model.types, TYPE.CNAME] : node.rrsets.keys()), PROBE_ABSENT_TYPE];
+      const key = nameToWire(name);
+      const answers = types.map((qtype) => {
+        const r = resolve(model, name, qtype);
+        const { body, serialAt } = encodeBody(name, qtype, r.answer, r.authority, r.additional);
+        const counts = { an: r.answer.length, ns: r.authority.length, ar: r.additional.length };
+        return { qtype, aa: r.aa, rcode: r.rcode, ...counts, body, serialAt };
+      });
+      arena.set({ key, hash: hashWireName(key), answers, zone: name === zone.apex ? 0 : -1 });
+    }
+  return arena;
 }
 
-if (args.memory) memory();
+interface Usage {
+  heap: number;
+  ext: number;
+  rss: number;
+}
+
+async function memory(): Promise<void> {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  // Array buffers are freed off-thread after a GC: a pause lets the external figure settle.
+  const used = async (): Promise<Usage> => {
+    gc();
+    await new Promise((r) => setTimeout(r, 200));
+    gc();
+    const m = process.memoryUsage();
+    return { heap: m.heapUsed, ext: m.external, rss: m.rss }; // external includes arrayBuffers
+  };
+  const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`;
+  const start = await used();
+  const model = buildModel(zoneState(NAMES, false));
+  const base = await used();
+  const names = [...model.zones.values()].reduce((s, z) => s + z.nodes.size, 0);
+  const per = (from: Usage, to: Usage, k: keyof Usage) => ((to[k] - from[k]) / names).toFixed(0);
+  console.log(`${names} names (bench:scale shape); the model alone: heap ${per(start, base, 'heap')} B/name`);
+  /** Builds one table form, measures it while it is held, and lets it go before returning. */
+  const measure = async (what: string, build: () => { size: number; keep: unknown; note?: () => string }) => {
+    const t0 = performance.now();
+    const held = build();
+    const ms = performance.now() - t0;
+    const u = await used();
+    console.log(
+      `  ${what}, ${held.size} entries: heap ${per(base, u, 'heap')} B/name, Buffers ${per(base, u, 'ext')} B/name, ` +
+        `built in ${(ms / 1000).toFixed(2)} s; process RSS ${mb(u.rss)}`,
+    );
+    if (held.note) console.log(`    ${held.note()}`);
+    return held.keep !== null; // read after the measurement, so the table is live through it
+  };
+  await measure('FastTable (dns2, today)', () => {
+    const table = buildFastTable(model);
+    return { size: table.names.length, keep: table };
+  });
+  await measure('FastArena (body-encoder)', () => {
+    const arena = buildArena(model);
+    const f = arena.footprint();
+    return {
+      size: arena.size,
+      keep: arena,
+      note: () =>
+        `arena ${mb(f.arena)} (live ${(f.live / 2 ** 20).toFixed(1)} MB), typed arrays ${(f.arrays / 2 ** 20).toFixed(1)} MB`,
+    };
+  });
+}
+
+if (args.memory) await memory();
 else speed();
