@@ -167,6 +167,12 @@ describe('encodeBody', () => {
     expect(body.toString('hex')).toBe(dns2Body(Q, sections).toString('hex'));
   });
 
+  it('writes an AAAA with an embedded IPv4 tail (RFC 4291 §2.2), which dns2 cannot', () => {
+    const sections: Sections = [[rr(Q, 'AAAA', '::ffff:c000:201')], [], []];
+    const { body } = encodeBody(Q, TYPE.AAAA, [{ ...sections[0][0]!, address: '::ffff:192.0.2.1' }], [], []);
+    expect(body.equals(dns2Body(Q, sections))).toBe(true);
+  });
+
   it('names the record and the field of what it cannot encode', () => {
     const bad = (r: Partial<Resource>): Resource =>
       new Packet.Resource({ name: 'a', class: 1, ttl: 1, ...r });

@@ -11,6 +11,7 @@
  * compressed; RFC 3597 §4 forbids it for later types, so an SRV target (RFC 2782) is written in full
  * and not offered as a pointer target either (a middlebox may rewrite rdata it does not know).
  */
+import { parseIPv6 } from '@understudy/core';
 import { CLASS_IN, MAX_MESSAGE, TYPE } from './constants.js';
 import type { Resource } from './dns2.js';
 
@@ -151,39 +152,11 @@ function writeIPv4(address: unknown, what: string): void {
   throw new Error(`${what}: "${String(address)}" is not an IPv4 address`);
 }
 
-/** Hex groups with at most one "::"; a dotted-quad tail (RFC 4291 §2.2) fills the last two groups. */
+/** The parser the zone model validated with; AAAA records are few, so its arrays cost little. */
 function writeIPv6(address: unknown, what: string): void {
-  const fail = (): never => {
-    throw new Error(`${what}: "${String(address)}" is not an IPv6 address`);
-  };
-  if (typeof address !== 'string') return fail();
-  const gap = address.indexOf('::');
-  if (gap >= 0 && address.indexOf('::', gap + 1) >= 0) return fail();
-  const groups = (s: string): number[] => {
-    if (s === '') return [];
-    const out: number[] = [];
-    const parts = s.split(':');
-    parts.forEach((p, idx) => {
-      if (idx === parts.length - 1 && p.includes('.')) {
-        const start = pos;
-        writeIPv4(p, what);
-        pos = start;
-        out.push(
-          (scratch[start]! << 8) | scratch[start + 1]!,
-          (scratch[start + 2]! << 8) | scratch[start + 3]!,
-        );
-      } else if (/^[0-9a-fA-F]{1,4}$/.test(p)) out.push(parseInt(p, 16));
-      else fail();
-    });
-    return out;
-  };
-  const head = groups(gap < 0 ? address : address.slice(0, gap));
-  const tail = gap < 0 ? [] : groups(address.slice(gap + 2));
-  const zeros = 8 - head.length - tail.length;
-  if (gap < 0 ? zeros !== 0 : zeros < 1) return fail();
-  for (const g of head) u16(g);
-  for (let k = 0; k < zeros; k++) u16(0);
-  for (const g of tail) u16(g);
+  const groups = typeof address === 'string' ? parseIPv6(address) : null;
+  if (!groups) throw new Error(`${what}: "${String(address)}" is not an IPv6 address`);
+  for (const g of groups) u16(g);
 }
 
 const utf8Len = (v: string | Buffer): number =>
