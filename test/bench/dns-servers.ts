@@ -68,28 +68,30 @@ export async function waitForAnswer(port: number, apex: string, timeoutMs = 15_0
   }
 }
 
-/**
- * Our server as it ships: `understudy dns --config` from the built bundle, with `dns.workers` set.
- * `node` runs it (default: this process's binary), so another Node version can be measured.
- */
-export async function startOurs(
-  workers: number,
-  apex: string,
-  node = process.execPath,
-): Promise<RunningServer> {
-  const cli = fileURLToPath(new URL('../../dist/understudy.mjs', import.meta.url));
+export interface OursOptions {
+  /** The node binary (default this process's), so another Node version can be measured. */
+  node?: string;
+  /** The bundle to run (default the built dist/understudy.mjs), e.g. a copy of an earlier build. */
+  cli?: string;
+  /** Name in the tables (default "ours"). */
+  name?: string;
+}
+
+/** Our server as it ships: `understudy dns --config` from the built bundle, with `dns.workers` set. */
+export async function startOurs(workers: number, apex: string, o: OursOptions = {}): Promise<RunningServer> {
+  const cli = o.cli ?? fileURLToPath(new URL('../../dist/understudy.mjs', import.meta.url));
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` (npm run bench:dns does)`);
   const dir = mkdtempSync(join(tmpdir(), 'understudy-bench-ours-'));
   const port = await freePort('127.0.0.1', 'both');
   const config = join(dir, 'bench.yaml');
   writeFileSync(config, benchConfigYaml(port, workers));
-  const child = spawn(node, [cli, 'dns', '--config', config], {
+  const child = spawn(o.node ?? process.execPath, [cli, 'dns', '--config', config], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   child.on('error', () => undefined);
   await waitForAnswer(port, apex);
   return {
-    name: workers > 1 ? `ours×${workers}` : 'ours',
+    name: workers > 1 ? `${o.name ?? 'ours'}×${workers}` : (o.name ?? 'ours'),
     pid: child.pid!,
     port,
     stop: stopper(child, () => rmSync(dir, { recursive: true, force: true })),

@@ -8,7 +8,9 @@
  *   env: BENCH_SECONDS (15), BENCH_RUNS (3), BENCH_WORKERS ("1,2": dns.workers values to measure),
  *        BENCH_NSD ("1,2": NSD server-count values), BENCH_PDNS ("1,2": PowerDNS receiver-threads
  *        values), BENCH_DNSPERF_FLAGS (load flags, see dns-perf.ts), BENCH_NODE (the node binary
- *        that runs our server, e.g. a Node 24 one for dgram's reusePort; default this process's)
+ *        that runs our server, e.g. a Node 24 one for dgram's reusePort; default this process's),
+ *        BENCH_BASE_CLI (a copy of an earlier dist/understudy.mjs: measured as "base" in the same
+ *        rotation, for before/after figures on a noisy machine), BENCH_BASE_NODE (its node binary)
  *   Our server is the built CLI: `understudy dns --config <bench zone>`. dnsperf is installed through
  *   apt when missing; NSD and PowerDNS are not installed, only skipped with a hint.
  */
@@ -40,6 +42,8 @@ const nsdCounts = list(process.env.BENCH_NSD ?? '1,2');
 /** PowerDNS receiver-threads values to measure. */
 const pdnsCounts = list(process.env.BENCH_PDNS ?? '1,2');
 const node = process.env.BENCH_NODE ?? process.execPath;
+const baseCli = process.env.BENCH_BASE_CLI;
+const baseNode = process.env.BENCH_BASE_NODE ?? node;
 
 interface Measured extends PerfResult {
   name: string;
@@ -99,13 +103,14 @@ interface Ratio {
   cpu: number;
 }
 
-/** Each ours×N against each peer with one process and with N. */
+/** Each ours×N against base×N, and against each peer with one process and with N. */
 function ratios(results: Measured[]): Ratio[] {
   const out: Ratio[] = [];
   for (const o of results.filter((m) => m.name.startsWith('ours'))) {
-    for (const peer of ['nsd', 'pdns']) {
+    for (const peer of ['base', 'nsd', 'pdns']) {
       const against = results.filter(
-        (m) => m.name.startsWith(peer) && (m.processes === 1 || m.processes === o.processes),
+        (m) =>
+          m.name.startsWith(peer) && (m.processes === o.processes || (peer !== 'base' && m.processes === 1)),
       );
       for (const n of against)
         out.push({
@@ -138,8 +143,14 @@ async function main(): Promise<void> {
   writeFileSync(queryFile, `${BENCH_QUERIES.join('\n')}\n`);
   const contenders: Contender[] = workerCounts.map((w) => ({
     processes: w,
-    start: () => startOurs(w, BENCH_APEX, node),
+    start: () => startOurs(w, BENCH_APEX, { node }),
   }));
+  if (baseCli)
+    for (const w of workerCounts)
+      contenders.push({
+        processes: w,
+        start: () => startOurs(w, BENCH_APEX, { node: baseNode, cli: baseCli, name: 'base' }),
+      });
   if (nsdAvailable())
     for (const n of nsdCounts) contenders.push({ processes: n, start: () => startNsd(zs, n) });
   if (pdnsAvailable())
@@ -148,7 +159,8 @@ async function main(): Promise<void> {
   console.log(
     `${runs} runs of ${seconds} s; ours (node ${nodeVersion(node)}) with ${workerCounts.join(' / ')} worker(s)` +
       (nsdAvailable() ? `; NSD with server-count ${nsdCounts.join(' / ')}` : '') +
-      (pdnsAvailable() ? `; PowerDNS with receiver-threads ${pdnsCounts.join(' / ')}` : ''),
+      (pdnsAvailable() ? `; PowerDNS with receiver-threads ${pdnsCounts.join(' / ')}` : '') +
+      (baseCli ? `; base: ${baseCli} on node ${nodeVersion(baseNode)}` : ''),
   );
   for (const hint of missingPeers()) console.log(`skipped, not installed: ${hint}`);
   const all: Measured[] = [];
