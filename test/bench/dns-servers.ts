@@ -53,11 +53,16 @@ export async function waitForAnswer(port: number, apex: string, timeoutMs = 15_0
   try {
     while (Date.now() < deadline) {
       const got = await new Promise<boolean>((res) => {
-        const t = setTimeout(() => res(false), 300);
-        sock.once('message', () => {
+        const onMessage = (): void => {
           clearTimeout(t);
           res(true);
-        });
+        };
+        // Unanswered polls must not leave their listeners behind (a slow start adds one per 300 ms).
+        const t = setTimeout(() => {
+          sock.removeListener('message', onMessage);
+          res(false);
+        }, 300);
+        sock.once('message', onMessage);
         sock.send(q, port, '127.0.0.1');
       });
       if (got) return;
@@ -89,13 +94,16 @@ export async function startOurs(workers: number, apex: string, o: OursOptions = 
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   child.on('error', () => undefined);
-  await waitForAnswer(port, apex);
-  return {
-    name: workers > 1 ? `${o.name ?? 'ours'}×${workers}` : (o.name ?? 'ours'),
-    pid: child.pid!,
-    port,
-    stop: stopper(child, () => rmSync(dir, { recursive: true, force: true })),
-  };
+  const stop = stopper(child, () => rmSync(dir, { recursive: true, force: true }));
+  try {
+    // Generous: on a loaded 2-core machine two workers loading the bundle took over 15 s.
+    await waitForAnswer(port, apex, 60_000);
+  } catch (err) {
+    await stop(); // never leave a server behind a failed start
+    throw err;
+  }
+  const name = o.name ?? 'ours';
+  return { name: workers > 1 ? `${name}×${workers}` : name, pid: child.pid!, port, stop };
 }
 
 function zoneFileText(zone: ZoneState['zones'][number]): string {
