@@ -73,6 +73,12 @@ describe('UdpEndpoint', () => {
     expect(ep.mode).toBe('exclusive');
   });
 
+  it('refuses a second bind instead of leaking the first socket', async () => {
+    const { ep } = await bound();
+    await expect(ep.bind(0)).rejects.toThrow(/bound already/);
+    await stillAnswers(ep.socket.address().port);
+  });
+
   it('closes cleanly when it was never bound', async () => {
     const ep = new UdpEndpoint(
       '127.0.0.1',

@@ -27,7 +27,7 @@ export class UdpEndpoint {
   /** Created by bind(): whether it gets SO_REUSEPORT depends on the port. */
   private sock: dgram.Socket | null = null;
   private bound = false;
-  /** How bind() bound the socket, for logs and tests. */
+  /** How bind() bound the socket (see udp-bind-mode.ts), for diagnostics and tests. */
   mode: UdpBindMode | null = null;
   /**
    * Views of the fast path's reply buffer by length, so a reply is sent without dgram slicing a new
@@ -81,6 +81,8 @@ export class UdpEndpoint {
   }
 
   bind(port: number): Promise<number> {
+    if (this.sock !== null)
+      return Promise.reject(new Error(`the UDP endpoint on ${this.host} is bound already`));
     const mode = udpBindMode({
       nodeVersion: process.versions.node,
       platform: process.platform,
