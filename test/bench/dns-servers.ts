@@ -1,4 +1,4 @@
-/** Starts and stops the servers under test as child processes: ours (the built CLI) and NSD. */
+/** Starts and stops the servers under test as child processes: ours (the built CLI), NSD and PowerDNS. */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
@@ -11,6 +11,8 @@ import { freePort } from '@understudy/testkit/ports';
 import { benchConfigYaml } from './dns-zone.js';
 
 export const NSD_BINARY = '/usr/sbin/nsd';
+/** Debian's pdns-server; the bind backend (pdns-backend-bind) installs libbindbackend.so beside it. */
+export const PDNS_BINARY = '/usr/sbin/pdns_server';
 
 export interface RunningServer {
   name: string;
@@ -51,11 +53,16 @@ export async function waitForAnswer(port: number, apex: string, timeoutMs = 15_0
   try {
     while (Date.now() < deadline) {
       const got = await new Promise<boolean>((res) => {
-        const t = setTimeout(() => res(false), 300);
-        sock.once('message', () => {
+        const onMessage = (): void => {
           clearTimeout(t);
           res(true);
-        });
+        };
+        // Unanswered polls must not leave their listeners behind (a slow start adds one per 300 ms).
+        const t = setTimeout(() => {
+          sock.removeListener('message', onMessage);
+          res(false);
+        }, 300);
+        sock.once('message', onMessage);
         sock.send(q, port, '127.0.0.1');
       });
       if (got) return;
@@ -66,25 +73,37 @@ export async function waitForAnswer(port: number, apex: string, timeoutMs = 15_0
   }
 }
 
+export interface OursOptions {
+  /** The node binary (default this process's), so another Node version can be measured. */
+  node?: string;
+  /** The bundle to run (default the built dist/understudy.mjs), e.g. a copy of an earlier build. */
+  cli?: string;
+  /** Name in the tables (default "ours"). */
+  name?: string;
+}
+
 /** Our server as it ships: `understudy dns --config` from the built bundle, with `dns.workers` set. */
-export async function startOurs(workers: number, apex: string): Promise<RunningServer> {
-  const cli = fileURLToPath(new URL('../../dist/understudy.mjs', import.meta.url));
+export async function startOurs(workers: number, apex: string, o: OursOptions = {}): Promise<RunningServer> {
+  const cli = o.cli ?? fileURLToPath(new URL('../../dist/understudy.mjs', import.meta.url));
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` (npm run bench:dns does)`);
   const dir = mkdtempSync(join(tmpdir(), 'understudy-bench-ours-'));
   const port = await freePort('127.0.0.1', 'both');
   const config = join(dir, 'bench.yaml');
   writeFileSync(config, benchConfigYaml(port, workers));
-  const child = spawn(process.execPath, [cli, 'dns', '--config', config], {
+  const child = spawn(o.node ?? process.execPath, [cli, 'dns', '--config', config], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   child.on('error', () => undefined);
-  await waitForAnswer(port, apex);
-  return {
-    name: workers > 1 ? `ours×${workers}` : 'ours',
-    pid: child.pid!,
-    port,
-    stop: stopper(child, () => rmSync(dir, { recursive: true, force: true })),
-  };
+  const stop = stopper(child, () => rmSync(dir, { recursive: true, force: true }));
+  try {
+    // Generous: on a loaded 2-core machine two workers loading the bundle took over 15 s.
+    await waitForAnswer(port, apex, 60_000);
+  } catch (err) {
+    await stop(); // never leave a server behind a failed start
+    throw err;
+  }
+  const name = o.name ?? 'ours';
+  return { name: workers > 1 ? `${name}×${workers}` : name, pid: child.pid!, port, stop };
 }
 
 function zoneFileText(zone: ZoneState['zones'][number]): string {
@@ -151,4 +170,84 @@ export async function startNsdZones(
 
 export function nsdAvailable(): boolean {
   return existsSync(NSD_BINARY);
+}
+
+/** Which peers are missing, each with the command that installs it (benchmarks skip, never install). */
+export function missingPeers(): string[] {
+  const out: string[] = [];
+  if (!existsSync(NSD_BINARY)) out.push('NSD: apt-get install -y nsd');
+  if (!pdnsAvailable())
+    out.push(
+      'PowerDNS: apt-get install -y pdns-server pdns-backend-bind (then systemctl disable --now pdns)',
+    );
+  return out;
+}
+
+export function pdnsAvailable(): boolean {
+  return existsSync(PDNS_BINARY) && existsSync('/usr/lib/x86_64-linux-gnu/pdns/libbindbackend.so');
+}
+
+/**
+ * PowerDNS Authoritative with the bind backend in the foreground, from a temp dir: `threads` receiver
+ * threads on SO_REUSEPORT sockets (its way of using several cores, as NSD's server-count and our
+ * workers), one distributor each, its default packet cache on (that is how it is deployed), no
+ * security polling (a DNS lookup to the outside), no web server or API, no setuid.
+ * It keeps the kernel's default receive buffer (net.core.rmem_default, 208 KiB here; it has no
+ * setting for it), so dnsperf's 500-deep burst overflows it: ~307 queries per burst show as lost
+ * (the Udp RcvbufErrors counter rises by as many) and each holds a dnsperf slot for its 5 s timeout.
+ * NSD and ours set larger buffers.
+ */
+export async function startPdns(
+  zones: { apex: string; text: string }[],
+  threads = 1,
+  startTimeoutMs = 15_000,
+): Promise<RunningServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'understudy-pdns-'));
+  const port = await freePort('127.0.0.1', 'both');
+  zones.forEach((z, i) => writeFileSync(join(dir, `zone-${i}.db`), z.text));
+  const named = [
+    `options { directory "${dir}"; };`,
+    ...zones.map((z, i) => `zone "${z.apex}" { type master; file "${join(dir, `zone-${i}.db`)}"; };`),
+    '',
+  ].join('\n');
+  writeFileSync(join(dir, 'named.conf'), named);
+  const conf = [
+    'launch=bind',
+    `bind-config=${join(dir, 'named.conf')}`,
+    'local-address=127.0.0.1',
+    `local-port=${port}`,
+    `socket-dir=${dir}`,
+    'daemon=no',
+    'guardian=no',
+    'disable-syslog=yes',
+    'loglevel=3',
+    'security-poll-suffix=',
+    `receiver-threads=${threads}`,
+    'distributor-threads=1',
+    'reuseport=yes',
+    'webserver=no',
+    'api=no',
+    '',
+  ].join('\n');
+  writeFileSync(join(dir, 'pdns.conf'), conf);
+  const child = spawn(PDNS_BINARY, [`--config-dir=${dir}`], { stdio: ['ignore', 'ignore', 'ignore'] });
+  child.on('error', () => undefined);
+  const stop = stopper(child, () => rmSync(dir, { recursive: true, force: true }));
+  try {
+    await waitForAnswer(port, zones[0]!.apex, startTimeoutMs);
+  } catch (err) {
+    await stop();
+    throw new Error(`PowerDNS did not answer: run ${PDNS_BINARY} --config-dir=<dir> by hand to see why`, {
+      cause: err,
+    });
+  }
+  return { name: threads > 1 ? `pdns×${threads}` : 'pdns', pid: child.pid!, port, stop };
+}
+
+/** PowerDNS serving a ZoneState (the same zone files NSD gets). */
+export function startPdnsState(zs: ZoneState, threads = 1): Promise<RunningServer> {
+  return startPdns(
+    zs.zones.map((z) => ({ apex: z.apex, text: zoneFileText(z) })),
+    threads,
+  );
 }

@@ -68,6 +68,61 @@ describe('UdpEndpoint', () => {
     await stillAnswers(ep.socket.address().port);
   });
 
+  it('binds alone outside a cluster worker', async () => {
+    const { ep } = await bound();
+    expect(ep.mode).toBe('exclusive');
+  });
+
+  it('refuses a second bind instead of leaking the first socket', async () => {
+    const { ep } = await bound();
+    await expect(ep.bind(0)).rejects.toThrow(/bound already/);
+    await stillAnswers(ep.socket.address().port);
+  });
+
+  it('closes cleanly when it was never bound', async () => {
+    const ep = new UdpEndpoint(
+      '127.0.0.1',
+      new Responder(1232, recordingLogger()),
+      new IoGuard(recordingLogger()),
+    );
+    expect(() => ep.socket).toThrow(/not bound/);
+    await expect(ep.close()).resolves.toBeUndefined();
+  });
+
+  it('sends fast replies of different lengths back to back, each with its own length', async () => {
+    const { ep } = await bound();
+    const port = ep.socket.address().port;
+    const queries = [
+      fast,
+      buildQuery({ name: 'www.example.test', type: 28 }),
+      buildQuery({ name: 'nope.example.test' }),
+    ];
+    const first = await Promise.all(queries.map((q) => udpExchange('127.0.0.1', port, q)));
+    expect(new Set(first.map((r) => r.length)).size).toBe(3);
+    // Again, in another order: each length's view is reused and must still carry the new bytes.
+    const again = await Promise.all([...queries].reverse().map((q) => udpExchange('127.0.0.1', port, q)));
+    expect(again.reverse()).toEqual(first);
+  });
+
+  it('sends from the fresh reply buffer once a send was queued, never from a view of the old one', async () => {
+    const { ep } = await bound();
+    const port = ep.socket.address().port;
+    const realCount = ep.socket.getSendQueueCount.bind(ep.socket);
+    let sends = 0;
+    // The second send is reported as queued (the kernel did not take it at once): the reply buffer
+    // is then left to it and replaced.
+    ep.socket.getSendQueueCount = () => (++sends === 2 ? 1 : realCount());
+    const a = (id: number): Promise<Buffer> =>
+      udpExchange('127.0.0.1', port, buildQuery({ name: 'www.example.test', id }));
+    const first = await a(0x1111);
+    await udpExchange('127.0.0.1', port, buildQuery({ name: 'www.example.test', type: 28 }));
+    expect(sends).toBe(2);
+    // Same length as the first reply: a stale view of the old buffer would resend the first one.
+    const third = await a(0x2222);
+    expect(third.readUInt16BE(0)).toBe(0x2222);
+    expect(third.subarray(2)).toEqual(first.subarray(2));
+  });
+
   it("counts send failures reported later through the socket's 'error' event", async () => {
     const { ep, guard } = await bound();
     ep.socket.emit('error', new Error('EPERM later'));

@@ -9,6 +9,8 @@ import { truncatedReply } from './rate-limit.js';
 import type { ResponseRateLimiter } from './rate-limit.js';
 import type { IoGuard } from './rate-limited-warning.js';
 import type { Responder } from './responder.js';
+import { udpBindMode } from './udp-bind-mode.js';
+import type { UdpBindMode } from './udp-bind-mode.js';
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
 
@@ -22,8 +24,17 @@ function bindLookup(hostname: string, options: unknown, callback: LookupCallback
 const RECV_BUFFER_BYTES = 4 * 1024 * 1024;
 
 export class UdpEndpoint {
-  readonly socket: dgram.Socket;
+  /** Created by bind(): whether it gets SO_REUSEPORT depends on the port. */
+  private sock: dgram.Socket | null = null;
   private bound = false;
+  /** How bind() bound the socket (see udp-bind-mode.ts), for diagnostics and tests. */
+  mode: UdpBindMode | null = null;
+  /**
+   * Views of the fast path's reply buffer by length, so a reply is sent without dgram slicing a new
+   * Buffer per datagram (send with offset and length does). Dropped when the reply buffer changes.
+   */
+  private viewsOf: Buffer | null = null;
+  private views: (Buffer | undefined)[] = [];
 
   /**
    * dgram resolves every send address through dns.lookup, which answers IP literals on the next tick.
@@ -41,33 +52,54 @@ export class UdpEndpoint {
     private readonly guard: IoGuard,
     private readonly sampler?: LatencySampler,
     private readonly limiter?: ResponseRateLimiter,
-  ) {
-    const type = net.isIPv6(host) ? 'udp6' : 'udp4';
-    this.socket = dgram.createSocket({
+  ) {}
+
+  get socket(): dgram.Socket {
+    if (this.sock === null) throw new Error(`the UDP socket on ${this.host} is not bound yet`);
+    return this.sock;
+  }
+
+  private create(reusePort: boolean): dgram.Socket {
+    const type = net.isIPv6(this.host) ? 'udp6' : 'udp4';
+    const socket = dgram.createSocket({
       type,
       lookup: this.lookup,
       ipv6Only: type === 'udp6',
       // The default (~208 KiB) holds only a couple of hundred queued datagrams: a GC pause under load
       // would drop queries. Linux caps this at net.core.rmem_max.
       recvBufferSize: RECV_BUFFER_BYTES,
-    });
+      // Only set when udpBindMode found dgram supports it: Node 20's types lack the option.
+      ...(reusePort ? { reusePort: true } : {}),
+    } as dgram.SocketOptions);
     // Before binding, bind() reports errors. After, they are sends that failed once send() had returned:
     // possibly one per datagram.
-    this.socket.on('error', (err) => {
-      if (this.bound) guard.udpSend.record({ err, host });
+    socket.on('error', (err) => {
+      if (this.bound) this.guard.udpSend.record({ err, host: this.host });
     });
-    this.socket.on('message', this.onMessage);
+    socket.on('message', this.onMessage);
+    return socket;
   }
 
   bind(port: number): Promise<number> {
+    if (this.sock !== null)
+      return Promise.reject(new Error(`the UDP endpoint on ${this.host} is bound already`));
+    const mode = udpBindMode({
+      nodeVersion: process.versions.node,
+      platform: process.platform,
+      clusterWorker: cluster.isWorker,
+      port,
+    });
+    this.mode = mode;
+    const socket = this.create(mode === 'reuse-port');
+    this.sock = socket;
     return new Promise((resolve, reject) => {
       const onError = (err: Error): void => reject(err);
-      this.socket.once('error', onError);
-      // In a cluster worker (DnsWorkerPool) the handle comes from the primary and is shared.
-      this.socket.bind({ port, address: this.host, exclusive: !cluster.isWorker }, () => {
-        this.socket.removeListener('error', onError);
+      socket.once('error', onError);
+      // 'shared': the cluster primary binds and hands every worker the same handle.
+      socket.bind({ port, address: this.host, exclusive: mode !== 'shared' }, () => {
+        socket.removeListener('error', onError);
         this.bound = true;
-        resolve(this.socket.address().port);
+        resolve(socket.address().port);
       });
     });
   }
@@ -75,11 +107,21 @@ export class UdpEndpoint {
   close(): Promise<void> {
     return new Promise((resolve) => {
       try {
-        this.socket.close(() => resolve());
+        if (this.sock === null) resolve();
+        else this.sock.close(() => resolve());
       } catch {
-        resolve(); // never bound, or closed already
+        resolve(); // closed already
       }
     });
+  }
+
+  /** out[0, n) as a Buffer of length n, made once per length. */
+  private view(out: Buffer, n: number): Buffer {
+    if (this.viewsOf !== out) {
+      this.viewsOf = out;
+      this.views = new Array<Buffer | undefined>(out.length + 1).fill(undefined);
+    }
+    return (this.views[n] ??= out.subarray(0, n));
   }
 
   /**
@@ -102,14 +144,15 @@ export class UdpEndpoint {
       if (verdict === 'slip') this.sendTruncated(msg, rinfo);
       if (verdict !== 'send') return;
     }
+    const socket = this.sock!;
     try {
       if (n > 0) {
-        this.socket.send(r.fast.out, 0, n, rinfo.port, rinfo.address);
+        socket.send(this.view(r.fast.out, n), rinfo.port, rinfo.address);
         // A send the kernel could not take at once stays queued, pointing into the reply buffer:
         // leave that buffer to it and write the next replies into a fresh one.
-        if (this.socket.getSendQueueCount() > 0) r.fast.out = Buffer.allocUnsafeSlow(r.fast.out.length);
+        if (socket.getSendQueueCount() > 0) r.fast.out = Buffer.allocUnsafeSlow(r.fast.out.length);
       } else {
-        this.socket.send(r.slowBuf, rinfo.port, rinfo.address);
+        socket.send(r.slowBuf, rinfo.port, rinfo.address);
       }
     } catch (err) {
       this.guard.udpSend.record({ err, address: rinfo.address, port: rinfo.port });
@@ -122,7 +165,7 @@ export class UdpEndpoint {
     const tc = truncatedReply(msg);
     if (tc === null) return;
     try {
-      this.socket.send(tc, rinfo.port, rinfo.address);
+      this.sock!.send(tc, rinfo.port, rinfo.address);
     } catch (err) {
       this.guard.udpSend.record({ err, address: rinfo.address, port: rinfo.port });
     }
