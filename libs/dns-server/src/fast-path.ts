@@ -15,6 +15,7 @@ const REFUSED: FastAnswer = {
   ns: 0,
   ar: 0,
   soa: false,
+  tailSoa: false,
   body: Buffer.alloc(0),
 };
 const OPT_LEN = 11;

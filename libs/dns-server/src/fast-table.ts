@@ -26,7 +26,17 @@ export interface FastAnswer {
    * that share it need no re-encoding when only the serial changes.
    */
   soa: boolean;
+  /**
+   * The body's last record is an SOA (an apex SOA answer, a CNAME chain ending negative): its serial is
+   * the body's octets [length - 20, length - 16), patched in place when only the serial moves.
+   */
+  tailSoa: boolean;
   body: Buffer;
+}
+
+/** Writes a new serial into a body whose last record is an SOA (see FastAnswer.tailSoa). */
+export function patchSerial(a: FastAnswer, serial: number): void {
+  if (a.tailSoa) a.body.writeUInt32BE(serial, a.body.length - 20);
 }
 
 /** Per zone: the negative answers (SOA in authority) every name of the zone shares. */
@@ -57,7 +67,10 @@ export interface FastName {
   zone: FastZone | null;
   /** The watched (failover) names the answers were read from, itself included when watched. */
   deps: readonly string[];
-  /** Some body embeds the SOA other than through the shared answers: re-encode on a serial change. */
+  /**
+   * Some body embeds the SOA other than through the shared answers: patched (FastAnswer.tailSoa) or
+   * re-encoded on a serial change.
+   */
   serialBound: boolean;
 }
 
@@ -137,6 +150,7 @@ function encodeBody(name: string, qtype: number, res: Resolution): FastAnswer {
     ns: res.authority.length,
     ar: res.additional.length,
     soa: false,
+    tailSoa: lastIsSoa(res),
     body: Buffer.from(wire.subarray(12 + qlen)),
   };
 }
@@ -165,7 +179,16 @@ export function negativeBody(zone: ZoneModel): Buffer {
 
 function fastZoneOf(zone: ZoneModel): FastZone {
   const body = nxBodyFor(zone);
-  const neg = (rcode: number): FastAnswer => ({ aa: true, rcode, an: 0, ns: 1, ar: 0, soa: true, body });
+  const neg = (rcode: number): FastAnswer => ({
+    aa: true,
+    rcode,
+    an: 0,
+    ns: 1,
+    ar: 0,
+    soa: true,
+    tailSoa: false,
+    body,
+  });
   return {
     apex: zone.apex,
     apexLen: nameToWire(zone.apex).length,
@@ -173,6 +196,12 @@ function fastZoneOf(zone: ZoneModel): FastZone {
     nx: neg(RCODE.NXDOMAIN),
     nodata: neg(RCODE.NOERROR),
   };
+}
+
+function lastIsSoa(res: Resolution): boolean {
+  if (res.additional.length > 0) return false;
+  const last = res.authority.length > 0 ? res.authority.at(-1) : res.answer.at(-1);
+  return last?.type === TYPE.SOA;
 }
 
 function hasSoa(res: Resolution): boolean {

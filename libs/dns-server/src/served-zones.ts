@@ -9,7 +9,7 @@ import type { ConfigProblem, OverlayUpdate, ZoneOverlay, ZoneState } from '@unde
 import { TYPE, TYPE_CODE } from './constants.js';
 import { Packet } from './dns2.js';
 import type { Resource } from './dns2.js';
-import { buildFastTable, encodeName, negativeBody } from './fast-table.js';
+import { buildFastTable, encodeName, negativeBody, patchSerial } from './fast-table.js';
 import type { EncodedName, FastName } from './fast-table.js';
 import { buildModel } from './model.js';
 import type { RRsetModel, ZoneModel } from './model.js';
@@ -131,6 +131,16 @@ export class ServedZones {
     }
     // The commit: only assignments from here on.
     const table = snap.table;
+    if (serial !== snap.serial) {
+      // Bodies ending in the SOA (the only way this resolver embeds one) take the new serial in place;
+      // the entries re-encoded below already have it.
+      const fresh = new Set(encoded.map(([e]) => e));
+      for (const e of table.serialBound) {
+        if (fresh.has(e)) continue;
+        for (const a of e.answers) patchSerial(a, serial);
+        patchSerial(e.other, serial);
+      }
+    }
     for (const [e, enc] of encoded) {
       table.unindex(e);
       e.answers = enc.answers;
@@ -187,7 +197,7 @@ export class ServedZones {
     }
   }
 
-  /** Re-encodes the names that read a changed record, and the serial-bound ones if the serial moved. */
+  /** Re-encodes the names that read a changed record, and the zones' negative answers if the serial moved. */
   private encode(
     changes: { st: SlotState }[],
     serialMoved: boolean,
@@ -195,7 +205,6 @@ export class ServedZones {
     const { model, table } = this.snapshot;
     const affected = new Set<FastName>();
     for (const c of changes) for (const e of table.dependents.get(c.st.slot.name) ?? []) affected.add(e);
-    if (serialMoved) for (const e of table.serialBound) affected.add(e);
     const encoded: [FastName, EncodedName][] = [];
     for (const e of affected) {
       const zone = model.zones.get(e.home.apex)!;
