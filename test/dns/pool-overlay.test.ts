@@ -1,4 +1,6 @@
 /** DnsWorkerPool with a base: workers load it themselves, then get only overlay deltas and acknowledge them. */
+import cluster from 'node:cluster';
+import type { Worker } from 'node:cluster';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,6 +66,12 @@ describe('DnsWorkerPool with a base', () => {
   });
 
   it('sends deltas, which both workers apply as deltas and acknowledge', async () => {
+    // What the primary sends each worker, as JSON (the IPC channel's serialization).
+    const sent: string[] = [];
+    for (const w of Object.values(cluster.workers ?? {}) as Worker[]) {
+      const send = w.send.bind(w) as (m: unknown) => boolean;
+      w.send = (m: unknown) => (sent.push(JSON.stringify(m)), send(m));
+    }
     expect(pool.applyUpdate(delta(10, 11, { [APP]: ['203.0.113.11'] }))).toEqual({ ok: true, serial: 11 });
     await served(11);
     expect(await answersFromBoth(`alias.${APEX}`)).toEqual(new Set([`app.${APEX}`, '203.0.113.11']));
@@ -73,6 +81,11 @@ describe('DnsWorkerPool with a base', () => {
       expect.objectContaining({ kind: 'delta', names: 1 }),
     ]);
     expect(mine.every((a) => a.bodies < 20)).toBe(true);
+    expect(sent).toHaveLength(2);
+    for (const m of sent) {
+      expect(m).toContain('"t":"us:update"');
+      expect(m.length).toBeLessThan(300);
+    }
   });
 
   it('checks updates in the primary: a gap or a bad value is refused synchronously and never sent', async () => {
