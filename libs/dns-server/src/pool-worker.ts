@@ -83,6 +83,7 @@ export function runDnsWorker(logger: Logger, loadBase?: LoadBase): Promise<void>
       server = s;
       if (m.base) await applyBase(s, m.base);
       else if (m.state) applyState(s, m.state);
+      if (stopping) return; // closed while the base loaded: never bind
       try {
         await s.start();
         send({ t: 'us:ready', addresses: s.addresses() });
@@ -92,8 +93,9 @@ export function runDnsWorker(logger: Logger, loadBase?: LoadBase): Promise<void>
       }
     };
     const handle = async (m: ToWorker): Promise<void> => {
+      if (stopping) return;
       if (m.t === 'us:init') return init(m);
-      if (!server || stopping) return;
+      if (!server) return;
       if (m.t === 'us:zone') applyState(server, m);
       else if (m.t === 'us:base') await applyBase(server, m);
       else if (m.t === 'us:update') {
