@@ -102,4 +102,17 @@ describe('DnsWorkerPool with a base', () => {
     expect(applied.some((a) => a.serial === 12)).toBe(false);
     expect(logger.messages('warn').filter((m) => /refused an overlay update/.test(m))).toEqual([]);
   });
+
+  it('reloads the base in every worker on setBase (a new config), under the overlay given', async () => {
+    const next = overlayBase();
+    next.zones[0]!.rrsets.push({ name: `new.${APEX}`, type: 'A', ttl: 60, values: ['192.0.2.200'] });
+    writeFileSync(basePath, JSON.stringify(next));
+    expect(pool.setBase(next, overlay(30, { [APP]: ['203.0.113.30'] }))).toEqual({ ok: true, serial: 30 });
+    await served(30);
+    expect(await answersFromBoth(`new.${APEX}`)).toEqual(new Set(['192.0.2.200']));
+    expect(await answersFromBoth(`app.${APEX}`)).toEqual(new Set(['203.0.113.30']));
+    expect(pool.applyUpdate(delta(30, 31, { [APP]: ['203.0.113.31'] })).ok).toBe(true);
+    await served(31);
+    expect(await answersFromBoth(`alias.${APEX}`)).toEqual(new Set([`app.${APEX}`, '203.0.113.31']));
+  });
 });
