@@ -8,7 +8,16 @@ import { CLASSIC_UDP_LIMIT, isMetaType, RCODE, TYPE } from './constants.js';
 import type { FastAnswer, FastTable } from './fast-table.js';
 import { NameScanner } from './wire.js';
 
-const REFUSED: FastAnswer = { aa: false, rcode: RCODE.REFUSED, an: 0, ns: 0, ar: 0, body: Buffer.alloc(0) };
+const REFUSED: FastAnswer = {
+  aa: false,
+  rcode: RCODE.REFUSED,
+  an: 0,
+  ns: 0,
+  ar: 0,
+  soa: false,
+  tailSoa: false,
+  body: Buffer.alloc(0),
+};
 const OPT_LEN = 11;
 
 /** EDNS options are {code, length, data} triples that must fill the RDATA exactly. */
@@ -79,6 +88,8 @@ export class FastPath {
           break;
         }
       }
+      // A shared negative answer: its SOA owner points at the apex suffix of the question.
+      if (ans.soa) pointer = 12 + entry.key.length - entry.home.apexLen;
     } else {
       ans = REFUSED;
       for (let i = 1; i <= sc.count; i++) {

@@ -20,27 +20,58 @@ export interface FastAnswer {
   an: number;
   ns: number;
   ar: number;
+  /**
+   * True for the shared negative answers of a zone: the body is the zone's SOA whose first two octets
+   * are the owner slot, patched per query with a pointer to the apex suffix of the question. Answers
+   * that share it need no re-encoding when only the serial changes.
+   */
+  soa: boolean;
+  /**
+   * The body's last record is an SOA (an apex SOA answer, a CNAME chain ending negative): its serial is
+   * the body's octets [length - 20, length - 16), patched in place when only the serial moves.
+   */
+  tailSoa: boolean;
   body: Buffer;
 }
 
-/** Per zone: the NXDOMAIN authority (SOA) with a two-octet owner slot to patch with a pointer. */
+/** Writes a new serial into a body whose last record is an SOA (see FastAnswer.tailSoa). */
+export function patchSerial(a: FastAnswer, serial: number): void {
+  if (a.tailSoa) a.body.writeUInt32BE(serial, a.body.length - 20);
+}
+
+/** Per zone: the negative answers (SOA in authority) every name of the zone shares. */
 export interface FastZone {
   apex: string;
+  /** Wire length of the apex name: the question's apex suffix starts this far before its end. */
+  apexLen: number;
   /** False when wildcards or delegations make "not in the table" mean more than NXDOMAIN. */
   simple: boolean;
-  /** NXDOMAIN with the SOA in authority; the body's first two octets are the owner pointer to patch. */
+  /** NXDOMAIN; the body is replaced in place when the serial changes. */
   nx: FastAnswer;
+  /** NODATA (NOERROR, no answer), sharing nx's body. */
+  nodata: FastAnswer;
 }
 
 export interface FastName {
+  /** Canonical name, for re-encoding. */
+  name: string;
   key: Buffer;
   hash: number;
   qtypes: number[];
   answers: FastAnswer[];
-  /** The answer for every other qtype at this name. */
+  /** The answer for every other qtype at this name (often the zone's shared nodata). */
   other: FastAnswer;
+  /** The zone the name belongs to, for the shared negative answers. */
+  home: FastZone;
   /** Set on zone apexes. */
   zone: FastZone | null;
+  /** The watched (failover) names the answers were read from, itself included when watched. */
+  deps: readonly string[];
+  /**
+   * Some body embeds the SOA other than through the shared answers: patched (FastAnswer.tailSoa) or
+   * re-encoded on a serial change.
+   */
+  serialBound: boolean;
 }
 
 /** Room a reply needs besides the body: header, an OPT record. The question comes on top. */
@@ -50,7 +81,17 @@ export class FastTable {
   private readonly slots: Int32Array;
   private readonly mask: number;
 
-  constructor(readonly names: readonly FastName[]) {
+  /** Watched name → the entries whose answers read it. */
+  readonly dependents = new Map<string, Set<FastName>>();
+  /** Entries to re-encode when the serial changes (see FastName.serialBound). */
+  readonly serialBound = new Set<FastName>();
+  /** Bodies encoded over the table's life: what an update cost (tests and onApplied read it). */
+  encoded = 0;
+
+  constructor(
+    readonly names: readonly FastName[],
+    readonly zones: ReadonlyMap<string, FastZone>,
+  ) {
     let cap = 16;
     while (cap < names.length * 2) cap *= 2;
     this.slots = new Int32Array(cap);
@@ -59,7 +100,23 @@ export class FastTable {
       let i = slotOf(n.hash, this.mask);
       while (this.slots[i] !== 0) i = (i + 1) & this.mask;
       this.slots[i] = idx + 1;
+      this.index(n);
     });
+  }
+
+  /** Records what `n` depends on; call unindex first when its dependencies change. */
+  index(n: FastName): void {
+    for (const d of n.deps) {
+      let set = this.dependents.get(d);
+      if (!set) this.dependents.set(d, (set = new Set()));
+      set.add(n);
+    }
+    if (n.serialBound) this.serialBound.add(n);
+  }
+
+  unindex(n: FastName): void {
+    for (const d of n.deps) this.dependents.get(d)?.delete(n);
+    this.serialBound.delete(n);
   }
 
   /** The entry whose key equals msg[start, end) case-insensitively, given that suffix's hash. */
@@ -92,6 +149,8 @@ function encodeBody(name: string, qtype: number, res: Resolution): FastAnswer {
     an: res.answer.length,
     ns: res.authority.length,
     ar: res.additional.length,
+    soa: false,
+    tailSoa: lastIsSoa(res),
     body: Buffer.from(wire.subarray(12 + qlen)),
   };
 }
@@ -106,33 +165,116 @@ function nxBodyFor(zone: ZoneModel): Buffer {
 /** Types worth a table slot at a name: its own, or for an alias every type the chain may end on. */
 function typesAt(model: ZoneModelSet, zone: ZoneModel, name: string): number[] {
   const node = zone.nodes.get(name)!;
-  const types = new Set<number>(node.cname ? [...model.types, TYPE.CNAME] : node.rrsets.keys());
+  // Any CNAME RRset, even empty: a failover alias keeps its slots while its values come and go.
+  const alias = node.rrsets.has(TYPE.CNAME);
+  const types = new Set<number>(alias ? [...model.types, TYPE.CNAME] : node.rrsets.keys());
   if (zone.cuts.has(name)) types.add(TYPE.DS);
   return [...types];
 }
 
-export function buildFastTable(model: ZoneModelSet): FastTable {
+/** The zone's shared negative answers, or new bodies for them after a serial change. */
+export function negativeBody(zone: ZoneModel): Buffer {
+  return nxBodyFor(zone);
+}
+
+function fastZoneOf(zone: ZoneModel): FastZone {
+  const body = nxBodyFor(zone);
+  const neg = (rcode: number): FastAnswer => ({
+    aa: true,
+    rcode,
+    an: 0,
+    ns: 1,
+    ar: 0,
+    soa: true,
+    tailSoa: false,
+    body,
+  });
+  return {
+    apex: zone.apex,
+    apexLen: nameToWire(zone.apex).length,
+    simple: !zone.hasWildcard && zone.cuts.size === 0,
+    nx: neg(RCODE.NXDOMAIN),
+    nodata: neg(RCODE.NOERROR),
+  };
+}
+
+function lastIsSoa(res: Resolution): boolean {
+  if (res.additional.length > 0) return false;
+  const last = res.authority.length > 0 ? res.authority.at(-1) : res.answer.at(-1);
+  return last?.type === TYPE.SOA;
+}
+
+function hasSoa(res: Resolution): boolean {
+  return res.answer.some((r) => r.type === TYPE.SOA) || res.authority.some((r) => r.type === TYPE.SOA);
+}
+
+export interface EncodedName {
+  answers: FastAnswer[];
+  other: FastAnswer;
+  deps: readonly string[];
+  serialBound: boolean;
+}
+
+const NO_DEPS: readonly string[] = [];
+
+/**
+ * Resolves and encodes every answer at `name`. A plain negative answer of the name's own zone becomes
+ * the zone's shared one (no body of its own, no re-encoding on a serial change).
+ */
+export function encodeName(
+  model: ZoneModelSet,
+  zone: ZoneModel,
+  fz: FastZone,
+  name: string,
+  qtypes: readonly number[],
+  watched: ReadonlySet<string>,
+  table: { encoded: number },
+): EncodedName {
+  let deps: Set<string> | null = null;
+  let serialBound = false;
+  const reads: string[] = [];
+  const one = (t: number): FastAnswer => {
+    reads.length = 0;
+    const res = resolve(model, name, t, reads);
+    for (const r of reads) if (watched.has(r)) (deps ??= new Set()).add(r);
+    const auth = res.authority;
+    if (res.answer.length === 0 && res.additional.length === 0 && auth.length === 1)
+      if (auth[0] === zone.negativeSoa) return res.rcode === RCODE.NXDOMAIN ? fz.nx : fz.nodata;
+    if (hasSoa(res)) serialBound = true;
+    table.encoded++;
+    return encodeBody(name, t, res);
+  };
+  const answers = qtypes.map(one);
+  const other = one(PROBE_ABSENT_TYPE);
+  return { answers, other, deps: deps ? [...(deps as Set<string>)] : NO_DEPS, serialBound };
+}
+
+/** Builds the table; `watched` names (failover owners) get a dependency index for incremental updates. */
+export function buildFastTable(model: ZoneModelSet, watched: ReadonlySet<string> = new Set()): FastTable {
   const names: FastName[] = [];
+  const zones = new Map<string, FastZone>();
+  const counter = { encoded: 0 };
   for (const zone of model.zones.values()) {
-    const fastZone: FastZone = {
-      apex: zone.apex,
-      simple: !zone.hasWildcard && zone.cuts.size === 0,
-      nx: { aa: true, rcode: RCODE.NXDOMAIN, an: 0, ns: 1, ar: 0, body: nxBodyFor(zone) },
-    };
+    const fz = fastZoneOf(zone);
+    zones.set(zone.apex, fz);
     for (const name of zone.nodes.keys()) {
       // A name inside a more specific zone we also serve belongs to that zone.
       if (findZone(model, name) !== zone) continue;
       const qtypes = typesAt(model, zone, name);
       const key = nameToWire(name);
+      const enc = encodeName(model, zone, fz, name, qtypes, watched, counter);
       names.push({
+        name,
         key,
         hash: hashWireName(key),
         qtypes,
-        answers: qtypes.map((t) => encodeBody(name, t, resolve(model, name, t))),
-        other: encodeBody(name, PROBE_ABSENT_TYPE, resolve(model, name, PROBE_ABSENT_TYPE)),
-        zone: name === zone.apex ? fastZone : null,
+        ...enc,
+        home: fz,
+        zone: name === zone.apex ? fz : null,
       });
     }
   }
-  return new FastTable(names);
+  const table = new FastTable(names, zones);
+  table.encoded = counter.encoded;
+  return table;
 }

@@ -13,3 +13,6 @@ export { dnsServerOptions } from './config-options.js';
 export type { ConfiguredDnsOptions } from './config-options.js';
 export { DNS_LIMIT_DEFAULTS } from './server.js';
 export type { AbuseCounts, RateLimitSettings } from './server.js';
+export { zoneBaseFromConfig } from './zone-base.js';
+export type { FailoverSlot, ZoneBase } from './zone-base.js';
+export type { ApplyInfo } from './served-zones.js';

@@ -1,7 +1,8 @@
 /** Messages between a DnsWorkerPool (cluster primary) and its workers, over the cluster IPC channel. */
-import type { ListenAddress, ZoneState } from '@understudy/core';
+import type { ListenAddress, OverlayUpdate, ZoneOverlay, ZoneState } from '@understudy/core';
 import type { LatencySamples } from './latency-sampler.js';
 import type { QueryCount } from './query-counter.js';
+import type { ApplyInfo } from './served-zones.js';
 import type { BoundAddress, RateLimitSettings } from './server.js';
 
 export interface WorkerInit {
@@ -24,9 +25,22 @@ export interface Versioned {
   gen: number;
 }
 
+/**
+ * Serve the base the worker loads itself from `source` (runDnsWorker's loadBase; never the zone data
+ * over IPC) under this overlay.
+ */
+export interface BaseMessage {
+  source: unknown;
+  overlay: ZoneOverlay;
+  gen: number;
+}
+
 export type ToWorker =
-  | { t: 'us:init'; init: WorkerInit; state: Versioned | null }
+  | { t: 'us:init'; init: WorkerInit; state: Versioned | null; base?: BaseMessage }
   | ({ t: 'us:zone' } & Versioned)
+  | ({ t: 'us:base' } & BaseMessage)
+  /** An overlay update (usually a small delta), acknowledged through us:serving like a state. */
+  | { t: 'us:update'; u: OverlayUpdate; gen: number }
   | { t: 'us:close' };
 
 export type FromWorker =
@@ -37,6 +51,8 @@ export type FromWorker =
   /** The worker is listening and answers from this generation. */
   | { t: 'us:serving'; gen: number; serial: number }
   | { t: 'us:zone-rejected'; serial: number; error: string }
+  | { t: 'us:update-rejected'; kind: OverlayUpdate['kind']; serial: number; error: string }
+  | { t: 'us:applied'; info: ApplyInfo }
   | { t: 'us:counts'; counts: QueryCount[]; latency?: LatencySamples };
 
 export function isFromWorker(m: unknown): m is FromWorker {

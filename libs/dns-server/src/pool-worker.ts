@@ -1,28 +1,39 @@
 /**
  * The worker half of DnsWorkerPool: a DnsServer driven by the cluster primary over IPC. The sockets it
  * binds are shared with the other workers (node:cluster hands every worker the primary's handle), so
- * the kernel spreads datagrams over the workers' event loops.
+ * the kernel spreads datagrams over the workers' event loops. The zone base is loaded here, from the
+ * primary's opaque source (e.g. a config path): only overlays and their deltas travel over IPC.
  */
 import cluster from 'node:cluster';
 import type { Logger } from '@understudy/core';
-import type { FromWorker, ToWorker, Versioned } from './pool-protocol.js';
+import type { BaseMessage, FromWorker, ToWorker, Versioned } from './pool-protocol.js';
 import { DnsServer } from './server.js';
+import type { SetZoneStateResult } from './server.js';
+import type { ZoneBase } from './zone-base.js';
+
+/** Builds the zone base from DnsWorkerPoolOptions.baseSource, the same way the primary did. */
+export type LoadBase = (source: unknown) => ZoneBase | Promise<ZoneBase>;
 
 function send(m: FromWorker): void {
   process.send?.(m);
 }
 
+const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
 /**
  * Call from a cluster worker (the script DnsWorkerPool forks): serves DNS until the primary says close
- * or goes away. Resolves when the worker has shut down.
+ * or goes away. Resolves when the worker has shut down. `loadBase` is needed when the primary serves a
+ * base (setBase); a primary using setZoneState only sends whole states.
  */
-export function runDnsWorker(logger: Logger): Promise<void> {
+export function runDnsWorker(logger: Logger, loadBase?: LoadBase): Promise<void> {
   if (!cluster.isWorker) return Promise.reject(new Error('runDnsWorker must run in a node:cluster worker'));
   return new Promise((resolve) => {
     let server: DnsServer | null = null;
     /** Generation of the snapshot the server holds, acknowledged through onServing. */
     let gen = 0;
     let stopping = false;
+    /** Messages are handled one after another: a base may load asynchronously while updates queue. */
+    let queue: Promise<void> = Promise.resolve();
     const shutdown = (): void => {
       if (stopping) return;
       stopping = true;
@@ -32,20 +43,36 @@ export function runDnsWorker(logger: Logger): Promise<void> {
         resolve();
       });
     };
-    const apply = (s: DnsServer, v: Versioned): void => {
+    /** Runs a change with `next` as the generation onServing reports; restores it on failure. */
+    const versioned = (next: number, change: () => SetZoneStateResult): SetZoneStateResult => {
       const before = gen;
-      gen = v.gen; // before the swap: a started server reports serving from inside setZoneState
-      const res = s.setZoneState(v.zs);
-      if (res.ok) return;
-      gen = before;
-      send({ t: 'us:zone-rejected', serial: v.zs.serial, error: res.error });
+      gen = next; // before the swap: a started server reports serving from inside the change
+      const res = change();
+      if (!res.ok) gen = before;
+      return res;
     };
-    const init = (m: Extract<ToWorker, { t: 'us:init' }>): void => {
+    const applyState = (s: DnsServer, v: Versioned): void => {
+      const res = versioned(v.gen, () => s.setZoneState(v.zs));
+      if (!res.ok) send({ t: 'us:zone-rejected', serial: v.zs.serial, error: res.error });
+    };
+    const applyBase = async (s: DnsServer, b: BaseMessage): Promise<void> => {
+      let res: SetZoneStateResult;
+      try {
+        if (!loadBase) throw new Error('this worker script passes no loadBase to runDnsWorker');
+        const base = await loadBase(b.source);
+        res = versioned(b.gen, () => s.setBase(base, b.overlay));
+      } catch (err) {
+        res = { ok: false, error: `loading the zone base failed: ${message(err)}` };
+      }
+      if (!res.ok) send({ t: 'us:zone-rejected', serial: b.overlay.serial, error: res.error });
+    };
+    const init = async (m: Extract<ToWorker, { t: 'us:init' }>): Promise<void> => {
       const { countQueries, ...opts } = m.init;
       const s = new DnsServer({
         ...opts,
         logger,
         onServing: (serial) => send({ t: 'us:serving', gen, serial }),
+        onApplied: (info) => send({ t: 'us:applied', info }),
         ...(countQueries
           ? {
               onQueries: (counts, latency) =>
@@ -54,20 +81,38 @@ export function runDnsWorker(logger: Logger): Promise<void> {
           : {}),
       });
       server = s;
-      if (m.state) apply(s, m.state);
-      s.start().then(
-        () => send({ t: 'us:ready', addresses: s.addresses() }),
-        (err: unknown) => {
-          send({ t: 'us:failed', error: err instanceof Error ? err.message : String(err) });
-          shutdown();
-        },
-      );
+      if (m.base) await applyBase(s, m.base);
+      else if (m.state) applyState(s, m.state);
+      if (stopping) return; // closed while the base loaded: never bind
+      try {
+        await s.start();
+        send({ t: 'us:ready', addresses: s.addresses() });
+      } catch (err) {
+        send({ t: 'us:failed', error: message(err) });
+        shutdown();
+      }
+    };
+    const handle = async (m: ToWorker): Promise<void> => {
+      if (stopping) return;
+      if (m.t === 'us:init') return init(m);
+      if (!server) return;
+      if (m.t === 'us:zone') applyState(server, m);
+      else if (m.t === 'us:base') await applyBase(server, m);
+      else if (m.t === 'us:update') {
+        const s = server;
+        const res = versioned(m.gen, () => s.applyUpdate(m.u));
+        const serial = m.u.kind === 'delta' ? m.u.delta.serial : m.u.overlay.serial;
+        if (!res.ok) send({ t: 'us:update-rejected', kind: m.u.kind, serial, error: res.error });
+      }
     };
     const onMessage = (m: ToWorker): void => {
-      if (m.t === 'us:init') init(m);
-      else if (m.t === 'us:zone') {
-        if (server) apply(server, m);
-      } else if (m.t === 'us:close') shutdown();
+      if (m.t === 'us:close') {
+        shutdown();
+        return;
+      }
+      queue = queue
+        .then(() => handle(m))
+        .catch((err: unknown) => logger.error({ err }, 'dns: worker message failed'));
     };
     process.on('message', onMessage);
     process.once('disconnect', shutdown);

@@ -7,7 +7,10 @@
  * "use DnsServer in-process" and is what tests and small hosts want.
  *
  * The primary validates every ZoneState (building the same snapshot the workers build) before it
- * broadcasts it, so setZoneState keeps its synchronous contract. Workers acknowledge each state once
+ * broadcasts it, so setZoneState keeps its synchronous contract. With setBase, workers build the base
+ * themselves from `baseSource` and get only the overlay, then OverlayUpdates; the primary checks each
+ * update cheaply (serial, values against the slots' types) so applyUpdate answers synchronously too,
+ * and a worker that refuses a delta (it missed one) is sent the whole overlay. Workers acknowledge each state once
  * they serve it, and onServing reports a serial once every live worker does (ServingTracker).
  * Workers re-run `exec` (default: the main script); that script must call runDnsWorker() when
  * cluster.isWorker. A worker that dies is replaced, at most once per second.
@@ -15,12 +18,15 @@
 import cluster from 'node:cluster';
 import type { Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
-import type { Logger, ZoneState } from '@understudy/core';
+import type { Logger, OverlayUpdate, ZoneOverlay, ZoneState } from '@understudy/core';
 import { isFromWorker } from './pool-protocol.js';
 import type { FromWorker, ToWorker, WorkerInit } from './pool-protocol.js';
 import type { BoundAddress, DnsServerOptions, SetZoneStateResult } from './server.js';
 import { ServingTracker } from './serving-tracker.js';
+import { buildModel } from './model.js';
 import { buildSnapshot } from './snapshot.js';
+import { baseZoneState, slotProblems, updateProblem } from './zone-base.js';
+import type { FailoverSlot, ZoneBase } from './zone-base.js';
 
 export interface DnsWorkerPoolOptions extends DnsServerOptions {
   workers: number;
@@ -31,7 +37,16 @@ export interface DnsWorkerPoolOptions extends DnsServerOptions {
   execArgv?: string[];
   /** How long start() waits for every worker to listen (default 30 s). */
   startTimeoutMs?: number;
+  /**
+   * For setBase: opaque JSON the workers' loadBase (see runDnsWorker) turns into the same ZoneBase the
+   * primary was given, e.g. { configPath }. The base itself never travels over IPC.
+   */
+  baseSource?: unknown;
 }
+
+/** What the primary serves: a whole state (setZoneState), or a base's slots and the current overlay. */
+type Latest =
+  { kind: 'state'; zs: ZoneState } | { kind: 'base'; slots: Map<string, FailoverSlot>; overlay: ZoneOverlay };
 
 /** One worker per core, at most two: more only adds contention on a shared socket. */
 export function defaultDnsWorkers(): number {
@@ -41,7 +56,7 @@ export function defaultDnsWorkers(): number {
 export class DnsWorkerPool {
   private readonly logger: Logger;
   private readonly workers = new Set<Worker>();
-  private latest: ZoneState | null = null;
+  private latest: Latest | null = null;
   private readonly tracker: ServingTracker<Worker>;
   private bound: { udp: BoundAddress[]; tcp: BoundAddress[] } = { udp: [], tcp: [] };
   private closing = false;
@@ -58,7 +73,8 @@ export class DnsWorkerPool {
   }
 
   get serial(): number | null {
-    return this.latest?.serial ?? null;
+    const l = this.latest;
+    return l === null ? null : l.kind === 'state' ? l.zs.serial : l.overlay.serial;
   }
 
   setZoneState(zs: ZoneState): SetZoneStateResult {
@@ -72,10 +88,57 @@ export class DnsWorkerPool {
       );
       return { ok: false, error };
     }
-    this.latest = zs;
+    this.latest = { kind: 'state', zs };
     const gen = this.tracker.accept(zs.serial);
     for (const w of this.workers) this.post(w, { t: 'us:zone', zs, gen });
     return { ok: true, serial: zs.serial };
+  }
+
+  /**
+   * Validates the base under the overlay in the primary (the model only: every value parsed, nothing
+   * encoded) and has every worker load it from baseSource.
+   */
+  setBase(base: ZoneBase, overlay: ZoneOverlay): SetZoneStateResult {
+    try {
+      if (this.opts.baseSource === undefined)
+        throw new Error('setBase needs DnsWorkerPoolOptions.baseSource');
+      const problems = slotProblems(base);
+      if (problems.length > 0) throw new Error(`zone base: ${problems.join('; ')}`);
+      buildModel(baseZoneState(base, overlay));
+    } catch (err) {
+      return this.rejected(overlay?.serial, err);
+    }
+    const copy = { ...overlay, records: { ...overlay.records } };
+    this.latest = { kind: 'base', slots: new Map(base.slots.map((s) => [s.id, s])), overlay: copy };
+    const gen = this.tracker.accept(overlay.serial);
+    for (const w of this.workers)
+      this.post(w, { t: 'us:base', source: this.opts.baseSource, overlay: copy, gen });
+    return { ok: true, serial: overlay.serial };
+  }
+
+  /** Checks the update against the served serial and the slots' types, then sends it to every worker. */
+  applyUpdate(u: OverlayUpdate): SetZoneStateResult {
+    const l = this.latest;
+    if (l?.kind !== 'base')
+      return this.rejected(null, new Error('applyUpdate needs a base: call setBase first'));
+    const problem = updateProblem(l.slots, l.overlay.serial, u);
+    if (problem) return this.rejected(null, new Error(problem));
+    if (u.kind === 'delta') {
+      const d = u.delta;
+      Object.assign(l.overlay, { serial: d.serial, epoch: d.epoch, generatedAt: d.generatedAt });
+      Object.assign(l.overlay.records, d.records); // in place: O(delta)
+    } else {
+      l.overlay = { ...u.overlay, records: { ...u.overlay.records } };
+    }
+    const gen = this.tracker.accept(l.overlay.serial);
+    for (const w of this.workers) this.post(w, { t: 'us:update', u, gen });
+    return { ok: true, serial: l.overlay.serial };
+  }
+
+  private rejected(serial: unknown, err: unknown): SetZoneStateResult {
+    const error = err instanceof Error ? err.message : String(err);
+    this.logger.error({ serial, error }, 'dns: zone update rejected; keeping what was served');
+    return { ok: false, error };
   }
 
   async start(): Promise<void> {
@@ -122,6 +185,19 @@ export class DnsWorkerPool {
     return init;
   }
 
+  private initMessage(): ToWorker {
+    const l = this.latest;
+    const gen = this.tracker.latestGen;
+    if (l?.kind === 'base')
+      return {
+        t: 'us:init',
+        init: this.init(),
+        state: null,
+        base: { source: this.opts.baseSource, overlay: l.overlay, gen },
+      };
+    return { t: 'us:init', init: this.init(), state: l && { zs: l.zs, gen } };
+  }
+
   private post(w: Worker, m: ToWorker): void {
     if (w.isConnected()) w.send(m);
   }
@@ -156,11 +232,7 @@ export class DnsWorkerPool {
   private onWorkerMessage(w: Worker, m: FromWorker, settle: (err?: Error) => void): void {
     switch (m.t) {
       case 'us:hello':
-        this.post(w, {
-          t: 'us:init',
-          init: this.init(),
-          state: this.latest && { zs: this.latest, gen: this.tracker.latestGen },
-        });
+        this.post(w, this.initMessage());
         break;
       case 'us:ready':
         if (this.bound.udp.length === 0) this.bound = m.addresses;
@@ -174,6 +246,22 @@ export class DnsWorkerPool {
           { serial: m.serial, error: m.error },
           'dns: a worker rejected a zone state the primary accepted',
         );
+        break;
+      case 'us:update-rejected':
+        this.logger.warn(
+          { serial: m.serial, kind: m.kind, error: m.error },
+          'dns: a worker refused an overlay update; sending it the whole overlay',
+        );
+        // A worker that missed a delta (still loading, or a rejected base) catches up from the overlay.
+        if (m.kind === 'delta' && this.latest?.kind === 'base')
+          this.post(w, {
+            t: 'us:update',
+            u: { kind: 'full', overlay: this.latest.overlay },
+            gen: this.tracker.latestGen,
+          });
+        break;
+      case 'us:applied':
+        this.hook('onApplied', () => this.opts.onApplied?.(m.info));
         break;
       case 'us:serving':
         this.tracker.ack(w, m.gen);

@@ -61,12 +61,14 @@ function cutAbove(zone: ZoneModel, name: string): string | null {
   return null;
 }
 
-function referral(zone: ZoneModel, cut: string): Step {
+function referral(zone: ZoneModel, cut: string, seen: string[] | undefined): Step {
+  seen?.push(cut);
   const ns = zone.nodes.get(cut)?.rrsets.get(TYPE.NS)?.records ?? [];
   const glue: Resource[] = [];
   for (const rec of ns) {
     const target = canonicalTarget(rec.ns);
     if (!isInZone(target, cut)) continue;
+    seen?.push(target);
     const node = zone.nodes.get(target);
     glue.push(...(node?.rrsets.get(TYPE.A)?.records ?? []), ...(node?.rrsets.get(TYPE.AAAA)?.records ?? []));
   }
@@ -102,29 +104,33 @@ function fromNode(node: NodeModel, qtype: number, owner: string | null): Step {
   return rr && rr.records.length > 0 ? { kind: 'answer', records: own(rr.records) } : { kind: 'nodata' };
 }
 
-function stepIn(zone: ZoneModel, name: string, qtype: number): Step {
+function stepIn(zone: ZoneModel, name: string, qtype: number, seen: string[] | undefined): Step {
   const cut = cutAbove(zone, name);
   // The parent side answers DS at the cut itself; everything else at or below it is the child's.
-  if (cut !== null && !(cut === name && qtype === TYPE.DS)) return referral(zone, cut);
+  if (cut !== null && !(cut === name && qtype === TYPE.DS)) return referral(zone, cut, seen);
+  seen?.push(name);
   const node = zone.nodes.get(name);
   if (node) return fromNode(node, qtype, null);
   const wild = zone.hasWildcard ? wildcardFor(zone, name) : undefined;
+  if (wild) seen?.push(wild.name);
   return wild ? fromNode(wild, qtype, dns2Name(name)) : { kind: 'nxdomain' };
 }
 
 /**
  * Answers `qtype` at `qname` (canonical: lower case, trailing dot). CNAMEs are chased while their targets
  * stay in our zones, at most MAX_CNAME_CHAIN links and never twice through the same name; the rcode and
- * the negative SOA describe the last name of the chain (RFC 6604).
+ * the negative SOA describe the last name of the chain (RFC 6604). `reads`, when given, collects every
+ * name whose data the answer was read from (chain links, wildcards, cuts, glue owners): the snapshot's
+ * dependency index, so an overlay change re-encodes only the answers that read the changed name.
  */
-export function resolve(model: ZoneModelSet, qname: string, qtype: number): Resolution {
+export function resolve(model: ZoneModelSet, qname: string, qtype: number, reads?: string[]): Resolution {
   let zone = findZone(model, qname);
   if (!zone) return { rcode: RCODE.REFUSED, aa: false, answer: [], authority: [], additional: [] };
   const answer: Resource[] = [];
   const seen = new Set<string>([qname]);
   let name = qname;
   for (let links = 0; ; links++) {
-    const step = stepIn(zone, name, qtype);
+    const step = stepIn(zone, name, qtype, reads);
     switch (step.kind) {
       case 'answer':
         answer.push(...step.records);

@@ -1,5 +1,5 @@
 /** The authoritative DNS server: UDP + TCP listeners over one swappable snapshot. */
-import type { ListenAddress, Logger, ZoneState } from '@understudy/core';
+import type { ListenAddress, Logger, OverlayUpdate, ZoneOverlay, ZoneState } from '@understudy/core';
 import { DEFAULT_UDP_PAYLOAD } from './constants.js';
 import { MAX_QUERY } from './query-parse.js';
 import { QueryCounter } from './query-counter.js';
@@ -9,10 +9,12 @@ import type { LatencySamples } from './latency-sampler.js';
 import { ResponseRateLimiter } from './rate-limit.js';
 import { IoGuard } from './rate-limited-warning.js';
 import { Responder } from './responder.js';
-import { buildSnapshot } from './snapshot.js';
+import { ServedZones } from './served-zones.js';
+import type { ApplyInfo } from './served-zones.js';
 import { TcpEndpoint } from './tcp-endpoint.js';
 import type { TcpLimitCounts } from './tcp-endpoint.js';
 import { UdpEndpoint } from './udp-endpoint.js';
+import type { ZoneBase } from './zone-base.js';
 
 export interface DnsServerOptions {
   listen: ListenAddress[];
@@ -33,6 +35,11 @@ export interface DnsServerOptions {
    * calls it once every live worker serves the serial.
    */
   onServing?: (serial: number) => void;
+  /**
+   * Metrics hook: called after every accepted setBase/setZoneState ('base') and applyUpdate ('delta' or
+   * 'full'), with the failover records that changed, the answer bodies encoded and the time it took.
+   */
+  onApplied?: (info: ApplyInfo) => void;
   /**
    * Metrics hook: the queries answered since the previous call, per transport and rcode, at most once
    * per reportIntervalMs (and a last time on close). Never called with an empty list. `latency` holds
@@ -93,6 +100,7 @@ export class DnsServer {
   private tcp: TcpEndpoint[] = [];
   private started = false;
   private listening = false;
+  private served: ServedZones | null = null;
 
   constructor(private readonly opts: DnsServerOptions) {
     const size = opts.udpPayloadSize ?? DEFAULT_UDP_PAYLOAD;
@@ -112,23 +120,75 @@ export class DnsServer {
     return this.responder.snapshot?.serial ?? null;
   }
 
-  /** Builds a snapshot and swaps it in whole; on failure the previous snapshot keeps serving. */
+  /**
+   * Builds and validates a whole ZoneState (a base without failover slots) and swaps it in; on failure
+   * the previous snapshot keeps serving. Later updates can change only its serial.
+   */
   setZoneState(zs: ZoneState): SetZoneStateResult {
+    return this.install(zs?.serial, () => ServedZones.build(zs));
+  }
+
+  /** Builds the static base under an overlay (O(zone), once per config) and swaps it in whole. */
+  setBase(base: ZoneBase, overlay: ZoneOverlay): SetZoneStateResult {
+    return this.install(overlay?.serial, () => ServedZones.fromBase(base, overlay));
+  }
+
+  /**
+   * Applies an overlay update in time proportional to the change, atomically: on any error (a delta
+   * not based on the served serial, a bad value) nothing changes and the error says why.
+   */
+  applyUpdate(u: OverlayUpdate): SetZoneStateResult {
+    const t0 = performance.now();
+    const served = this.served;
     let serial: number;
     try {
-      const snap = buildSnapshot(zs);
-      this.responder.snapshot = snap;
-      serial = snap.serial;
+      if (!served) throw new Error('no base is served yet: call setBase first');
+      const r = served.apply(u);
+      serial = r.serial;
+      this.applied({ ...r, kind: u.kind, ms: performance.now() - t0 });
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      this.logger.error({ kind: u?.kind, error }, 'dns: overlay update rejected; keeping what was served');
+      return { ok: false, error };
+    }
+    if (this.listening) this.serving(serial);
+    return { ok: true, serial };
+  }
+
+  private install(serialForLog: unknown, build: () => ServedZones): SetZoneStateResult {
+    const t0 = performance.now();
+    let serial: number;
+    try {
+      const served = build();
+      this.served = served;
+      this.responder.snapshot = served.snapshot;
+      serial = served.snapshot.serial;
+      const t = served.snapshot.table;
+      this.applied({
+        serial,
+        kind: 'base',
+        names: served.slotSpecs.size,
+        bodies: t.encoded,
+        ms: performance.now() - t0,
+      });
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
       this.logger.error(
-        { serial: zs?.serial, error },
+        { serial: serialForLog, error },
         'dns: zone state rejected; keeping the previous snapshot',
       );
       return { ok: false, error };
     }
     if (this.listening) this.serving(serial);
     return { ok: true, serial };
+  }
+
+  private applied(info: ApplyInfo): void {
+    try {
+      this.opts.onApplied?.(info);
+    } catch (err) {
+      this.logger.warn({ err }, 'dns: onApplied hook threw');
+    }
   }
 
   async start(): Promise<void> {
