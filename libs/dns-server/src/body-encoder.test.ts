@@ -195,7 +195,7 @@ describe('encodeBody', () => {
       );
     }
     const huge = Array.from({ length: 300 }, () => rr(Q, 'TXT', `"${'q'.repeat(255)}"`));
-    expect(() => encodeBody(Q, TYPE.A, huge, [], [])).toThrow(/does not fit in one 65535-octet message/);
+    expect(() => encodeBody(Q, TYPE.A, huge, [], [])).toThrow(/is too large for one 65535-octet message/);
   });
 
   it('carries rdata of a type it has no codec for verbatim (RFC 3597), like dns2', () => {

@@ -181,7 +181,7 @@ function writeTxt(data: unknown, what: string): void {
 }
 
 function tooLarge(): Error {
-  return new Error(`the body does not fit in one ${MAX_MESSAGE}-octet message`);
+  return new Error(`the body is too large for one ${MAX_MESSAGE}-octet message`);
 }
 
 /** Writes one resource record; returns the offset of its SOA serial (else -1). */

