@@ -5,9 +5,7 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 
-await build({
-  entryPoints: [join(root, 'apps/cli/src/main.ts')],
-  outfile: join(root, 'dist/understudy.mjs'),
+const common = {
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -18,6 +16,18 @@ await build({
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
   logLevel: 'warning',
+};
+await build({
+  ...common,
+  entryPoints: [join(root, 'apps/cli/src/main.ts')],
+  outfile: join(root, 'dist/understudy.mjs'),
+});
+// The DNS workers' own entry: only the config reader, the DNS server and the logger (issue 11 §2), so an
+// idle worker does not carry the provider SDKs, the HTTP framework or the queues.
+await build({
+  ...common,
+  entryPoints: [join(root, 'apps/dns/src/worker-main.ts')],
+  outfile: join(root, 'dist/dns-worker.mjs'),
 });
 
 // The dashboard's web UI, served by the CLI from dist/web (next to dist/understudy.mjs).

@@ -1,2 +1,3 @@
 export * from './dns-role.js';
 export * from './zone-cache.js';
+export * from './worker.js';
