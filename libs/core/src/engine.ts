@@ -13,9 +13,9 @@ import { ProbeHealthTracker } from './probe-health-tracker.js';
 import { isProbeError, type ResultBatch } from './results.js';
 import { nextSerial } from './serial.js';
 import { allFailoverRecords, reconcileState } from './state-init.js';
+import { materializeZoneState, overlayOf, type OverlayDelta, type ZoneOverlay } from './overlay.js';
 import type { DeciderState, OverrideMode, ZoneState } from './state-types.js';
 import { computeVerdict, isStale, notVoting, type VerdictContext } from './verdict.js';
-import { buildZoneState } from './zone-state.js';
 
 export interface IngestStats {
   accepted: number;
@@ -45,8 +45,11 @@ const noStats = (): IngestStats => ({ accepted: 0, stale: 0, unknown: 0, future:
 
 export interface EngineOutput {
   events: DecisionEvent[];
-  /** A new zone state when any served answer changed (with a new serial), else null. */
-  zoneState: ZoneState | null;
+  /**
+   * The records whose served values changed in this operation, from the previous serial (`base`) to a new
+   * one, else null. Its records map is the engine's own: treat as read-only.
+   */
+  delta: OverlayDelta | null;
   /** The decider state changed and should be saved. */
   stateChanged: boolean;
   stats: IngestStats;
@@ -67,7 +70,10 @@ export interface EngineOptions {
 export class DecisionEngine {
   private readonly config: UnderstudyConfig;
   private readonly st: DeciderState;
-  private zs: ZoneState;
+  /** The overlay of the current serial, updated in place per change: O(delta), never O(zone). */
+  private readonly ov: ZoneOverlay;
+  /** engine.zoneState, materialized on demand and kept until the serial moves. */
+  private zsCache: ZoneState | null = null;
   private epoch: number;
   private readonly startedAt: number;
   private readonly checksById: Map<string, CheckConfig>;
@@ -118,7 +124,7 @@ export class DecisionEngine {
       this.downSince.set(check.id, cs.verdict === 'down' ? (cs.verdictChangedAt ?? opts.now) : opts.now);
     }
     this.st.serial = nextSerial(Math.max(this.st.serial, opts.minSerial ?? 0), opts.now);
-    this.zs = buildZoneState(this.config, this.st.records, this.st.serial, this.epoch, opts.now);
+    this.ov = overlayOf(this.st.records, this.st.serial, this.epoch, opts.now);
   }
 
   /** Live state; treat as read-only. Use snapshot() for a copy to keep. */
@@ -130,8 +136,25 @@ export class DecisionEngine {
     return structuredClone(this.st);
   }
 
+  /**
+   * The whole zone state of the current serial, for consumers that need every RRset (provider sync, tests).
+   * O(zone) on the first call after a change, cached until the next one: never call it per change on a hot path.
+   */
   get zoneState(): ZoneState {
-    return this.zs;
+    if (this.zsCache?.serial !== this.ov.serial || this.zsCache.epoch !== this.ov.epoch) {
+      this.zsCache = materializeZoneState(this.config, this.ov);
+    }
+    return this.zsCache;
+  }
+
+  /** The current overlay, kept up to date in place (read-only for callers; copy what you keep). */
+  get overlay(): Readonly<ZoneOverlay> {
+    return this.ov;
+  }
+
+  /** The current serial (the overlay's and the SOA's). */
+  get serial(): number {
+    return this.ov.serial;
   }
 
   get currentEpoch(): number {
@@ -141,6 +164,18 @@ export class DecisionEngine {
   /** A new lease was acquired: later zone states carry the new epoch. */
   setEpoch(epoch: number): void {
     this.epoch = epoch;
+    this.ov.epoch = epoch;
+  }
+
+  /**
+   * The store holds a serial at or above ours (another leader's, or a store from before an upgrade): move
+   * past it, without changing any answer, so the next full overlay is accepted.
+   */
+  advanceSerial(storedSerial: number, now: number): void {
+    if (storedSerial < this.st.serial) return;
+    this.st.serial = nextSerial(storedSerial, now);
+    this.ov.serial = this.st.serial;
+    this.ov.generatedAt = now;
   }
 
   ingest(batch: ResultBatch, now: number): EngineOutput {
@@ -382,15 +417,24 @@ export class DecisionEngine {
   }
 
   private finish(op: Operation, stats: IngestStats = noStats()): EngineOutput {
-    let zoneState: ZoneState | null = null;
+    let delta: OverlayDelta | null = null;
     if (op.switched.size) {
-      this.st.serial = nextSerial(this.st.serial, op.now);
-      for (const id of op.switched) this.st.records[id]!.switchedSerial = this.st.serial;
+      const base = this.ov.serial;
+      this.st.serial = nextSerial(Math.max(this.st.serial, base), op.now);
+      const records: Record<string, string[]> = {};
+      for (const id of op.switched) {
+        const rs = this.st.records[id]!;
+        rs.switchedSerial = this.st.serial;
+        records[id] = rs.values;
+        this.ov.records[id] = rs.values;
+      }
       for (const ev of op.events) if (ev.type === 'answer-switched') ev.serial = this.st.serial;
-      this.zs = buildZoneState(this.config, this.st.records, this.st.serial, this.epoch, op.now);
-      zoneState = this.zs;
+      this.ov.serial = this.st.serial;
+      this.ov.epoch = this.epoch;
+      this.ov.generatedAt = op.now;
+      delta = { base, serial: this.st.serial, epoch: this.epoch, generatedAt: op.now, records };
       op.touch();
     }
-    return { events: op.events, zoneState, stateChanged: op.stateChanged, stats };
+    return { events: op.events, delta, stateChanged: op.stateChanged, stats };
   }
 }
