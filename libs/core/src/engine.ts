@@ -4,6 +4,7 @@
  */
 import { evaluateChecks, releaseGuard, type CheckEvalDeps } from './check-eval.js';
 import type { CheckConfig, FailoverRecordConfig, UnderstudyConfig } from './config-types.js';
+import { DueIndex, nextDue } from './due-index.js';
 import { NotFoundError, StateConflictError } from './errors.js';
 import type { Actor, DecisionEvent } from './events.js';
 import { applyResult, isNewer, newRegionHealth, resetVotes } from './hysteresis.js';
@@ -83,6 +84,8 @@ export class DecisionEngine {
   private readonly downSince = new Map<string, number>();
   private readonly deps: CheckEvalDeps & RecordEvalDeps;
   private dirtyRecords = new Set<string>();
+  /** Records with a timer (failback hold, damping window) and when it is due: what a tick evaluates. */
+  private readonly due = new DueIndex();
   private readonly configHash: string | null;
   private readonly regionNames: ReadonlySet<string>;
   private readonly probeHealth: ProbeHealthTracker;
@@ -125,6 +128,8 @@ export class DecisionEngine {
     }
     this.st.serial = nextSerial(Math.max(this.st.serial, opts.minSerial ?? 0), opts.now);
     this.ov = overlayOf(this.st.records, this.st.serial, this.epoch, opts.now);
+    // Every record once (at the first operation), which also fills the due index from the stored state.
+    for (const rec of this.records) this.dirtyRecords.add(rec.id);
   }
 
   /** Live state; treat as read-only. Use snapshot() for a copy to keep. */
@@ -236,7 +241,8 @@ export class DecisionEngine {
       op,
       this.config.checks.map((c) => c.id),
     );
-    for (const rec of this.records) this.dirtyRecords.add(rec.id);
+    // Verdict changes marked their records above; of the rest only those with a timer due need the clock.
+    for (const id of this.due.popDue(now)) this.dirtyRecords.add(id);
     this.evaluateDirtyRecords(op);
     return this.finish(op);
   }
@@ -370,7 +376,13 @@ export class DecisionEngine {
   private evaluateDirtyRecords(op: Operation): void {
     const ids = this.dirtyRecords;
     this.dirtyRecords = new Set();
-    for (const id of ids) evaluateRecord(this.deps, this.recordsById.get(id)!, op);
+    for (const id of ids) {
+      const rec = this.recordsById.get(id)!;
+      evaluateRecord(this.deps, rec, op);
+      // A switch settles on the next evaluation (e.g. the failback still pending from the new answer).
+      const when = op.switched.has(id) ? op.now : nextDue(rec, this.st.records[id]!, op.now);
+      this.due.schedule(id, when);
+    }
   }
 
   /** How long a region may be silent before it is stale, or Infinity for a region without checks. */
