@@ -103,4 +103,25 @@ describe('RedisStateStore overlay following', () => {
     expect(await a.client.exists(a.key('zone'))).toBe(0);
     await close();
   });
+
+  it('commits a one-record delta into a 10,000-record overlay with O(1) Redis writes', async () => {
+    const { a, storeA, close } = await openPair();
+    const records: Record<string, string[]> = {};
+    for (let i = 0; i < 10_000; i++) records[`r${i}.example.test./A`] = ['192.0.2.1'];
+    const overlay = { serial: 100, epoch: 1, generatedAt: 1, records };
+    expect(await storeA.writeOverlay({ kind: 'full', overlay })).toEqual({ ok: true });
+    await a.client.config('RESETSTAT');
+    const one = { 'r7.example.test./A': ['192.0.2.2'] };
+    expect(
+      await storeA.commit({ decider: makeDeciderState(), zone: delta(100, 101, 1, one), events: [] }, 1),
+    ).toEqual({ ok: true });
+    const stats = await a.client.info('commandstats');
+    const calls = (cmd: string) => Number(new RegExp(`cmdstat_${cmd}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
+    // One overlay field and the meta hash; one journal entry; nothing proportional to the zone.
+    expect(calls('hset')).toBe(2);
+    expect(calls('lpush')).toBe(1);
+    expect(calls('del')).toBe(0);
+    expect((await storeA.readOverlay())?.records['r7.example.test./A']).toEqual(['192.0.2.2']);
+    await close();
+  });
 });
