@@ -59,7 +59,7 @@ async function world(config: UnderstudyConfig) {
   const store = await MemoryStateStore.open({ maxEvents: 20_000 });
   const persist = async (out: EngineOutput): Promise<void> => {
     if (out.events.length) await store.appendEvents(out.events, 1);
-    if (out.zoneState) await store.writeZoneState(out.zoneState);
+    if (out.delta) await store.writeOverlay({ kind: 'delta', delta: out.delta });
   };
   for (let round = 0; round < 3; round++) {
     for (const region of REGIONS) {

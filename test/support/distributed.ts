@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RedisConnection, RedisStateStore } from '@understudy/backends/redis';
-import type { DecisionEvent, EventType, ZoneState } from '@understudy/core';
+import type { DecisionEvent, EventType, ZoneOverlay } from '@understudy/core';
 import { localhostTls } from '@understudy/testkit/certs';
 import { dig } from '@understudy/testkit/dig';
 import { startOrigin, type Origin } from '@understudy/testkit/origin';
@@ -190,8 +190,9 @@ export class Cluster {
     return type ? all.filter((e) => e.type === type) : all;
   }
 
-  zoneState(): Promise<ZoneState | null> {
-    return this.store.readZoneState();
+  /** The stored overlay (its serial and the epoch that wrote it). */
+  zoneState(): Promise<ZoneOverlay | null> {
+    return this.store.readOverlay();
   }
 
   /** The tail of every process's output, for failure messages. */

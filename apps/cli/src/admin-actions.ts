@@ -34,7 +34,7 @@ function summary(e: DecisionEvent): Record<string, unknown> {
 async function respond(fn: () => Promise<EngineOutput>): Promise<Result> {
   try {
     const out = await fn();
-    return { status: 200, body: { events: out.events.map(summary), serial: out.zoneState?.serial ?? null } };
+    return { status: 200, body: { events: out.events.map(summary), serial: out.delta?.serial ?? null } };
   } catch (err) {
     if (err instanceof BadRequest) return { status: 400, body: { error: err.message } };
     if (err instanceof NotFoundError) return { status: 404, body: { error: err.message } };

@@ -99,7 +99,8 @@ export class LeaderServices {
     return {
       onOutput: (out) => {
         this.notifier.notify(out.events);
-        if (out.zoneState) sync?.notify(out.zoneState);
+        // The provider plan diffs whole zones: materialized (once per serial) only when sync runs.
+        if (out.delta && sync) sync.notify(role.engine.zoneState);
       },
       close: async () => {
         await extra?.close().catch((err: unknown) => log.warn({ err }, 'leader services: closing failed'));

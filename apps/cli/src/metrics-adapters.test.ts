@@ -96,7 +96,7 @@ describe('deciderMetrics condition gauges', () => {
       evidence: {},
       ...extra,
     });
-    const out = (events: DecisionEvent[]) => ({ events, zoneState: null }) as unknown as EngineOutput;
+    const out = (events: DecisionEvent[]) => ({ events, delta: null }) as unknown as EngineOutput;
     const d = deciderMetrics(m, config);
     d.output(out([ev('region-fresh', { region: 'eu-west' }), ev('all-down', { record: 'app./A' })]), engine);
     d.output(out([ev('guard-hold')]), engine);

@@ -56,7 +56,7 @@ export function deciderMetrics(m: UnderstudyMetrics, config: UnderstudyConfig): 
         if (e.type === 'verdict-changed' && e.check && e.to !== 'unknown')
           m.checkVerdict.set({ check: e.check }, e.to === 'up' ? 1 : 0);
       }
-      if (out.zoneState) m.zoneSerial.set(out.zoneState.serial);
+      if (out.delta) m.zoneSerial.set(out.delta.serial);
     },
   };
 }

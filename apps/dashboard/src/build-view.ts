@@ -9,7 +9,7 @@ import type {
   Publication,
   TargetSyncStatus,
   UnderstudyConfig,
-  ZoneState,
+  ZoneOverlay,
 } from '@understudy/core';
 import { checkItem, matrixOf } from './check-items.js';
 import { recordItems, regionItems, targetItems } from './record-items.js';
@@ -18,7 +18,8 @@ import type { CheckItem, DashboardViewData } from './types.js';
 export interface ViewInputs {
   config: UnderstudyConfig;
   decider: DeciderState | null;
-  zone: ZoneState | null;
+  /** The stored overlay (only its serial, epoch and time are shown). */
+  zone: Pick<ZoneOverlay, 'serial' | 'epoch' | 'generatedAt'> | null;
   publications: readonly Publication[];
   statuses: readonly TargetSyncStatus[];
   leader: { holder: string; epoch: number } | null;

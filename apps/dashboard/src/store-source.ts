@@ -167,7 +167,7 @@ export class StoreSource implements DashboardSource {
     const { store, config } = this.opts;
     const [decider, zone, publications, statuses, leader] = await Promise.all([
       this.opts.loadDecider ? this.opts.loadDecider() : store.loadDecider(),
-      store.readZoneState(),
+      store.readOverlay(),
       store.readPublications(),
       store.readTargetStatuses(),
       this.opts.lease ? this.opts.lease() : Promise.resolve(null),

@@ -129,8 +129,8 @@ describe('DeciderRole: decisions and their events are stored together', () => {
       what: 'the failback',
     });
     failPubs = false;
-    const serial = role.engine.zoneState.serial;
-    await waitFor(async () => (await memory.readZoneState())?.serial === serial, {
+    const serial = role.engine.serial;
+    await waitFor(async () => (await memory.readOverlay())?.serial === serial, {
       timeoutMs: 5000,
       what: 'the failback zone state',
     });

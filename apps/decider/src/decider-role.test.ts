@@ -1,14 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryLease, MemoryResultsBus, MemoryStateStore } from '@understudy/backends';
 import { parseConfig } from '@understudy/config';
-import type {
-  Clock,
-  Commit,
-  EngineOutput,
-  Logger,
-  ProbeResult,
-  StateStore,
-  ZoneState,
+import {
+  updateSerial,
+  type Clock,
+  type Commit,
+  type EngineOutput,
+  type Logger,
+  type OverlayUpdate,
+  type ProbeResult,
+  type StateStore,
 } from '@understudy/core';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -111,22 +112,24 @@ async function failPrimary(bus: MemoryResultsBus): Promise<void> {
 }
 
 describe('DeciderRole', () => {
-  it('writes an initial zone state, then a new one when results fail the primary over', async () => {
+  it('writes the whole overlay first, then a delta when results fail the primary over', async () => {
     const { store, bus, role } = await setup();
-    const initial = await store.readZoneState();
+    const initial = await store.readOverlay();
     expect(initial?.epoch).toBeGreaterThan(0);
-    const seen: ZoneState[] = [];
-    store.subscribe((zs) => seen.push(zs));
+    expect(initial?.records[RECORD]).toEqual(['192.0.2.10']);
+    const seen: OverlayUpdate[] = [];
+    store.subscribe((u) => seen.push(u));
     await failPrimary(bus);
     await waitFor(() => role.engine.state.records[RECORD]!.active.kind === 'answer' && seen.length > 0, {
       timeoutMs: 5000,
       what: 'failover',
     });
-    const zs = seen.at(-1)!;
-    expect(zs.serial).toBeGreaterThan(initial!.serial);
-    expect(zs.zones[0]!.rrsets.find((r) => r.name === 'app.example.test.')!.values).toEqual([
-      '198.51.100.10',
-    ]);
+    const u = seen.at(-1)!;
+    if (u.kind !== 'delta') throw new Error(`expected a delta, got ${u.kind}`);
+    expect(u.delta.base).toBe(initial!.serial);
+    expect(u.delta.serial).toBeGreaterThan(initial!.serial);
+    // Only the record that changed travels.
+    expect(u.delta.records).toEqual({ [RECORD]: ['198.51.100.10'] });
     const events = await store.readEvents({ limit: 50 });
     expect(events.some((e) => e.type === 'answer-switched' && e.to === 'secondary')).toBe(true);
     expect(role.status().records[0]).toMatchObject({ active: 'secondary' });
@@ -195,19 +198,17 @@ describe('DeciderRole: durability and retries', () => {
       timeoutMs: 5000,
       what: 'switch',
     });
-    const serial = role.engine.zoneState.serial;
-    await waitFor(async () => (await memory.readZoneState())?.serial === serial, {
+    const serial = role.engine.serial;
+    await waitFor(async () => (await memory.readOverlay())?.serial === serial, {
       timeoutMs: 5000,
       what: 'the durable zone-state write',
     });
     // Read the file as a restart after SIGKILL would, without any close() or debounce flush.
     const reopened = await MemoryStateStore.open({ file });
     try {
-      const zs = await reopened.readZoneState();
+      const zs = await reopened.readOverlay();
       const st = await reopened.loadDecider();
-      expect(zs?.zones[0]!.rrsets.find((r) => r.name === 'app.example.test.')!.values).toEqual([
-        '198.51.100.10',
-      ]);
+      expect(zs?.records[RECORD]).toEqual(['198.51.100.10']);
       expect(st?.records[RECORD]?.active).toEqual({ kind: 'answer', name: 'secondary' });
     } finally {
       await reopened.close();
@@ -226,7 +227,7 @@ describe('DeciderRole: durability and retries', () => {
                 failNext = false;
                 throw new Error('disk full');
               }
-              if (c.zone) writes.push(c.zone.serial);
+              if (c.zone) writes.push(updateSerial(c.zone));
               return target.commit(c, epoch);
             };
           }
@@ -242,8 +243,8 @@ describe('DeciderRole: durability and retries', () => {
       timeoutMs: 5000,
       what: 'switch',
     });
-    const serial = role.engine.zoneState.serial;
-    await waitFor(async () => (await store.readZoneState())?.serial === serial, {
+    const serial = role.engine.serial;
+    await waitFor(async () => (await store.readOverlay())?.serial === serial, {
       timeoutMs: 5000,
       what: 'the retried write',
     });

@@ -1,6 +1,6 @@
 /**
  * The decider role: holds the lease, feeds results to the engine, and persists what it decides
- * (zone state, events, decider state) in order, fenced by the lease epoch.
+ * (overlay changes, events, decider state) in order, fenced by the lease epoch.
  */
 import {
   DecisionEngine,
@@ -24,6 +24,7 @@ import {
   type UnderstudyConfig,
   type WriteOutcome,
 } from '@understudy/core';
+import { OverlayPublisher } from './overlay-publisher.js';
 import { foldPublications } from './publications.js';
 import { RefusedWriteTracker, type RefusedWritesSource } from './refused-writes.js';
 
@@ -101,8 +102,8 @@ export class DeciderRole {
   private saveTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private fenced = false;
-  /** The highest zone-state serial the store has accepted from us; a lower engine serial means retry. */
-  private writtenSerial = 0;
+  /** The overlay changes not yet accepted by the store. */
+  private readonly publisher: OverlayPublisher;
   private unsavedEvents: DecisionEvent[] = [];
   private unknownWarn = { at: -Infinity, suppressed: 0 };
   private readonly refused: RefusedWriteTracker;
@@ -118,6 +119,7 @@ export class DeciderRole {
     private grant: LeaseGrant,
   ) {
     this.refused = new RefusedWriteTracker(grant.epoch);
+    this.publisher = new OverlayPublisher(engine);
     this.mono = opts.monotonic ?? monotonicNow;
     const life = leaseLife(opts, grant);
     this.margin = opts.expiryMargin ?? Math.min(1_000, Math.max(100, Math.floor(life / 10)));
@@ -129,7 +131,7 @@ export class DeciderRole {
     if (!grant) throw new Error('decider: the lease is held by another decider');
     const [persisted, published, newest] = await Promise.all([
       opts.store.loadDecider(),
-      opts.store.readZoneState(),
+      opts.store.readOverlay(),
       opts.store.readEvents({ limit: 1 }),
     ]);
     const now = opts.clock.now();
@@ -144,7 +146,7 @@ export class DeciderRole {
     });
     const role = new DeciderRole(opts, engine, grant);
     opts.logger.info(
-      { epoch: grant.epoch, serial: engine.zoneState.serial, resumed: persisted !== null },
+      { epoch: grant.epoch, serial: engine.serial, resumed: persisted !== null },
       'decider started',
     );
     const out = opts.announce
@@ -165,14 +167,24 @@ export class DeciderRole {
         )
       : {
           events: [],
-          zoneState: null,
+          delta: null,
           stateChanged: true,
           stats: { accepted: 0, stale: 0, unknown: 0, future: 0 },
         };
-    await role.persist({ ...out, zoneState: engine.zoneState, stateChanged: true });
+    // The first commit carries the whole overlay (the publisher starts needing it).
+    await role.persist({ ...out, stateChanged: true });
     if (opts.attach) {
       role.attachment = opts.attach(role);
-      role.attachment.onOutput?.({ ...out, zoneState: engine.zoneState });
+      // Leader services start from every answer: a delta from nothing to the whole overlay.
+      const o = engine.overlay;
+      const all = {
+        base: 0,
+        serial: o.serial,
+        epoch: o.epoch,
+        generatedAt: o.generatedAt,
+        records: o.records,
+      };
+      role.attachment.onOutput?.({ ...out, delta: all });
     }
     await opts.bus.consume((batch) => role.ingest(batch));
     role.tickTimer = setInterval(() => role.enqueue(() => role.tick()), opts.config.decider.tickInterval);
@@ -382,7 +394,8 @@ export class DeciderRole {
       );
     }
     this.unsavedEvents.push(...out.events);
-    if (this.unsavedEvents.length || out.zoneState || this.writtenSerial < this.engine.zoneState.serial) {
+    this.publisher.note(out.delta);
+    if (this.unsavedEvents.length || this.publisher.dirty) {
       await this.commit();
     } else if (out.stateChanged) this.scheduleSave();
     this.opts.metrics?.output(out, this.engine);
@@ -391,44 +404,47 @@ export class DeciderRole {
   }
 
   /**
-   * Writes the decider state with every event not yet stored and the zone state if it is newer than the
-   * last one written, in one atomic store write: the store never holds a decision without its events, nor
-   * a state whose event counter is ahead of its stored events. A failure keeps everything for the next try
-   * (the next tick at the latest).
+   * Writes the decider state with every event not yet stored and the overlay change not yet stored, in one
+   * atomic store write: the store never holds a decision without its events, nor a state whose event counter
+   * is ahead of its stored events. A delta the store refuses (it does not start at the stored serial) is
+   * followed at once by the whole overlay. A failure keeps everything for the next try (the next tick at the
+   * latest).
    */
   private async commit(): Promise<void> {
     clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
-    if (!this.writable()) return;
-    const current = this.engine.zoneState;
-    const zone = this.writtenSerial < current.serial ? current : null;
-    const events = this.unsavedEvents;
-    try {
-      const outcome = await this.opts.store.commit(
-        { decider: this.engine.snapshot(), zone, events },
-        this.engine.currentEpoch,
-      );
-      if (outcome.ok || outcome.reason === 'stale-serial') {
-        if (zone) this.writtenSerial = zone.serial;
-        if (!outcome.ok) {
-          // Only a store ahead of this leader's own serials says so; the zone is skipped, not retried forever.
-          this.opts.logger.warn(
-            { serial: zone?.serial, storedSerial: outcome.storedSerial },
-            'decider: zone state refused as not newer than the stored one',
-          );
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (!this.writable()) return;
+      const zone = this.publisher.next();
+      const events = this.unsavedEvents;
+      try {
+        const outcome = await this.opts.store.commit(
+          { decider: this.engine.snapshot(), zone, events },
+          this.engine.currentEpoch,
+        );
+        if (outcome.ok) {
+          this.publisher.accepted(zone);
+          this.unsavedEvents = this.unsavedEvents.slice(events.length);
           return;
         }
-        this.unsavedEvents = this.unsavedEvents.slice(events.length);
+        if (outcome.reason !== 'stale-serial' || !zone) {
+          this.check(outcome, 'commit');
+          return;
+        }
+        this.opts.logger.warn(
+          { kind: zone.kind, serial: this.engine.serial, storedSerial: outcome.storedSerial },
+          'decider: overlay change refused as not fitting the stored serial; writing the whole overlay',
+        );
+        this.publisher.refused(zone, outcome.storedSerial, this.opts.clock.now());
+      } catch (err) {
+        const dropped = Math.max(0, this.unsavedEvents.length - MAX_UNSAVED_EVENTS);
+        if (dropped) this.unsavedEvents = this.unsavedEvents.slice(dropped);
+        this.opts.logger.error(
+          { err, serial: this.engine.serial, pending: this.unsavedEvents.length, dropped },
+          'decider: could not store its decisions; retrying on the next tick',
+        );
         return;
       }
-      this.check(outcome, 'commit');
-    } catch (err) {
-      const dropped = Math.max(0, this.unsavedEvents.length - MAX_UNSAVED_EVENTS);
-      if (dropped) this.unsavedEvents = this.unsavedEvents.slice(dropped);
-      this.opts.logger.error(
-        { err, serial: current.serial, pending: this.unsavedEvents.length, dropped },
-        'decider: could not store its decisions; retrying on the next tick',
-      );
     }
   }
 
@@ -441,9 +457,9 @@ export class DeciderRole {
     this.saveTimer.unref();
   }
 
-  /** The debounced save; with events or a zone state still unstored, it is a whole commit instead. */
+  /** The debounced save; with events or an overlay change still unstored, it is a whole commit instead. */
   private async saveState(): Promise<void> {
-    if (this.unsavedEvents.length || this.writtenSerial < this.engine.zoneState.serial) {
+    if (this.unsavedEvents.length || this.publisher.dirty) {
       await this.commit();
       return;
     }

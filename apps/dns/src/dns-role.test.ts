@@ -8,7 +8,7 @@ import { recordingLogger } from '@understudy/testkit/logger';
 import { freePort } from '@understudy/testkit/ports';
 import { waitFor } from '@understudy/testkit/wait';
 import { DnsRole } from './dns-role.js';
-import { fixtureConfig, PRIMARY, SECONDARY, zoneAt } from './test-support/fixture.js';
+import { fixtureConfig, overlayAt, PRIMARY, SECONDARY, zoneAt } from './test-support/fixture.js';
 import { ZoneCache } from './zone-cache.js';
 
 let dir: string;
@@ -46,7 +46,7 @@ describe('DnsRole with a disk cache', () => {
     expect(await cache.load()).toMatchObject({ ok: false, reason: 'missing' });
 
     const store = await MemoryStateStore.open();
-    await store.writeZoneState(zoneAt(loaded, 101, 'primary'));
+    await store.writeOverlay(overlayAt(101, 'primary'));
     await role.follow(store);
     expect([role.source, role.serial]).toEqual(['store', 101]);
     expect(await answer()).toEqual([PRIMARY]);
@@ -58,7 +58,7 @@ describe('DnsRole with a disk cache', () => {
       { timeoutMs: 5000, what: 'the cache file' },
     );
     expect(saved?.serial).toBe(101);
-    await store.writeZoneState(zoneAt(loaded, 102, 'secondary'));
+    await store.writeOverlay(overlayAt(102, 'secondary'));
     expect(await answer()).toEqual([SECONDARY]);
     expect(
       await waitFor(async () => (await store.readPublications())[0]?.serial === 102, {
@@ -72,11 +72,11 @@ describe('DnsRole with a disk cache', () => {
     const { loaded, answer, base } = await setup();
     role = await DnsRole.start({ ...base, store: null, cached: zoneAt(loaded, 100, 'secondary') });
     const store = await MemoryStateStore.open();
-    await store.writeZoneState(zoneAt(loaded, 99, 'primary'));
+    await store.writeOverlay(overlayAt(99, 'primary'));
     await role.follow(store);
     expect([role.source, role.serial]).toEqual(['disk-cache', 100]);
     expect(await answer()).toEqual([SECONDARY]);
-    await store.writeZoneState(zoneAt(loaded, 100, 'primary'));
+    await store.writeOverlay(overlayAt(100, 'primary'));
     // The same serial from the store replaces the cache's copy and counts as published.
     expect([role.source, role.serial]).toEqual(['store', 100]);
     expect(await answer()).toEqual([PRIMARY]);

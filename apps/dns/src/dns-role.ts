@@ -6,6 +6,10 @@
  * once follow() hands it one; the serial never goes backwards across that switch.
  */
 import {
+  applyDelta,
+  materializeZoneState,
+  type OverlayUpdate,
+  type ZoneOverlay,
   buildZoneState,
   nextSerial,
   type Clock,
@@ -54,6 +58,9 @@ export class DnsRole {
   private closed = false;
   /** The last zone state handed to the server, and where it came from (only the store's is published). */
   private latest: { zs: ZoneState; source: ZoneSource } | null = null;
+  /** The store's overlay as last applied (the shim in onUpdate). */
+  private overlay: ZoneOverlay | null = null;
+  private rereading = false;
   private store: StateStore | null;
   private server!: DnsServer | DnsWorkerPool;
   private heartbeat: NodeJS.Timeout | undefined;
@@ -103,9 +110,9 @@ export class DnsRole {
     if (this.closed) return;
     this.store = store;
     // Subscribe before reading so no state written in between is missed; older ones are ignored anyway.
-    this.unsubscribe = store.subscribe((zs) => this.apply(zs, 'store'));
-    const stored = await store.readZoneState();
-    if (stored) this.apply(stored, 'store');
+    this.unsubscribe = store.subscribe((u) => this.onUpdate(u));
+    const stored = await store.readOverlay();
+    if (stored) this.onUpdate({ kind: 'full', overlay: stored });
     else if (this.server.serial === null) {
       const now = this.opts.clock.now();
       this.apply(buildZoneState(this.opts.config, {}, nextSerial(0, now), 0, now), 'config');
@@ -135,6 +142,42 @@ export class DnsRole {
     clearInterval(this.heartbeat);
     this.unsubscribe?.();
     await this.server.close();
+  }
+
+  /**
+   * Temporary shim until the DNS server takes overlays itself: keeps the store's overlay, applies each update
+   * to it, and serves the zone state it materializes (O(zone) per change). A delta that does not start at
+   * the kept serial (a start between a read and a notification) makes it read the whole overlay again.
+   */
+  private onUpdate(u: OverlayUpdate): void {
+    if (this.closed) return;
+    let next: ZoneOverlay | null;
+    if (u.kind === 'full') next = this.overlay && this.overlay.serial > u.overlay.serial ? null : u.overlay;
+    else if (this.overlay && u.delta.serial <= this.overlay.serial) return;
+    else next = this.overlay ? applyDelta(this.overlay, u.delta) : null;
+    if (!next) {
+      if (u.kind === 'delta') this.reread();
+      return;
+    }
+    this.overlay = next;
+    this.apply(materializeZoneState(this.opts.config, next), 'store');
+  }
+
+  private reread(): void {
+    const store = this.store;
+    if (!store || this.rereading) return;
+    this.rereading = true;
+    store
+      .readOverlay()
+      .then((o) => {
+        this.rereading = false;
+        if (o && (!this.overlay || o.serial > this.overlay.serial))
+          this.onUpdate({ kind: 'full', overlay: o });
+      })
+      .catch((err: unknown) => {
+        this.rereading = false;
+        this.opts.logger.warn({ err }, 'dns: could not read the overlay after a gap');
+      });
   }
 
   private apply(zs: ZoneState, source: ZoneSource): void {

@@ -108,6 +108,7 @@ function rejudgeHeld(
     }
     const r = computeVerdict(check, cs, ctx);
     // Too few voters here is the reset just made, explained by the guard-release event, not a quorum problem.
+    if (cs.insufficient !== r.insufficient) deps.onVerdictChanged(id);
     cs.insufficient = r.insufficient;
     results.set(id, r);
     if (r.candidate !== 'down') deps.downSince.delete(id);
@@ -127,6 +128,8 @@ function applyVerdict(
   if (r.insufficient !== cs.insufficient) {
     cs.insufficient = r.insufficient;
     op.touch();
+    // An up verdict held on too few voters is not confirmed health: the records' failback timing changes.
+    deps.onVerdictChanged(id);
     // Before any verdict exists there is nothing to hold, so the start-up wait is not an event.
     if (r.insufficient && cs.verdict !== 'unknown') {
       op.emit({

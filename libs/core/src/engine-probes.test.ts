@@ -79,7 +79,7 @@ describe('DecisionEngine.raise', () => {
       },
     ]);
     expect(out.stateChanged).toBe(true);
-    expect(out.zoneState).toBeNull();
+    expect(out.delta).toBeNull();
     expect(e.state.eventSeq).toBe(seqBefore + 1);
   });
 });

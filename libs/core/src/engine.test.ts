@@ -54,7 +54,7 @@ describe('DecisionEngine: failover through quorum', () => {
     const outs = h.report('primary', '--+');
     expect(h.active()).toBe('secondary');
     expect(h.served()).toEqual(['198.51.100.10']);
-    const zs = outs.find((o) => o.zoneState)!.zoneState!;
+    const zs = outs.find((o) => o.delta)!.delta!;
     expect(zs.serial).toBeGreaterThan(serialBefore);
     const sw = h.ofType('answer-switched')[0]!;
     expect(sw).toMatchObject({ severity: 'critical', from: 'primary', to: 'secondary', serial: zs.serial });
@@ -185,9 +185,8 @@ describe('DecisionEngine: failback', () => {
     h.report('primary', '+++');
     const out = h.tick();
     expect(h.active()).toBe('primary');
-    expect(out.zoneState?.zones[0]!.rrsets.find((r) => r.name === 'app.example.test.')!.values).toEqual([
-      '192.0.2.10',
-    ]);
+    expect(out.delta?.records['app.example.test./A']).toEqual(['192.0.2.10']);
+    expect(h.served()).toEqual(['192.0.2.10']);
     expect(h.ofType('answer-switched').at(-1)).toMatchObject({
       from: 'secondary',
       to: 'primary',
@@ -412,6 +411,40 @@ describe('DecisionEngine: timing and restarts', () => {
     expect(h.engine.currentEpoch).toBe(7);
     h.rounds(2, { primary: '---', secondary: '+++' });
     expect(h.engine.zoneState.epoch).toBe(7);
+  });
+});
+
+describe('DecisionEngine: overlay deltas', () => {
+  it('a switch yields a delta of the changed record only, from the previous serial, and updates the overlay', () => {
+    const h = new Harness(config());
+    healthy(h);
+    const before = h.engine.overlay.serial;
+    const zsBefore = h.engine.zoneState;
+    expect(h.engine.zoneState).toBe(zsBefore); // cached per serial
+    h.report('primary', '--+');
+    h.advance(1000);
+    const outs = h.report('primary', '--+');
+    const deltas = outs.flatMap((o) => (o.delta ? [o.delta] : []));
+    expect(deltas).toHaveLength(1);
+    expect(deltas[0]).toMatchObject({ base: before, serial: h.engine.serial, epoch: 1 });
+    expect(deltas[0]!.records).toEqual({ 'app.example.test./A': ['198.51.100.10'] });
+    expect(h.engine.overlay).toMatchObject({ serial: h.engine.serial, epoch: 1 });
+    expect(h.engine.overlay.records['app.example.test./A']).toEqual(['198.51.100.10']);
+    expect(h.engine.zoneState).not.toBe(zsBefore);
+    expect(h.engine.zoneState.serial).toBe(h.engine.serial);
+  });
+
+  it('advanceSerial moves past a stored serial without changing answers', () => {
+    const h = new Harness(config());
+    const records = { ...h.engine.overlay.records };
+    const serial = h.engine.serial;
+    h.engine.advanceSerial(serial - 5, h.now);
+    expect(h.engine.serial).toBe(serial);
+    h.engine.advanceSerial(serial + 10, h.now);
+    expect(h.engine.serial).toBe(serial + 11);
+    expect(h.engine.state.serial).toBe(serial + 11);
+    expect(h.engine.overlay.records).toEqual(records);
+    expect(h.engine.zoneState.serial).toBe(serial + 11);
   });
 });
 

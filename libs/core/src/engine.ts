@@ -4,6 +4,7 @@
  */
 import { evaluateChecks, releaseGuard, type CheckEvalDeps } from './check-eval.js';
 import type { CheckConfig, FailoverRecordConfig, UnderstudyConfig } from './config-types.js';
+import { DueIndex, nextDue } from './due-index.js';
 import { NotFoundError, StateConflictError } from './errors.js';
 import type { Actor, DecisionEvent } from './events.js';
 import { applyResult, isNewer, newRegionHealth, resetVotes } from './hysteresis.js';
@@ -13,9 +14,9 @@ import { ProbeHealthTracker } from './probe-health-tracker.js';
 import { isProbeError, type ResultBatch } from './results.js';
 import { nextSerial } from './serial.js';
 import { allFailoverRecords, reconcileState } from './state-init.js';
+import { materializeZoneState, overlayOf, type OverlayDelta, type ZoneOverlay } from './overlay.js';
 import type { DeciderState, OverrideMode, ZoneState } from './state-types.js';
 import { computeVerdict, isStale, notVoting, type VerdictContext } from './verdict.js';
-import { buildZoneState } from './zone-state.js';
 
 export interface IngestStats {
   accepted: number;
@@ -45,8 +46,11 @@ const noStats = (): IngestStats => ({ accepted: 0, stale: 0, unknown: 0, future:
 
 export interface EngineOutput {
   events: DecisionEvent[];
-  /** A new zone state when any served answer changed (with a new serial), else null. */
-  zoneState: ZoneState | null;
+  /**
+   * The records whose served values changed in this operation, from the previous serial (`base`) to a new
+   * one, else null. Its records map is the engine's own: treat as read-only.
+   */
+  delta: OverlayDelta | null;
   /** The decider state changed and should be saved. */
   stateChanged: boolean;
   stats: IngestStats;
@@ -67,7 +71,10 @@ export interface EngineOptions {
 export class DecisionEngine {
   private readonly config: UnderstudyConfig;
   private readonly st: DeciderState;
-  private zs: ZoneState;
+  /** The overlay of the current serial, updated in place per change: O(delta), never O(zone). */
+  private readonly ov: ZoneOverlay;
+  /** engine.zoneState, materialized on demand and kept until the serial moves. */
+  private zsCache: ZoneState | null = null;
   private epoch: number;
   private readonly startedAt: number;
   private readonly checksById: Map<string, CheckConfig>;
@@ -77,6 +84,8 @@ export class DecisionEngine {
   private readonly downSince = new Map<string, number>();
   private readonly deps: CheckEvalDeps & RecordEvalDeps;
   private dirtyRecords = new Set<string>();
+  /** Records with a timer (failback hold, damping window) and when it is due: what a tick evaluates. */
+  private readonly due = new DueIndex();
   private readonly configHash: string | null;
   private readonly regionNames: ReadonlySet<string>;
   private readonly probeHealth: ProbeHealthTracker;
@@ -118,7 +127,9 @@ export class DecisionEngine {
       this.downSince.set(check.id, cs.verdict === 'down' ? (cs.verdictChangedAt ?? opts.now) : opts.now);
     }
     this.st.serial = nextSerial(Math.max(this.st.serial, opts.minSerial ?? 0), opts.now);
-    this.zs = buildZoneState(this.config, this.st.records, this.st.serial, this.epoch, opts.now);
+    this.ov = overlayOf(this.st.records, this.st.serial, this.epoch, opts.now);
+    // Every record once (at the first operation), which also fills the due index from the stored state.
+    for (const rec of this.records) this.dirtyRecords.add(rec.id);
   }
 
   /** Live state; treat as read-only. Use snapshot() for a copy to keep. */
@@ -130,8 +141,25 @@ export class DecisionEngine {
     return structuredClone(this.st);
   }
 
+  /**
+   * The whole zone state of the current serial, for consumers that need every RRset (provider sync, tests).
+   * O(zone) on the first call after a change, cached until the next one: never call it per change on a hot path.
+   */
   get zoneState(): ZoneState {
-    return this.zs;
+    if (this.zsCache?.serial !== this.ov.serial || this.zsCache.epoch !== this.ov.epoch) {
+      this.zsCache = materializeZoneState(this.config, this.ov);
+    }
+    return this.zsCache;
+  }
+
+  /** The current overlay, kept up to date in place (read-only for callers; copy what you keep). */
+  get overlay(): Readonly<ZoneOverlay> {
+    return this.ov;
+  }
+
+  /** The current serial (the overlay's and the SOA's). */
+  get serial(): number {
+    return this.ov.serial;
   }
 
   get currentEpoch(): number {
@@ -141,6 +169,18 @@ export class DecisionEngine {
   /** A new lease was acquired: later zone states carry the new epoch. */
   setEpoch(epoch: number): void {
     this.epoch = epoch;
+    this.ov.epoch = epoch;
+  }
+
+  /**
+   * The store holds a serial at or above ours (another leader's, or a store from before an upgrade): move
+   * past it, without changing any answer, so the next full overlay is accepted.
+   */
+  advanceSerial(storedSerial: number, now: number): void {
+    if (storedSerial < this.st.serial) return;
+    this.st.serial = nextSerial(storedSerial, now);
+    this.ov.serial = this.st.serial;
+    this.ov.generatedAt = now;
   }
 
   ingest(batch: ResultBatch, now: number): EngineOutput {
@@ -201,7 +241,8 @@ export class DecisionEngine {
       op,
       this.config.checks.map((c) => c.id),
     );
-    for (const rec of this.records) this.dirtyRecords.add(rec.id);
+    // Verdict changes marked their records above; of the rest only those with a timer due need the clock.
+    for (const id of this.due.popDue(now)) this.dirtyRecords.add(id);
     this.evaluateDirtyRecords(op);
     return this.finish(op);
   }
@@ -335,7 +376,13 @@ export class DecisionEngine {
   private evaluateDirtyRecords(op: Operation): void {
     const ids = this.dirtyRecords;
     this.dirtyRecords = new Set();
-    for (const id of ids) evaluateRecord(this.deps, this.recordsById.get(id)!, op);
+    for (const id of ids) {
+      const rec = this.recordsById.get(id)!;
+      evaluateRecord(this.deps, rec, op);
+      // A switch settles on the next evaluation (e.g. the failback still pending from the new answer).
+      const when = op.switched.has(id) ? op.now : nextDue(rec, this.st.records[id]!, op.now);
+      this.due.schedule(id, when);
+    }
   }
 
   /** How long a region may be silent before it is stale, or Infinity for a region without checks. */
@@ -382,15 +429,24 @@ export class DecisionEngine {
   }
 
   private finish(op: Operation, stats: IngestStats = noStats()): EngineOutput {
-    let zoneState: ZoneState | null = null;
+    let delta: OverlayDelta | null = null;
     if (op.switched.size) {
-      this.st.serial = nextSerial(this.st.serial, op.now);
-      for (const id of op.switched) this.st.records[id]!.switchedSerial = this.st.serial;
+      const base = this.ov.serial;
+      this.st.serial = nextSerial(Math.max(this.st.serial, base), op.now);
+      const records: Record<string, string[]> = {};
+      for (const id of op.switched) {
+        const rs = this.st.records[id]!;
+        rs.switchedSerial = this.st.serial;
+        records[id] = rs.values;
+        this.ov.records[id] = rs.values;
+      }
       for (const ev of op.events) if (ev.type === 'answer-switched') ev.serial = this.st.serial;
-      this.zs = buildZoneState(this.config, this.st.records, this.st.serial, this.epoch, op.now);
-      zoneState = this.zs;
+      this.ov.serial = this.st.serial;
+      this.ov.epoch = this.epoch;
+      this.ov.generatedAt = op.now;
+      delta = { base, serial: this.st.serial, epoch: this.epoch, generatedAt: op.now, records };
       op.touch();
     }
-    return { events: op.events, zoneState, stateChanged: op.stateChanged, stats };
+    return { events: op.events, delta, stateChanged: op.stateChanged, stats };
   }
 }

@@ -15,6 +15,7 @@ export * from './selection.js';
 export * from './serial.js';
 export * from './zone-state.js';
 export * from './overlay.js';
+export * from './overlay-journal.js';
 export * from './state-init.js';
 export * from './engine.js';
 export * from './status-view.js';

@@ -5,7 +5,8 @@
 import type { DecisionEvent } from './events.js';
 import type { ResultBatch } from './results.js';
 import type { TargetSyncStatus } from './provider-types.js';
-import type { DeciderState, Publication, ZoneState } from './state-types.js';
+import type { OverlayDelta, OverlayUpdate, ZoneOverlay } from './overlay.js';
+import type { DeciderState, Publication } from './state-types.js';
 
 export interface Clock {
   /** Epoch milliseconds. */
@@ -45,10 +46,12 @@ export interface Commit {
   /** The decider state after the change; its eventSeq covers `events`. */
   decider: DeciderState;
   /**
-   * The zone state the change produced, if any. One whose serial equals the stored serial is a retry of an
-   * accepted commit and is left out; a lower serial refuses the whole commit ('stale-serial').
+   * The overlay change, if any. A delta must start at the stored serial (base), a full overlay must be newer
+   * than the stored one; otherwise the whole commit is refused ('stale-serial' with the stored serial) and
+   * the decider commits the full overlay next. An update whose serial equals the stored serial is a retry
+   * of an accepted commit and is left out. Its epoch must be the commit's.
    */
-  zone: ZoneState | null;
+  zone: OverlayUpdate | null;
   /** Ascending by seq. */
   events: DecisionEvent[];
 }
@@ -68,11 +71,25 @@ export interface StateStore extends Closeable {
   loadDecider(): Promise<DeciderState | null>;
   saveDecider(state: DeciderState, epoch: number): Promise<WriteOutcome>;
 
-  readZoneState(): Promise<ZoneState | null>;
-  /** Refused when zs.epoch is stale or zs.serial is not greater than the stored serial. */
-  writeZoneState(zs: ZoneState): Promise<WriteOutcome>;
-  /** Called with every zone state written after subscribing (from any writer). Returns unsubscribe. */
-  subscribe(listener: (zs: ZoneState) => void): () => void;
+  /** The whole overlay (one entry per failover record); null before the first one was written. */
+  readOverlay(): Promise<ZoneOverlay | null>;
+  /**
+   * The journal from serial `after` on, oldest first, each delta's base the previous one's serial ([] when
+   * `after` is the stored serial). Null when the bounded journal no longer reaches back to `after` (or a full
+   * overlay was written since): the caller reads the whole overlay instead.
+   */
+  readDeltas(after: number): Promise<OverlayDelta[] | null>;
+  /**
+   * Writes an overlay change outside a commit (tools, tests, migrations), fenced by its own epoch: a delta
+   * must start at the stored serial, a full overlay must be newer than it ('stale-serial' otherwise).
+   */
+  writeOverlay(u: OverlayUpdate): Promise<WriteOutcome>;
+  /**
+   * Called with every overlay update written after subscribing (from any writer), in serial order: a delta
+   * whose base is the previous update's serial, or, after a gap (a lost notification), the deltas read back
+   * from the journal or the whole overlay. Returns unsubscribe.
+   */
+  subscribe(listener: (u: OverlayUpdate) => void): () => void;
 
   /**
    * Appends events. A seq at or below the newest stored one is skipped as a retry when the newest was
@@ -80,7 +97,7 @@ export interface StateStore extends Closeable {
    */
   appendEvents(events: DecisionEvent[], epoch: number): Promise<WriteOutcome>;
   /**
-   * Writes decider state, zone state and events all at once or not at all, fenced like every write and with
+   * Writes decider state, overlay change and events all at once or not at all, fenced like every write and with
    * appendEvents' seq rule: a decision is never stored without its events, nor its events without it.
    */
   commit(c: Commit, epoch: number): Promise<WriteOutcome>;

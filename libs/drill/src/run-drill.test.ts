@@ -55,8 +55,8 @@ async function host(
   }
   const published = new Map<number, number>();
   const publish = (out: EngineOutput): void => {
-    const zs = out.zoneState;
-    if (!zs) return;
+    if (!out.delta) return;
+    const zs = engine.zoneState;
     setTimeout(() => {
       a.setZoneState(zs);
       if (feedSecond.on) b.setZoneState(zs);

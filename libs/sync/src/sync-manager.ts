@@ -16,6 +16,7 @@ import {
   type TargetSyncStatus,
   type UnderstudyConfig,
   type ZoneState,
+  materializeZoneState,
 } from '@understudy/core';
 import { planTarget, type TargetPlan } from './plan-target.js';
 import { TargetWorker, type SyncResult } from './target-worker.js';
@@ -156,8 +157,9 @@ export class SyncManager {
   }
 
   private async zoneState(given: ZoneState | undefined): Promise<ZoneState> {
-    const zs = given ?? this.latest ?? (await this.opts.store.readZoneState());
-    if (!zs) throw new Error('sync: there is no zone state yet');
-    return zs;
+    if (given ?? this.latest) return (given ?? this.latest)!;
+    const overlay = await this.opts.store.readOverlay();
+    if (!overlay) throw new Error('sync: there is no zone state yet');
+    return materializeZoneState(this.opts.config, overlay);
   }
 }

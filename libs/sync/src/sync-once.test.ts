@@ -94,7 +94,13 @@ describe('SyncManager: safety, restart, one-shot runs', () => {
     const store = await MemoryStateStore.open();
     const r = await make(cfg, ['dns', 'other'], store);
     await expect(r.mgr.syncOnce()).rejects.toThrow('there is no zone state yet');
-    expect((await store.writeZoneState(zoneState(9, both(['198.51.100.9'])))).ok).toBe(true);
+    const overlay = {
+      serial: 9,
+      epoch: 1,
+      generatedAt: 9,
+      records: { 'app.example.test./A': ['198.51.100.9'], 'api.example.test./A': ['192.0.2.1'] },
+    };
+    expect((await store.writeOverlay({ kind: 'full', overlay })).ok).toBe(true);
     await expect(r.mgr.syncOnce({ target: 'nope' })).rejects.toBeInstanceOf(NotFoundError);
     const res = await r.mgr.syncOnce({ target: 'other' });
     expect(res.map((x) => [x.target, x.outcome, x.serial, x.reports.length])).toEqual([

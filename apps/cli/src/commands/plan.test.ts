@@ -8,7 +8,7 @@ import { MemoryStateStore } from '@understudy/backends';
 import { RedisConnection, RedisStateStore } from '@understudy/backends/redis';
 import { startRedis } from '@understudy/testkit/redis-server';
 import { loadConfig } from '@understudy/config';
-import { buildZoneState, type Plan, type UnderstudyConfig } from '@understudy/core';
+import { type Plan, type UnderstudyConfig } from '@understudy/core';
 import type { PlanOnceResult } from '@understudy/sync';
 import {
   EXIT_CHANGES,
@@ -121,11 +121,13 @@ describe('planInput', () => {
     const file = join(dir, 'state.json');
     const c = await config({ stateFile: file });
     const store = await MemoryStateStore.open({ file });
-    const published = buildZoneState(c, {}, 42, 3, 5000);
-    published.zones[0]!.rrsets = published.zones[0]!.rrsets.map((r) =>
-      r.name === 'app.example.test.' ? { ...r, values: ['198.51.100.10'] } : r,
-    );
-    expect(await store.writeZoneState(published)).toEqual({ ok: true });
+    const published = {
+      serial: 42,
+      epoch: 3,
+      generatedAt: 5000,
+      records: { 'app.example.test./A': ['198.51.100.10'] },
+    };
+    expect(await store.writeOverlay({ kind: 'full', overlay: published })).toEqual({ ok: true });
     await store.close();
     const before = { text: await readFile(file, 'utf8'), mtime: (await stat(file)).mtimeMs };
     const input = await planInput(c, 1000);
@@ -145,8 +147,8 @@ describe('planInput', () => {
       expect(before.source).toContain('no zone state in Redis yet');
       const connection = await RedisConnection.create({ url: redis.url });
       const store = await RedisStateStore.open({ connection });
-      const published = buildZoneState(c, {}, 7, 1, 5000);
-      expect(await store.writeZoneState(published)).toEqual({ ok: true });
+      const published = { serial: 7, epoch: 1, generatedAt: 5000, records: {} };
+      expect(await store.writeOverlay({ kind: 'full', overlay: published })).toEqual({ ok: true });
       await store.close();
       await connection.close();
       const input = await planInput(c, 1000, { redisUrl: redis.url });

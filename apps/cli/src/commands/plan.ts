@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { MemoryStateStore, StateFileError } from '@understudy/backends';
 import {
   buildZoneState,
+  materializeZoneState,
   summarizePlan,
   type DnsProvider,
   type Logger,
@@ -48,14 +49,18 @@ export interface PlanInput {
 }
 
 /** Reads the last published zone state without writing: a missing file is never created. */
-export async function readPublishedZoneState(file: string | null): Promise<ZoneState | null> {
+export async function readPublishedZoneState(
+  config: UnderstudyConfig,
+  file: string | null,
+): Promise<ZoneState | null> {
   if (!file || !existsSync(file)) return null;
   try {
     // open() only reads an existing file (and its directory exists); close() writes nothing unless
     // something was changed, and nothing is.
     const store = await MemoryStateStore.open({ file });
     try {
-      return await store.readZoneState();
+      const overlay = await store.readOverlay();
+      return overlay ? materializeZoneState(config, overlay) : null;
     } finally {
       await store.close();
     }
@@ -66,12 +71,17 @@ export async function readPublishedZoneState(file: string | null): Promise<ZoneS
 }
 
 /** The zone state the leading decider stored in Redis, read once (distributed mode). */
-export async function readRedisZoneState(url: string, logger: Logger): Promise<ZoneState | null> {
+export async function readRedisZoneState(
+  config: UnderstudyConfig,
+  url: string,
+  logger: Logger,
+): Promise<ZoneState | null> {
   const connection = await connectRedis(url, logger, 'plan');
   try {
     const store = await redisBackends(connection, logger).openStore();
     try {
-      return await store.readZoneState();
+      const overlay = await store.readOverlay();
+      return overlay ? materializeZoneState(config, overlay) : null;
     } finally {
       await store.close();
     }
@@ -87,6 +97,7 @@ export async function planInput(
 ): Promise<PlanInput> {
   if (from.redisUrl) {
     const stored = await readRedisZoneState(
+      config,
       from.redisUrl,
       from.logger ?? commandLogger('understudy', 'error'),
     );
@@ -99,7 +110,7 @@ export async function planInput(
     };
   }
   const file = config.state.file;
-  const published = await readPublishedZoneState(file);
+  const published = await readPublishedZoneState(config, file);
   if (published) {
     return { zoneState: published, file, source: `zone state serial ${published.serial} from ${file}` };
   }

@@ -1,6 +1,6 @@
 /** A small config and zone states for the DNS role's tests. */
 import { parseConfig, type LoadedConfig } from '@understudy/config';
-import { buildZoneState, type ZoneState } from '@understudy/core';
+import { buildZoneState, type OverlayUpdate, type ZoneState } from '@understudy/core';
 
 export const PRIMARY = '192.0.2.10';
 export const SECONDARY = '198.51.100.10';
@@ -36,5 +36,14 @@ export function zoneAt(loaded: LoadedConfig, serial: number, answer: 'primary' |
       ...z,
       rrsets: z.rrsets.map((r) => (r.name.startsWith('app.') && r.type === 'A' ? { ...r, values } : r)),
     })),
+  };
+}
+
+/** The same as an overlay update for a store: the whole overlay at `serial`, app on the named answer. */
+export function overlayAt(serial: number, answer: 'primary' | 'secondary'): OverlayUpdate {
+  const values = answer === 'primary' ? [PRIMARY] : [SECONDARY];
+  return {
+    kind: 'full',
+    overlay: { serial, epoch: 1, generatedAt: 1000, records: { 'app.example.test./A': values } },
   };
 }

@@ -11,7 +11,8 @@ import type {
   Publication,
   RegionHealth,
   ResultBatch,
-  ZoneState,
+  OverlayUpdate,
+  ZoneOverlay,
 } from '@understudy/core';
 
 export const REGIONS = ['eu-west', 'us-east', 'ap-south'] as const;
@@ -100,35 +101,29 @@ export function makeDeciderState(serial = 2_026_010_101, eventSeq = 42): Decider
   };
 }
 
-/** A zone state with SOA, apex NS, a failover answer and a NODATA name. */
-export function makeZoneState(serial: number, epoch: number): ZoneState {
+/** An overlay: two failover records, one serving two values and one serving none (NODATA). */
+export function makeOverlay(serial: number, epoch: number): ZoneOverlay {
   return {
     serial,
     epoch,
     generatedAt: T0 + serial,
-    zones: [
-      {
-        apex: 'example.test.',
-        rrsets: [
-          {
-            name: 'example.test.',
-            type: 'SOA',
-            ttl: 3600,
-            values: [`ns1.example.test. hostmaster.example.test. ${serial} 3600 600 604800 60`],
-          },
-          {
-            name: 'example.test.',
-            type: 'NS',
-            ttl: 3600,
-            values: ['ns1.example.test.', 'ns2.example.test.'],
-          },
-          { name: 'app.example.test.', type: 'A', ttl: 60, values: ['192.0.2.20', '192.0.2.21'] },
-          { name: 'www.example.test.', type: 'CNAME', ttl: 300, values: ['app.example.test.'] },
-          { name: 'empty.example.test.', type: 'TXT', ttl: 300, values: [] },
-        ],
-      },
-    ],
+    records: { 'app.example.test./A': ['192.0.2.20', '192.0.2.21'], 'empty.example.test./TXT': [] },
   };
+}
+
+/** The whole overlay as an update. */
+export function full(serial: number, epoch: number): OverlayUpdate {
+  return { kind: 'full', overlay: makeOverlay(serial, epoch) };
+}
+
+/** A delta from `base` to `serial` changing the given records (default: app's value varies by serial). */
+export function delta(
+  base: number,
+  serial: number,
+  epoch: number,
+  records: Record<string, string[]> = { 'app.example.test./A': [`198.51.100.${serial % 250}`] },
+): OverlayUpdate {
+  return { kind: 'delta', delta: { base, serial, epoch, generatedAt: T0 + serial, records } };
 }
 
 /** A decision event with full evidence; `seq` also varies the content. */

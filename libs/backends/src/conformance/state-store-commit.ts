@@ -3,8 +3,8 @@
  * stored whole or not at all, and an event seq is never reused by another epoch.
  */
 import { expect, it } from 'vitest';
-import type { StateStore, ZoneState } from '@understudy/core';
-import { makeDeciderState, makeEvents, makeZoneState } from './fixtures.js';
+import { updateSerial, type OverlayUpdate, type StateStore } from '@understudy/core';
+import { makeDeciderState, makeEvents, full } from './fixtures.js';
 
 const seqs = async (store: StateStore): Promise<number[]> =>
   (await store.readEvents({ limit: 100 })).map((e) => e.seq).reverse();
@@ -12,44 +12,41 @@ const seqs = async (store: StateStore): Promise<number[]> =>
 export function describeStateStoreCommit(current: () => StateStore): void {
   it('commit stores decider state, zone state and events together and notifies subscribers', async () => {
     const store = current();
-    const seen: ZoneState[] = [];
-    const unsubscribe = store.subscribe((zs) => seen.push(zs));
+    const seen: OverlayUpdate[] = [];
+    const unsubscribe = store.subscribe((u) => seen.push(u));
     const decider = makeDeciderState(100, 3);
-    const outcome = await store.commit({ decider, zone: makeZoneState(100, 2), events: makeEvents(1, 3) }, 2);
+    const outcome = await store.commit({ decider, zone: full(100, 2), events: makeEvents(1, 3) }, 2);
     expect(outcome).toEqual({ ok: true });
     expect(await store.loadDecider()).toEqual(decider);
-    expect((await store.readZoneState())?.serial).toBe(100);
+    expect((await store.readOverlay())?.serial).toBe(100);
     expect(await seqs(store)).toEqual([1, 2, 3]);
-    await expect.poll(() => seen.map((z) => z.serial), { timeout: 5_000 }).toEqual([100]);
+    await expect.poll(() => seen.map(updateSerial), { timeout: 5_000 }).toEqual([100]);
     unsubscribe();
     // Without a zone state only the decider state and events change.
     expect(
       await store.commit({ decider: makeDeciderState(100, 4), zone: null, events: makeEvents(4, 1) }, 2),
     ).toEqual({ ok: true });
     expect((await store.loadDecider())?.eventSeq).toBe(4);
-    expect((await store.readZoneState())?.serial).toBe(100);
+    expect((await store.readOverlay())?.serial).toBe(100);
   });
 
   it('a refused commit changes nothing: stale epoch, lower zone serial', async () => {
     const store = current();
-    await store.commit(
-      { decider: makeDeciderState(10, 2), zone: makeZoneState(10, 5), events: makeEvents(1, 2) },
-      5,
-    );
-    const stale = { decider: makeDeciderState(11, 4), zone: makeZoneState(11, 4), events: makeEvents(3, 2) };
+    await store.commit({ decider: makeDeciderState(10, 2), zone: full(10, 5), events: makeEvents(1, 2) }, 5);
+    const stale = { decider: makeDeciderState(11, 4), zone: full(11, 4), events: makeEvents(3, 2) };
     expect(await store.commit(stale, 4)).toEqual({ ok: false, reason: 'stale-epoch', storedEpoch: 5 });
-    const lower = { decider: makeDeciderState(9, 4), zone: makeZoneState(9, 5), events: makeEvents(3, 2) };
+    const lower = { decider: makeDeciderState(9, 4), zone: full(9, 5), events: makeEvents(3, 2) };
     expect(await store.commit(lower, 5)).toEqual({ ok: false, reason: 'stale-serial', storedSerial: 10 });
     expect((await store.loadDecider())?.eventSeq).toBe(2);
-    expect((await store.readZoneState())?.serial).toBe(10);
+    expect((await store.readOverlay())?.serial).toBe(10);
     expect(await seqs(store)).toEqual([1, 2]);
   });
 
   it('a retried commit (its reply was lost) stores nothing twice and adds what is new', async () => {
     const store = current();
-    const first = { decider: makeDeciderState(20, 2), zone: makeZoneState(20, 3), events: makeEvents(1, 2) };
+    const first = { decider: makeDeciderState(20, 2), zone: full(20, 3), events: makeEvents(1, 2) };
     expect(await store.commit(first, 3)).toEqual({ ok: true });
-    const retry = { decider: makeDeciderState(20, 3), zone: makeZoneState(20, 3), events: makeEvents(1, 3) };
+    const retry = { decider: makeDeciderState(20, 3), zone: full(20, 3), events: makeEvents(1, 3) };
     expect(await store.commit(retry, 3)).toEqual({ ok: true });
     expect(await seqs(store)).toEqual([1, 2, 3]);
     expect((await store.loadDecider())?.eventSeq).toBe(3);
@@ -61,7 +58,7 @@ export function describeStateStoreCommit(current: () => StateStore): void {
       await store.commit({ decider: makeDeciderState(1, 3), zone: null, events: makeEvents(1, 3) }, 1),
     ).toEqual({ ok: true });
     // A new leader that resumed from an older state: its seq 3 is taken by epoch 1.
-    const reused = { decider: makeDeciderState(2, 4), zone: makeZoneState(2, 2), events: makeEvents(3, 2) };
+    const reused = { decider: makeDeciderState(2, 4), zone: full(2, 2), events: makeEvents(3, 2) };
     expect(await store.commit(reused, 2)).toEqual({ ok: false, reason: 'stale-seq', storedSeq: 3 });
     expect(await store.appendEvents(makeEvents(2, 3), 2)).toEqual({
       ok: false,
@@ -69,7 +66,7 @@ export function describeStateStoreCommit(current: () => StateStore): void {
       storedSeq: 3,
     });
     expect((await store.loadDecider())?.eventSeq).toBe(3);
-    expect(await store.readZoneState()).toBeNull();
+    expect(await store.readOverlay()).toBeNull();
     expect(await seqs(store)).toEqual([1, 2, 3]);
     expect(
       await store.commit({ decider: makeDeciderState(2, 5), zone: null, events: makeEvents(4, 2) }, 2),

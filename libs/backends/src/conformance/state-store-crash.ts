@@ -8,7 +8,7 @@
  */
 import { expect, it } from 'vitest';
 import type { StateStore } from '@understudy/core';
-import { makeDeciderState, makeEvents, makeZoneState } from './fixtures.js';
+import { makeDeciderState, makeEvents, full } from './fixtures.js';
 
 export function describeStateStoreCrash(
   current: () => StateStore,
@@ -17,24 +17,24 @@ export function describeStateStoreCrash(
   it('makes the decider state saved just before a zone state write durable with it', async () => {
     const store = current();
     await store.saveDecider(makeDeciderState(2_026_010_101, 7), 3);
-    await store.writeZoneState(makeZoneState(2_026_010_101, 3));
+    await store.writeOverlay(full(2_026_010_101, 3));
     const after = await crashReopen();
     expect(await after.loadDecider()).toEqual(makeDeciderState(2_026_010_101, 7));
-    expect((await after.readZoneState())?.serial).toBe(2_026_010_101);
+    expect((await after.readOverlay())?.serial).toBe(2_026_010_101);
   });
 
   it('does the same when both calls are issued without awaiting the first', async () => {
     const store = current();
     await store.saveDecider(makeDeciderState(10, 1), 3);
-    await store.writeZoneState(makeZoneState(10, 3));
+    await store.writeOverlay(full(10, 3));
     const outcomes = await Promise.all([
       store.saveDecider(makeDeciderState(11, 2), 3),
-      store.writeZoneState(makeZoneState(11, 3)),
+      store.writeOverlay(full(11, 3)),
     ]);
     expect(outcomes).toEqual([{ ok: true }, { ok: true }]);
     const after = await crashReopen();
     expect(await after.loadDecider()).toEqual(makeDeciderState(11, 2));
-    expect((await after.readZoneState())?.serial).toBe(11);
+    expect((await after.readOverlay())?.serial).toBe(11);
   });
 
   it('keeps appended events and handed-out fencing marks without close()', async () => {

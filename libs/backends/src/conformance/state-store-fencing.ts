@@ -1,7 +1,7 @@
 /** Fencing part of the StateStore contract: one epoch mark guards every kind of write. */
 import { expect, it } from 'vitest';
 import type { StateStore } from '@understudy/core';
-import { makeDeciderState, makeEvents, makeZoneState } from './fixtures.js';
+import { makeDeciderState, makeEvents, full, makeOverlay } from './fixtures.js';
 
 export function describeStateStoreFencing(current: () => StateStore): void {
   it('refuses a decider state from a lower epoch and accepts equal and higher ones', async () => {
@@ -26,19 +26,19 @@ export function describeStateStoreFencing(current: () => StateStore): void {
 
   it('refuses a zone state from a lower epoch even with a higher serial, before looking at the serial', async () => {
     const store = current();
-    expect(await store.writeZoneState(makeZoneState(10, 5))).toEqual({ ok: true });
-    expect(await store.writeZoneState(makeZoneState(11, 4))).toEqual({
+    expect(await store.writeOverlay(full(10, 5))).toEqual({ ok: true });
+    expect(await store.writeOverlay(full(11, 4))).toEqual({
       ok: false,
       reason: 'stale-epoch',
       storedEpoch: 5,
     });
-    expect(await store.writeZoneState(makeZoneState(10, 4))).toEqual({
+    expect(await store.writeOverlay(full(10, 4))).toEqual({
       ok: false,
       reason: 'stale-epoch',
       storedEpoch: 5,
     });
-    expect(await store.readZoneState()).toEqual(makeZoneState(10, 5));
-    expect(await store.writeZoneState(makeZoneState(11, 6))).toEqual({ ok: true });
+    expect(await store.readOverlay()).toEqual(makeOverlay(10, 5));
+    expect(await store.writeOverlay(full(11, 6))).toEqual({ ok: true });
   });
 
   it('refuses events from a lower epoch and appends nothing', async () => {
@@ -54,7 +54,7 @@ export function describeStateStoreFencing(current: () => StateStore): void {
 
   it('keeps one epoch mark across decider state, zone state and events', async () => {
     const store = current();
-    expect(await store.writeZoneState(makeZoneState(50, 8))).toEqual({ ok: true });
+    expect(await store.writeOverlay(full(50, 8))).toEqual({ ok: true });
     expect(await store.saveDecider(makeDeciderState(), 7)).toEqual({
       ok: false,
       reason: 'stale-epoch',
@@ -66,12 +66,12 @@ export function describeStateStoreFencing(current: () => StateStore): void {
       storedEpoch: 8,
     });
     expect(await store.appendEvents(makeEvents(1, 1), 9)).toEqual({ ok: true });
-    expect(await store.writeZoneState(makeZoneState(51, 8))).toEqual({
+    expect(await store.writeOverlay(full(51, 8))).toEqual({
       ok: false,
       reason: 'stale-epoch',
       storedEpoch: 9,
     });
     expect(await store.loadDecider()).toBeNull();
-    expect((await store.readZoneState())?.serial).toBe(50);
+    expect((await store.readOverlay())?.serial).toBe(50);
   });
 }

@@ -7,15 +7,18 @@
  * With `reopen`, everything above survives a restart; with `crashReopen`, every resolved write survives a crash.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { StateStore, ZoneState } from '@understudy/core';
+import { updateSerial, type OverlayUpdate, type StateStore } from '@understudy/core';
 import {
   makeDeciderState,
   makeEvents,
   makePublication,
   makeTargetStatus,
-  makeZoneState,
+  delta,
+  full,
+  makeOverlay,
 } from './fixtures.js';
 import { describeStateStoreCommit } from './state-store-commit.js';
+import { describeStateStoreOverlay } from './state-store-overlay.js';
 import { describeStateStoreCrash } from './state-store-crash.js';
 import { describeStateStoreFencing } from './state-store-fencing.js';
 import { waitFor } from './wait.js';
@@ -50,7 +53,7 @@ export function describeStateStoreConformance(name: string, harness: StateStoreH
 
     it('starts empty', async () => {
       expect(await store.loadDecider()).toBeNull();
-      expect(await store.readZoneState()).toBeNull();
+      expect(await store.readOverlay()).toBeNull();
       expect(await store.readEvents({ limit: 10 })).toEqual([]);
       expect(await store.readPublications()).toEqual([]);
     });
@@ -65,33 +68,34 @@ export function describeStateStoreConformance(name: string, harness: StateStoreH
     });
 
     it('round-trips the zone state', async () => {
-      expect(await store.writeZoneState(makeZoneState(2_026_010_101, 1))).toEqual({ ok: true });
-      expect(await store.readZoneState()).toEqual(makeZoneState(2_026_010_101, 1));
+      expect(await store.writeOverlay(full(2_026_010_101, 1))).toEqual({ ok: true });
+      expect(await store.readOverlay()).toEqual(makeOverlay(2_026_010_101, 1));
     });
 
     describeStateStoreFencing(() => store);
     describeStateStoreCommit(() => store);
+    describeStateStoreOverlay(() => store);
 
     it('accepts only strictly increasing zone serials', async () => {
-      expect(await store.writeZoneState(makeZoneState(100, 1))).toEqual({ ok: true });
-      expect(await store.writeZoneState(makeZoneState(100, 1))).toEqual({
+      expect(await store.writeOverlay(full(100, 1))).toEqual({ ok: true });
+      expect(await store.writeOverlay(full(100, 1))).toEqual({
         ok: false,
         reason: 'stale-serial',
         storedSerial: 100,
       });
-      expect(await store.writeZoneState(makeZoneState(99, 2))).toEqual({
+      expect(await store.writeOverlay(full(99, 2))).toEqual({
         ok: false,
         reason: 'stale-serial',
         storedSerial: 100,
       });
-      expect(await store.writeZoneState(makeZoneState(101, 1))).toEqual({ ok: true });
-      expect((await store.readZoneState())?.serial).toBe(101);
+      expect(await store.writeOverlay(full(101, 1))).toEqual({ ok: true });
+      expect((await store.readOverlay())?.serial).toBe(101);
     });
 
     it('lets exactly one of two concurrent writes of the same serial through', async () => {
       const outcomes = await Promise.all([
-        store.writeZoneState(makeZoneState(500, 1)),
-        store.writeZoneState(makeZoneState(500, 1)),
+        store.writeOverlay(full(500, 1)),
+        store.writeOverlay(full(500, 1)),
       ]);
       expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
       expect(outcomes.filter((o) => !o.ok)).toEqual([
@@ -99,31 +103,37 @@ export function describeStateStoreConformance(name: string, harness: StateStoreH
       ]);
     });
 
-    it('notifies subscribers of accepted zone states only, in order, until unsubscribed', async () => {
+    it('notifies subscribers of accepted updates only, in order, until unsubscribed', async () => {
       const seen: number[] = [];
-      const unsubscribe = store.subscribe((zs) => seen.push(zs.serial));
-      await store.writeZoneState(makeZoneState(10, 3));
-      await store.writeZoneState(makeZoneState(10, 3)); // stale serial
-      await store.writeZoneState(makeZoneState(11, 2)); // stale epoch
-      await store.writeZoneState(makeZoneState(12, 3));
-      await waitFor(() => seen.length >= 2, 'two notifications');
-      expect(seen).toEqual([10, 12]);
+      const unsubscribe = store.subscribe((u) => seen.push(updateSerial(u)));
+      await store.writeOverlay(full(10, 3));
+      await store.writeOverlay(full(10, 3)); // stale serial
+      await waitFor(() => seen.length >= 1, 'the full overlay');
+      expect(await store.writeOverlay(delta(10, 11, 3))).toEqual({ ok: true });
+      await store.writeOverlay(delta(10, 11, 3)); // not at the stored serial
+      await store.writeOverlay(delta(11, 12, 2)); // stale epoch
+      expect(await store.writeOverlay(delta(11, 12, 3))).toEqual({ ok: true });
+      await waitFor(() => seen.length >= 3, 'three notifications');
+      expect(seen).toEqual([10, 11, 12]);
       unsubscribe();
-      await store.writeZoneState(makeZoneState(13, 3));
+      await store.writeOverlay(delta(12, 13, 3));
       const later: number[] = [];
-      store.subscribe((zs) => later.push(zs.serial));
-      await store.writeZoneState(makeZoneState(14, 3));
+      store.subscribe((u) => later.push(updateSerial(u)));
+      await store.writeOverlay(delta(13, 14, 3));
       await waitFor(() => later.length >= 1, 'the new subscriber');
-      expect(seen).toEqual([10, 12]);
+      expect(seen).toEqual([10, 11, 12]);
       expect(later).toEqual([14]);
     });
 
-    it('hands subscribers the full zone state', async () => {
-      const seen: ZoneState[] = [];
-      store.subscribe((zs) => seen.push(zs));
-      await store.writeZoneState(makeZoneState(77, 1));
+    it('hands subscribers the whole overlay, then each delta as written', async () => {
+      const seen: OverlayUpdate[] = [];
+      store.subscribe((u) => seen.push(u));
+      await store.writeOverlay(full(77, 1));
       await waitFor(() => seen.length >= 1, 'a notification');
-      expect(seen[0]).toEqual(makeZoneState(77, 1));
+      expect(seen[0]).toEqual(full(77, 1));
+      await store.writeOverlay(delta(77, 78, 1));
+      await waitFor(() => seen.length >= 2, 'the delta');
+      expect(seen[1]).toEqual(delta(77, 78, 1));
     });
 
     it('keeps writing and notifying others when a subscriber throws', async () => {
@@ -131,12 +141,13 @@ export function describeStateStoreConformance(name: string, harness: StateStoreH
       store.subscribe(() => {
         throw new Error('broken subscriber');
       });
-      store.subscribe((zs) => seen.push(zs.serial));
-      expect(await store.writeZoneState(makeZoneState(20, 1))).toEqual({ ok: true });
-      expect(await store.writeZoneState(makeZoneState(21, 1))).toEqual({ ok: true });
+      store.subscribe((u) => seen.push(updateSerial(u)));
+      expect(await store.writeOverlay(full(20, 1))).toEqual({ ok: true });
+      await waitFor(() => seen.length >= 1, 'the full overlay');
+      expect(await store.writeOverlay(delta(20, 21, 1))).toEqual({ ok: true });
       await waitFor(() => seen.length >= 2, 'both notifications');
       expect(seen).toEqual([20, 21]);
-      expect((await store.readZoneState())?.serial).toBe(21);
+      expect((await store.readOverlay())?.serial).toBe(21);
     });
 
     it('reads events newest first and pages backwards with `before`', async () => {
@@ -221,7 +232,7 @@ function describeRestart(harness: StateStoreHarness, current: () => StateStore):
   const reopen = harness.reopen!;
   it('keeps decider state, zone state, serial, epoch mark, events and publications across a restart', async () => {
     const store = current();
-    await store.writeZoneState(makeZoneState(300, 4));
+    await store.writeOverlay(full(300, 4));
     await store.appendEvents(makeEvents(1, 12), 5);
     await store.recordPublication(makePublication('dns', 'ns1', 300));
     await store.saveDecider(makeDeciderState(300, 12), 5);
@@ -230,11 +241,11 @@ function describeRestart(harness: StateStoreHarness, current: () => StateStore):
 
     const again = await reopen();
     expect(await again.loadDecider()).toEqual(makeDeciderState(300, 12));
-    expect(await again.readZoneState()).toEqual(makeZoneState(300, 4));
+    expect(await again.readOverlay()).toEqual(makeOverlay(300, 4));
     expect((await again.readEvents({ limit: 3 })).map((e) => e.seq)).toEqual([12, 11, 10]);
     expect(await again.readPublications()).toEqual([makePublication('dns', 'ns1', 300)]);
     expect(await again.readTargetStatuses()).toEqual([makeTargetStatus('cloudflare', 300)]);
-    expect(await again.writeZoneState(makeZoneState(300, 5))).toEqual({
+    expect(await again.writeOverlay(full(300, 5))).toEqual({
       ok: false,
       reason: 'stale-serial',
       storedSerial: 300,
@@ -244,7 +255,7 @@ function describeRestart(harness: StateStoreHarness, current: () => StateStore):
       reason: 'stale-epoch',
       storedEpoch: 5,
     });
-    expect(await again.writeZoneState(makeZoneState(301, 5))).toEqual({ ok: true });
+    expect(await again.writeOverlay(full(301, 5))).toEqual({ ok: true });
   });
 }
 
@@ -254,8 +265,8 @@ function describePeer(harness: StateStoreHarness, current: () => StateStore): vo
     const store = current();
     const peer = await peerOf();
     const seen: number[] = [];
-    store.subscribe((zs) => seen.push(zs.serial));
-    expect(await peer.writeZoneState(makeZoneState(40, 6))).toEqual({ ok: true });
+    store.subscribe((u) => seen.push(updateSerial(u)));
+    expect(await peer.writeOverlay(full(40, 6))).toEqual({ ok: true });
     await waitFor(() => seen.length >= 1, 'a notification of the peer write');
     expect(seen).toEqual([40]);
     expect(await store.saveDecider(makeDeciderState(), 5)).toEqual({
@@ -263,7 +274,7 @@ function describePeer(harness: StateStoreHarness, current: () => StateStore): vo
       reason: 'stale-epoch',
       storedEpoch: 6,
     });
-    expect(await store.writeZoneState(makeZoneState(40, 6))).toMatchObject({
+    expect(await store.writeOverlay(full(40, 6))).toMatchObject({
       ok: false,
       reason: 'stale-serial',
     });

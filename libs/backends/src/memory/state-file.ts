@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { DeciderState, Publication, TargetSyncStatus, ZoneState } from '@understudy/core';
+import type { DeciderState, Publication, TargetSyncStatus, ZoneOverlay, ZoneState } from '@understudy/core';
 
 export const STATE_FILE_FORMAT = 'understudy-state';
 export const STATE_FILE_VERSION = 1;
@@ -18,7 +18,12 @@ export interface StateDocument {
   /** Highest fencing epoch the store has seen (or handed out). */
   epoch: number;
   decider: DeciderState | null;
+  /** The previous format's whole zone state; written as null now (older versions accept null). */
   zone: ZoneState | null;
+  /** The stored serial; absent in files of the previous format. */
+  serial?: number;
+  /** The overlay; absent in files of the previous format. */
+  overlay?: ZoneOverlay | null;
   publications: Publication[];
   /** Provider sync status per target; absent in files written before provider sync existed. */
   targets?: TargetSyncStatus[];
@@ -54,6 +59,13 @@ function problemOf(doc: unknown): string | null {
     const z = doc.zone;
     if (!isObject(z) || !isCount(z.serial) || !isCount(z.epoch) || !Array.isArray(z.zones)) {
       return 'zone must be a zone state (serial, epoch, zones) or null';
+    }
+  }
+  if (doc.serial !== undefined && !isCount(doc.serial)) return 'serial must be a non-negative integer';
+  if (doc.overlay !== undefined && doc.overlay !== null) {
+    const o = doc.overlay;
+    if (!isObject(o) || !isCount(o.serial) || !isCount(o.epoch) || !isObject(o.records)) {
+      return 'overlay must be an overlay (serial, epoch, records) or null';
     }
   }
   if (!Array.isArray(doc.publications)) return 'publications must be an array';

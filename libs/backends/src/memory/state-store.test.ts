@@ -4,12 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Logger } from '@understudy/core';
-import { TransientError } from '@understudy/core';
+import { TransientError, updateSerial, type OverlayUpdate } from '@understudy/core';
 import {
   describeStateStoreConformance,
   makeDeciderState,
   makeEvents,
-  makeZoneState,
+  delta,
+  full,
+  makeOverlay,
   waitFor,
 } from '../conformance/index.js';
 import { eventsFileFor } from './events-file.js';
@@ -89,8 +91,8 @@ describe('MemoryStateStore file handling', () => {
 
   it('starts empty when the file is missing and creates its directory', async () => {
     const store = await MemoryStateStore.open({ file });
-    expect(await store.readZoneState()).toBeNull();
-    await store.writeZoneState(makeZoneState(1, 1));
+    expect(await store.readOverlay()).toBeNull();
+    await store.writeOverlay(full(1, 1));
     expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({
       format: 'understudy-state',
       version: 1,
@@ -128,10 +130,38 @@ describe('MemoryStateStore file handling', () => {
     await expect(opening).rejects.toThrow(join(dir, 'nested', name));
   });
 
+  it('opens a file of the previous format: its zone state serial fences, a full overlay replaces it', async () => {
+    await mkdir(join(dir, 'nested'));
+    const old = { serial: 500, epoch: 2, generatedAt: 1, zones: [{ apex: 'example.test.', rrsets: [] }] };
+    const doc = {
+      format: 'understudy-state',
+      version: 1,
+      epoch: 2,
+      decider: null,
+      zone: old,
+      publications: [],
+    };
+    await writeFile(file, JSON.stringify(doc));
+    const store = await MemoryStateStore.open({ file });
+    expect(await store.readOverlay()).toBeNull();
+    const refused = { ok: false, reason: 'stale-serial', storedSerial: 500 };
+    expect(await store.writeOverlay(full(400, 2))).toEqual(refused);
+    expect(await store.writeOverlay(delta(500, 501, 2))).toEqual(refused);
+    expect(await store.writeOverlay(full(501, 2))).toEqual({ ok: true });
+    await store.close();
+    const written = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+    expect(written).toMatchObject({ zone: null, serial: 501, overlay: makeOverlay(501, 2) });
+    const again = await MemoryStateStore.open({ file });
+    expect(await again.readOverlay()).toEqual(makeOverlay(501, 2));
+    expect(await again.readDeltas(501)).toEqual([]);
+    expect(await again.readDeltas(500)).toBeNull();
+    await again.close();
+  });
+
   it('keeps events in a sibling file so zone state writes stay small', async () => {
     const store = await MemoryStateStore.open({ file });
     await store.appendEvents(makeEvents(1, 30), 1);
-    await store.writeZoneState(makeZoneState(9, 1));
+    await store.writeOverlay(full(9, 1));
     await store.close();
     expect(await readdir(join(dir, 'nested'))).toEqual(['state.events.json', 'state.json']);
     const main = await readFile(file, 'utf8');
@@ -145,7 +175,7 @@ describe('MemoryStateStore file handling', () => {
 
   it('debounces decider state writes, and close() flushes them', async () => {
     const store = await MemoryStateStore.open({ file, flushDelayMs: 60_000 });
-    await store.writeZoneState(makeZoneState(5, 1));
+    await store.writeOverlay(full(5, 1));
     await store.saveDecider(makeDeciderState(5), 1);
     expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ decider: null });
     await store.close();
@@ -167,7 +197,7 @@ describe('MemoryStateStore file handling', () => {
 
   it('leaves no temporary files behind', async () => {
     const store = await MemoryStateStore.open({ file, flushDelayMs: 0 });
-    for (let i = 1; i <= 20; i++) await store.writeZoneState(makeZoneState(i, 1));
+    for (let i = 1; i <= 20; i++) await store.writeOverlay(full(i, 1));
     await store.close();
     expect(await readdir(join(dir, 'nested'))).toEqual(['state.json']);
   });
@@ -175,16 +205,20 @@ describe('MemoryStateStore file handling', () => {
   it('rejects a write with TransientError and changes nothing when the file cannot be written', async () => {
     const logger = capture();
     const store = await MemoryStateStore.open({ file, logger });
-    expect(await store.writeZoneState(makeZoneState(10, 2))).toEqual({ ok: true });
+    expect(await store.writeOverlay(full(10, 2))).toEqual({ ok: true });
     const seen: number[] = [];
-    store.subscribe((zs) => seen.push(zs.serial));
+    store.subscribe((u) => seen.push(updateSerial(u)));
     // Replace the directory with a plain file: every write fails, even for root.
     await rm(join(dir, 'nested'), { recursive: true });
     await writeFile(join(dir, 'nested'), 'not a directory');
-    await expect(store.writeZoneState(makeZoneState(11, 3))).rejects.toBeInstanceOf(TransientError);
+    await expect(store.writeOverlay(full(11, 3))).rejects.toBeInstanceOf(TransientError);
+    // A delta is applied in place before the write: a failed write puts every record back.
+    await expect(store.writeOverlay(delta(10, 11, 3))).rejects.toBeInstanceOf(TransientError);
+    expect(await store.readOverlay()).toEqual(makeOverlay(10, 2));
+    expect(await store.readDeltas(10)).toEqual([]);
     await expect(store.appendEvents(makeEvents(1, 2), 3)).rejects.toBeInstanceOf(TransientError);
     await expect(store.nextEpoch()).rejects.toBeInstanceOf(TransientError);
-    expect((await store.readZoneState())?.serial).toBe(10);
+    expect((await store.readOverlay())?.serial).toBe(10);
     expect(await store.readEvents({ limit: 10 })).toEqual([]);
     expect(store.highestEpoch).toBe(2);
     expect(seen).toEqual([]);
@@ -224,14 +258,19 @@ describe('MemoryStateStore file handling', () => {
 });
 
 describe('MemoryStateStore in memory', () => {
-  it('shares frozen zone states so consumers cannot corrupt the store', async () => {
+  it('keeps its own copy of overlays so writers and readers cannot corrupt the store', async () => {
     const store = await MemoryStateStore.open();
-    const zs = makeZoneState(3, 1);
-    await store.writeZoneState(zs);
-    zs.zones[0]!.rrsets.length = 0;
-    const stored = (await store.readZoneState())!;
-    expect(stored).toEqual(makeZoneState(3, 1));
-    expect(() => stored.zones[0]!.rrsets.pop()).toThrow(TypeError);
+    const seen: OverlayUpdate[] = [];
+    store.subscribe((u) => seen.push(u));
+    const zs = makeOverlay(3, 1);
+    await store.writeOverlay({ kind: 'full', overlay: zs });
+    zs.records['app.example.test./A']!.length = 0;
+    const stored = (await store.readOverlay())!;
+    expect(stored).toEqual(makeOverlay(3, 1));
+    stored.records['app.example.test./A'] = ['203.0.113.9'];
+    expect(await store.readOverlay()).toEqual(makeOverlay(3, 1));
+    const notified = seen[0]!;
+    expect(notified.kind === 'full' && Object.isFrozen(notified.overlay.records)).toBe(true);
     await store.close();
   });
 
@@ -242,7 +281,7 @@ describe('MemoryStateStore in memory', () => {
       throw new Error('sync boom');
     });
     store.subscribe(() => Promise.reject(new Error('async boom')) as unknown as void);
-    expect(await store.writeZoneState(makeZoneState(1, 1))).toEqual({ ok: true });
+    expect(await store.writeOverlay(full(1, 1))).toEqual({ ok: true });
     await waitFor(() => logger.errors.length >= 2, 'two error logs');
     expect(logger.errors).toEqual([
       expect.objectContaining({
@@ -262,15 +301,15 @@ describe('MemoryStateStore in memory', () => {
     await expect(store.readEvents({ limit: -1 })).rejects.toThrow(RangeError);
     await expect(store.readEvents({ limit: 1.5 })).rejects.toThrow(RangeError);
     await expect(store.saveDecider(makeDeciderState(), -1)).rejects.toThrow(RangeError);
-    await expect(store.writeZoneState(makeZoneState(Number.NaN, 1))).rejects.toThrow(RangeError);
-    expect(await store.writeZoneState(makeZoneState(0, 1))).toEqual({
+    await expect(store.writeOverlay(full(Number.NaN, 1))).rejects.toThrow(RangeError);
+    expect(await store.writeOverlay(full(0, 1))).toEqual({
       ok: false,
       reason: 'stale-serial',
       storedSerial: 0,
     });
     await store.close();
     await expect(store.loadDecider()).rejects.toThrow(/closed/);
-    await expect(store.writeZoneState(makeZoneState(1, 1))).rejects.toThrow(/closed/);
+    await expect(store.writeOverlay(full(1, 1))).rejects.toThrow(/closed/);
   });
 
   it('keeps events ordered by seq when they arrive out of order', async () => {

@@ -4,14 +4,16 @@
  *
  * - Fencing: the store keeps and persists the highest epoch it has seen. A write with a lower epoch is refused
  *   and changes nothing; an equal or higher epoch is accepted and a higher one raises the mark.
- * - Zone state serials only increase (equal or lower → 'stale-serial'), across restarts too.
- * - Durability: writeZoneState, appendEvents and nextEpoch write the file before they resolve, and change
+ * - Overlay serials only increase, across restarts too: a delta must start at the stored serial, a full
+ *   overlay must be newer ('stale-serial' otherwise). A delta is applied in place, O(delta); the journal of
+ *   the newest `journalLimit` deltas is kept in memory only (after a restart, followers read the overlay).
+ * - Durability: writeOverlay, appendEvents and nextEpoch write the file before they resolve, and change
  *   nothing (rejecting with TransientError) when that write fails. saveDecider and recordPublication run on
  *   every result batch, so their file write is debounced by flushDelayMs. close() flushes everything.
  * - Every durable write of the state file carries the whole current state, debounced parts included, so
- *   saveDecider(s) immediately followed by writeZoneState(z) makes s durable together with z (the decider
- *   relies on this: its saved state and the zone state on disk always match after a crash).
- * - Stored zone states and events are deep-frozen and shared with readers and subscribers; the decider state
+ *   saveDecider(s) immediately followed by writeOverlay(z) makes s durable together with z (the decider
+ *   relies on this: its saved state and the overlay on disk always match after a crash).
+ * - Events and the updates subscribers receive are deep-frozen and shared; readOverlay returns a copy; the decider state
  *   is kept as JSON text and parsed afresh by loadDecider, so the caller owns what it loads.
  * - Every write runs in one exclusive section: check, persist, commit, notify.
  * - One process owns a file: two stores on the same file would overwrite each other (embedded mode has one).
@@ -22,13 +24,23 @@ import type {
   DeciderState,
   EventQuery,
   Logger,
+  OverlayDelta,
+  OverlayUpdate,
   Publication,
   TargetSyncStatus,
   StateStore,
   WriteOutcome,
-  ZoneState,
+  ZoneOverlay,
 } from '@understudy/core';
-import { SerialQueue, TransientError, deepFreeze } from '@understudy/core';
+import {
+  DEFAULT_JOURNAL_LIMIT,
+  SerialQueue,
+  TransientError,
+  deltasAfter,
+  updateEpoch,
+  updateSerial,
+} from '@understudy/core';
+import { applyUpdate, judgeUpdate } from './overlay-apply.js';
 import { EventsFile, eventsFileFor, readEventsFile } from './events-file.js';
 import { silentLogger } from './silent-logger.js';
 import type { Snapshot } from './snapshot.js';
@@ -46,6 +58,8 @@ export interface MemoryStateStoreOptions {
   maxEvents?: number;
   /** Debounce of the file write after saveDecider/recordPublication. Default 500 ms. */
   flushDelayMs?: number;
+  /** Overlay deltas kept for readDeltas. Default 1 000. */
+  journalLimit?: number;
 }
 
 const OK: WriteOutcome = Object.freeze({ ok: true });
@@ -59,7 +73,8 @@ function requireCount(what: string, v: number): void {
 export class MemoryStateStore implements StateStore {
   private s: Snapshot;
   private readonly lock = new SerialQueue();
-  private readonly listeners = new Set<{ fn: (zs: ZoneState) => void }>();
+  private readonly listeners = new Set<{ fn: (u: OverlayUpdate) => void }>();
+  private readonly journalLimit: number;
   private readonly logger: Logger;
   private readonly flushDelayMs: number;
   private dirty = false;
@@ -77,6 +92,11 @@ export class MemoryStateStore implements StateStore {
     this.logger = opts.logger ?? silentLogger;
     this.flushDelayMs = Math.max(0, opts.flushDelayMs ?? 500);
     this.flushRetryMs = this.flushDelayMs;
+    this.journalLimit = opts.journalLimit ?? DEFAULT_JOURNAL_LIMIT;
+    if (!Number.isSafeInteger(this.journalLimit) || this.journalLimit < 1)
+      throw new RangeError(
+        `MemoryStateStore: journalLimit must be a positive integer, got ${this.journalLimit}`,
+      );
   }
 
   /** Loads `file` when it exists (a corrupt file is a StateFileError, never an empty start). */
@@ -124,26 +144,30 @@ export class MemoryStateStore implements StateStore {
     });
   }
 
-  readZoneState(): Promise<ZoneState | null> {
-    return this.read(() => this.s.zone);
+  readOverlay(): Promise<ZoneOverlay | null> {
+    return this.read(() => (this.s.overlay ? structuredClone(this.s.overlay) : null));
   }
 
-  writeZoneState(zs: ZoneState): Promise<WriteOutcome> {
+  readDeltas(after: number): Promise<OverlayDelta[] | null> {
+    return this.read(() => {
+      if (this.s.overlay === null) return null;
+      return deltasAfter(this.s.journal, after, this.s.serial);
+    });
+  }
+
+  writeOverlay(u: OverlayUpdate): Promise<WriteOutcome> {
     return this.write(async () => {
-      requireCount('zone state serial', zs.serial);
-      const stale = this.fence(zs.epoch);
+      const epoch = updateEpoch(u);
+      const stale = this.fence(epoch);
       if (stale) return stale;
-      const storedSerial = this.s.zone?.serial ?? 0;
-      if (zs.serial <= storedSerial) return { ok: false, reason: 'stale-serial', storedSerial };
-      const zoneJson = JSON.stringify(zs);
-      const zone = deepFreeze(JSON.parse(zoneJson) as ZoneState);
-      await this.commitDurably({ ...this.s, epoch: Math.max(this.s.epoch, zs.epoch), zone, zoneJson });
-      this.notify(zone);
+      const verdict = judgeUpdate(this.s.overlay, this.s.serial, u, false);
+      if (verdict !== 'apply') return verdict === 'skip' ? OK : verdict;
+      await this.applyDurably(u, { ...this.s, epoch: Math.max(this.s.epoch, epoch) }, { main: true });
       return OK;
     });
   }
 
-  subscribe(listener: (zs: ZoneState) => void): () => void {
+  subscribe(listener: (u: OverlayUpdate) => void): () => void {
     const entry = { fn: listener };
     this.listeners.add(entry);
     return () => {
@@ -163,36 +187,56 @@ export class MemoryStateStore implements StateStore {
     });
   }
 
-  /** Decider state, zone state and events in one durable write (both files before anything is current). */
+  /** Decider state, overlay change and events in one durable write (both files before anything is current). */
   commit(c: Commit, epoch: number): Promise<WriteOutcome> {
     return this.write(async () => {
       const refused = this.fence(epoch);
       if (refused) return refused;
-      const storedSerial = this.s.zone?.serial ?? 0;
+      let verdict: 'apply' | 'skip' | WriteOutcome = 'skip';
       if (c.zone) {
-        requireCount('zone state serial', c.zone.serial);
-        if (c.zone.epoch !== epoch)
-          throw new RangeError(`commit: zone state epoch ${c.zone.epoch} is not the commit epoch ${epoch}`);
-        if (c.zone.serial < storedSerial) return { ok: false, reason: 'stale-serial', storedSerial };
+        if (updateEpoch(c.zone) !== epoch)
+          throw new RangeError(
+            `commit: overlay epoch ${updateEpoch(c.zone)} is not the commit epoch ${epoch}`,
+          );
+        verdict = judgeUpdate(this.s.overlay, this.s.serial, c.zone, true);
+        if (verdict !== 'apply' && verdict !== 'skip') return verdict;
       }
       const reused = this.reused(c.events, epoch);
       if (reused) return reused;
       const { log, added } = this.s.events.add(c.events, epoch);
-      let candidate: Snapshot = {
+      const candidate: Snapshot = {
         ...this.s,
         epoch: Math.max(this.s.epoch, epoch),
         deciderJson: JSON.stringify(c.decider),
         events: log,
       };
-      const zone = c.zone && c.zone.serial > storedSerial ? c.zone : null;
-      if (zone) {
-        const zoneJson = JSON.stringify(zone);
-        candidate = { ...candidate, zone: deepFreeze(JSON.parse(zoneJson) as ZoneState), zoneJson };
-      }
-      await this.commitDurably(candidate, { main: true, events: added });
-      if (zone) this.notify(candidate.zone!);
+      const parts = { main: true, events: added };
+      if (c.zone && verdict === 'apply') await this.applyDurably(c.zone, candidate, parts);
+      else await this.commitDurably(candidate, parts);
       return OK;
     });
+  }
+
+  /** Applies an overlay update on top of `candidate`, persists, then notifies; undone when the write fails. */
+  private async applyDurably(
+    u: OverlayUpdate,
+    candidate: Snapshot,
+    parts: { main: boolean; events?: readonly string[] },
+  ): Promise<void> {
+    const applied = applyUpdate(this.s.overlay, this.s.journal, u, this.journalLimit);
+    const next = {
+      ...candidate,
+      overlay: applied.overlay,
+      serial: updateSerial(u),
+      journal: applied.journal,
+    };
+    try {
+      await this.commitDurably(next, parts);
+    } catch (err) {
+      applied.undo();
+      throw err;
+    }
+    this.notify(applied.notice);
   }
 
   readEvents(query: EventQuery): Promise<DecisionEvent[]> {
@@ -296,17 +340,16 @@ export class MemoryStateStore implements StateStore {
     this.s = candidate;
   }
 
-  private notify(zs: ZoneState): void {
+  private notify(u: OverlayUpdate): void {
+    const serial = updateSerial(u);
     for (const { fn } of [...this.listeners]) {
       try {
-        const result: unknown = fn(zs);
+        const result: unknown = fn(u);
         if (result instanceof Promise) {
-          result.catch((err: unknown) =>
-            this.logger.error({ err, serial: zs.serial }, 'zone state listener failed'),
-          );
+          result.catch((err: unknown) => this.logger.error({ err, serial }, 'overlay listener failed'));
         }
       } catch (err) {
-        this.logger.error({ err, serial: zs.serial }, 'zone state listener failed');
+        this.logger.error({ err, serial }, 'overlay listener failed');
       }
     }
   }

@@ -3,12 +3,18 @@
  * while it is down and recover by themselves afterwards. Also: password and TLS through the URL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, TransientError, type ResultBatch, type ZoneState } from '@understudy/core';
+import {
+  ConfigError,
+  TransientError,
+  type ResultBatch,
+  type OverlayUpdate,
+  updateSerial,
+} from '@understudy/core';
 import { createCa, issueCert } from '@understudy/testkit/certs';
 import { recordingLogger } from '@understudy/testkit/logger';
 import { startRedis, type RedisServer } from '@understudy/testkit/redis-server';
 import { waitFor } from '@understudy/testkit/wait';
-import { makeBatch, makeZoneState } from '../conformance/index.js';
+import { makeBatch, full } from '../conformance/index.js';
 import { RedisConnection } from './connection.js';
 import { RedisLease } from './lease.js';
 import { RedisResultsBus } from './results-bus.js';
@@ -47,17 +53,17 @@ describe('Redis outage and recovery (password-protected server)', () => {
     const follower = await RedisStateStore.open({ connection: dnsConn, logger, pollIntervalMs: 200 });
     const lease = new RedisLease({ connection: deciderConn, holder: 'decider-a', ttlMs: 60_000 });
     const got: ResultBatch[] = [];
-    const served: ZoneState[] = [];
+    const served: OverlayUpdate[] = [];
     await consumer.consume((b) => {
       got.push(b);
       return Promise.resolve();
     });
-    follower.subscribe((zs) => served.push(zs));
+    follower.subscribe((u) => served.push(u));
 
     // Steady state.
     const grant = (await lease.acquire())!;
     await publisher.publish(makeBatch('eu-west', 0));
-    expect(await store.writeZoneState(makeZoneState(1, grant.epoch))).toEqual({ ok: true });
+    expect(await store.writeOverlay(full(1, grant.epoch))).toEqual({ ok: true });
     await waitFor(() => got.length === 1 && served.length === 1, { timeoutMs: 10_000, what: 'steady state' });
     expect(probeConn.health()).toEqual({ ok: true, status: 'ready', lastError: null });
 
@@ -70,8 +76,8 @@ describe('Redis outage and recovery (password-protected server)', () => {
     expect(deciderConn.health().lastError).toMatch(/ECONNREFUSED|ECONNRESET|connection lost/);
     const started = Date.now();
     await expect(publisher.publish(makeBatch('eu-west', 4))).rejects.toBeInstanceOf(TransientError);
-    await expect(store.writeZoneState(makeZoneState(2, grant.epoch))).rejects.toBeInstanceOf(TransientError);
-    await expect(store.readZoneState()).rejects.toBeInstanceOf(TransientError);
+    await expect(store.writeOverlay(full(2, grant.epoch))).rejects.toBeInstanceOf(TransientError);
+    await expect(store.readOverlay()).rejects.toBeInstanceOf(TransientError);
     await expect(lease.renew()).rejects.toBeInstanceOf(TransientError);
     expect(Date.now() - started).toBeLessThan(2_000);
 
@@ -93,10 +99,13 @@ describe('Redis outage and recovery (password-protected server)', () => {
       },
       { timeoutMs: 15_000, what: 'a publish after the restart' },
     );
-    expect(await store.writeZoneState(makeZoneState(2, grant.epoch))).toEqual({ ok: true });
+    expect(await store.writeOverlay(full(2, grant.epoch))).toEqual({ ok: true });
     await waitFor(() => got.some((b) => b.results[0]!.seq === 8), { timeoutMs: 20_000, what: 'the worker' });
-    await waitFor(() => served.at(-1)?.serial === 2, { timeoutMs: 10_000, what: 'the follower' });
-    expect(served.map((z) => z.serial)).toEqual([1, 2]);
+    await waitFor(() => served.length > 0 && updateSerial(served.at(-1)!) === 2, {
+      timeoutMs: 10_000,
+      what: 'the follower',
+    });
+    expect(served.map(updateSerial)).toEqual([1, 2]);
     expect(logger.messages('warn')).toContain('redis: connection lost');
     expect(logger.messages('info')).toContain('redis: reconnected');
     expect(JSON.stringify(logger.entries)).not.toContain(PASSWORD);
@@ -132,8 +141,8 @@ describe('Redis over TLS (rediss://)', () => {
     expect(redis.url).toMatch(/^rediss:\/\//);
     const conn = await RedisConnection.create({ url: redis.url, tls: { ca: caPem } });
     const store = await RedisStateStore.open({ connection: conn });
-    expect(await store.writeZoneState(makeZoneState(3, 1))).toEqual({ ok: true });
-    expect((await store.readZoneState())?.serial).toBe(3);
+    expect(await store.writeOverlay(full(3, 1))).toEqual({ ok: true });
+    expect((await store.readOverlay())?.serial).toBe(3);
     await store.close();
     await conn.close();
     await expect(RedisConnection.create({ url: redis.url, readyTimeoutMs: 2_000 })).rejects.toThrow(

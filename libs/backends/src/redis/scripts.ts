@@ -42,22 +42,6 @@ redis.call('SET', KEYS[3], ARGV[3])
 return {0, 0}`,
 };
 
-/** KEYS: fence, refused, zone, zone serial. ARGV: epoch, what, serial, json, channel. */
-export const WRITE_ZONE: ScriptDef = {
-  name: 'understudyWriteZone',
-  keys: 4,
-  lua: `${FENCE}
-local mark = refused(ARGV[1], ARGV[2])
-if mark then return {1, mark} end
-local stored = tonumber(redis.call('GET', KEYS[4]) or '0')
-if tonumber(ARGV[3]) <= stored then return {2, stored} end
-raise(ARGV[1])
-redis.call('SET', KEYS[3], ARGV[4])
-redis.call('SET', KEYS[4], ARGV[3])
-redis.call('PUBLISH', ARGV[5], ARGV[4])
-return {0, 0}`,
-};
-
 /**
  * Event appends (after FENCE). Stream ids are "<seq>-1"; KEYS[4] holds the epoch of the newest append.
  * A seq at or below the newest stored one is a retry when that epoch is ours (skipped, not duplicated),
@@ -102,32 +86,63 @@ return {0, 0}`,
 };
 
 /**
- * One decision, all or nothing. KEYS: fence, refused, events stream, events epoch, decider, zone, zone serial.
- * ARGV: epoch, what, decider json, zone serial ("" for none), zone json, channel, cap, then event triples.
- * A zone serial equal to the stored one is a retried commit (the zone is left out); a lower one refuses.
+ * Overlay writes (after FENCE), O(delta): the changed fields of the overlay hash, its meta, the serial, the
+ * journal (LPUSH + LTRIM) and the notification. KEYS[6] zone:serial, [7] overlay hash (record id → JSON values),
+ * [8] overlay:meta hash (serial, epoch, generatedAt), [9] overlay:journal list (newest first), [10] the
+ * previous format's zone key (deleted by a full overlay). ARGV[4] kind ('' none, 'delta', 'full'), [5] base,
+ * [6] serial, [7] generatedAt, [8] delta JSON, [9] channel, [11] journal cap, [12] '1' when a serial equal to
+ * the stored one is a retry, [13] number of (field, value) pairs, which follow from ARGV[14].
+ * A full overlay deletes the journal: no delta leads to it, so readers of the journal read the overlay.
+ */
+const OVERLAY = `
+local function zoneCheck()
+  if ARGV[4] == '' then return 'skip' end
+  local stored = tonumber(redis.call('GET', KEYS[6]) or '0')
+  local serial = tonumber(ARGV[6])
+  local has = redis.call('EXISTS', KEYS[8]) == 1
+  if ARGV[12] == '1' and serial == stored and has then return 'skip' end
+  if ARGV[4] == 'delta' then
+    if (not has) or tonumber(ARGV[5]) ~= stored or serial <= stored then return stored end
+  elseif serial <= stored then return stored end
+  return 'apply'
+end
+local function zoneWrite()
+  local n = tonumber(ARGV[13])
+  if ARGV[4] == 'full' then redis.call('DEL', KEYS[7], KEYS[9], KEYS[10]) end
+  for i = 14, 13 + 2 * n, 2 do redis.call('HSET', KEYS[7], ARGV[i], ARGV[i + 1]) end
+  redis.call('HSET', KEYS[8], 'serial', ARGV[6], 'epoch', ARGV[1], 'generatedAt', ARGV[7])
+  redis.call('SET', KEYS[6], ARGV[6])
+  if ARGV[4] == 'delta' then
+    redis.call('LPUSH', KEYS[9], ARGV[8])
+    redis.call('LTRIM', KEYS[9], 0, tonumber(ARGV[11]) - 1)
+    redis.call('PUBLISH', ARGV[9], '{"kind":"delta","delta":' .. ARGV[8] .. '}')
+  else
+    redis.call('PUBLISH', ARGV[9], '{"kind":"full","serial":' .. ARGV[6] .. '}')
+  end
+end
+`;
+
+/**
+ * One decision, all or nothing (also writeOverlay: no decider, no events, no retry). KEYS: fence, refused,
+ * events stream, events epoch, decider, then the overlay keys above. ARGV: epoch, what, decider json ("" for
+ * none), the overlay arguments above, [10] events cap, then event triples after the pairs.
+ * An update that does not fit the stored serial refuses the whole commit ({2, stored serial}).
  */
 export const COMMIT: ScriptDef = {
-  name: 'understudyCommit',
-  keys: 7,
-  lua: `${FENCE}${EVENTS}
+  name: 'understudyCommitOverlay',
+  keys: 10,
+  lua: `${FENCE}${EVENTS}${OVERLAY}
 local mark = refused(ARGV[1], ARGV[2])
 if mark then return {1, mark} end
-local writeZone = false
-if ARGV[4] ~= '' then
-  local stored = tonumber(redis.call('GET', KEYS[7]) or '0')
-  if tonumber(ARGV[4]) < stored then return {2, stored} end
-  writeZone = tonumber(ARGV[4]) > stored
-end
-local last, reused = seqCheck(ARGV[1], ARGV[9])
+local zone = zoneCheck()
+if zone ~= 'apply' and zone ~= 'skip' then return {2, zone} end
+local from = 14 + 2 * tonumber(ARGV[13])
+local last, reused = seqCheck(ARGV[1], ARGV[from + 1])
 if reused then return {3, last} end
 raise(ARGV[1])
-redis.call('SET', KEYS[5], ARGV[3])
-if writeZone then
-  redis.call('SET', KEYS[6], ARGV[5])
-  redis.call('SET', KEYS[7], ARGV[4])
-  redis.call('PUBLISH', ARGV[6], ARGV[5])
-end
-appendFrom(ARGV[1], ARGV[7], last, 8)
+if ARGV[3] ~= '' then redis.call('SET', KEYS[5], ARGV[3]) end
+if zone == 'apply' then zoneWrite() end
+appendFrom(ARGV[1], ARGV[10], last, from)
 return {0, 0}`,
 };
 

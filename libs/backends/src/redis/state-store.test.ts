@@ -1,3 +1,4 @@
+import { updateSerial } from '@understudy/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RedisServer } from '@understudy/testkit/redis-server';
 import { recordingLogger } from '@understudy/testkit/logger';
@@ -5,7 +6,8 @@ import {
   describeStateStoreConformance,
   makeDeciderState,
   makeEvents,
-  makeZoneState,
+  delta,
+  full,
   waitFor,
 } from '../conformance/index.js';
 import { RedisConnection } from './connection.js';
@@ -80,24 +82,24 @@ describe('RedisStateStore specifics', () => {
     const oldLease = new RedisLease({ connection: a, holder: 'old', ttlMs: 60_000 });
     const newLease = new RedisLease({ connection: b, holder: 'new', ttlMs: 60_000 });
     const old = (await oldLease.acquire())!;
-    expect(await storeA.writeZoneState(makeZoneState(10, old.epoch))).toEqual({ ok: true });
+    expect(await storeA.writeOverlay(full(10, old.epoch))).toEqual({ ok: true });
     // The old leader "pauses": its lease disappears (as by expiry) and the new leader takes over and writes.
     await a.client.del(a.key('lease'));
     const fresh = (await newLease.acquire())!;
     expect(fresh.epoch).toBeGreaterThan(old.epoch);
-    expect(await storeB.writeZoneState(makeZoneState(11, fresh.epoch))).toEqual({ ok: true });
+    expect(await storeB.writeOverlay(full(11, fresh.epoch))).toEqual({ ok: true });
     // The old leader wakes up and carries on with a higher serial: every kind of write is refused.
     const stale = { ok: false, reason: 'stale-epoch', storedEpoch: fresh.epoch };
-    expect(await storeA.writeZoneState(makeZoneState(99, old.epoch))).toEqual(stale);
+    expect(await storeA.writeOverlay(full(99, old.epoch))).toEqual(stale);
     expect(await storeA.saveDecider(makeDeciderState(99), old.epoch)).toEqual(stale);
     expect(await storeA.appendEvents(makeEvents(1, 2), old.epoch)).toEqual(stale);
     expect(await oldLease.renew()).toBeNull();
-    expect((await storeB.readZoneState())?.serial).toBe(11);
+    expect((await storeB.readOverlay())?.serial).toBe(11);
     expect(await storeB.loadDecider()).toBeNull();
     expect(await storeB.readEvents({ limit: 10 })).toEqual([]);
     const refused = await storeB.readRefusedWrites();
     expect(refused.map((r) => [r.what, r.epoch, r.storedEpoch])).toEqual([
-      ['zone 99', old.epoch, fresh.epoch],
+      ['overlay full 99', old.epoch, fresh.epoch],
       ['decider', old.epoch, fresh.epoch],
       ['events 1..2', old.epoch, fresh.epoch],
     ]);
@@ -109,15 +111,16 @@ describe('RedisStateStore specifics', () => {
   it('recovers a zone state whose notification was lost, by the serial check', async () => {
     const { a, storeA, storeB, logger, close } = await openPair(100);
     const seen: number[] = [];
-    storeB.subscribe((zs) => seen.push(zs.serial));
+    storeB.subscribe((u) => seen.push(updateSerial(u)));
     // Write behind pub/sub's back, as if the notification had been lost.
-    await a.client.set(a.key('zone'), JSON.stringify(makeZoneState(7, 1)));
+    await a.client.hset(a.key('overlay'), 'app.example.test./A', '["192.0.2.7"]');
+    await a.client.hset(a.key('overlay:meta'), 'serial', '7', 'epoch', '1', 'generatedAt', '1');
     await a.client.set(a.key('zone:serial'), '7');
-    await waitFor(() => seen.length >= 1, 'the recovered zone state');
+    await waitFor(() => seen.length >= 1, 'the recovered overlay');
     expect(seen).toEqual([7]);
-    expect(logger.messages('info')).toContain('redis: zone state recovered by the serial check');
+    expect(logger.messages('info')).toContain('redis: overlay notification missed; catching up');
     // Later notifications still arrive, and the recovered serial is not delivered again.
-    expect(await storeA.writeZoneState(makeZoneState(8, 1))).toEqual({ ok: true });
+    expect(await storeA.writeOverlay(delta(7, 8, 1))).toEqual({ ok: true });
     await waitFor(() => seen.length >= 2, 'the next notification');
     expect(seen).toEqual([7, 8]);
     await close();
@@ -126,15 +129,18 @@ describe('RedisStateStore specifics', () => {
   it('ignores a foreign message on the notification channel and hands out frozen states', async () => {
     const { a, storeA, storeB, logger, close } = await openPair();
     const seen: unknown[] = [];
-    storeB.subscribe((zs) => seen.push(zs));
-    await a.client.publish(a.key('zone:changed'), 'not json');
-    await a.client.publish(a.key('zone:changed'), JSON.stringify({ serial: 'x' }));
-    await storeA.writeZoneState(makeZoneState(5, 1));
+    storeB.subscribe((u) => seen.push(u));
+    await a.client.publish(a.key('overlay:changed'), 'not json');
+    await a.client.publish(
+      a.key('overlay:changed'),
+      JSON.stringify({ kind: 'delta', delta: { serial: 'x' } }),
+    );
+    await storeA.writeOverlay(full(5, 1));
     await waitFor(() => seen.length >= 1, 'the good notification');
-    expect(seen).toEqual([makeZoneState(5, 1)]);
-    expect(Object.isFrozen(seen[0])).toBe(true);
+    expect(seen).toEqual([full(5, 1)]);
+    expect(Object.isFrozen((seen[0] as { overlay: object }).overlay)).toBe(true);
     // Only storeB has a subscriber: it warns about both bad messages; storeA does not even parse them.
-    const warned = logger.messages('warn').filter((m) => m.includes('bad zone state notification'));
+    const warned = logger.messages('warn').filter((m) => m.includes('bad overlay notification'));
     expect(warned).toHaveLength(2);
     await close();
   });
@@ -143,15 +149,15 @@ describe('RedisStateStore specifics', () => {
     const { a, storeA, close } = await openPair();
     await a.client.set(a.key('decider'), '{"truncated');
     await expect(storeA.loadDecider()).rejects.toThrow(`${a.key('decider')}: not JSON`);
-    await a.client.set(a.key('zone'), '{"serial":-1}');
-    await expect(storeA.readZoneState()).rejects.toThrow(/serial is not a non-negative integer/);
+    await a.client.hset(a.key('overlay:meta'), 'serial', '-1', 'epoch', '1', 'generatedAt', '1');
+    await expect(storeA.readOverlay()).rejects.toThrow(/serial is not a non-negative integer/);
     await close();
   });
 
   it('rejects bad arguments and calls after close', async () => {
     const { storeA, close } = await openPair();
     await expect(storeA.saveDecider(makeDeciderState(), -1)).rejects.toThrow(RangeError);
-    await expect(storeA.writeZoneState(makeZoneState(Number.NaN, 1))).rejects.toThrow(RangeError);
+    await expect(storeA.writeOverlay(full(Number.NaN, 1))).rejects.toThrow(RangeError);
     await expect(storeA.appendEvents([{ ...makeEvents(1, 1)[0]!, seq: 1.5 }], 1)).rejects.toThrow(RangeError);
     await expect(storeA.readEvents({ limit: 1.5 })).rejects.toThrow(RangeError);
     await storeA.close();

@@ -1,12 +1,17 @@
 /**
  * StateStore on Redis (ioredis). Keys under the connection prefix (default "understudy:"):
  *   fence        the fencing mark: highest epoch of any accepted write or lease grant (INCR by RedisLease)
- *   decider      DeciderState JSON                 zone, zone:serial   ZoneState JSON and its serial
+ *   decider      DeciderState JSON
+ *   zone:serial  the stored overlay serial (also the SOA serial)
+ *   overlay      hash: failover record id → JSON array of the values it serves
+ *   overlay:meta hash: serial, epoch, generatedAt of the stored overlay (absent: no overlay yet)
+ *   overlay:journal  list of delta JSON, newest first, capped at journalLimit (a full overlay deletes it)
+ *   zone         the previous format's whole ZoneState: only its serial (zone:serial) counts; a full overlay deletes it
  *   events       Stream, ids "<seq>-1", field e    capped at maxEvents (exact MAXLEN)
  *   events:epoch the epoch of the newest append (a seq at or below the newest is a retry only from it)
  *   publications hash "<target>\0<instance>" → JSON    targets   hash target → TargetSyncStatus JSON
  *   refused      Stream of refused stale-epoch writes (what, epoch, stored), ~1000 newest
- *   zone:changed pub/sub channel, the accepted ZoneState JSON
+ *   overlay:changed  pub/sub channel: {"kind":"delta","delta":…} per accepted delta, {"kind":"full","serial":N}
  * Every fenced write is one Lua script (scripts.ts). The store does not own the connection: close it last.
  */
 import type {
@@ -15,12 +20,15 @@ import type {
   DeciderState,
   EventQuery,
   Logger,
+  OverlayDelta,
+  OverlayUpdate,
   Publication,
   StateStore,
   TargetSyncStatus,
   WriteOutcome,
-  ZoneState,
+  ZoneOverlay,
 } from '@understudy/core';
+import { DEFAULT_JOURNAL_LIMIT, deltasAfter, updateEpoch, updateSerial } from '@understudy/core';
 import type { Redis } from 'ioredis';
 import { silentLogger } from '../memory/silent-logger.js';
 import { transient, type RedisConnection } from './connection.js';
@@ -29,12 +37,11 @@ import {
   COMMIT,
   SAVE_DECIDER,
   SAVE_TARGET,
-  WRITE_ZONE,
   fencedReply,
   runScript,
   type ScriptDef,
 } from './scripts.js';
-import { anObject, isObject, parseStored, parseZoneState } from './stored.js';
+import { anObject, isObject, parseDelta, parseOverlay, parseStored } from './stored.js';
 import { ZoneFollower } from './zone-follower.js';
 
 export interface RedisStateStoreOptions {
@@ -42,8 +49,10 @@ export interface RedisStateStoreOptions {
   /** Events kept in the stream. Default 10 000. */
   maxEvents?: number;
   logger?: Logger;
-  /** Period of the zone serial check behind subscribe(). Default 1 s. */
+  /** Period of the overlay serial check behind subscribe(). Default 1 s. */
   pollIntervalMs?: number;
+  /** Deltas kept in the journal. Default 1 000. */
+  journalLimit?: number;
 }
 
 /** A write the Lua scripts refused for its stale epoch (newest ~1000 are kept). */
@@ -61,6 +70,7 @@ export class RedisStateStore implements StateStore {
   private readonly conn: RedisConnection;
   private readonly logger: Logger;
   private readonly maxEvents: number;
+  private readonly journalLimit: number;
   private readonly follower: ZoneFollower;
   private readonly subscriber: Redis;
   private closed = false;
@@ -72,15 +82,22 @@ export class RedisStateStore implements StateStore {
     if (!Number.isSafeInteger(this.maxEvents) || this.maxEvents < 1) {
       throw new RangeError(`RedisStateStore: maxEvents must be a positive integer, got ${this.maxEvents}`);
     }
+    this.journalLimit = opts.journalLimit ?? DEFAULT_JOURNAL_LIMIT;
+    if (!Number.isSafeInteger(this.journalLimit) || this.journalLimit < 1) {
+      throw new RangeError(
+        `RedisStateStore: journalLimit must be a positive integer, got ${this.journalLimit}`,
+      );
+    }
     const pollIntervalMs = opts.pollIntervalMs ?? 1_000;
     if (!(pollIntervalMs > 0)) throw new RangeError(`RedisStateStore: pollIntervalMs must be positive`);
     this.subscriber = this.conn.duplicate('subscriber');
     this.follower = new ZoneFollower({
       subscriber: this.subscriber,
-      channel: this.key('zone:changed'),
+      channel: this.key('overlay:changed'),
       pollIntervalMs,
       readSerial: () => this.readSerial(),
-      readZone: () => this.readZoneState(),
+      readOverlay: () => this.readOverlay(),
+      readDeltas: (after) => this.readDeltas(after),
       logger: this.logger,
     });
   }
@@ -108,25 +125,49 @@ export class RedisStateStore implements StateStore {
     return this.fenced(SAVE_DECIDER, ['decider'], [epoch, 'decider', JSON.stringify(state)]);
   }
 
-  async readZoneState(): Promise<ZoneState | null> {
-    const text = await this.call('readZoneState', () => this.client.get(this.key('zone')));
-    if (text === null) return null;
-    const zs = parseZoneState(text, this.key('zone'));
-    this.follower.noteSerial(zs.serial);
-    return zs;
+  async readOverlay(): Promise<ZoneOverlay | null> {
+    const [meta, fields] = await this.call('readOverlay', async () => {
+      const replies = await this.client
+        .multi()
+        .hgetall(this.key('overlay:meta'))
+        .hgetall(this.key('overlay'))
+        .exec();
+      return (replies ?? []).map(([err, v]) => {
+        if (err) throw err;
+        return v as Record<string, string>;
+      });
+    });
+    if (!meta || Object.keys(meta).length === 0) return null;
+    const overlay = parseOverlay(meta, fields ?? {}, this.key('overlay'));
+    this.follower.noteSerial(overlay.serial);
+    return overlay;
   }
 
-  async writeZoneState(zs: ZoneState): Promise<WriteOutcome> {
-    checkCount(zs.epoch, 'zone state epoch');
-    checkCount(zs.serial, 'zone state serial');
-    const json = JSON.stringify(zs);
-    const args = [zs.epoch, `zone ${zs.serial}`, zs.serial, json, this.key('zone:changed')];
-    const outcome = await this.fenced(WRITE_ZONE, ['zone', 'zone:serial'], args);
-    if (outcome.ok) this.follower.noteSerial(zs.serial);
-    return outcome;
+  async readDeltas(after: number): Promise<OverlayDelta[] | null> {
+    checkCount(after, 'readDeltas after');
+    const [serial, has, rows] = await this.call('readDeltas', async () => {
+      const replies = await this.client
+        .multi()
+        .get(this.key('zone:serial'))
+        .exists(this.key('overlay:meta'))
+        .lrange(this.key('overlay:journal'), 0, -1)
+        .exec();
+      return (replies ?? []).map(([err, v]) => {
+        if (err) throw err;
+        return v;
+      });
+    });
+    if (!has) return null;
+    const where = this.key('overlay:journal');
+    const journal = (rows as string[]).map((t) => parseDelta(t, where)).reverse();
+    return deltasAfter(journal, after, Number(serial ?? 0));
   }
 
-  subscribe(listener: (zs: ZoneState) => void): () => void {
+  writeOverlay(u: OverlayUpdate): Promise<WriteOutcome> {
+    return this.writeCommit(u, null, [], updateEpoch(u), false);
+  }
+
+  subscribe(listener: (u: OverlayUpdate) => void): () => void {
     if (this.closed) throw new Error('RedisStateStore is closed');
     return this.follower.subscribe(listener);
   }
@@ -139,27 +180,65 @@ export class RedisStateStore implements StateStore {
   }
 
   async commit(c: Commit, epoch: number): Promise<WriteOutcome> {
+    if (c.zone && updateEpoch(c.zone) !== epoch)
+      throw new RangeError(`commit: overlay epoch ${updateEpoch(c.zone)} is not the commit epoch ${epoch}`);
+    return this.writeCommit(c.zone, JSON.stringify(c.decider), c.events, epoch, true);
+  }
+
+  /** The one overlay script: O(delta) fields, the decider (unless null) and the events, all or nothing. */
+  private async writeCommit(
+    u: OverlayUpdate | null,
+    deciderJson: string | null,
+    events: DecisionEvent[],
+    epoch: number,
+    retry: boolean,
+  ): Promise<WriteOutcome> {
     checkCount(epoch, 'epoch');
-    if (c.zone) {
-      checkCount(c.zone.serial, 'zone state serial');
-      if (c.zone.epoch !== epoch)
-        throw new RangeError(`commit: zone state epoch ${c.zone.epoch} is not the commit epoch ${epoch}`);
+    const { what, triples } = eventArgs(events);
+    const zoneArgs: (string | number)[] = ['', '', '', '', ''];
+    const pairs: string[] = [];
+    if (u) {
+      const serial = updateSerial(u);
+      checkCount(serial, 'overlay serial');
+      const body = u.kind === 'delta' ? u.delta : u.overlay;
+      for (const [id, values] of Object.entries(body.records)) pairs.push(id, JSON.stringify(values));
+      const base = u.kind === 'delta' ? u.delta.base : '';
+      zoneArgs.splice(
+        0,
+        5,
+        u.kind,
+        base,
+        serial,
+        body.generatedAt,
+        u.kind === 'delta' ? JSON.stringify(u.delta) : '',
+      );
     }
-    const { what, triples } = eventArgs(c.events);
-    const zoneJson = c.zone ? JSON.stringify(c.zone) : '';
+    const label = u ? `overlay ${u.kind} ${updateSerial(u)}` : '';
     const args = [
       epoch,
-      `commit ${c.zone ? `zone ${c.zone.serial}, ` : ''}${what}`,
-      JSON.stringify(c.decider),
-      c.zone ? c.zone.serial : '',
-      zoneJson,
-      this.key('zone:changed'),
+      deciderJson === null ? label : `commit ${label ? `${label}, ` : ''}${what}`,
+      deciderJson ?? '',
+      ...zoneArgs,
+      this.key('overlay:changed'),
       this.maxEvents,
+      this.journalLimit,
+      retry ? '1' : '0',
+      pairs.length / 2,
+      ...pairs,
       ...triples,
     ];
-    const keys = ['events', 'events:epoch', 'decider', 'zone', 'zone:serial'];
+    const keys = [
+      'events',
+      'events:epoch',
+      'decider',
+      'zone:serial',
+      'overlay',
+      'overlay:meta',
+      'overlay:journal',
+      'zone',
+    ];
     const outcome = await this.fenced(COMMIT, keys, args);
-    if (outcome.ok && c.zone) this.follower.noteSerial(c.zone.serial);
+    if (outcome.ok && u) this.follower.noteSerial(updateSerial(u));
     return outcome;
   }
 

@@ -1,5 +1,5 @@
 /** Reading back what the Redis adapters stored: JSON with a shape check, and an error that names the key. */
-import type { ZoneState } from '@understudy/core';
+import { overlayUpdateProblem, type OverlayDelta, type ZoneOverlay } from '@understudy/core';
 
 export class StoredDataError extends Error {
   override readonly name = 'StoredDataError';
@@ -22,16 +22,32 @@ export const isObject = (v: unknown): v is Record<string, unknown> =>
 
 export const isSafeCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 
-export function checkZoneState(v: unknown): string | null {
-  if (!isObject(v)) return 'not an object';
-  if (!isSafeCount(v.serial)) return 'serial is not a non-negative integer';
-  if (!isSafeCount(v.epoch)) return 'epoch is not a non-negative integer';
-  if (!Array.isArray(v.zones)) return 'zones is not an array';
-  return null;
+/** A journal entry. */
+export function parseDelta(text: string, where: string): OverlayDelta {
+  return parseStored<OverlayDelta>(text, where, (v) => overlayUpdateProblem({ kind: 'delta', delta: v }));
 }
 
-export function parseZoneState(text: string, where = 'zone state'): ZoneState {
-  return parseStored<ZoneState>(text, where, checkZoneState);
+/** The overlay from its meta hash and its record hash (id → JSON values). */
+export function parseOverlay(
+  meta: Record<string, string>,
+  fields: Record<string, string>,
+  where: string,
+): ZoneOverlay {
+  const records: Record<string, string[]> = {};
+  for (const [id, text] of Object.entries(fields)) {
+    records[id] = parseStored<string[]>(text, `${where} ${id.slice(0, 100)}`, (v) =>
+      Array.isArray(v) && v.every((x) => typeof x === 'string') ? null : 'not a list of strings',
+    );
+  }
+  const overlay = {
+    serial: Number(meta.serial),
+    epoch: Number(meta.epoch),
+    generatedAt: Number(meta.generatedAt),
+    records,
+  };
+  const problem = overlayUpdateProblem({ kind: 'full', overlay });
+  if (problem) throw new StoredDataError(`${where}:meta: ${problem}`);
+  return overlay;
 }
 
 export const anObject = (v: unknown): string | null => (isObject(v) ? null : 'not an object');

@@ -1,32 +1,46 @@
 /**
- * Zone state notifications for RedisStateStore.subscribe: Redis pub/sub carries every accepted zone state,
- * and a periodic serial check recovers what pub/sub lost (a reconnect, a dropped subscriber). The check
- * gives pub/sub one interval of grace before it reads the state itself, so in normal operation every state
- * is delivered, and after a loss the latest one arrives within two intervals.
+ * Overlay notifications for RedisStateStore.subscribe. Redis pub/sub carries every accepted delta (and a
+ * short note for a full overlay); a periodic serial check finds what pub/sub lost (a reconnect, a dropped
+ * subscriber), after one interval of grace.
  *
- * Each listener has its own high-water mark: it never sees a serial twice or a lower one, and it starts at
- * the highest serial this store knew when it subscribed (what happened before is not replayed).
+ * Each listener has its own serial: it receives a delta only when the delta's base is that serial. After a
+ * gap it gets the journal from its serial on, or, when the journal no longer reaches back, the whole
+ * overlay. Everything runs through one queue, so a listener sees its updates in serial order, never one
+ * twice nor a lower one. A listener starts at the highest serial this store knew when it subscribed.
  */
 import type { Redis } from 'ioredis';
-import { deepFreeze, type Logger, type ZoneState } from '@understudy/core';
-import { parseZoneState } from './stored.js';
+import {
+  SerialQueue,
+  deepFreeze,
+  overlayUpdateProblem,
+  updateSerial,
+  type Logger,
+  type OverlayDelta,
+  type OverlayUpdate,
+  type ZoneOverlay,
+} from '@understudy/core';
 
 export interface ZoneFollowerOptions {
   subscriber: Redis;
   channel: string;
   pollIntervalMs: number;
   readSerial: () => Promise<number>;
-  readZone: () => Promise<ZoneState | null>;
+  readOverlay: () => Promise<ZoneOverlay | null>;
+  readDeltas: (after: number) => Promise<OverlayDelta[] | null>;
   logger: Logger;
 }
 
 interface Entry {
-  fn: (zs: ZoneState) => void;
+  fn: (u: OverlayUpdate) => void;
   last: number;
 }
 
+/** A parsed notification: a delta, or that a full overlay with this serial was written. */
+type Note = { kind: 'delta'; delta: OverlayDelta } | { kind: 'full'; serial: number };
+
 export class ZoneFollower {
   private readonly entries = new Set<Entry>();
+  private readonly queue = new SerialQueue();
   /** Highest serial known to exist (own writes, reads, notifications). */
   private known = 0;
   /** A stored serial the listeners had not reached at the previous check. */
@@ -50,7 +64,7 @@ export class ZoneFollower {
     if (serial > this.known) this.known = serial;
   }
 
-  subscribe(fn: (zs: ZoneState) => void): () => void {
+  subscribe(fn: (u: OverlayUpdate) => void): () => void {
     const entry: Entry = { fn, last: this.known };
     this.entries.add(entry);
     if (!this.timer) {
@@ -76,63 +90,97 @@ export class ZoneFollower {
   }
 
   private onMessage(message: string): void {
-    // Deciders and one-shot readers open a store without following it: no parse, no freeze for them.
+    // Deciders and one-shot readers open a store without following it: no parse for them.
     if (this.entries.size === 0) return;
-    let zs: ZoneState;
+    let note: Note;
     try {
-      zs = parseZoneState(message);
+      note = parseNote(message);
     } catch (err) {
-      this.opts.logger.warn(
-        { err, channel: this.opts.channel },
-        'redis: ignored a bad zone state notification',
-      );
+      this.opts.logger.warn({ err, channel: this.opts.channel }, 'redis: ignored a bad overlay notification');
       return;
     }
-    this.deliver(zs);
+    const serial = note.kind === 'delta' ? note.delta.serial : note.serial;
+    this.noteSerial(serial);
+    this.queue
+      .push(async () => {
+        if (note.kind === 'delta') {
+          const u: OverlayUpdate = { kind: 'delta', delta: deepFreeze(note.delta) };
+          for (const e of [...this.entries]) if (e.last === note.delta.base) this.deliver(e, u);
+        }
+        await this.catchUp(serial);
+      })
+      .catch((err: unknown) => this.opts.logger.warn({ err }, 'redis: overlay catch-up failed'));
   }
 
-  private deliver(zs: ZoneState): void {
-    this.noteSerial(zs.serial);
-    const frozen = deepFreeze(zs);
-    for (const entry of [...this.entries]) {
-      if (zs.serial <= entry.last || !this.entries.has(entry)) continue;
-      entry.last = zs.serial;
-      try {
-        const out = entry.fn(frozen) as unknown;
-        if (out instanceof Promise) out.catch((err: unknown) => this.listenerFailed(err, zs.serial));
-      } catch (err) {
-        this.listenerFailed(err, zs.serial);
+  /** Every listener below `serial` reads the journal from its serial, or the whole overlay. */
+  private async catchUp(serial: number): Promise<void> {
+    const behind = [...this.entries].filter((e) => e.last < serial);
+    const bySerial = new Map<number, Entry[]>();
+    for (const e of behind) bySerial.set(e.last, [...(bySerial.get(e.last) ?? []), e]);
+    let full: ZoneOverlay | null | undefined;
+    for (const [last, entries] of bySerial) {
+      const deltas = await this.opts.readDeltas(last);
+      if (deltas?.length) {
+        const updates = deltas.map((d): OverlayUpdate => ({ kind: 'delta', delta: deepFreeze(d) }));
+        for (const e of entries) for (const u of updates) if (updateSerial(u) > e.last) this.deliver(e, u);
+        continue;
       }
+      full ??= await this.opts.readOverlay();
+      if (!full) continue;
+      const u: OverlayUpdate = { kind: 'full', overlay: deepFreeze(full) };
+      for (const e of entries) if (full.serial > e.last) this.deliver(e, u);
+    }
+  }
+
+  private deliver(entry: Entry, u: OverlayUpdate): void {
+    if (!this.entries.has(entry)) return;
+    const serial = updateSerial(u);
+    entry.last = serial;
+    this.noteSerial(serial);
+    try {
+      const out = entry.fn(u) as unknown;
+      if (out instanceof Promise) out.catch((err: unknown) => this.listenerFailed(err, serial));
+    } catch (err) {
+      this.listenerFailed(err, serial);
     }
   }
 
   private listenerFailed(err: unknown, serial: number): void {
-    this.opts.logger.error({ err, serial }, 'redis: a zone state subscriber failed');
+    this.opts.logger.error({ err, serial }, 'redis: an overlay subscriber failed');
   }
 
-  /** The periodic serial check. */
+  /** The periodic serial check: a serial stored for a whole interval and still not delivered is caught up. */
   private async check(): Promise<void> {
     if (this.polling || this.entries.size === 0) return;
     this.polling = true;
     try {
-      const lowest = Math.min(...[...this.entries].map((e) => e.last));
-      if (this.suspect !== null && lowest < this.suspect) {
-        const zs = await this.opts.readZone();
-        if (zs) {
-          this.opts.logger.info({ serial: zs.serial }, 'redis: zone state recovered by the serial check');
-          this.deliver(zs);
-        }
+      const lowest = () => Math.min(...[...this.entries].map((e) => e.last), Infinity);
+      if (this.suspect !== null && lowest() < this.suspect) {
+        const suspect = this.suspect;
+        this.opts.logger.info({ serial: suspect }, 'redis: overlay notification missed; catching up');
+        await this.queue.push(() => this.catchUp(suspect));
       }
       const stored = await this.opts.readSerial();
-      const now = Math.min(...[...this.entries].map((e) => e.last), Infinity);
-      this.suspect = stored > now ? stored : null;
-      if (this.pollFailing) this.opts.logger.info('redis: zone serial check works again');
+      this.noteSerial(stored);
+      this.suspect = stored > lowest() ? stored : null;
+      if (this.pollFailing) this.opts.logger.info('redis: overlay serial check works again');
       this.pollFailing = false;
     } catch (err) {
-      if (!this.pollFailing) this.opts.logger.warn({ err }, 'redis: zone serial check failed');
+      if (!this.pollFailing) this.opts.logger.warn({ err }, 'redis: overlay serial check failed');
       this.pollFailing = true;
     } finally {
       this.polling = false;
     }
   }
+}
+
+function parseNote(message: string): Note {
+  const v = JSON.parse(message) as Record<string, unknown>;
+  if (v.kind === 'full') {
+    if (!Number.isSafeInteger(v.serial)) throw new Error('full overlay note without a serial');
+    return { kind: 'full', serial: v.serial as number };
+  }
+  const problem = overlayUpdateProblem(v);
+  if (problem) throw new Error(`overlay delta: ${problem}`);
+  return v as Note;
 }

@@ -1,0 +1,107 @@
+/**
+ * Cost grows with the change, not with the zone (DESIGN.md rule 11): with 10,000 failover records, one
+ * record switching commits that record only, not the zone.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryLease, MemoryResultsBus, MemoryStateStore } from '@understudy/backends';
+import { parseConfig } from '@understudy/config';
+import type { Commit, FailoverRecordConfig, StateStore, UnderstudyConfig } from '@understudy/core';
+import { recordingLogger } from '@understudy/testkit/logger';
+import { waitFor } from '@understudy/testkit/wait';
+import { DeciderRole } from './decider-role.js';
+
+const BULK = 10_000;
+const yaml = `
+regions: [a, b, c]
+quorum: "2/3"
+listen: { http: null }
+decider: { tickInterval: 1s }
+checks:
+  p: { type: tcp, host: 127.0.0.1, port: 1, interval: 1s, fall: 1, rise: 1 }
+  bulk: { type: tcp, host: 127.0.0.1, port: 2, interval: 1s }
+zones:
+  - apex: example.test
+    ns: [ns1.example.test]
+    failover:
+      - name: app
+        type: A
+        ttl: 30
+        answers:
+          - { name: primary, values: [192.0.2.10], check: p }
+          - { name: secondary, values: [198.51.100.10] }
+      - { name: r0, type: A, ttl: 30, answers: [{ name: primary, values: [192.0.2.1], check: bulk }, { name: secondary, values: [192.0.2.2] }] }
+`;
+
+/** The config with r0 copied to BULK records (parsing 10,000 of them takes seconds: not this test's subject). */
+function bigConfig(): UnderstudyConfig {
+  const { config } = parseConfig(yaml);
+  const zone = config.zones[0]!;
+  const [app, r0] = zone.failover as [FailoverRecordConfig, FailoverRecordConfig];
+  const copies = Array.from({ length: BULK }, (_, i) => {
+    const name = `r${i}.example.test.`;
+    return { ...r0, name, id: `${name}/A` };
+  });
+  return { ...config, zones: [{ ...zone, failover: [app, ...copies] }] };
+}
+const RECORD = 'app.example.test./A';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+describe('DeciderRole at 10,000 failover records', () => {
+  it('commits only the record that switched (bytes of the overlay change per commit)', async () => {
+    const config = bigConfig();
+    const memory = await MemoryStateStore.open();
+    const zoneBytes: number[] = [];
+    const store = new Proxy(memory, {
+      get(target, prop, receiver) {
+        if (prop === 'commit') {
+          return (c: Commit, epoch: number) => {
+            if (c.zone) zoneBytes.push(JSON.stringify(c.zone).length);
+            return target.commit(c, epoch);
+          };
+        }
+        const v: unknown = Reflect.get(target, prop, receiver);
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    }) as StateStore;
+    const bus = new MemoryResultsBus({});
+    const clock = { now: () => Date.now() };
+    const lease = new MemoryLease({ store: memory, clock, ttlMs: 30_000 });
+    const role = await DeciderRole.start({ config, store, bus, lease, clock, logger: recordingLogger() });
+    cleanups.push(
+      () => memory.close(),
+      () => bus.close(),
+      () => role.close(),
+    );
+    // The first commit of a leader is the whole overlay: one entry per failover record.
+    expect(zoneBytes).toHaveLength(1);
+    expect(zoneBytes[0]).toBeGreaterThan(BULK * 20);
+    const now = Date.now();
+    for (const region of ['a', 'b', 'c']) {
+      await bus.publish({
+        probeId: `probe-${region}`,
+        region,
+        sentAt: now,
+        results: [
+          {
+            checkId: 'p',
+            region,
+            ok: false,
+            probeId: `probe-${region}`,
+            seq: 1,
+            observedAt: now,
+            timings: { total: 1 },
+            reason: 'connect',
+          },
+        ],
+      });
+    }
+    await waitFor(() => zoneBytes.length >= 2, { timeoutMs: 10_000, what: 'the failover commit' });
+    // One record's worth, whatever the zone's size (the whole zone state was megabytes).
+    expect(zoneBytes[1]).toBeLessThan(400);
+    expect((await memory.readOverlay())?.records[RECORD]).toEqual(['198.51.100.10']);
+  });
+});

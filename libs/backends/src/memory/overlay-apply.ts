@@ -1,0 +1,87 @@
+/**
+ * The memory store's overlay writes: judging an update against the stored serial, and applying it in place
+ * (O(delta) for a delta) with an undo for when the file write that must precede it fails.
+ */
+import {
+  deepFreeze,
+  updateSerial,
+  type OverlayDelta,
+  type OverlayUpdate,
+  type WriteOutcome,
+  type ZoneOverlay,
+} from '@understudy/core';
+
+/**
+ * 'apply', 'skip' (a retry of an accepted write: `retry` says whether that is allowed) or the refusal.
+ * A delta needs a stored overlay at its base: after a previous-format file there is only a serial.
+ */
+export function judgeUpdate(
+  overlay: ZoneOverlay | null,
+  storedSerial: number,
+  u: OverlayUpdate,
+  retry: boolean,
+): 'apply' | 'skip' | WriteOutcome {
+  const serial = updateSerial(u);
+  if (!Number.isSafeInteger(serial) || serial < 0)
+    throw new RangeError(`overlay serial must be a non-negative integer, got ${serial}`);
+  if (retry && serial === storedSerial && overlay !== null) return 'skip';
+  const fits =
+    u.kind === 'delta'
+      ? overlay !== null && u.delta.base === storedSerial && serial > storedSerial
+      : serial > storedSerial;
+  return fits ? 'apply' : { ok: false, reason: 'stale-serial', storedSerial };
+}
+
+export interface Applied {
+  overlay: ZoneOverlay;
+  journal: OverlayDelta[];
+  /** What subscribers receive: a frozen copy, so nobody shares the store's own objects. */
+  notice: OverlayUpdate;
+  /** Puts the overlay back as it was (a delta is applied in place). */
+  undo: () => void;
+}
+
+function frozenDelta(d: OverlayDelta): OverlayDelta {
+  return deepFreeze({ ...d, records: structuredClone(d.records) });
+}
+
+export function applyUpdate(
+  overlay: ZoneOverlay | null,
+  journal: readonly OverlayDelta[],
+  u: OverlayUpdate,
+  limit: number,
+): Applied {
+  if (u.kind === 'full') {
+    const copy = structuredClone(u.overlay);
+    // A full overlay breaks the chain: older deltas no longer lead to it, so readers of the journal re-read.
+    return {
+      overlay: copy,
+      journal: [],
+      notice: { kind: 'full', overlay: deepFreeze(structuredClone(copy)) },
+      undo: () => undefined,
+    };
+  }
+  const target = overlay!;
+  const d = frozenDelta(u.delta);
+  const before = { serial: target.serial, epoch: target.epoch, generatedAt: target.generatedAt };
+  const previous = new Map<string, string[] | undefined>();
+  for (const [id, values] of Object.entries(d.records)) {
+    previous.set(id, Object.hasOwn(target.records, id) ? target.records[id] : undefined);
+    target.records[id] = values;
+  }
+  Object.assign(target, { serial: d.serial, epoch: d.epoch, generatedAt: d.generatedAt });
+  const next = journal.length >= limit ? journal.slice(journal.length - limit + 1) : [...journal];
+  next.push(d);
+  return {
+    overlay: target,
+    journal: next,
+    notice: { kind: 'delta', delta: d },
+    undo: () => {
+      Object.assign(target, before);
+      for (const [id, v] of previous) {
+        if (v === undefined) delete target.records[id];
+        else target.records[id] = v;
+      }
+    },
+  };
+}
