@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startDistributed, startEmbedded } from '@understudy/cli';
 import { parseConfig } from '@understudy/config';
-import type { DecisionEvent, ZoneState } from '@understudy/core';
+import type { DecisionEvent, ZoneOverlay } from '@understudy/core';
 import { createLogger } from '@understudy/observability';
 import { createCa, issueCert } from '@understudy/testkit/certs';
 import { dig } from '@understudy/testkit/dig';
@@ -86,9 +86,8 @@ const hooks = {
     for (const e of out.events)
       if (e.type === 'answer-switched' && e.record === RECORD && e.to === 'secondary') switched = e;
   },
-  onServing: (zs: ZoneState) => {
-    const rr = zs.zones[0]!.rrsets.find((r) => r.name === 'app.example.test.' && r.type === 'A');
-    served = { at: clock.now(), values: rr?.values ?? [] };
+  onServing: (overlay: ZoneOverlay) => {
+    served = { at: clock.now(), values: [...(overlay.records[RECORD] ?? [])] };
   },
 };
 const logger = createLogger({ name: 'bench', level: 'error', pretty: false });

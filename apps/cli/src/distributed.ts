@@ -11,7 +11,7 @@ import {
   type EngineOutput,
   type Logger,
   type Random,
-  type ZoneState,
+  type ZoneOverlay,
 } from '@understudy/core';
 import { readLeaseHolder, type ActionHandler } from '@understudy/backends/redis';
 import { DeciderLeadership } from '@understudy/decider';
@@ -20,6 +20,7 @@ import { createMetrics, startOpsServer } from '@understudy/observability';
 import { ProbeRole } from '@understudy/probe';
 import { systemClock, systemRandom } from './embedded.js';
 import { leaderActions } from './admin-actions.js';
+import { dnsRoleWiring } from './dns-wiring.js';
 import {
   actionHandler,
   createLocalActions,
@@ -41,7 +42,8 @@ export interface DistributedOptions {
   /** Called after each output of this process's decider (while it leads) is persisted. */
   onOutput?: (out: EngineOutput) => void;
   /** Called when this process's DNS server starts serving a new zone state. */
-  onServing?: (zs: ZoneState) => void;
+  /** Called when the DNS server starts serving a new overlay (read-only). */
+  onServing?: (overlay: ZoneOverlay) => void;
 }
 
 export interface Distributed {
@@ -77,10 +79,7 @@ export async function startDistributed(opts: DistributedOptions): Promise<Distri
       logger: log.child({ role: 'dns' }),
       instance: `${hostname()}:${config.listen.dns[0]?.port ?? 0}`,
       onQueries: dnsQueryCounter(metrics).onQueries,
-      onServing: (zs) => {
-        metrics.zoneSerial.set(zs.serial);
-        opts.onServing?.(zs);
-      },
+      ...dnsRoleWiring(opts.loaded, metrics, clock, opts.onServing),
     });
     closers.push(() => dns.close());
     const refusedWrites = refusedWritesOf(store);

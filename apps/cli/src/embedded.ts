@@ -6,12 +6,13 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { MemoryLease, MemoryResultsBus, MemoryStateStore } from '@understudy/backends';
 import type { LoadedConfig } from '@understudy/config';
-import type { Clock, EngineOutput, Logger, Random, ZoneState } from '@understudy/core';
+import type { Clock, EngineOutput, Logger, Random, ZoneOverlay } from '@understudy/core';
 import { DeciderRole } from '@understudy/decider';
 import { DnsRole } from '@understudy/dns';
 import { createMetrics, startOpsServer } from '@understudy/observability';
 import { ProbeRole } from '@understudy/probe';
 import { adminActions } from './admin-actions.js';
+import { dnsRoleWiring } from './dns-wiring.js';
 import { createLocalActions, startDashboard, type RunningDashboard } from './dashboard-wiring.js';
 import { LeaderServices } from './leader-services.js';
 import { deciderMetrics, dnsQueryCounter, leaseMetrics } from './metrics-adapters.js';
@@ -22,8 +23,8 @@ export interface EmbeddedOptions {
   clock?: Clock;
   random?: Random;
   onOutput?: (out: EngineOutput) => void;
-  /** Called when the DNS server starts serving a new zone state. */
-  onServing?: (zs: ZoneState) => void;
+  /** Called when the DNS server starts serving a new overlay (read-only). */
+  onServing?: (overlay: ZoneOverlay) => void;
   /** The decider stopped deciding (lease lost, or fenced by a newer epoch). */
   onStandDown?: (reason: string) => void;
 }
@@ -71,10 +72,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
       logger: log.child({ role: 'dns' }),
       instance: hostname(),
       onQueries: queries.onQueries,
-      onServing: (zs) => {
-        metrics.zoneSerial.set(zs.serial);
-        opts.onServing?.(zs);
-      },
+      ...dnsRoleWiring(opts.loaded, metrics, clock, opts.onServing),
     });
     closers.push(() => dns.close());
     closers.push(() => bus.close());

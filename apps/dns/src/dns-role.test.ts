@@ -26,7 +26,7 @@ async function setup() {
   const port = await freePort('127.0.0.1', 'both');
   const loaded = fixtureConfig(port);
   const logger = recordingLogger();
-  const zones = zoneAt(loaded, 1, 'primary').zones.map((z) => z.apex);
+  const zones = loaded.config.zones.map((z) => z.apex);
   const cache = new ZoneCache({ file: join(dir, 'cache.json'), configHash: loaded.hash, zones, logger });
   const answer = async () => {
     const r = await dig({ server: '127.0.0.1', port, name: 'app.example.test', type: 'A', timeoutMs: 2000 });
@@ -53,7 +53,7 @@ describe('DnsRole with a disk cache', () => {
     const saved = await waitFor(
       async () => {
         const r = await cache.load();
-        return r.ok ? r.zs : null;
+        return r.ok ? r.overlay : null;
       },
       { timeoutMs: 5000, what: 'the cache file' },
     );
@@ -83,7 +83,7 @@ describe('DnsRole with a disk cache', () => {
     expect((await store.readPublications()).map((p) => p.serial)).toEqual([100]);
   });
 
-  it('refuses to start with neither a store nor a cached state', async () => {
+  it('refuses to start with neither a store nor a cached overlay', async () => {
     const { base } = await setup();
     await expect(DnsRole.start({ ...base, store: null })).rejects.toThrow(/needs a store or a cached/);
   });

@@ -1,51 +1,60 @@
 /**
- * The DNS role: serves the latest ZoneState from the store, swaps on every newer one, and reports which
- * serial it serves (once every DNS worker serves it) so the decider can compute publishedAt/effectiveBy.
+ * The DNS role: serves the static base built from the config plus the store's overlay, applies every overlay
+ * update in time proportional to it, and reports which serial it serves (once every DNS worker serves it) so
+ * the decider can compute publishedAt/effectiveBy.
  *
- * Started without a store (Redis down), it serves a zone state from its disk cache and follows the store
+ * Started without a store (Redis down), it serves the overlay from its disk cache and follows the store
  * once follow() hands it one; the serial never goes backwards across that switch.
  */
 import {
-  applyDelta,
-  materializeZoneState,
-  type OverlayUpdate,
-  type ZoneOverlay,
-  buildZoneState,
   nextSerial,
   type Clock,
   type Logger,
+  type OverlayUpdate,
   type StateStore,
   type UnderstudyConfig,
-  type ZoneState,
+  type ZoneOverlay,
 } from '@understudy/core';
 import {
   DnsServer,
   DnsWorkerPool,
   defaultDnsWorkers,
   dnsServerOptions,
+  zoneBaseFromConfig,
   type DnsServerOptions,
+  type ZoneBase,
 } from '@understudy/dns-server';
+import type { WorkerConfigSource } from './worker.js';
 import type { ZoneCache } from './zone-cache.js';
 
-/** Where the served zone state came from: the store, the disk cache, or the config (nothing stored yet). */
+/** Where the served overlay came from: the store, the disk cache, or the config (nothing stored yet). */
 export type ZoneSource = 'store' | 'disk-cache' | 'config';
 
 export interface DnsRoleOptions {
   config: UnderstudyConfig;
   /** null: start from `cached` and wait for follow(). */
   store: StateStore | null;
-  /** The disk cache's zone state, served when `store` is null. */
-  cached?: ZoneState;
-  /** Every zone state served from the store is saved here (when its serial changes). */
+  /** The disk cache's overlay, served when `store` is null. */
+  cached?: ZoneOverlay;
+  /** Every overlay served from the store is saved here (when its serial changes). */
   cache?: ZoneCache;
   logger: Logger;
   clock: Clock;
   /** Names this server in publications, e.g. the host name. */
   instance: string;
+  /**
+   * Where DNS worker processes read the config (more than one worker): each builds the static base itself.
+   * Without it, workers get the whole zone over IPC on every change (the slow path, for tests and tools).
+   */
+  workerConfig?: WorkerConfigSource;
+  /** Script the DNS workers run (default: this process's main script). */
+  workerExec?: string;
   /** Query counts, batched about once a second (for metrics). */
   onQueries?: DnsServerOptions['onQueries'];
-  /** A zone state is now answered by every DNS worker. */
-  onServing?: (zs: ZoneState, source: ZoneSource) => void;
+  /** Base builds and overlay updates, with their cost (for metrics). */
+  onApplied?: DnsServerOptions['onApplied'];
+  /** An overlay is now answered by every DNS worker. Treat it as read-only. */
+  onServing?: (overlay: ZoneOverlay, source: ZoneSource) => void;
   /**
    * The served serial is re-recorded this often (ms; 0 = never), so the decider knows this instance is
    * alive and waits for it before calling a change published. Default 10 000.
@@ -56,13 +65,15 @@ export interface DnsRoleOptions {
 export class DnsRole {
   private unsubscribe: (() => void) | undefined;
   private closed = false;
-  /** The last zone state handed to the server, and where it came from (only the store's is published). */
-  private latest: { zs: ZoneState; source: ZoneSource } | null = null;
-  /** The store's overlay as last applied (the shim in onUpdate). */
-  private overlay: ZoneOverlay | null = null;
+  /**
+   * What the server serves, updated in place (O(delta) per change), and where it came from (only the store's
+   * is published).
+   */
+  private served_: { overlay: ZoneOverlay; source: ZoneSource } | null = null;
   private rereading = false;
   private store: StateStore | null;
   private server!: DnsServer | DnsWorkerPool;
+  private readonly base: ZoneBase;
   private heartbeat: NodeJS.Timeout | undefined;
   /** The serial recorded as published by this instance, once every worker served it. */
   private publishedSerial: number | null = null;
@@ -70,6 +81,7 @@ export class DnsRole {
 
   private constructor(private readonly opts: DnsRoleOptions) {
     this.store = opts.store;
+    this.base = zoneBaseFromConfig(opts.config);
   }
 
   static async start(opts: DnsRoleOptions): Promise<DnsRole> {
@@ -81,13 +93,22 @@ export class DnsRole {
       ...dnsServerOptions(d),
       onServing: (serial) => role.served(serial),
       ...(opts.onQueries ? { onQueries: opts.onQueries } : {}),
+      ...(opts.onApplied ? { onApplied: opts.onApplied } : {}),
     };
-    // With more than one worker, cluster workers answer and this process only feeds them zone states.
+    // With more than one worker, cluster workers answer and this process only feeds them overlay updates.
     const workers = d.workers === 'auto' ? defaultDnsWorkers() : d.workers;
-    role.server = workers > 1 ? new DnsWorkerPool({ ...serverOpts, workers }) : new DnsServer(serverOpts);
+    role.server =
+      workers > 1
+        ? new DnsWorkerPool({
+            ...serverOpts,
+            workers,
+            ...(opts.workerConfig ? { baseSource: opts.workerConfig } : {}),
+            ...(opts.workerExec ? { exec: opts.workerExec } : {}),
+          })
+        : new DnsServer(serverOpts);
     if (opts.store) await role.follow(opts.store);
-    else if (opts.cached) role.apply(opts.cached, 'disk-cache');
-    else throw new Error('DnsRole: needs a store or a cached zone state');
+    else if (opts.cached) role.install(opts.cached, 'disk-cache');
+    else throw new Error('DnsRole: needs a store or a cached overlay');
     await role.server.start();
     const every = opts.publicationHeartbeat ?? 10_000;
     if (every > 0) {
@@ -102,26 +123,26 @@ export class DnsRole {
   }
 
   /**
-   * Follows `store` from now on: every newer zone state it holds or announces replaces the served one.
-   * With nothing stored yet (no decider has run) and nothing served, the config is served with every
-   * record on its primary.
+   * Follows `store` from now on: every newer overlay update it holds or announces is applied. With nothing
+   * stored yet (no decider has run) and nothing served, the config is served with every record on its
+   * primary.
    */
   async follow(store: StateStore): Promise<void> {
     if (this.closed) return;
     this.store = store;
-    // Subscribe before reading so no state written in between is missed; older ones are ignored anyway.
+    // Subscribe before reading so no update written in between is missed; older ones are ignored anyway.
     this.unsubscribe = store.subscribe((u) => this.onUpdate(u));
     const stored = await store.readOverlay();
     if (stored) this.onUpdate({ kind: 'full', overlay: stored });
     else if (this.server.serial === null) {
       const now = this.opts.clock.now();
-      this.apply(buildZoneState(this.opts.config, {}, nextSerial(0, now), 0, now), 'config');
+      this.install({ serial: nextSerial(0, now), epoch: 0, generatedAt: now, records: {} }, 'config');
     }
   }
 
-  /** Where the served zone state came from; null before the first one. */
+  /** Where the served overlay came from; null before the first one. */
   get source(): ZoneSource | null {
-    return this.latest?.source ?? null;
+    return this.served_?.source ?? null;
   }
 
   get ready(): boolean {
@@ -144,76 +165,94 @@ export class DnsRole {
     await this.server.close();
   }
 
-  /**
-   * Temporary shim until the DNS server takes overlays itself: keeps the store's overlay, applies each update
-   * to it, and serves the zone state it materializes (O(zone) per change). A delta that does not start at
-   * the kept serial (a start between a read and a notification) makes it read the whole overlay again.
-   */
   private onUpdate(u: OverlayUpdate): void {
     if (this.closed) return;
-    let next: ZoneOverlay | null;
-    if (u.kind === 'full') next = this.overlay && this.overlay.serial > u.overlay.serial ? null : u.overlay;
-    else if (this.overlay && u.delta.serial <= this.overlay.serial) return;
-    else next = this.overlay ? applyDelta(this.overlay, u.delta) : null;
-    if (!next) {
-      if (u.kind === 'delta') this.reread();
+    if (u.kind === 'full') {
+      this.install(u.overlay, 'store');
       return;
     }
-    this.overlay = next;
-    this.apply(materializeZoneState(this.opts.config, next), 'store');
+    const cur = this.served_;
+    const d = u.delta;
+    if (cur && d.serial <= cur.overlay.serial) return;
+    // A delta on top of what the disk cache or the config gave is not the store's: read the whole overlay.
+    if (!cur || cur.source !== 'store' || d.base !== cur.overlay.serial) {
+      this.reread();
+      return;
+    }
+    const res = this.server.applyUpdate(u);
+    if (!res.ok) {
+      this.opts.logger.error(
+        { serial: d.serial, base: d.base, error: res.error },
+        'dns: overlay update rejected; still serving the previous answers',
+      );
+      return;
+    }
+    // The server took it, so it is ours to keep: O(delta), the map is owned by this role.
+    const o = cur.overlay;
+    Object.assign(o.records, d.records);
+    o.serial = d.serial;
+    o.epoch = d.epoch;
+    o.generatedAt = d.generatedAt;
+  }
+
+  /** Serves a whole overlay (start, gap, cache), unless it is older than what is served. */
+  private install(overlay: ZoneOverlay, source: ZoneSource): void {
+    if (this.closed) return;
+    const cur = this.served_;
+    const current = this.server.serial;
+    if (current !== null && overlay.serial < current) return;
+    // The store's copy of the serial already served from the disk cache is applied again, so that it counts
+    // as published (and any difference in content is the store's to win); otherwise equal is old.
+    if (current !== null && overlay.serial === current && (source !== 'store' || cur?.source === 'store'))
+      return;
+    if (source === 'store' && cur?.source === 'disk-cache')
+      this.opts.logger.info(
+        { serial: overlay.serial, cachedSerial: current },
+        'dns: following the store again; no longer serving the disk cache',
+      );
+    const own: ZoneOverlay = { ...overlay, records: { ...overlay.records } };
+    // Set first: a single in-process server acknowledges (served) synchronously inside the call.
+    this.served_ = { overlay: own, source };
+    const res =
+      current === null
+        ? this.server.setBase(this.base, own)
+        : this.server.applyUpdate({ kind: 'full', overlay: own });
+    if (!res.ok) {
+      this.served_ = cur;
+      this.opts.logger.error(
+        { serial: overlay.serial, source, error: res.error },
+        'dns: overlay rejected; still serving the previous answers',
+      );
+    }
   }
 
   private reread(): void {
     const store = this.store;
-    if (!store || this.rereading) return;
+    if (!store || this.rereading || this.closed) return;
     this.rereading = true;
-    store
-      .readOverlay()
-      .then((o) => {
+    store.readOverlay().then(
+      (o) => {
         this.rereading = false;
-        if (o && (!this.overlay || o.serial > this.overlay.serial))
-          this.onUpdate({ kind: 'full', overlay: o });
-      })
-      .catch((err: unknown) => {
+        if (o) this.install(o, 'store');
+      },
+      (err: unknown) => {
         this.rereading = false;
-        this.opts.logger.warn({ err }, 'dns: could not read the overlay after a gap');
-      });
-  }
-
-  private apply(zs: ZoneState, source: ZoneSource): void {
-    if (this.closed) return;
-    const current = this.server.serial;
-    if (current !== null && zs.serial < current) return;
-    // The store's copy of the serial already served from the disk cache is applied again, so that it
-    // counts as published (and any difference in content is the store's to win); otherwise equal is old.
-    if (current !== null && zs.serial === current && (source !== 'store' || this.latest?.source === 'store'))
-      return;
-    if (source === 'store' && this.latest?.source === 'disk-cache')
-      this.opts.logger.info(
-        { serial: zs.serial, cachedSerial: current },
-        'dns: following the store again; no longer serving the disk cache',
-      );
-    // Set first: a single in-process server acknowledges (served) synchronously inside setZoneState.
-    const previous = this.latest;
-    this.latest = { zs, source };
-    const res = this.server.setZoneState(zs);
-    if (!res.ok) {
-      this.latest = previous;
-      this.opts.logger.error(
-        { serial: zs.serial, source, error: res.error },
-        'dns: new zone state rejected; still serving the previous one',
-      );
-    }
+        this.opts.logger.warn(
+          { err },
+          'dns: could not read the overlay after a gap; waiting for the next update',
+        );
+      },
+    );
   }
 
   /** Every worker answers from `serial` now: that moment is what publishedAt means for this target. */
   private served(serial: number): void {
-    const latest = this.latest;
-    if (this.closed || !latest || latest.zs.serial !== serial) return;
-    this.opts.logger.debug({ serial }, 'dns: serving new zone state');
-    this.opts.onServing?.(latest.zs, latest.source);
-    if (latest.source !== 'store') return;
-    void this.opts.cache?.save(latest.zs);
+    const cur = this.served_;
+    if (this.closed || !cur || cur.overlay.serial !== serial) return;
+    this.opts.logger.debug({ serial }, 'dns: serving new overlay');
+    this.opts.onServing?.(cur.overlay, cur.source);
+    if (cur.source !== 'store') return;
+    void this.opts.cache?.save(cur.overlay);
     this.publishedSerial = serial;
     this.recordPublication();
   }

@@ -5,14 +5,17 @@
  * worker stays small. dist/dns-worker.mjs is this module's bundle; the main bundle falls back to it
  * when run as a cluster worker.
  */
-import { loadConfig, parseConfig } from '@understudy/config';
+import { loadConfig, parseConfig, type ConfigOrigin, type LoadedConfig } from '@understudy/config';
 import { runDnsWorker, zoneBaseFromConfig, type ZoneBase } from '@understudy/dns-server';
 import { createLogger } from '@understudy/observability/logger';
 
 /** Where a worker reads the config the primary runs, and the hash it must have. */
-export type WorkerConfigSource =
-  | { kind: 'file'; file: string; hash: string }
-  | { kind: 'text'; text: string; source: string; baseDir: string; hash: string };
+export type WorkerConfigSource = ConfigOrigin & { hash: string };
+
+/** The worker config source of a loaded config. */
+export function workerConfigOf(loaded: LoadedConfig): WorkerConfigSource {
+  return { ...loaded.origin, hash: loaded.hash };
+}
 
 function isSource(v: unknown): v is WorkerConfigSource {
   if (typeof v !== 'object' || v === null) return false;

@@ -7,7 +7,7 @@ import { fixtureConfig, zoneAt } from './test-support/fixture.js';
 import { ZoneCache } from './zone-cache.js';
 
 const loaded = fixtureConfig();
-const apexes = (l: typeof loaded) => zoneAt(l, 1, 'primary').zones.map((z) => z.apex);
+const apexes = (l: typeof loaded) => l.config.zones.map((z) => z.apex);
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'understudy-zone-cache-'));
@@ -28,12 +28,12 @@ function cacheAt(file: string, over: { configHash?: string; zones?: string[] } =
 }
 
 describe('ZoneCache', () => {
-  it('round-trips the zone state it saved, and leaves no temp file behind', async () => {
+  it('round-trips the overlay it saved, and leaves no temp file behind', async () => {
     const file = join(dir, 'sub', 'cache.json');
     const { cache } = cacheAt(file);
     await cache.save(zoneAt(loaded, 7, 'secondary'));
     const res = await cacheAt(file).cache.load();
-    expect(res.ok && res.zs).toEqual(zoneAt(loaded, 7, 'secondary'));
+    expect(res.ok && res.overlay).toEqual(zoneAt(loaded, 7, 'secondary'));
     expect(await readdir(join(dir, 'sub'))).toEqual(['cache.json']);
   });
 
@@ -48,7 +48,7 @@ describe('ZoneCache', () => {
     const writes = [8, 9, 10].map((s) => cache.save(zoneAt(loaded, s, 'secondary')));
     await Promise.all(writes);
     const res = await cache.load();
-    expect(res.ok && res.zs.serial).toBe(10);
+    expect(res.ok && res.overlay.serial).toBe(10);
   });
 
   it('reports a missing file as missing', async () => {
@@ -80,7 +80,10 @@ describe('ZoneCache', () => {
     expect(await cacheAt(file).cache.load()).toMatchObject({ ok: false, reason: 'corrupt' });
     await writeFile(file, JSON.stringify({ serial: 7 }));
     expect(await cacheAt(file).cache.load()).toMatchObject({ ok: false, reason: 'corrupt' });
-    await writeFile(file, JSON.stringify({ ...JSON.parse(text), zoneState: { serial: 'x' } }));
+    await writeFile(file, JSON.stringify({ ...JSON.parse(text), overlay: { serial: 'x' } }));
+    expect(await cacheAt(file).cache.load()).toMatchObject({ ok: false, reason: 'corrupt' });
+    // A version-1 cache (a whole zone state, before issue 11) is another format: refused, not misread.
+    await writeFile(file, JSON.stringify({ ...JSON.parse(text), version: 1 }));
     expect(await cacheAt(file).cache.load()).toMatchObject({ ok: false, reason: 'corrupt' });
   });
 

@@ -1,5 +1,5 @@
 /**
- * The DNS server's disk cache of the last zone state it served from the store, so that a server started
+ * The DNS server's disk cache of the last overlay it served from the store, so that a server started
  * while Redis is down still answers (from the last state it knew) instead of staying down for the outage.
  *
  * Written atomically (tmp file + fsync + rename: a reader sees the old file or the new one, never half of
@@ -8,10 +8,11 @@
  */
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Logger, ZoneState } from '@understudy/core';
+import type { Logger, ZoneOverlay } from '@understudy/core';
 
 export const ZONE_CACHE_FORMAT = 'understudy-dns-zone-cache';
-export const ZONE_CACHE_VERSION = 1;
+/** 2: the overlay (issue 11); version 1 held a whole zone state and is refused as another format. */
+export const ZONE_CACHE_VERSION = 2;
 
 export interface ZoneCacheOptions {
   file: string;
@@ -23,7 +24,7 @@ export interface ZoneCacheOptions {
 }
 
 export type ZoneCacheLoad =
-  | { ok: true; zs: ZoneState; savedAt: number }
+  | { ok: true; overlay: ZoneOverlay; savedAt: number }
   | { ok: false; reason: 'missing' | 'corrupt' | 'foreign'; detail: string };
 
 interface CacheFile {
@@ -32,14 +33,14 @@ interface CacheFile {
   configHash: string;
   zones: string[];
   savedAt: number;
-  zoneState: ZoneState;
+  overlay: ZoneOverlay;
 }
 
 export class ZoneCache {
   /** Serial on disk (or being written); null before the first save or load. */
   private saved: number | null = null;
   private writing: Promise<void> | null = null;
-  private pending: ZoneState | null = null;
+  private pending: ZoneOverlay | null = null;
   private failing = false;
 
   constructor(private readonly opts: ZoneCacheOptions) {}
@@ -58,19 +59,19 @@ export class ZoneCache {
       return { ok: false, reason: 'corrupt', detail: `cannot read: ${(err as Error).message}` };
     }
     const res = this.check(text);
-    if (res.ok) this.saved = res.zs.serial;
+    if (res.ok) this.saved = res.overlay.serial;
     return res;
   }
 
   /**
-   * Writes `zs` unless that serial is already on disk. Saves never overlap: a state that arrives during a
-   * write waits, and only the newest waiting one is written. Failures are logged (once per streak), never
+   * Writes `overlay` unless that serial is already on disk. Saves never overlap: one that arrives during a
+   * write waits, and only the newest waiting one is written (a copy is taken: the caller updates its own). Failures are logged (once per streak), never
    * thrown: the cache must not get in the way of serving.
    */
-  save(zs: ZoneState): Promise<void> {
-    if (zs.serial === this.saved || zs.serial === this.pending?.serial)
+  save(overlay: ZoneOverlay): Promise<void> {
+    if (overlay.serial === this.saved || overlay.serial === this.pending?.serial)
       return this.writing ?? Promise.resolve();
-    this.pending = zs;
+    this.pending = overlay;
     this.writing ??= this.drain();
     return this.writing;
   }
@@ -78,45 +79,48 @@ export class ZoneCache {
   private async drain(): Promise<void> {
     try {
       while (this.pending) {
-        const zs = this.pending;
+        const overlay = this.pending;
         this.pending = null;
-        if (zs.serial === this.saved) continue;
-        await this.write(zs);
+        if (overlay.serial === this.saved) continue;
+        await this.write(overlay);
       }
     } finally {
       this.writing = null;
     }
   }
 
-  private async write(zs: ZoneState): Promise<void> {
+  private async write(overlay: ZoneOverlay): Promise<void> {
     const body: CacheFile = {
       format: ZONE_CACHE_FORMAT,
       version: ZONE_CACHE_VERSION,
       configHash: this.opts.configHash,
       zones: this.opts.zones,
       savedAt: Date.now(),
-      zoneState: zs,
+      overlay,
     };
     const tmp = `${this.opts.file}.${process.pid}.tmp`;
+    // Serialized now: the role keeps updating the overlay it handed over while the file is written.
+    const text = JSON.stringify(body);
+    const serial = overlay.serial;
     try {
       await mkdir(dirname(this.opts.file), { recursive: true });
       const fh = await open(tmp, 'w', 0o644);
       try {
-        await fh.writeFile(JSON.stringify(body));
+        await fh.writeFile(text);
         // Without the fsync a crash right after the rename can leave an empty file under the real name.
         await fh.sync();
       } finally {
         await fh.close();
       }
       await rename(tmp, this.opts.file);
-      this.saved = zs.serial;
+      this.saved = serial;
       if (this.failing) this.opts.logger.info({ file: this.opts.file }, 'dns: zone cache written again');
       this.failing = false;
-      this.opts.logger.debug({ file: this.opts.file, serial: zs.serial }, 'dns: zone cache written');
+      this.opts.logger.debug({ file: this.opts.file, serial }, 'dns: zone cache written');
     } catch (err) {
       await rm(tmp, { force: true }).catch(() => undefined);
       this.opts.logger[this.failing ? 'debug' : 'warn'](
-        { err, file: this.opts.file, serial: zs.serial },
+        { err, file: this.opts.file, serial },
         'dns: could not write the zone cache (dns.cacheFile); serving is not affected',
       );
       this.failing = true;
@@ -144,17 +148,22 @@ export class ZoneCache {
         reason: 'foreign',
         detail: `written for config ${String(body.configHash).slice(0, 12)}, this config is ${this.opts.configHash.slice(0, 12)}`,
       };
-    const zs = body.zoneState;
-    if (!isObject(zs) || !isCount(zs.serial) || !isCount(zs.epoch) || !Array.isArray(zs.zones))
-      return { ok: false, reason: 'corrupt', detail: 'zoneState lacks serial, epoch or zones' };
-    const apexes = (zs.zones as unknown[]).map((z) => (isObject(z) ? z.apex : undefined));
-    if (!sameList(apexes, this.opts.zones) || !sameList(body.zones, this.opts.zones))
+    const o = body.overlay;
+    if (!isObject(o) || !isCount(o.serial) || !isCount(o.epoch) || !isObject(o.records))
+      return { ok: false, reason: 'corrupt', detail: 'overlay lacks serial, epoch or records' };
+    if (!sameList(body.zones, this.opts.zones))
       return {
         ok: false,
         reason: 'foreign',
-        detail: `zones ${JSON.stringify(apexes)} are not the configured ${JSON.stringify(this.opts.zones)}`,
+        detail: `zones ${JSON.stringify(body.zones)} are not the configured ${JSON.stringify(this.opts.zones)}`,
       };
-    return { ok: true, zs: zs as unknown as ZoneState, savedAt: isCount(body.savedAt) ? body.savedAt : 0 };
+    const overlay: ZoneOverlay = {
+      serial: o.serial,
+      epoch: o.epoch,
+      generatedAt: isCount(o.generatedAt) ? o.generatedAt : 0,
+      records: o.records as Record<string, string[]>,
+    };
+    return { ok: true, overlay, savedAt: isCount(body.savedAt) ? body.savedAt : 0 };
   }
 }
 

@@ -1,5 +1,5 @@
 export { parseConfig } from './parse-config.js';
-export type { LoadedConfig, ParseOptions } from './parse-config.js';
+export type { ConfigOrigin, LoadedConfig, ParseOptions } from './parse-config.js';
 export { loadConfig } from './load-config.js';
 export { parseDuration, formatDuration } from './duration.js';
 export { parseQuorum, formatQuorum } from './quorum.js';

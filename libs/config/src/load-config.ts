@@ -24,5 +24,7 @@ export async function loadConfig(
     const reason = REASONS[code] ?? (err as Error).message;
     throw new ConfigError([{ path: '', message: `cannot read config file ${absolute}: ${reason}` }], file);
   }
-  return parseConfig(text, { source: file, baseDir: path.dirname(absolute), ...opts });
+  const loaded = parseConfig(text, { source: file, baseDir: path.dirname(absolute), ...opts });
+  // The file, not its text: a large config is not kept in memory twice.
+  return { ...loaded, origin: { kind: 'file', file: absolute } };
 }

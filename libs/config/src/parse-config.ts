@@ -33,7 +33,12 @@ export interface LoadedConfig {
   /** sha256 hex of the canonical JSON of what all roles must agree on (see hash.ts). */
   hash: string;
   source: string;
+  /** Where the config was read: DNS worker processes read it again from there (see apps/dns worker.ts). */
+  origin: ConfigOrigin;
 }
+
+export type ConfigOrigin =
+  { kind: 'file'; file: string } | { kind: 'text'; text: string; source: string; baseDir: string };
 
 export interface ParseOptions {
   /** Shown in messages: usually the file name. */
@@ -72,7 +77,13 @@ export function parseConfig(text: string, opts: ParseOptions = {}): LoadedConfig
   const errors = finish(dropShadowed(problems.errors), yaml, interp);
   if (errors.length > 0) throw new ConfigError(errors, source);
   const warnings = [...yaml.warnings, ...finish(problems.warnings, yaml, interp)];
-  return { config: deepFreeze(config), warnings, hash: configHash(config, baseDir), source };
+  return {
+    config: deepFreeze(config),
+    warnings,
+    hash: configHash(config, baseDir),
+    source,
+    origin: { kind: 'text', text, source, baseDir },
+  };
 }
 
 function build(data: unknown, baseDir: string, problems: Problems): UnderstudyConfig {

@@ -67,6 +67,12 @@ export interface UnderstudyMetrics {
   readonly guardHolding: Gauge;
   /** Leaf certificate expiry of a check's origin (the latest result that carried one), epoch seconds. */
   readonly certExpiry: Gauge<'check'>;
+  /** DNS role (issue 11): a base build or an overlay update applied, by kind (base, delta, full). */
+  readonly dnsApplyDuration: Histogram<'kind'>;
+  /** DNS role: answer bodies encoded by base builds and overlay updates, by kind. */
+  readonly dnsApplyBodies: Counter<'kind'>;
+  /** DNS role: decision (the overlay's generatedAt) → every worker of this server answers from it. */
+  readonly dnsPublishDelay: Histogram;
   readonly providerApiCalls: Counter<'target' | 'operation'>;
   /** kind: the error's class (transient, rate-limited, auth, ...). */
   readonly providerApiErrors: Counter<'target' | 'kind'>;
@@ -99,6 +105,9 @@ export interface UnderstudyMetrics {
 const CHECK_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const LAG_BUCKETS = [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 /** The fast path answers in microseconds; the slow path (dns2) and GC pauses reach milliseconds. */
+/** Base builds take seconds at 100,000 names; a delta should take well under a millisecond. */
+export const DNS_APPLY_BUCKETS = [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30];
+
 export const DNS_LATENCY_BUCKETS = [
   0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05,
 ];
@@ -159,6 +168,19 @@ export function createMetrics(
     recordAllDown: gauge('record_all_down', '1 while every answer of the record is down', ['record']),
     guardHolding: gauge('guard_holding', '1 while the mass-failure guard holds the answers', []),
     certExpiry: gauge('cert_expiry_timestamp_seconds', 'Leaf certificate expiry per check', ['check']),
+    dnsApplyDuration: histogram(
+      'dns_apply_seconds',
+      'DNS server: time to build the base or apply an overlay update, by kind',
+      ['kind'],
+      DNS_APPLY_BUCKETS,
+    ),
+    dnsApplyBodies: counter('dns_apply_bodies_total', 'DNS server: answer bodies encoded, by kind', ['kind']),
+    dnsPublishDelay: histogram(
+      'dns_publish_delay_seconds',
+      'DNS server: decision → answered by every worker of this server',
+      [],
+      DNS_APPLY_BUCKETS,
+    ),
     providerApiCalls: counter('provider_api_calls_total', 'Provider API requests', ['target', 'operation']),
     providerApiErrors: counter('provider_api_errors_total', 'Provider API errors by kind', [
       'target',

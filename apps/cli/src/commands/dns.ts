@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { MemoryStateStore } from '@understudy/backends';
 import type { RedisStateStore } from '@understudy/backends/redis';
-import { buildZoneState, type StateStore, type ZoneState } from '@understudy/core';
+import type { StateStore, ZoneOverlay } from '@understudy/core';
 import { DnsRole, ZoneCache, type ZoneSource } from '@understudy/dns';
 import {
   createMetrics,
@@ -14,6 +14,7 @@ import {
 import type { LoadedConfig } from '@understudy/config';
 import type { Logger } from '@understudy/core';
 import { systemClock } from '../embedded.js';
+import { dnsRoleWiring } from '../dns-wiring.js';
 import { dnsQueryCounter } from '../metrics-adapters.js';
 import { redisDetail, redisUrl } from '../redis-mode.js';
 import { lazyRedisConnection, storeWithin, waitForStore } from './dns-redis.js';
@@ -92,7 +93,9 @@ export async function dnsCommand(opts: DnsOptions): Promise<void> {
     clock: systemClock,
     instance,
     onQueries: dnsQueryCounter(metrics).onQueries,
-    onServing: (zs: ZoneState, source: ZoneSource) => served(metrics, zs, sourceName(source, !!connection)),
+    ...dnsRoleWiring(loaded, metrics, systemClock, (o: ZoneOverlay, source: ZoneSource) =>
+      served(metrics, o, sourceName(source, !!connection)),
+    ),
     ...(cache ? { cache } : {}),
   };
   if (!connection) {
@@ -127,19 +130,19 @@ export async function dnsCommand(opts: DnsOptions): Promise<void> {
 function zoneCache(loaded: LoadedConfig, flag: string | undefined, logger: Logger): ZoneCache | null {
   const file = flag !== undefined ? (flag.trim() === '' ? null : resolve(flag)) : loaded.config.dns.cacheFile;
   if (!file) return null;
-  const zones = buildZoneState(loaded.config, {}, 1, 0, 0).zones.map((z) => z.apex);
+  const zones = loaded.config.zones.map((z) => z.apex);
   return new ZoneCache({ file, configHash: loaded.hash, zones, logger });
 }
 
-async function loadCache(cache: ZoneCache | null, logger: Logger): Promise<ZoneState | undefined> {
+async function loadCache(cache: ZoneCache | null, logger: Logger): Promise<ZoneOverlay | undefined> {
   if (!cache) return undefined;
   const res = await cache.load();
   if (res.ok) {
     logger.warn(
-      { file: cache.file, serial: res.zs.serial, savedAt: new Date(res.savedAt).toISOString() },
+      { file: cache.file, serial: res.overlay.serial, savedAt: new Date(res.savedAt).toISOString() },
       'dns: Redis not reachable: serving the zone state from the disk cache (degraded) until it answers',
     );
-    return res.zs;
+    return res.overlay;
   }
   if (res.reason === 'missing') logger.warn({ file: cache.file }, 'dns: no disk cache to serve');
   else
@@ -173,7 +176,6 @@ function sourceName(source: ZoneSource | null, redis: boolean): string | null {
 
 const SOURCES = ['redis', 'state-file', 'disk-cache', 'config'];
 
-function served(metrics: UnderstudyMetrics, zs: ZoneState, source: string | null): void {
-  metrics.zoneSerial.set(zs.serial);
+function served(metrics: UnderstudyMetrics, _overlay: ZoneOverlay, source: string | null): void {
   for (const s of SOURCES) metrics.dnsZoneSource.set({ source: s }, s === source ? 1 : 0);
 }

@@ -1,6 +1,6 @@
-/** A small config and zone states for the DNS role's tests. */
+/** A small config and overlays for the DNS role's tests. */
 import { parseConfig, type LoadedConfig } from '@understudy/config';
-import { buildZoneState, type OverlayUpdate, type ZoneState } from '@understudy/core';
+import type { OverlayUpdate, ZoneOverlay } from '@understudy/core';
 
 export const PRIMARY = '192.0.2.10';
 export const SECONDARY = '198.51.100.10';
@@ -26,16 +26,14 @@ zones:
 `);
 }
 
-/** The config's zone state at `serial`, with app on the named answer. */
-export function zoneAt(loaded: LoadedConfig, serial: number, answer: 'primary' | 'secondary'): ZoneState {
-  const zs = buildZoneState(loaded.config, {}, serial, 1, 1000);
-  const values = answer === 'primary' ? [PRIMARY] : [SECONDARY];
+/** The config's overlay at `serial`, with app on the named answer. */
+export function zoneAt(loaded: LoadedConfig, serial: number, answer: 'primary' | 'secondary'): ZoneOverlay {
+  const id = loaded.config.zones[0]!.failover[0]!.id;
   return {
-    ...zs,
-    zones: zs.zones.map((z) => ({
-      ...z,
-      rrsets: z.rrsets.map((r) => (r.name.startsWith('app.') && r.type === 'A' ? { ...r, values } : r)),
-    })),
+    serial,
+    epoch: 1,
+    generatedAt: 1000,
+    records: { [id]: answer === 'primary' ? [PRIMARY] : [SECONDARY] },
   };
 }
 

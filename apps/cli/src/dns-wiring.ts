@@ -1,0 +1,49 @@
+/** What every process that runs the DNS role passes it besides the config: worker entry, config source, metrics. */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { LoadedConfig } from '@understudy/config';
+import type { Clock, ZoneOverlay } from '@understudy/core';
+import { workerConfigOf, type DnsRoleOptions, type ZoneSource } from '@understudy/dns';
+import type { UnderstudyMetrics } from '@understudy/observability';
+
+/**
+ * dist/dns-worker.mjs beside the bundle this runs from: the lean worker entry. Undefined when it is not
+ * there (run from the sources): the pool then forks this process's main script, which runs the same worker.
+ */
+export function dnsWorkerScript(): string | undefined {
+  try {
+    const file = fileURLToPath(new URL('./dns-worker.mjs', import.meta.url));
+    return existsSync(file) ? file : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+type Wiring = Required<Pick<DnsRoleOptions, 'workerConfig' | 'onApplied' | 'onServing'>> &
+  Pick<DnsRoleOptions, 'workerExec'>;
+
+/** The DnsRole options shared by embedded, distributed and `understudy dns`. */
+export function dnsRoleWiring(
+  loaded: LoadedConfig,
+  metrics: UnderstudyMetrics,
+  clock: Clock,
+  onServing?: (overlay: ZoneOverlay, source: ZoneSource) => void,
+): Wiring {
+  const exec = dnsWorkerScript();
+  let lastServed: number | null = null;
+  return {
+    workerConfig: workerConfigOf(loaded),
+    ...(exec ? { workerExec: exec } : {}),
+    onApplied: (info) => {
+      metrics.dnsApplyDuration.observe({ kind: info.kind }, info.ms / 1000);
+      metrics.dnsApplyBodies.inc({ kind: info.kind }, info.bodies);
+    },
+    onServing: (overlay, source) => {
+      metrics.zoneSerial.set(overlay.serial);
+      if (source === 'store' && lastServed !== null && overlay.serial !== lastServed)
+        metrics.dnsPublishDelay.observe(Math.max(0, clock.now() - overlay.generatedAt) / 1000);
+      lastServed = overlay.serial;
+      onServing?.(overlay, source);
+    },
+  };
+}
