@@ -17,15 +17,14 @@ import { buildZones } from './build-zones.js';
 import { buildHttpServers } from './http-servers.js';
 import { buildDashboard, buildSync, buildTargets, buildWebhooks } from './build-integrations.js';
 import { configHash } from './hash.js';
-import { interpolate, scrub } from './interpolate.js';
-import type { Interpolation } from './interpolate.js';
+import { readConfigSource } from './config-source.js';
+import type { ConfigSource } from './config-source.js';
+import { scrub } from './interpolate.js';
 import { dropShadowed, formatPath, Problems } from './problems.js';
 import type { RawProblem } from './problems.js';
 import { obj } from './read.js';
 import { ID_PATTERN } from './schema-defs.js';
 import { checkStructure } from './structure.js';
-import { readYaml } from './yaml-source.js';
-import type { YamlSource } from './yaml-source.js';
 
 export interface LoadedConfig {
   config: UnderstudyConfig;
@@ -50,28 +49,15 @@ const MAJORITY: QuorumRule = { kind: 'majority' };
 export function parseConfig(text: string, opts: ParseOptions = {}): LoadedConfig {
   const source = opts.source ?? 'config';
   const baseDir = opts.baseDir ?? process.cwd();
-  const yaml = readYaml(text);
-  if (yaml.errors.length > 0) throw new ConfigError(yaml.errors, source);
-  if (yaml.doc.contents === null)
-    throw new ConfigError(
-      [{ path: '', message: 'the config is empty; it needs at least `regions`' }],
-      source,
-    );
-
   const problems = new Problems();
-  const interp = interpolate(yaml.doc, opts.env ?? process.env, problems);
-  let data: unknown;
-  try {
-    data = yaml.doc.toJS();
-  } catch (err) {
-    throw new ConfigError([{ path: '', message: (err as Error).message }], source);
-  }
+  const src = readConfigSource(text, opts.env ?? process.env, problems, source);
+  const data = src.data;
   checkStructure(data, problems);
   const config = build(data, baseDir, problems);
 
-  const errors = finish(dropShadowed(problems.errors), yaml, interp);
+  const errors = finish(dropShadowed(problems.errors), src);
   if (errors.length > 0) throw new ConfigError(errors, source);
-  const warnings = [...yaml.warnings, ...finish(problems.warnings, yaml, interp)];
+  const warnings = [...src.warnings, ...finish(problems.warnings, src)];
   return { config: deepFreeze(config), warnings, hash: configHash(config, baseDir), source };
 }
 
@@ -109,10 +95,13 @@ function build(data: unknown, baseDir: string, problems: Problems): UnderstudyCo
 }
 
 /** Positions, printable paths, no secrets, document order. */
-function finish(raw: readonly RawProblem[], yaml: YamlSource, interp: Interpolation): ConfigProblem[] {
+function finish(raw: readonly RawProblem[], src: ConfigSource): ConfigProblem[] {
   const out = raw.map((p) => {
-    const pos = yaml.locate(p.path, p.atKey);
-    const problem: ConfigProblem = { path: formatPath(p.path), message: scrub(p.message, p.path, interp) };
+    const pos = src.locate(p.path, p.atKey);
+    const problem: ConfigProblem = {
+      path: formatPath(p.path),
+      message: scrub(p.message, p.path, src.interp),
+    };
     if (pos) Object.assign(problem, pos);
     return problem;
   });
