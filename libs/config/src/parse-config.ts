@@ -25,6 +25,7 @@ import type { RawProblem } from './problems.js';
 import { obj } from './read.js';
 import { ID_PATTERN } from './schema-defs.js';
 import { checkStructure } from './structure.js';
+import { groupWarnings } from './warning-groups.js';
 
 export interface LoadedConfig {
   config: UnderstudyConfig;
@@ -57,7 +58,7 @@ export function parseConfig(text: string, opts: ParseOptions = {}): LoadedConfig
 
   const errors = finish(dropShadowed(problems.errors), src);
   if (errors.length > 0) throw new ConfigError(errors, source);
-  const warnings = [...src.warnings, ...finish(problems.warnings, src)];
+  const warnings = [...src.warnings, ...finish(problems.warnings, src, true)];
   return { config: deepFreeze(config), warnings, hash: configHash(config, baseDir), source };
 }
 
@@ -94,15 +95,25 @@ function build(data: unknown, baseDir: string, problems: Problems): UnderstudyCo
   };
 }
 
-/** Positions, printable paths, no secrets, document order. */
-function finish(raw: readonly RawProblem[], src: ConfigSource): ConfigProblem[] {
-  const out = raw.map((p) => {
+/** Positions, printable paths, no secrets, document order; warnings of one kind folded into one. */
+function finish(raw: readonly RawProblem[], src: ConfigSource, fold = false): ConfigProblem[] {
+  const located = (p: RawProblem): ConfigProblem => {
     const pos = src.locate(p.path, p.atKey);
     const problem: ConfigProblem = {
       path: formatPath(p.path),
       message: scrub(p.message, p.path, src.interp),
     };
     if (pos) Object.assign(problem, pos);
+    return problem;
+  };
+  const groups = fold ? groupWarnings(raw) : raw.map((first) => ({ first, examples: [], count: 1 }));
+  const out = groups.map(({ first, examples, count }) => {
+    const problem = located(first);
+    if (count === 1) return problem;
+    const where = examples
+      .map(located)
+      .map((e) => (e.line === undefined ? e.path : `${e.path} (line ${e.line})`));
+    problem.message += ` (and ${(count - 1).toLocaleString('en-US')} more like it, e.g. ${where.join(', ')})`;
     return problem;
   });
   const key = (p: ConfigProblem): number => (p.line ?? Infinity) * 1e6 + (p.column ?? 0);
