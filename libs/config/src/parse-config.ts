@@ -2,6 +2,7 @@
 import { ConfigError, deepFreeze } from '@understudy/core';
 import type { ConfigProblem, QuorumRule, UnderstudyConfig } from '@understudy/core';
 import { buildChecks } from './build-checks.js';
+import { buildMetrics } from './build-metrics.js';
 import {
   buildDecider,
   buildListen,
@@ -87,6 +88,7 @@ function build(data: unknown, baseDir: string, problems: Problems): UnderstudyCo
     admin: buildAdmin(top.admin, problems),
     probe: buildProbe(top.probe, problems),
     logging: buildLogging(top.logging),
+    metrics: buildMetrics(top.metrics, zones, problems),
     dashboard: buildDashboard(top.dashboard),
     httpServers: buildHttpServers(top.httpServers, problems),
     targets: buildTargets(top.targets, zones, problems),
