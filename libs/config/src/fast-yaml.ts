@@ -9,6 +9,21 @@
  */
 import type { Path, PathSegment } from './problems.js';
 import { lineCol, locateIn, type Position, type Shadow } from './fast-yaml-positions.js';
+import {
+  AWKWARD,
+  bail,
+  COLON,
+  DASH,
+  HASH,
+  INDICATOR,
+  isFlowEnd,
+  isFlowIndicator,
+  QUESTION,
+  readQuoted,
+  resolvePlain,
+  SPACE,
+  Unsupported,
+} from './fast-yaml-scalars.js';
 
 export type { Position } from './fast-yaml-positions.js';
 
@@ -28,46 +43,6 @@ export interface FastYaml {
   /** Scalar values holding a `$`, for interpolation. */
   dollars: DollarScalar[];
   locate: (path: Path, atKey?: boolean) => Position | undefined;
-}
-
-class Unsupported extends Error {}
-const bail = (): never => {
-  throw new Unsupported();
-};
-
-// Tabs, control characters, a BOM and the characters some readers take for line breaks: left to `yaml`.
-const AWKWARD = /[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029\ufeff]/; // eslint-disable-line no-control-regex
-// Characters that cannot start a plain scalar: []{}#&*!|>'"%@` and the comma.
-const INDICATOR = new Set([...'[]{}#&*!|>\'"%@`,'].map((c) => c.charCodeAt(0)));
-const [SPACE, HASH, COLON, COMMA, DASH, QUESTION] = [32, 35, 58, 44, 45, 63];
-/** `,` `]` `}`, which end a plain scalar in a flow collection, and `[` `{`, which may not appear in one. */
-const isFlowEnd = (c: number): boolean => c === COMMA || c === 93 || c === 125;
-const isFlowIndicator = (c: number): boolean => isFlowEnd(c) || c === 91 || c === 123;
-/** Plain scalars that can only be strings: most of a config, so they skip the core-schema tests. */
-const STRING_START = /^[^-+.0-9~nNtTfF]/;
-const ESCAPES: Record<string, string> = {
-  '"': '"',
-  '\\': '\\',
-  '/': '/',
-  n: '\n',
-  t: '\t',
-  r: '\r',
-  '0': '\0',
-};
-
-/** Core-schema (YAML 1.2) resolution of a plain scalar, as the `yaml` library does it. */
-export function resolvePlain(s: string): unknown {
-  if (STRING_START.test(s)) return s;
-  if (/^(?:~|[Nn]ull|NULL)?$/.test(s)) return null;
-  if (/^(?:[Tt]rue|TRUE)$/.test(s)) return true;
-  if (/^(?:[Ff]alse|FALSE)$/.test(s)) return false;
-  if (/^0o[0-7]+$/.test(s)) return parseInt(s.slice(2), 8);
-  if (/^[-+]?[0-9]+$/.test(s)) return parseInt(s, 10);
-  if (/^0x[0-9a-fA-F]+$/.test(s)) return parseInt(s.slice(2), 16);
-  if (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(s))
-    return s.endsWith('an') || s.endsWith('AN') ? NaN : s.startsWith('-') ? -Infinity : Infinity;
-  if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/.test(s)) return parseFloat(s);
-  return s;
 }
 
 export function readFastYaml(text: string): FastYaml | undefined {
@@ -378,40 +353,9 @@ class Reader {
   }
 
   private quoted(end: number): string {
-    const t = this.text;
-    const q = t[this.p];
-    let out = '';
-    let from = ++this.p;
-    for (;;) {
-      if (this.p >= end) bail();
-      const c = t[this.p];
-      if (c === q) {
-        if (q === "'" && t[this.p + 1] === "'") {
-          out += t.slice(from, this.p + 1);
-          this.p += 2;
-          from = this.p;
-          continue;
-        }
-        out += t.slice(from, this.p++);
-        return out;
-      }
-      if (q === '"' && c === '\\') {
-        out += t.slice(from, this.p);
-        const e = t[this.p + 1]!;
-        if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(t.slice(this.p + 2, this.p + 6))) {
-          out += String.fromCharCode(parseInt(t.slice(this.p + 2, this.p + 6), 16));
-          this.p += 6;
-        } else if (ESCAPES[e] !== undefined) {
-          out += ESCAPES[e];
-          this.p += 2;
-        } else {
-          bail();
-        }
-        from = this.p;
-        continue;
-      }
-      this.p++;
-    }
+    const [value, next] = readQuoted(this.text, this.p, end);
+    this.p = next;
+    return value;
   }
 
   private skipSpaces(end: number): void {
