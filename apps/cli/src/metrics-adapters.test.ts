@@ -79,7 +79,7 @@ describe('syncMetrics and leaseMetrics', () => {
 describe('deciderMetrics condition gauges', () => {
   it('seeds from the engine state, then follows stale, all-down and guard events', async () => {
     const m = createMetrics(new Registry(), { defaultMetrics: false });
-    const config = { zones: [] } as unknown as UnderstudyConfig;
+    const config = { zones: [], metrics: { perRecord: true } } as unknown as UnderstudyConfig;
     const engine = {
       state: {
         records: { 'app./A': { active: { kind: 'answer', name: 'primary' }, allDown: false } },

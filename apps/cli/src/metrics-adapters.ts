@@ -11,6 +11,7 @@ import type {
 import type { DeciderMetrics } from '@understudy/decider';
 import { rcodeName, type LatencySamples, type QueryCount } from '@understudy/dns-server';
 import type { UnderstudyMetrics } from '@understudy/observability';
+import { recordMetrics, type RecordMetrics } from './record-metrics.js';
 
 const PHASES = [
   ['dns', 'dns'],
@@ -20,8 +21,9 @@ const PHASES = [
 ] as const;
 
 export function deciderMetrics(m: UnderstudyMetrics, config: UnderstudyConfig): DeciderMetrics {
+  const records = recordMetrics(m, config);
   for (const zone of config.zones)
-    for (const rec of zone.failover) m.setCurrentAnswer(rec.id, rec.answers[0]!.name);
+    for (const rec of zone.failover) records.answer(rec.id, rec.answers[0]!.name);
   let seeded = false;
   return {
     ingested(batch: ResultBatch, out: EngineOutput, engine: DecisionEngine, now: number) {
@@ -44,14 +46,14 @@ export function deciderMetrics(m: UnderstudyMetrics, config: UnderstudyConfig): 
     output(out: EngineOutput, engine: DecisionEngine) {
       if (!seeded) {
         seeded = true;
-        seedFromState(m, engine);
+        seedFromState(m, records, engine);
       }
       for (const e of out.events) {
         m.events.inc({ type: e.type });
-        conditionGauges(m, e);
+        conditionGauges(m, records, e);
         if (e.type === 'answer-switched' && e.record && e.from && e.to) {
-          m.failoverEvents.inc({ record: e.record, from: e.from, to: e.to });
-          m.setCurrentAnswer(e.record, e.to);
+          records.switched(e.record, e.from, e.to);
+          records.answer(e.record, e.to);
         }
         if (e.type === 'verdict-changed' && e.check && e.to !== 'unknown')
           m.checkVerdict.set({ check: e.check }, e.to === 'up' ? 1 : 0);
@@ -62,17 +64,17 @@ export function deciderMetrics(m: UnderstudyMetrics, config: UnderstudyConfig): 
 }
 
 /** Gauges for conditions the alerts watch, from the state a (re)started decider resumes with. */
-function seedFromState(m: UnderstudyMetrics, engine: DecisionEngine): void {
+function seedFromState(m: UnderstudyMetrics, records: RecordMetrics, engine: DecisionEngine): void {
   const st = engine.state;
   for (const [id, rs] of Object.entries(st.records)) {
-    m.setCurrentAnswer(id, rs.active.kind === 'none' ? 'none' : rs.active.name);
-    m.recordAllDown.set({ record: id }, rs.allDown ? 1 : 0);
+    records.answer(id, rs.active.kind === 'none' ? 'none' : rs.active.name);
+    records.allDown(id, rs.allDown);
   }
   for (const [region, rs] of Object.entries(st.regions)) m.regionStale.set({ region }, rs.stale ? 1 : 0);
   m.guardHolding.set(st.guard.holding ? 1 : 0);
 }
 
-function conditionGauges(m: UnderstudyMetrics, e: DecisionEvent): void {
+function conditionGauges(m: UnderstudyMetrics, records: RecordMetrics, e: DecisionEvent): void {
   switch (e.type) {
     case 'region-stale':
     case 'region-fresh':
@@ -80,7 +82,7 @@ function conditionGauges(m: UnderstudyMetrics, e: DecisionEvent): void {
       break;
     case 'all-down':
     case 'all-down-cleared':
-      if (e.record) m.recordAllDown.set({ record: e.record }, e.type === 'all-down' ? 1 : 0);
+      if (e.record) records.allDown(e.record, e.type === 'all-down');
       break;
     case 'guard-hold':
     case 'guard-release':

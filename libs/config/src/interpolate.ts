@@ -4,6 +4,7 @@
  */
 import { isPair, Scalar, visit } from 'yaml';
 import type { Document } from 'yaml';
+import type { DollarScalar } from './fast-yaml.js';
 import { isPrefix } from './problems.js';
 import type { Path, PathSegment, Problems } from './problems.js';
 import { configSchema } from './schema.js';
@@ -36,16 +37,50 @@ export function interpolate(doc: Document.Parsed, env: Env, problems: Problems):
   visit(doc, {
     Scalar(key, node, ancestors) {
       if (key === 'key' || typeof node.value !== 'string' || !node.value.includes('$')) return;
-      const path = pathOf(ancestors, node);
-      const raw = node.value;
-      const out = substitute(raw, env, result.secrets);
-      for (const e of out.errors) problems.error(path, e, 'env');
-      if (!out.changed) return;
-      result.resolved.push({ path, raw, resolved: out.text, names: out.names });
-      node.value = retype(out.text, node.type, acceptsAt(configSchema, path));
+      const value = resolveScalar(
+        pathOf(ancestors, node),
+        node.value,
+        node.type === Scalar.PLAIN,
+        env,
+        problems,
+        result,
+      );
+      if (value !== undefined) node.value = value;
     },
   });
   return result;
+}
+
+/** The same over the fast reader's list of scalars holding `$`, written back into the data. */
+export function interpolateScalars(
+  scalars: readonly DollarScalar[],
+  env: Env,
+  problems: Problems,
+): Interpolation {
+  const result: Interpolation = { resolved: [], secrets: new Map() };
+  for (const s of scalars) {
+    const value = resolveScalar(s.path, s.raw, s.plain, env, problems, result);
+    if (value === undefined) continue;
+    if (Array.isArray(s.parent)) s.parent[s.key as number] = value;
+    else s.parent[s.key] = value;
+  }
+  return result;
+}
+
+/** The scalar's new value, or undefined when it has no reference to resolve. */
+function resolveScalar(
+  path: Path,
+  raw: string,
+  plain: boolean,
+  env: Env,
+  problems: Problems,
+  result: Interpolation,
+): string | number | boolean | undefined {
+  const out = substitute(raw, env, result.secrets);
+  for (const e of out.errors) problems.error(path, e, 'env');
+  if (!out.changed) return undefined;
+  result.resolved.push({ path, raw, resolved: out.text, names: out.names });
+  return retype(out.text, plain, acceptsAt(configSchema, path));
 }
 
 /**
@@ -53,8 +88,8 @@ export function interpolate(doc: Document.Parsed, env: Env, problems: Problems):
  * `port: ${PORT}` is a number while a header or TXT value keeps its text exactly ("007", "1e3", long digits):
  * converting first and printing back later would silently change secrets.
  */
-function retype(text: string, style: Scalar['type'], accepts: Accepts): string | number | boolean {
-  if (style !== Scalar.PLAIN || accepts.anyString || accepts.strings.has(text)) return text;
+function retype(text: string, plain: boolean, accepts: Accepts): string | number | boolean {
+  if (!plain || accepts.anyString || accepts.strings.has(text)) return text;
   if (accepts.boolean && (text === 'true' || text === 'false')) return text === 'true';
   return accepts.number && NUMBER.test(text) ? Number(text) : text;
 }

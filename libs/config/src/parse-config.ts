@@ -2,6 +2,7 @@
 import { ConfigError, deepFreeze } from '@understudy/core';
 import type { ConfigProblem, QuorumRule, UnderstudyConfig } from '@understudy/core';
 import { buildChecks } from './build-checks.js';
+import { buildMetrics } from './build-metrics.js';
 import {
   buildDecider,
   buildListen,
@@ -17,15 +18,15 @@ import { buildZones } from './build-zones.js';
 import { buildHttpServers } from './http-servers.js';
 import { buildDashboard, buildSync, buildTargets, buildWebhooks } from './build-integrations.js';
 import { configHash } from './hash.js';
-import { interpolate, scrub } from './interpolate.js';
-import type { Interpolation } from './interpolate.js';
+import { readConfigSource } from './config-source.js';
+import type { ConfigSource } from './config-source.js';
+import { scrub } from './interpolate.js';
 import { dropShadowed, formatPath, Problems } from './problems.js';
 import type { RawProblem } from './problems.js';
 import { obj } from './read.js';
 import { ID_PATTERN } from './schema-defs.js';
 import { checkStructure } from './structure.js';
-import { readYaml } from './yaml-source.js';
-import type { YamlSource } from './yaml-source.js';
+import { groupWarnings } from './warning-groups.js';
 
 export interface LoadedConfig {
   config: UnderstudyConfig;
@@ -55,28 +56,15 @@ const MAJORITY: QuorumRule = { kind: 'majority' };
 export function parseConfig(text: string, opts: ParseOptions = {}): LoadedConfig {
   const source = opts.source ?? 'config';
   const baseDir = opts.baseDir ?? process.cwd();
-  const yaml = readYaml(text);
-  if (yaml.errors.length > 0) throw new ConfigError(yaml.errors, source);
-  if (yaml.doc.contents === null)
-    throw new ConfigError(
-      [{ path: '', message: 'the config is empty; it needs at least `regions`' }],
-      source,
-    );
-
   const problems = new Problems();
-  const interp = interpolate(yaml.doc, opts.env ?? process.env, problems);
-  let data: unknown;
-  try {
-    data = yaml.doc.toJS();
-  } catch (err) {
-    throw new ConfigError([{ path: '', message: (err as Error).message }], source);
-  }
+  const src = readConfigSource(text, opts.env ?? process.env, problems, source);
+  const data = src.data;
   checkStructure(data, problems);
   const config = build(data, baseDir, problems);
 
-  const errors = finish(dropShadowed(problems.errors), yaml, interp);
+  const errors = finish(dropShadowed(problems.errors), src);
   if (errors.length > 0) throw new ConfigError(errors, source);
-  const warnings = [...yaml.warnings, ...finish(problems.warnings, yaml, interp)];
+  const warnings = [...src.warnings, ...finish(problems.warnings, src, true)];
   return {
     config: deepFreeze(config),
     warnings,
@@ -111,6 +99,7 @@ function build(data: unknown, baseDir: string, problems: Problems): UnderstudyCo
     admin: buildAdmin(top.admin, problems),
     probe: buildProbe(top.probe, problems),
     logging: buildLogging(top.logging),
+    metrics: buildMetrics(top.metrics, zones, problems),
     dashboard: buildDashboard(top.dashboard),
     httpServers: buildHttpServers(top.httpServers, problems),
     targets: buildTargets(top.targets, zones, problems),
@@ -119,12 +108,25 @@ function build(data: unknown, baseDir: string, problems: Problems): UnderstudyCo
   };
 }
 
-/** Positions, printable paths, no secrets, document order. */
-function finish(raw: readonly RawProblem[], yaml: YamlSource, interp: Interpolation): ConfigProblem[] {
-  const out = raw.map((p) => {
-    const pos = yaml.locate(p.path, p.atKey);
-    const problem: ConfigProblem = { path: formatPath(p.path), message: scrub(p.message, p.path, interp) };
+/** Positions, printable paths, no secrets, document order; warnings of one kind folded into one. */
+function finish(raw: readonly RawProblem[], src: ConfigSource, fold = false): ConfigProblem[] {
+  const located = (p: RawProblem): ConfigProblem => {
+    const pos = src.locate(p.path, p.atKey);
+    const problem: ConfigProblem = {
+      path: formatPath(p.path),
+      message: scrub(p.message, p.path, src.interp),
+    };
     if (pos) Object.assign(problem, pos);
+    return problem;
+  };
+  const groups = fold ? groupWarnings(raw) : raw.map((first) => ({ first, examples: [], count: 1 }));
+  const out = groups.map(({ first, examples, count }) => {
+    const problem = located(first);
+    if (count === 1) return problem;
+    const where = examples
+      .map(located)
+      .map((e) => (e.line === undefined ? e.path : `${e.path} (line ${e.line})`));
+    problem.message += ` (and ${(count - 1).toLocaleString('en-US')} more like it, e.g. ${where.join(', ')})`;
     return problem;
   });
   const key = (p: ConfigProblem): number => (p.line ?? Infinity) * 1e6 + (p.column ?? 0);

@@ -183,6 +183,16 @@ export const configSchema: Schema = {
       logging: strictObject({
         level: { enum: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'], default: 'info' },
       }),
+      // --- metrics cardinality (issue 11) ---
+      metrics: strictObject({
+        perRecord: {
+          oneOf: [{ const: 'auto' }, { type: 'boolean' }],
+          default: 'auto',
+          description:
+            'Series labelled per failover record on /metrics: auto = on up to 1,000 failover records, else off.',
+        },
+      }),
+      // --- end metrics cardinality ---
       targets: targetsSchema,
       sync: syncSchema,
       webhooks: webhooksSchema,

@@ -14,7 +14,7 @@ export interface YamlSource {
   /** Syntax errors; when there are any, nothing else is checked. */
   errors: ConfigProblem[];
   warnings: ConfigProblem[];
-  locate(path: Path, atKey?: boolean): Position | undefined;
+  locate: (path: Path, atKey?: boolean) => Position | undefined;
 }
 
 export function readYaml(text: string): YamlSource {

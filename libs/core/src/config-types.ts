@@ -359,7 +359,23 @@ export interface UnderstudyConfig {
   logging: {
     level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
   };
+  // --- metrics cardinality (issue 11) ---
+  metrics: MetricsConfig;
 }
+
+// --- metrics cardinality (issue 11) ---
+export interface MetricsConfig {
+  /**
+   * Series labelled per failover record on /metrics (current answer, all answers down, switches). Resolved
+   * from `auto` at load: on up to PER_RECORD_METRICS_AUTO_LIMIT failover records, else off (the aggregate
+   * series stay).
+   */
+  perRecord: boolean;
+}
+
+/** `metrics.perRecord: auto` keeps per-record series up to this many failover records. */
+export const PER_RECORD_METRICS_AUTO_LIMIT = 1_000;
+// --- end metrics cardinality ---
 
 // --- probe self-health (issue #10) ---
 export interface ProbeHealthConfig {

@@ -91,6 +91,12 @@ export interface UnderstudyMetrics {
   readonly webhookDeliveries: Counter<'webhook' | 'outcome'>;
   /** outcome: passed, failed. */
   readonly drills: Counter<'outcome'>;
+  // --- per-record cardinality (issue 11): totals that stay when the per-record series are off ---
+  /** Failover records serving an answer other than their first. */
+  readonly recordsFailedOver: Gauge;
+  /** Failover records whose answers are all down (whenAllDown applies). */
+  readonly recordsAllDown: Gauge;
+  // --- end per-record cardinality ---
 
   /** Marks `answer` as the active one of `record` (1) and the previously active one as 0. */
   setCurrentAnswer(record: string, answer: string): void;
@@ -201,6 +207,10 @@ export function createMetrics(
       'outcome',
     ]),
     drills: counter('drills_total', 'Failover drills by outcome', ['outcome']),
+    // --- per-record cardinality (issue 11) ---
+    recordsFailedOver: gauge('records_failed_over', 'Failover records not serving their first answer', []),
+    recordsAllDown: gauge('records_all_down', 'Failover records whose answers are all down', []),
+    // --- end per-record cardinality ---
   };
 
   m.buildInfo.set(

@@ -112,6 +112,7 @@ export function config(
     state: { file: null },
     probe: { flushInterval: 0, jitter: 0.1, health: { maxEventLoopDelay: 1_000, maxFdShare: 0.9 } },
     logging: { level: 'info' },
+    metrics: { perRecord: true },
     dashboard: { readAuth: false },
     httpServers: DEFAULT_HTTP_SERVERS,
     targets: [],

@@ -80,6 +80,7 @@ export function testConfig(labels: string[], sync: Partial<UnderstudyConfig['syn
     logging: { level: 'info' },
     dashboard: { readAuth: false },
     httpServers: DEFAULT_HTTP_SERVERS,
+    metrics: { perRecord: true },
     targets: [],
     sync: { reconcileInterval: 60_000, maxChangeShare: 0.5, allowUnsafe: false, ownerId: 'test', ...sync },
     webhooks: [],
