@@ -4,6 +4,7 @@
  */
 import { evaluateChecks, releaseGuard, type CheckEvalDeps } from './check-eval.js';
 import type { CheckConfig, FailoverRecordConfig, UnderstudyConfig } from './config-types.js';
+import { PatchTracker, type DeciderStatePatch } from './decider-patch.js';
 import { DueIndex, nextDue } from './due-index.js';
 import { NotFoundError, StateConflictError } from './errors.js';
 import type { Actor, DecisionEvent } from './events.js';
@@ -86,6 +87,8 @@ export class DecisionEngine {
   private dirtyRecords = new Set<string>();
   /** Records with a timer (failback hold, damping window) and when it is due: what a tick evaluates. */
   private readonly due = new DueIndex();
+  /** Checks and records changed since the last takePatch(). */
+  private readonly patch = new PatchTracker();
   private readonly configHash: string | null;
   private readonly regionNames: ReadonlySet<string>;
   private readonly probeHealth: ProbeHealthTracker;
@@ -116,6 +119,7 @@ export class DecisionEngine {
       downSince: this.downSince,
       verdictContext: (now) => this.verdictContext(now),
       onVerdictChanged: (id) => {
+        this.patch.check(id);
         for (const rec of this.recordsByCheck.get(id) ?? []) this.dirtyRecords.add(rec.id);
       },
     };
@@ -139,6 +143,19 @@ export class DecisionEngine {
 
   snapshot(): DeciderState {
     return structuredClone(this.st);
+  }
+
+  /**
+   * The changes since the previous call, for an incremental save: O(changed checks and records). The first
+   * call, and the first after markFullPatch(), carries the whole state.
+   */
+  takePatch(): DeciderStatePatch {
+    return this.patch.take(this.st);
+  }
+
+  /** The next patch is a full one (a periodic safety net, or after a save was refused). */
+  markFullPatch(): void {
+    this.patch.markFull();
   }
 
   /**
@@ -212,6 +229,7 @@ export class DecisionEngine {
         continue;
       }
       const cs = this.st.checks[check.id]!;
+      this.patch.check(check.id);
       const h = (cs.regions[r.region] ??= newRegionHealth());
       const stale = isStale(h, check, ctx);
       const wasVoting = h.state !== 'unknown' && !stale && notVoting(r.region, h, ctx) === null;
@@ -324,6 +342,7 @@ export class DecisionEngine {
       const rs = this.st.records[rec.id]!;
       if (rs.switchedSerial === null || serial < rs.switchedSerial || rs.publishedAt[target] !== undefined)
         continue;
+      this.patch.record(rec.id);
       rs.publishedAt[target] = at;
       rs.effectiveBy[target] = at + rec.ttl * 1000;
       changed = true;
@@ -378,6 +397,7 @@ export class DecisionEngine {
     this.dirtyRecords = new Set();
     for (const id of ids) {
       const rec = this.recordsById.get(id)!;
+      this.patch.record(id);
       evaluateRecord(this.deps, rec, op);
       // A switch settles on the next evaluation (e.g. the failback still pending from the new answer).
       const when = op.switched.has(id) ? op.now : nextDue(rec, this.st.records[id]!, op.now);
@@ -400,6 +420,7 @@ export class DecisionEngine {
       if (!check.regions.includes(region)) continue;
       const h = this.st.checks[check.id]!.regions[region];
       if (healthy && h) resetVotes(h, now);
+      this.patch.check(check.id);
       dirty.add(check.id);
     }
   }
