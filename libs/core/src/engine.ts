@@ -6,6 +6,7 @@ import { evaluateChecks, releaseGuard, type CheckEvalDeps } from './check-eval.j
 import type { CheckConfig, FailoverRecordConfig, UnderstudyConfig } from './config-types.js';
 import { PatchTracker, type DeciderStatePatch } from './decider-patch.js';
 import { DueIndex, nextDue } from './due-index.js';
+import { PublishLog } from './publish-log.js';
 import { NotFoundError, StateConflictError } from './errors.js';
 import type { Actor, DecisionEvent } from './events.js';
 import { applyResult, isNewer, newRegionHealth, resetVotes } from './hysteresis.js';
@@ -89,6 +90,8 @@ export class DecisionEngine {
   private readonly due = new DueIndex();
   /** Checks and records changed since the last takePatch(). */
   private readonly patch = new PatchTracker();
+  /** Switches not yet confirmed per target: markPublished walks only these. */
+  private readonly publishLog: PublishLog;
   private readonly configHash: string | null;
   private readonly regionNames: ReadonlySet<string>;
   private readonly probeHealth: ProbeHealthTracker;
@@ -132,6 +135,11 @@ export class DecisionEngine {
     }
     this.st.serial = nextSerial(Math.max(this.st.serial, opts.minSerial ?? 0), opts.now);
     this.ov = overlayOf(this.st.records, this.st.serial, this.epoch, opts.now);
+    this.publishLog = new PublishLog(
+      Object.entries(this.st.records).flatMap(([id, rs]) =>
+        rs.switchedSerial === null ? [] : [{ id, serial: rs.switchedSerial }],
+      ),
+    );
     // Every record once (at the first operation), which also fills the due index from the stored state.
     for (const rec of this.records) this.dirtyRecords.add(rec.id);
   }
@@ -338,10 +346,11 @@ export class DecisionEngine {
    */
   markPublished(target: string, serial: number, at: number): boolean {
     let changed = false;
-    for (const rec of this.records) {
-      const rs = this.st.records[rec.id]!;
-      if (rs.switchedSerial === null || serial < rs.switchedSerial || rs.publishedAt[target] !== undefined)
-        continue;
+    const current = (id: string, s: number) => this.st.records[id]?.switchedSerial === s;
+    for (const id of this.publishLog.take(target, serial, current)) {
+      const rec = this.recordsById.get(id);
+      const rs = this.st.records[id]!;
+      if (!rec || rs.publishedAt[target] !== undefined) continue;
       this.patch.record(rec.id);
       rs.publishedAt[target] = at;
       rs.effectiveBy[target] = at + rec.ttl * 1000;
@@ -458,6 +467,7 @@ export class DecisionEngine {
       for (const id of op.switched) {
         const rs = this.st.records[id]!;
         rs.switchedSerial = this.st.serial;
+        this.publishLog.add(id, this.st.serial);
         records[id] = rs.values;
         this.ov.records[id] = rs.values;
       }
