@@ -108,7 +108,8 @@ function rejudgeHeld(
     }
     const r = computeVerdict(check, cs, ctx);
     // Too few voters here is the reset just made, explained by the guard-release event, not a quorum problem.
-    if (cs.insufficient !== r.insufficient) deps.onVerdictChanged(id);
+    // Its votes were just reset: re-saved and its records re-evaluated.
+    deps.onVerdictChanged(id);
     cs.insufficient = r.insufficient;
     results.set(id, r);
     if (r.candidate !== 'down') deps.downSince.delete(id);

@@ -4,7 +4,9 @@
  */
 import { evaluateChecks, releaseGuard, type CheckEvalDeps } from './check-eval.js';
 import type { CheckConfig, FailoverRecordConfig, UnderstudyConfig } from './config-types.js';
+import { PatchTracker, type DeciderStatePatch } from './decider-patch.js';
 import { DueIndex, nextDue } from './due-index.js';
+import { PublishLog } from './publish-log.js';
 import { NotFoundError, StateConflictError } from './errors.js';
 import type { Actor, DecisionEvent } from './events.js';
 import { applyResult, isNewer, newRegionHealth, resetVotes } from './hysteresis.js';
@@ -86,6 +88,10 @@ export class DecisionEngine {
   private dirtyRecords = new Set<string>();
   /** Records with a timer (failback hold, damping window) and when it is due: what a tick evaluates. */
   private readonly due = new DueIndex();
+  /** Checks and records changed since the last takePatch(). */
+  private readonly patch = new PatchTracker();
+  /** Switches not yet confirmed per target: markPublished walks only these. */
+  private readonly publishLog: PublishLog;
   private readonly configHash: string | null;
   private readonly regionNames: ReadonlySet<string>;
   private readonly probeHealth: ProbeHealthTracker;
@@ -116,6 +122,7 @@ export class DecisionEngine {
       downSince: this.downSince,
       verdictContext: (now) => this.verdictContext(now),
       onVerdictChanged: (id) => {
+        this.patch.check(id);
         for (const rec of this.recordsByCheck.get(id) ?? []) this.dirtyRecords.add(rec.id);
       },
     };
@@ -128,6 +135,11 @@ export class DecisionEngine {
     }
     this.st.serial = nextSerial(Math.max(this.st.serial, opts.minSerial ?? 0), opts.now);
     this.ov = overlayOf(this.st.records, this.st.serial, this.epoch, opts.now);
+    this.publishLog = new PublishLog(
+      Object.entries(this.st.records).flatMap(([id, rs]) =>
+        rs.switchedSerial === null ? [] : [{ id, serial: rs.switchedSerial }],
+      ),
+    );
     // Every record once (at the first operation), which also fills the due index from the stored state.
     for (const rec of this.records) this.dirtyRecords.add(rec.id);
   }
@@ -139,6 +151,19 @@ export class DecisionEngine {
 
   snapshot(): DeciderState {
     return structuredClone(this.st);
+  }
+
+  /**
+   * The changes since the previous call, for an incremental save: O(changed checks and records). The first
+   * call, and the first after markFullPatch(), carries the whole state.
+   */
+  takePatch(): DeciderStatePatch {
+    return this.patch.take(this.st);
+  }
+
+  /** The next patch is a full one (a periodic safety net, or after a save was refused). */
+  markFullPatch(): void {
+    this.patch.markFull();
   }
 
   /**
@@ -212,6 +237,7 @@ export class DecisionEngine {
         continue;
       }
       const cs = this.st.checks[check.id]!;
+      this.patch.check(check.id);
       const h = (cs.regions[r.region] ??= newRegionHealth());
       const stale = isStale(h, check, ctx);
       const wasVoting = h.state !== 'unknown' && !stale && notVoting(r.region, h, ctx) === null;
@@ -320,10 +346,12 @@ export class DecisionEngine {
    */
   markPublished(target: string, serial: number, at: number): boolean {
     let changed = false;
-    for (const rec of this.records) {
-      const rs = this.st.records[rec.id]!;
-      if (rs.switchedSerial === null || serial < rs.switchedSerial || rs.publishedAt[target] !== undefined)
-        continue;
+    const current = (id: string, s: number) => this.st.records[id]?.switchedSerial === s;
+    for (const id of this.publishLog.take(target, serial, current)) {
+      const rec = this.recordsById.get(id);
+      const rs = this.st.records[id]!;
+      if (!rec || rs.publishedAt[target] !== undefined) continue;
+      this.patch.record(rec.id);
       rs.publishedAt[target] = at;
       rs.effectiveBy[target] = at + rec.ttl * 1000;
       changed = true;
@@ -378,6 +406,7 @@ export class DecisionEngine {
     this.dirtyRecords = new Set();
     for (const id of ids) {
       const rec = this.recordsById.get(id)!;
+      this.patch.record(id);
       evaluateRecord(this.deps, rec, op);
       // A switch settles on the next evaluation (e.g. the failback still pending from the new answer).
       const when = op.switched.has(id) ? op.now : nextDue(rec, this.st.records[id]!, op.now);
@@ -400,6 +429,7 @@ export class DecisionEngine {
       if (!check.regions.includes(region)) continue;
       const h = this.st.checks[check.id]!.regions[region];
       if (healthy && h) resetVotes(h, now);
+      this.patch.check(check.id);
       dirty.add(check.id);
     }
   }
@@ -437,6 +467,7 @@ export class DecisionEngine {
       for (const id of op.switched) {
         const rs = this.st.records[id]!;
         rs.switchedSerial = this.st.serial;
+        this.publishLog.add(id, this.st.serial);
         records[id] = rs.values;
         this.ov.records[id] = rs.values;
       }

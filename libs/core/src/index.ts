@@ -16,6 +16,7 @@ export * from './serial.js';
 export * from './zone-state.js';
 export * from './overlay.js';
 export * from './overlay-journal.js';
+export * from './decider-patch.js';
 export * from './state-init.js';
 export * from './engine.js';
 export * from './status-view.js';
