@@ -62,6 +62,13 @@ export interface DnsRoleOptions {
   publicationHeartbeat?: number;
 }
 
+/**
+ * Node flags for DNS worker processes, on top of this process's: a 1 MB young generation and one V8 background
+ * thread. A worker's garbage is small and short-lived (one reply at a time), so this costs nothing measurable
+ * per query and keeps an idle worker near 60 MB instead of 77 MB (issue 11 §2).
+ */
+export const DNS_WORKER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--v8-pool-size=1'];
+
 export class DnsRole {
   private unsubscribe: (() => void) | undefined;
   private closed = false;
@@ -104,6 +111,7 @@ export class DnsRole {
             workers,
             ...(opts.workerConfig ? { baseSource: opts.workerConfig } : {}),
             ...(opts.workerExec ? { exec: opts.workerExec } : {}),
+            execArgv: [...process.execArgv, ...DNS_WORKER_NODE_FLAGS],
           })
         : new DnsServer(serverOpts);
     if (opts.store) await role.follow(opts.store);
