@@ -65,9 +65,9 @@ export function seqProblems(events: DecisionEvent[]): { gaps: number[]; duplicat
 export async function cachedSerial(c: Cluster): Promise<number | null> {
   try {
     const body = JSON.parse(await readFile(join(c.dir, 'understudy-dns-cache.json'), 'utf8')) as {
-      zoneState?: { serial?: number };
+      overlay?: { serial?: number };
     };
-    return body.zoneState?.serial ?? null;
+    return body.overlay?.serial ?? null;
   } catch {
     return null;
   }

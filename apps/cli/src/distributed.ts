@@ -29,7 +29,7 @@ import {
   startDashboard,
   type RunningDashboard,
 } from './dashboard-wiring.js';
-import { LeaderServices } from './leader-services.js';
+import { LeaderServices, providersFromConfig } from './leader-services.js';
 import { deciderMetrics, dnsQueryCounter, leaseMetrics, pollQueueDepth } from './metrics-adapters.js';
 import { connectRedis, instanceName, redisBackends, redisDetail, refusedWritesOf } from './redis-mode.js';
 
@@ -89,6 +89,7 @@ export async function startDistributed(opts: DistributedOptions): Promise<Distri
     let handler: ActionHandler | null = null;
     const services = new LeaderServices({
       config,
+      providers: await providersFromConfig(config, log.child({ role: 'decider' }), clock, random),
       store,
       clock,
       random,

@@ -14,7 +14,7 @@ import { ProbeRole } from '@understudy/probe';
 import { adminActions } from './admin-actions.js';
 import { dnsRoleWiring } from './dns-wiring.js';
 import { createLocalActions, startDashboard, type RunningDashboard } from './dashboard-wiring.js';
-import { LeaderServices } from './leader-services.js';
+import { LeaderServices, providersFromConfig } from './leader-services.js';
 import { deciderMetrics, dnsQueryCounter, leaseMetrics } from './metrics-adapters.js';
 
 export interface EmbeddedOptions {
@@ -78,6 +78,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     closers.push(() => bus.close());
     const services = new LeaderServices({
       config,
+      providers: await providersFromConfig(config, log.child({ role: 'decider' }), clock, random),
       store,
       clock,
       random,

@@ -15,25 +15,32 @@ import type {
 import type { DeciderRole, LeaderAttachment } from '@understudy/decider';
 import { Notifier } from '@understudy/notify';
 import type { UnderstudyMetrics } from '@understudy/observability';
-import { CloudflareProvider } from '@understudy/provider-cloudflare';
-import { Route53Provider } from '@understudy/provider-route53';
 import { SyncManager, type SyncResult } from '@understudy/sync';
 import { syncMetrics } from './metrics-adapters.js';
 
-/** One provider client per configured target (config.targets). */
-export function providersFromConfig(
+/**
+ * One provider client per configured target (config.targets). The vendor SDKs are imported only when a
+ * target needs them: the Cloudflare SDK alone adds about 50 MB to a process, which one without targets
+ * (the common self-hosted case) need not carry.
+ */
+export async function providersFromConfig(
   config: UnderstudyConfig,
   logger: Logger,
   clock: Clock,
   random: Random,
-): DnsProvider[] {
+): Promise<DnsProvider[]> {
   const ownerId = config.sync.ownerId;
+  const types = new Set(config.targets.map((t) => t.type));
+  const r53 = types.has('route53') ? (await import('@understudy/provider-route53')).Route53Provider : null;
+  const cf = types.has('cloudflare')
+    ? (await import('@understudy/provider-cloudflare')).CloudflareProvider
+    : null;
   return config.targets.map((t) => {
     // Each provider adds its own `target` field to its log lines.
     const log = logger.child({ component: 'provider' });
     return t.type === 'route53'
-      ? new Route53Provider(t, { ownerId, logger: log, clock, random })
-      : new CloudflareProvider(t, { ownerId, logger: log, clock, random });
+      ? new r53!(t, { ownerId, logger: log, clock, random })
+      : new cf!(t, { ownerId, logger: log, clock, random });
   });
 }
 
@@ -44,8 +51,8 @@ export interface LeaderServicesOptions {
   random: Random;
   logger: Logger;
   metrics: UnderstudyMetrics;
-  /** Default: providersFromConfig. */
-  providers?: DnsProvider[];
+  /** Usually `await providersFromConfig(config, ...)`. */
+  providers: DnsProvider[];
   /** Something else that runs only while leading (the action relay's consumer), ended with the term. */
   perTerm?: (role: DeciderRole) => { close(): Promise<void> };
 }
@@ -57,7 +64,7 @@ export class LeaderServices {
   private current: SyncManager | null = null;
 
   constructor(private readonly opts: LeaderServicesOptions) {
-    this.providers = opts.providers ?? providersFromConfig(opts.config, opts.logger, opts.clock, opts.random);
+    this.providers = opts.providers;
     this.notifier = new Notifier({
       webhooks: opts.config.webhooks,
       logger: opts.logger.child({ component: 'webhooks' }),

@@ -58,7 +58,13 @@ describe('DnsRole with a disk cache', () => {
       { timeoutMs: 5000, what: 'the cache file' },
     );
     expect(saved?.serial).toBe(101);
-    await store.writeOverlay(overlayAt(102, 'secondary'));
+    // A delta from the store: applied in place, answered, and recorded as published.
+    const id = loaded.config.zones[0]!.failover[0]!.id;
+    await store.writeOverlay({
+      kind: 'delta',
+      delta: { base: 101, serial: 102, epoch: 1, generatedAt: 1000, records: { [id]: [SECONDARY] } },
+    });
+    expect(role.serial).toBe(102);
     expect(await answer()).toEqual([SECONDARY]);
     expect(
       await waitFor(async () => (await store.readPublications())[0]?.serial === 102, {

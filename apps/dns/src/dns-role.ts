@@ -187,20 +187,26 @@ export class DnsRole {
       this.reread();
       return;
     }
-    const res = this.server.applyUpdate(u);
-    if (!res.ok) {
-      this.opts.logger.error(
-        { serial: d.serial, base: d.base, error: res.error },
-        'dns: overlay update rejected; still serving the previous answers',
-      );
-      return;
-    }
-    // The server took it, so it is ours to keep: O(delta), the map is owned by this role.
+    // Updated first (O(delta)): a single in-process server acknowledges (served) inside applyUpdate.
     const o = cur.overlay;
+    const before = { serial: o.serial, epoch: o.epoch, generatedAt: o.generatedAt };
+    const previous: Record<string, string[] | undefined> = {};
+    for (const id of Object.keys(d.records)) previous[id] = o.records[id];
     Object.assign(o.records, d.records);
     o.serial = d.serial;
     o.epoch = d.epoch;
     o.generatedAt = d.generatedAt;
+    const res = this.server.applyUpdate(u);
+    if (res.ok) return;
+    for (const [id, values] of Object.entries(previous)) {
+      if (values === undefined) delete o.records[id];
+      else o.records[id] = values;
+    }
+    Object.assign(o, before);
+    this.opts.logger.error(
+      { serial: d.serial, base: d.base, error: res.error },
+      'dns: overlay update rejected; still serving the previous answers',
+    );
   }
 
   /** Serves a whole overlay (start, gap, cache), unless it is older than what is served. */

@@ -6,7 +6,7 @@ import { createMetrics, installCrashHandlers, onShutdown, startOpsServer } from 
 import { leaderActions } from '../admin-actions.js';
 import { systemClock, systemRandom } from '../embedded.js';
 import { actionHandler, createLocalActions } from '../dashboard-wiring.js';
-import { LeaderServices } from '../leader-services.js';
+import { LeaderServices, providersFromConfig } from '../leader-services.js';
 import { deciderMetrics, leaseMetrics, pollQueueDepth } from '../metrics-adapters.js';
 import {
   connectRedis,
@@ -61,6 +61,7 @@ export async function deciderCommand(opts: DeciderOptions): Promise<void> {
   let handler: ActionHandler | null = null;
   const services = new LeaderServices({
     config,
+    providers: await providersFromConfig(config, logger, systemClock, systemRandom),
     store,
     clock: systemClock,
     random: systemRandom,

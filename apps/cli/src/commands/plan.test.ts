@@ -173,10 +173,10 @@ describe('openProviders', () => {
 
   it('builds one provider per target, or only the one asked for', async () => {
     const c = await config();
-    const all = openProviders(c, logger);
+    const all = await openProviders(c, logger);
     expect(all.providers.map((p) => p.name)).toEqual(['r53', 'cf']);
     expect(all.broken).toEqual([]);
-    const one = openProviders(c, logger, 'cf');
+    const one = await openProviders(c, logger, 'cf');
     expect(one.providers.map((p) => `${p.name}:${p.type}`)).toEqual(['cf:cloudflare']);
     await Promise.all([...all.providers, ...one.providers].map((p) => p.close()));
   });
@@ -184,7 +184,7 @@ describe('openProviders', () => {
   it('reports a target that cannot be built by name, and builds the others', async () => {
     const c = await config();
     const targets = c.targets.map((t) => (t.type === 'cloudflare' ? { ...t, apiToken: '' } : t));
-    const { providers, broken } = openProviders({ ...c, targets }, logger);
+    const { providers, broken } = await openProviders({ ...c, targets }, logger);
     expect(providers.map((p) => p.name)).toEqual(['r53']);
     expect(broken).toHaveLength(1);
     expect(broken[0]!.target).toBe('cf');
@@ -194,8 +194,8 @@ describe('openProviders', () => {
 
   it('refuses an unknown target and lists the known ones; dns is the built-in server', async () => {
     const c = await config();
-    expect(() => openProviders(c, logger, 'nope')).toThrow(/no target named "nope".*targets r53, cf/);
-    expect(() => openProviders(c, logger, 'dns')).toThrow(/built-in DNS server/);
+    await expect(openProviders(c, logger, 'nope')).rejects.toThrow(/no target named "nope".*targets r53, cf/);
+    await expect(openProviders(c, logger, 'dns')).rejects.toThrow(/built-in DNS server/);
   });
 });
 

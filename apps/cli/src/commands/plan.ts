@@ -129,11 +129,11 @@ export interface BrokenTarget {
 }
 
 /** One provider per selected target; a target that cannot be built is reported, the others still run. */
-export function openProviders(
+export async function openProviders(
   config: UnderstudyConfig,
   logger: Logger,
   target?: string,
-): { providers: DnsProvider[]; broken: BrokenTarget[] } {
+): Promise<{ providers: DnsProvider[]; broken: BrokenTarget[] }> {
   if (target !== undefined && !config.targets.some((t) => t.name === target)) {
     const known = config.targets.map((t) => t.name);
     const hint =
@@ -147,7 +147,9 @@ export function openProviders(
   for (const t of config.targets) {
     if (target !== undefined && t.name !== target) continue;
     try {
-      providers.push(...providersFromConfig({ ...config, targets: [t] }, logger, systemClock, systemRandom));
+      providers.push(
+        ...(await providersFromConfig({ ...config, targets: [t] }, logger, systemClock, systemRandom)),
+      );
     } catch (err) {
       broken.push({ target: t.name, error: err instanceof Error ? err.message : String(err) });
     }
@@ -278,7 +280,7 @@ export async function planCommand(opts: PlanOptions, out: NodeJS.WritableStream)
   const logger = commandLogger('understudy-plan', opts.logLevel);
   const url = redisUrl(opts.redis);
   const input = await planInput(config, systemClock.now(), url ? { redisUrl: url, logger } : {});
-  const { providers, broken } = openProviders(config, logger, opts.target);
+  const { providers, broken } = await openProviders(config, logger, opts.target);
   let results: PlanOnceResult[];
   try {
     const store = await MemoryStateStore.open();

@@ -151,7 +151,7 @@ export async function syncCommand(opts: SyncOptions, out: NodeJS.WritableStream)
         why: 'the zone state came from Redis, where target statuses belong to the leading decider',
       }
     : await statusWrites(config, input.file);
-  const { providers, broken } = openProviders(config, logger, opts.target);
+  const { providers, broken } = await openProviders(config, logger, opts.target);
   let results: SyncLine[];
   try {
     const store = writes.save
