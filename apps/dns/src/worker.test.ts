@@ -1,0 +1,45 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '@understudy/config';
+import { fixtureConfig } from './test-support/fixture.js';
+import { loadWorkerBase, workerConfigOf } from './worker.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'understudy-dns-worker-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const text = (port: number) => fixtureConfig(port).origin as { text: string };
+
+describe('loadWorkerBase', () => {
+  it('builds the static base from the config file the primary loaded', async () => {
+    const file = join(dir, 'understudy.yaml');
+    await writeFile(file, text(5300).text);
+    const source = workerConfigOf(await loadConfig(file));
+    expect(source).toMatchObject({ kind: 'file', file });
+    const base = await loadWorkerBase(source);
+    expect(base.slots.map((s) => s.id)).toEqual(['app.example.test./A']);
+    expect(base.zones.map((z) => z.apex)).toEqual(['example.test.']);
+  });
+
+  it('builds it from the text of a config that has no file (the demo)', async () => {
+    const loaded = fixtureConfig(5300);
+    const base = await loadWorkerBase(workerConfigOf(loaded));
+    expect(base.slots).toHaveLength(1);
+  });
+
+  it('refuses a config file that changed since the primary loaded it, and a source it cannot read', async () => {
+    const file = join(dir, 'understudy.yaml');
+    await writeFile(file, text(5300).text);
+    const source = workerConfigOf(await loadConfig(file));
+    // An answer changed: a worker must not serve another config than the primary decides for.
+    await writeFile(file, text(5300).text.replace('198.51.100.10', '198.51.100.11'));
+    await expect(loadWorkerBase(source)).rejects.toThrow(/changed since the primary loaded it/);
+    await expect(loadWorkerBase({ nope: true })).rejects.toThrow(/no config source it can read/);
+  });
+});
