@@ -117,6 +117,8 @@ export class DnsRole {
             ...(opts.workerConfig ? { baseSource: opts.workerConfig } : {}),
             ...(opts.workerExec ? { exec: opts.workerExec } : {}),
             execArgv: [...process.execArgv, ...DNS_WORKER_NODE_FLAGS],
+            // The base comes from the validated config, and each worker builds (and checks) it anyway.
+            validateBase: false,
           })
         : new DnsServer(serverOpts);
     if (opts.store) await role.follow(opts.store);

@@ -42,6 +42,12 @@ export interface DnsWorkerPoolOptions extends DnsServerOptions {
    * primary was given, e.g. { configPath }. The base itself never travels over IPC.
    */
   baseSource?: unknown;
+  /**
+   * setBase builds the model in the primary to answer synchronously whether the base is valid (default
+   * true). False skips that O(zone) build (seconds and hundreds of MB at 100,000 names) for a base that comes
+   * from a config that passed validation; a worker that still refuses it reports so (us:zone-rejected).
+   */
+  validateBase?: boolean;
 }
 
 /** What the primary serves: a whole state (setZoneState), or a base's slots and the current overlay. */
@@ -104,7 +110,7 @@ export class DnsWorkerPool {
         throw new Error('setBase needs DnsWorkerPoolOptions.baseSource');
       const problems = slotProblems(base);
       if (problems.length > 0) throw new Error(`zone base: ${problems.join('; ')}`);
-      buildModel(baseZoneState(base, overlay));
+      if (this.opts.validateBase !== false) buildModel(baseZoneState(base, overlay));
     } catch (err) {
       return this.rejected(overlay?.serial, err);
     }
