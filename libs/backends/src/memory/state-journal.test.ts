@@ -142,3 +142,23 @@ describe('MemoryStateStore state journal', () => {
     await Promise.all([store.close(), again.close()]);
   });
 });
+
+describe('MemoryStateStore state journal, read by another process', () => {
+  it('a store that only read leaves the state file and the journal of a running instance alone', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'understudy-journal-'));
+    const file = join(dir, 'state.json');
+    try {
+      const running = await MemoryStateStore.open({ file });
+      await running.commit({ decider: fullPatch(makeDeciderState(3, 1)), zone: full(3, 1), events: [] }, 1);
+      const journal = await readFile(journalFileFor(file), 'utf8');
+      const reader = await MemoryStateStore.open({ file });
+      expect((await reader.loadDecider())?.serial).toBe(3);
+      await reader.close();
+      expect(await readFile(journalFileFor(file), 'utf8')).toBe(journal);
+      expect(await size(file)).toBe(0);
+      await running.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

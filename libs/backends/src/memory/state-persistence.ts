@@ -27,6 +27,8 @@ export class StatePersistence {
     publications: false,
     targets: false,
   };
+  /** This store appended to the journal: only then does close() compact (a reader never writes). */
+  private wrote = false;
 
   constructor(
     readonly file: string,
@@ -69,6 +71,7 @@ export class StatePersistence {
     if (publications) entry.publications = [...candidate.publications.values()];
     if (targets) entry.targets = [...candidate.targets.values()];
     await this.journal.append(entry);
+    this.wrote = true;
     this.clearPending();
   }
 
@@ -95,10 +98,11 @@ export class StatePersistence {
 
   /**
    * Closing: everything into the state file, so it stands alone. When that fails, the journal still holds
-   * every durable write: only pending (debounced) changes that reach neither file make this throw.
+   * every durable write: only pending (debounced) changes that reach neither file make this throw. A store
+   * that wrote nothing (understudy status reading the file of a running instance) leaves both files alone.
    */
   async close(s: Snapshot): Promise<void> {
-    if (!this.dirty && this.journal.empty) return;
+    if (!this.dirty && (!this.wrote || this.journal.empty)) return;
     try {
       await this.rewrite(s);
     } catch (err) {
