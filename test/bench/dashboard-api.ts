@@ -7,7 +7,7 @@
  */
 import { Agent, request } from 'node:http';
 import { MemoryStateStore } from '@understudy/backends';
-import { DecisionEngine } from '@understudy/core';
+import { DecisionEngine, fullPatch } from '@understudy/core';
 import type { DeciderState, EngineOutput, UnderstudyConfig } from '@understudy/core';
 import { createDashboardServer, StoreSource } from '@understudy/dashboard';
 import type { DashboardActions } from '@understudy/dashboard';
@@ -74,7 +74,7 @@ async function world(config: UnderstudyConfig) {
     now += 1000;
     await persist(engine.tick(now));
   }
-  await store.saveDecider(engine.snapshot(), 1);
+  await store.saveDecider(fullPatch(engine.snapshot()), 1);
   return { engine, store, persist, now: () => now };
 }
 
@@ -203,7 +203,7 @@ async function main(): Promise<void> {
         w.now(),
       );
       await w.persist(out);
-      if (i % 250 === 249) await w.store.saveDecider(w.engine.snapshot(), 1);
+      if (i % 250 === 249) await w.store.saveDecider(fullPatch(w.engine.snapshot()), 1);
       // The in-memory store resolves without I/O; let timers run as they would between result batches.
       if (i % 10 === 9) await new Promise((r) => setImmediate(r));
     }

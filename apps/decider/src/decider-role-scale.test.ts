@@ -1,6 +1,6 @@
 /**
  * Cost grows with the change, not with the zone (DESIGN.md rule 11): with 10,000 failover records, one
- * record switching commits that record only, not the zone.
+ * record switching commits that record only, not the zone, and the decider state as a patch of that record.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryLease, MemoryResultsBus, MemoryStateStore } from '@understudy/backends';
@@ -55,11 +55,13 @@ describe('DeciderRole at 10,000 failover records', () => {
     const config = bigConfig();
     const memory = await MemoryStateStore.open();
     const zoneBytes: number[] = [];
+    const deciderBytes: number[] = [];
     const store = new Proxy(memory, {
       get(target, prop, receiver) {
         if (prop === 'commit') {
           return (c: Commit, epoch: number) => {
             if (c.zone) zoneBytes.push(JSON.stringify(c.zone).length);
+            deciderBytes.push(JSON.stringify(c.decider).length);
             return target.commit(c, epoch);
           };
         }
@@ -79,29 +81,45 @@ describe('DeciderRole at 10,000 failover records', () => {
     // The first commit of a leader is the whole overlay: one entry per failover record.
     expect(zoneBytes).toHaveLength(1);
     expect(zoneBytes[0]).toBeGreaterThan(BULK * 20);
-    const now = Date.now();
-    for (const region of ['a', 'b', 'c']) {
-      await bus.publish({
-        probeId: `probe-${region}`,
-        region,
-        sentAt: now,
-        results: [
-          {
-            checkId: 'p',
-            region,
-            ok: false,
-            probeId: `probe-${region}`,
-            seq: 1,
-            observedAt: now,
-            timings: { total: 1 },
-            reason: 'connect',
-          },
-        ],
-      });
-    }
+    const send = async (ok: boolean, seq: number) => {
+      const now = Date.now();
+      for (const region of ['a', 'b', 'c']) {
+        await bus.publish({
+          probeId: `probe-${region}`,
+          region,
+          sentAt: now,
+          results: [
+            {
+              checkId: 'p',
+              region,
+              ok,
+              probeId: `probe-${region}`,
+              seq,
+              observedAt: now,
+              timings: { total: 1 },
+              ...(ok ? {} : { reason: 'connect' as const }),
+            },
+          ],
+        });
+      }
+    };
+    // The first results from each region change region health, which re-evaluates every record (the engine
+    // marks every re-evaluated record as changed: see the report). Then only the failover is measured.
+    await send(true, 1);
+    await waitFor(() => role.engine.state.checks.p?.verdict === 'up', { timeoutMs: 10_000, what: 'p up' });
+    await waitFor(async () => (await memory.loadDecider())?.checks.p?.verdict === 'up', {
+      timeoutMs: 10_000,
+      what: 'the stored verdict',
+    });
+    const warm = deciderBytes.length;
+    await send(false, 2);
     await waitFor(() => zoneBytes.length >= 2, { timeoutMs: 10_000, what: 'the failover commit' });
     // One record's worth, whatever the zone's size (the whole zone state was megabytes).
     expect(zoneBytes[1]).toBeLessThan(400);
+    // The decider state goes as a patch too: the first commit carries everything, later ones what changed.
+    expect(deciderBytes[0]).toBeGreaterThan(BULK * 100);
+    expect(deciderBytes.length).toBeGreaterThan(warm);
+    expect(Math.max(...deciderBytes.slice(warm))).toBeLessThan(4_096);
     expect((await memory.readOverlay())?.records[RECORD]).toEqual(['198.51.100.10']);
   });
 });

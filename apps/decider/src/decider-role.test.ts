@@ -10,6 +10,7 @@ import {
   type OverlayUpdate,
   type ProbeResult,
   type StateStore,
+  fullPatch,
 } from '@understudy/core';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -169,7 +170,7 @@ describe('DeciderRole', () => {
     const { memory, bus, role } = await setup({ logger });
     await memory.nextEpoch(); // another decider took over: the store's epoch mark is now higher
     await memory.nextEpoch();
-    await memory.saveDecider((await memory.loadDecider())!, memory.highestEpoch);
+    await memory.saveDecider(fullPatch((await memory.loadDecider())!), memory.highestEpoch);
     await failPrimary(bus);
     await waitFor(() => !role.ready, { timeoutMs: 5000, what: 'stand-down' });
     expect(logger.messages('error').join('\n')).toContain('newer decider holds the lease');
@@ -260,7 +261,7 @@ describe('DeciderRole: durability and retries', () => {
     const { memory, bus, role } = await setup({ onStandDown: (r) => reasons.push(r) });
     await memory.nextEpoch();
     await memory.nextEpoch();
-    await memory.saveDecider((await memory.loadDecider())!, memory.highestEpoch);
+    await memory.saveDecider(fullPatch((await memory.loadDecider())!), memory.highestEpoch);
     await failPrimary(bus);
     await waitFor(() => !role.ready, { timeoutMs: 5000, what: 'stand-down' });
     expect(reasons).toHaveLength(1);

@@ -4,6 +4,7 @@
  */
 import {
   DecisionEngine,
+  MissingDeciderBaseError,
   SerialQueue,
   emptyState,
   statusView,
@@ -25,6 +26,7 @@ import {
   type WriteOutcome,
 } from '@understudy/core';
 import { OverlayPublisher } from './overlay-publisher.js';
+import { PendingDeciderPatch } from './pending-patch.js';
 import { foldPublications } from './publications.js';
 import { RefusedWriteTracker, type RefusedWritesSource } from './refused-writes.js';
 
@@ -105,6 +107,8 @@ export class DeciderRole {
   /** The overlay changes not yet accepted by the store. */
   private readonly publisher: OverlayPublisher;
   private unsavedEvents: DecisionEvent[] = [];
+  /** The decider state changes not yet accepted by the store. */
+  private readonly unsavedState: PendingDeciderPatch;
   private unknownWarn = { at: -Infinity, suppressed: 0 };
   private readonly refused: RefusedWriteTracker;
   private attachment: LeaderAttachment | null = null;
@@ -120,6 +124,7 @@ export class DeciderRole {
   ) {
     this.refused = new RefusedWriteTracker(grant.epoch);
     this.publisher = new OverlayPublisher(engine);
+    this.unsavedState = new PendingDeciderPatch(engine);
     this.mono = opts.monotonic ?? monotonicNow;
     const life = leaseLife(opts, grant);
     this.margin = opts.expiryMargin ?? Math.min(1_000, Math.max(100, Math.floor(life / 10)));
@@ -417,12 +422,12 @@ export class DeciderRole {
       if (!this.writable()) return;
       const zone = this.publisher.next();
       const events = this.unsavedEvents;
+      const decider = this.unsavedState.take();
       try {
-        const outcome = await this.opts.store.commit(
-          { decider: this.engine.snapshot(), zone, events },
-          this.engine.currentEpoch,
-        );
+        const outcome = await this.opts.store.commit({ decider, zone, events }, this.engine.currentEpoch);
+        if (!outcome.ok) this.unsavedState.failed();
         if (outcome.ok) {
+          this.unsavedState.accepted();
           this.publisher.accepted(zone);
           this.unsavedEvents = this.unsavedEvents.slice(events.length);
           return;
@@ -437,6 +442,9 @@ export class DeciderRole {
         );
         this.publisher.refused(zone, outcome.storedSerial, this.opts.clock.now());
       } catch (err) {
+        this.unsavedState.failed(err);
+        // A store with no decider state to patch takes the whole one at once.
+        if (err instanceof MissingDeciderBaseError) continue;
         const dropped = Math.max(0, this.unsavedEvents.length - MAX_UNSAVED_EVENTS);
         if (dropped) this.unsavedEvents = this.unsavedEvents.slice(dropped);
         this.opts.logger.error(
@@ -466,12 +474,14 @@ export class DeciderRole {
     clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
     if (!this.writable()) return;
+    const patch = this.unsavedState.take();
     try {
-      this.check(
-        await this.opts.store.saveDecider(this.engine.snapshot(), this.engine.currentEpoch),
-        'decider state',
-      );
+      const outcome = await this.opts.store.saveDecider(patch, this.engine.currentEpoch);
+      if (outcome.ok) this.unsavedState.accepted();
+      else this.unsavedState.failed();
+      this.check(outcome, 'decider state');
     } catch (err) {
+      this.unsavedState.failed(err);
       this.opts.logger.error({ err }, 'decider: could not save its state; retrying');
       this.scheduleSave();
     }

@@ -74,3 +74,28 @@ export function applyDeciderPatch(base: DeciderState | null, patch: DeciderState
   Object.assign(base.records, patch.records);
   return base;
 }
+
+/**
+ * `newer` on top of `older`, both taken since the last accepted save: what a retry must send so that nothing
+ * a failed save carried is lost. O(both patches); a full `newer` replaces everything.
+ */
+export function mergeDeciderPatch(older: DeciderStatePatch, newer: DeciderStatePatch): DeciderStatePatch {
+  if (newer.full) return newer;
+  return {
+    full: older.full,
+    top: newer.top,
+    checks: { ...older.checks, ...newer.checks },
+    records: { ...older.records, ...newer.records },
+  };
+}
+
+/**
+ * A store refused a partial patch because it holds no decider state to apply it to (a wiped or new store).
+ * The saver sends a full patch next (DecisionEngine.markFullPatch()).
+ */
+export class MissingDeciderBaseError extends Error {
+  override readonly name = 'MissingDeciderBaseError';
+  constructor(where: string) {
+    super(`${where}: a partial decider state patch needs a stored decider state; send a full patch`);
+  }
+}

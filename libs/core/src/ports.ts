@@ -7,6 +7,7 @@ import type { ResultBatch } from './results.js';
 import type { TargetSyncStatus } from './provider-types.js';
 import type { OverlayDelta, OverlayUpdate, ZoneOverlay } from './overlay.js';
 import type { DeciderState, Publication } from './state-types.js';
+import type { DeciderStatePatch } from './decider-patch.js';
 
 export interface Clock {
   /** Epoch milliseconds. */
@@ -43,8 +44,12 @@ export type WriteOutcome =
 
 /** One decision as the store receives it: the state change and the events it raised, written together. */
 export interface Commit {
-  /** The decider state after the change; its eventSeq covers `events`. */
-  decider: DeciderState;
+  /**
+   * The decider state's change since the last accepted save (DecisionEngine.takePatch()); its top's eventSeq
+   * covers `events`. A partial patch on a store without a stored decider state is refused by throwing
+   * MissingDeciderBaseError (the whole commit, nothing written): send a full patch.
+   */
+  decider: DeciderStatePatch;
   /**
    * The overlay change, if any. A delta must start at the stored serial (base), a full overlay must be newer
    * than the stored one; otherwise the whole commit is refused ('stale-serial' with the stored serial) and
@@ -68,8 +73,13 @@ export interface EventQuery {
  * has seen is refused by the store itself, so a paused old leader cannot overwrite a new one.
  */
 export interface StateStore extends Closeable {
+  /** The whole decider state: the last full patch with every later patch applied. */
   loadDecider(): Promise<DeciderState | null>;
-  saveDecider(state: DeciderState, epoch: number): Promise<WriteOutcome>;
+  /**
+   * Applies a patch (O(patch)): a full one replaces the stored state. A partial patch without a stored state
+   * throws MissingDeciderBaseError and changes nothing.
+   */
+  saveDecider(patch: DeciderStatePatch, epoch: number): Promise<WriteOutcome>;
 
   /** The whole overlay (one entry per failover record); null before the first one was written. */
   readOverlay(): Promise<ZoneOverlay | null>;

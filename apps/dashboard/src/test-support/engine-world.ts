@@ -4,7 +4,7 @@
  * real ones live in the decider and libs/drill).
  */
 import { MemoryStateStore } from '@understudy/backends';
-import { NotFoundError, copyOverlay } from '@understudy/core';
+import { NotFoundError, copyOverlay, fullPatch } from '@understudy/core';
 import type { Actor, ApplyReport, EngineOutput, UnderstudyConfig } from '@understudy/core';
 import { Harness } from '../../../../libs/core/src/test-support/harness.js';
 import type { DashboardActions, DrillReport } from '../types.js';
@@ -43,7 +43,7 @@ export class EngineWorld {
     const events = this.harness.events.slice(this.appended);
     this.appended = this.harness.events.length;
     if (events.length) await this.store.appendEvents(events, 1);
-    await this.store.saveDecider(this.harness.engine.snapshot(), 1);
+    await this.store.saveDecider(fullPatch(this.harness.engine.snapshot()), 1);
     const o = this.harness.engine.overlay;
     if (o.serial > ((await this.store.readOverlay())?.serial ?? 0))
       await this.store.writeOverlay({ kind: 'full', overlay: copyOverlay(o) });

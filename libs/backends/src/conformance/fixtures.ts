@@ -7,6 +7,7 @@ import type {
   CheckState,
   DecisionEvent,
   DeciderState,
+  DeciderStatePatch,
   ProbeResult,
   Publication,
   RegionHealth,
@@ -242,4 +243,18 @@ export function makeBatch(region: string, firstSeq: number, size = 4): ResultBat
       makeResult(region, probeId, firstSeq + i, `check-${i % 5}`),
     ),
   };
+}
+
+/**
+ * A partial patch of `st` (what DecisionEngine.takePatch() gives after a small change): its top-level parts
+ * and only the named checks and records.
+ */
+export function partialPatch(
+  st: DeciderState,
+  ids: { checks?: string[]; records?: string[] } = {},
+): DeciderStatePatch {
+  const { checks, records, ...top } = structuredClone(st);
+  const pick = <T>(all: Record<string, T>, names: string[] = []) =>
+    Object.fromEntries(names.map((n) => [n, all[n]!]));
+  return { full: false, top, checks: pick(checks, ids.checks), records: pick(records, ids.records) };
 }

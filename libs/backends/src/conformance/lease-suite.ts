@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Lease, StateStore } from '@understudy/core';
 import { makeDeciderState, makeEvents } from './fixtures.js';
+import { fullPatch } from '@understudy/core';
 
 export interface LeaseHarness {
   /** A lease contender with its own holder identity, on this test's shared storage. */
@@ -107,15 +108,15 @@ export function describeLeaseConformance(
         const a = await h.create('alpha');
         const b = await h.create('beta');
         const first = (await a.acquire())!;
-        const commit = { decider: makeDeciderState(), zone: null, events: makeEvents(1, 1) };
+        const commit = { decider: fullPatch(makeDeciderState()), zone: null, events: makeEvents(1, 1) };
         expect(await store.commit(commit, first.epoch)).toEqual({ ok: true });
         await h.expire!();
         const second = (await b.acquire())!;
-        const late = { decider: makeDeciderState(), zone: null, events: makeEvents(2, 1) };
+        const late = { decider: fullPatch(makeDeciderState()), zone: null, events: makeEvents(2, 1) };
         const refused = { ok: false, reason: 'stale-epoch', storedEpoch: second.epoch };
         expect(await store.commit(late, first.epoch)).toEqual(refused);
         expect(await store.appendEvents(makeEvents(2, 1), first.epoch)).toEqual(refused);
-        expect(await store.saveDecider(makeDeciderState(), first.epoch)).toEqual(refused);
+        expect(await store.saveDecider(fullPatch(makeDeciderState()), first.epoch)).toEqual(refused);
         expect(await store.commit(late, second.epoch)).toEqual({ ok: true });
       });
     }

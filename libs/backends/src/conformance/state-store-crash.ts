@@ -9,6 +9,7 @@
 import { expect, it } from 'vitest';
 import type { StateStore } from '@understudy/core';
 import { makeDeciderState, makeEvents, full } from './fixtures.js';
+import { fullPatch } from '@understudy/core';
 
 export function describeStateStoreCrash(
   current: () => StateStore,
@@ -16,7 +17,7 @@ export function describeStateStoreCrash(
 ): void {
   it('makes the decider state saved just before a zone state write durable with it', async () => {
     const store = current();
-    await store.saveDecider(makeDeciderState(2_026_010_101, 7), 3);
+    await store.saveDecider(fullPatch(makeDeciderState(2_026_010_101, 7)), 3);
     await store.writeOverlay(full(2_026_010_101, 3));
     const after = await crashReopen();
     expect(await after.loadDecider()).toEqual(makeDeciderState(2_026_010_101, 7));
@@ -25,10 +26,10 @@ export function describeStateStoreCrash(
 
   it('does the same when both calls are issued without awaiting the first', async () => {
     const store = current();
-    await store.saveDecider(makeDeciderState(10, 1), 3);
+    await store.saveDecider(fullPatch(makeDeciderState(10, 1)), 3);
     await store.writeOverlay(full(10, 3));
     const outcomes = await Promise.all([
-      store.saveDecider(makeDeciderState(11, 2), 3),
+      store.saveDecider(fullPatch(makeDeciderState(11, 2)), 3),
       store.writeOverlay(full(11, 3)),
     ]);
     expect(outcomes).toEqual([{ ok: true }, { ok: true }]);
@@ -43,6 +44,9 @@ export function describeStateStoreCrash(
     await store.appendEvents(makeEvents(4, 1), 4);
     const after = await crashReopen();
     expect((await after.readEvents({ limit: 10 })).map((e) => e.seq)).toEqual([4, 3, 2, 1]);
-    expect(await after.saveDecider(makeDeciderState(), 3)).toMatchObject({ ok: false, storedEpoch: 4 });
+    expect(await after.saveDecider(fullPatch(makeDeciderState()), 3)).toMatchObject({
+      ok: false,
+      storedEpoch: 4,
+    });
   });
 }

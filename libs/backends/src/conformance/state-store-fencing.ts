@@ -2,21 +2,22 @@
 import { expect, it } from 'vitest';
 import type { StateStore } from '@understudy/core';
 import { makeDeciderState, makeEvents, full, makeOverlay } from './fixtures.js';
+import { fullPatch } from '@understudy/core';
 
 export function describeStateStoreFencing(current: () => StateStore): void {
   it('refuses a decider state from a lower epoch and accepts equal and higher ones', async () => {
     const store = current();
     const first = makeDeciderState(1000);
-    expect(await store.saveDecider(first, 5)).toEqual({ ok: true });
-    expect(await store.saveDecider(makeDeciderState(999), 4)).toEqual({
+    expect(await store.saveDecider(fullPatch(first), 5)).toEqual({ ok: true });
+    expect(await store.saveDecider(fullPatch(makeDeciderState(999)), 4)).toEqual({
       ok: false,
       reason: 'stale-epoch',
       storedEpoch: 5,
     });
     expect(await store.loadDecider()).toEqual(first);
-    expect(await store.saveDecider(makeDeciderState(1001), 5)).toEqual({ ok: true });
-    expect(await store.saveDecider(makeDeciderState(1002), 7)).toEqual({ ok: true });
-    expect(await store.saveDecider(makeDeciderState(1003), 6)).toEqual({
+    expect(await store.saveDecider(fullPatch(makeDeciderState(1001)), 5)).toEqual({ ok: true });
+    expect(await store.saveDecider(fullPatch(makeDeciderState(1002)), 7)).toEqual({ ok: true });
+    expect(await store.saveDecider(fullPatch(makeDeciderState(1003)), 6)).toEqual({
       ok: false,
       reason: 'stale-epoch',
       storedEpoch: 7,
@@ -55,7 +56,7 @@ export function describeStateStoreFencing(current: () => StateStore): void {
   it('keeps one epoch mark across decider state, zone state and events', async () => {
     const store = current();
     expect(await store.writeOverlay(full(50, 8))).toEqual({ ok: true });
-    expect(await store.saveDecider(makeDeciderState(), 7)).toEqual({
+    expect(await store.saveDecider(fullPatch(makeDeciderState()), 7)).toEqual({
       ok: false,
       reason: 'stale-epoch',
       storedEpoch: 8,

@@ -3,7 +3,7 @@
  * readDeltas (ordered, bounded, cut by a full overlay), and commits that carry a delta or a full overlay.
  */
 import { expect, it } from 'vitest';
-import { DEFAULT_JOURNAL_LIMIT, type StateStore } from '@understudy/core';
+import { DEFAULT_JOURNAL_LIMIT, type StateStore, fullPatch } from '@understudy/core';
 import { delta, full, makeDeciderState, makeEvents, makeOverlay } from './fixtures.js';
 
 const APP = 'app.example.test./A';
@@ -74,20 +74,26 @@ export function describeStateStoreOverlay(current: () => StateStore): void {
   it('commits a delta at the stored serial; refuses one that is not, changing nothing', async () => {
     const store = current();
     const d1 = makeDeciderState(50, 2);
-    expect(await store.commit({ decider: d1, zone: full(50, 3), events: makeEvents(1, 2) }, 3)).toEqual({
+    expect(
+      await store.commit({ decider: fullPatch(d1), zone: full(50, 3), events: makeEvents(1, 2) }, 3),
+    ).toEqual({
       ok: true,
     });
     const d2 = makeDeciderState(51, 3);
-    expect(await store.commit({ decider: d2, zone: delta(50, 51, 3), events: makeEvents(3, 1) }, 3)).toEqual({
+    expect(
+      await store.commit({ decider: fullPatch(d2), zone: delta(50, 51, 3), events: makeEvents(3, 1) }, 3),
+    ).toEqual({
       ok: true,
     });
     // A retry of the accepted commit: its delta is left out, the rest is idempotent.
-    expect(await store.commit({ decider: d2, zone: delta(50, 51, 3), events: makeEvents(3, 1) }, 3)).toEqual({
+    expect(
+      await store.commit({ decider: fullPatch(d2), zone: delta(50, 51, 3), events: makeEvents(3, 1) }, 3),
+    ).toEqual({
       ok: true,
     });
     expect(await store.readDeltas(50)).toHaveLength(1);
     const refused = await store.commit(
-      { decider: makeDeciderState(53, 4), zone: delta(52, 53, 3), events: makeEvents(4, 1) },
+      { decider: fullPatch(makeDeciderState(53, 4)), zone: delta(52, 53, 3), events: makeEvents(4, 1) },
       3,
     );
     expect(refused).toEqual({ ok: false, reason: 'stale-serial', storedSerial: 51 });
@@ -96,7 +102,7 @@ export function describeStateStoreOverlay(current: () => StateStore): void {
     // The decider's answer to the refusal: the whole overlay, newer than the stored serial.
     expect(
       await store.commit(
-        { decider: makeDeciderState(53, 4), zone: full(53, 3), events: makeEvents(4, 1) },
+        { decider: fullPatch(makeDeciderState(53, 4)), zone: full(53, 3), events: makeEvents(4, 1) },
         3,
       ),
     ).toEqual({ ok: true });
@@ -106,7 +112,7 @@ export function describeStateStoreOverlay(current: () => StateStore): void {
   it('refuses a commit whose overlay carries another epoch than the commit', async () => {
     const store = current();
     await expect(
-      store.commit({ decider: makeDeciderState(), zone: full(5, 2), events: [] }, 3),
+      store.commit({ decider: fullPatch(makeDeciderState()), zone: full(5, 2), events: [] }, 3),
     ).rejects.toThrow(/epoch/);
   });
 }

@@ -7,7 +7,7 @@
  * With `reopen`, everything above survives a restart; with `crashReopen`, every resolved write survives a crash.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { updateSerial, type OverlayUpdate, type StateStore } from '@understudy/core';
+import { updateSerial, type OverlayUpdate, type StateStore, fullPatch } from '@understudy/core';
 import {
   makeDeciderState,
   makeEvents,
@@ -21,6 +21,7 @@ import { describeStateStoreCommit } from './state-store-commit.js';
 import { describeStateStoreOverlay } from './state-store-overlay.js';
 import { describeStateStoreCrash } from './state-store-crash.js';
 import { describeStateStoreFencing } from './state-store-fencing.js';
+import { describeStateStorePatch } from './state-store-patch.js';
 import { waitFor } from './wait.js';
 
 export interface StateStoreHarness {
@@ -60,7 +61,7 @@ export function describeStateStoreConformance(name: string, harness: StateStoreH
 
     it('round-trips the decider state, unaffected by later changes to the saved object', async () => {
       const state = makeDeciderState();
-      expect(await store.saveDecider(state, 1)).toEqual({ ok: true });
+      expect(await store.saveDecider(fullPatch(state), 1)).toEqual({ ok: true });
       const expected = makeDeciderState();
       state.serial += 1;
       state.records['app.example.test./A']!.values.push('192.0.2.99');
@@ -75,6 +76,7 @@ export function describeStateStoreConformance(name: string, harness: StateStoreH
     describeStateStoreFencing(() => store);
     describeStateStoreCommit(() => store);
     describeStateStoreOverlay(() => store);
+    describeStateStorePatch(() => store, harness.reopen);
 
     it('accepts only strictly increasing zone serials', async () => {
       expect(await store.writeOverlay(full(100, 1))).toEqual({ ok: true });
@@ -235,7 +237,7 @@ function describeRestart(harness: StateStoreHarness, current: () => StateStore):
     await store.writeOverlay(full(300, 4));
     await store.appendEvents(makeEvents(1, 12), 5);
     await store.recordPublication(makePublication('dns', 'ns1', 300));
-    await store.saveDecider(makeDeciderState(300, 12), 5);
+    await store.saveDecider(fullPatch(makeDeciderState(300, 12)), 5);
     await store.saveTargetStatus(makeTargetStatus('cloudflare', 300), 5);
     await store.close();
 
@@ -250,7 +252,7 @@ function describeRestart(harness: StateStoreHarness, current: () => StateStore):
       reason: 'stale-serial',
       storedSerial: 300,
     });
-    expect(await again.saveDecider(makeDeciderState(1, 1), 4)).toEqual({
+    expect(await again.saveDecider(fullPatch(makeDeciderState(1, 1)), 4)).toEqual({
       ok: false,
       reason: 'stale-epoch',
       storedEpoch: 5,
@@ -269,7 +271,7 @@ function describePeer(harness: StateStoreHarness, current: () => StateStore): vo
     expect(await peer.writeOverlay(full(40, 6))).toEqual({ ok: true });
     await waitFor(() => seen.length >= 1, 'a notification of the peer write');
     expect(seen).toEqual([40]);
-    expect(await store.saveDecider(makeDeciderState(), 5)).toEqual({
+    expect(await store.saveDecider(fullPatch(makeDeciderState()), 5)).toEqual({
       ok: false,
       reason: 'stale-epoch',
       storedEpoch: 6,

@@ -7,6 +7,7 @@ import { describeLeaseConformance, makeDeciderState } from '../conformance/index
 import type { LeaseHarness } from '../conformance/index.js';
 import { MemoryLease } from './lease.js';
 import { MemoryStateStore } from './state-store.js';
+import { fullPatch } from '@understudy/core';
 
 async function harness(persistent: boolean): Promise<LeaseHarness> {
   const dir = persistent ? await mkdtemp(join(tmpdir(), 'understudy-lease-')) : null;
@@ -53,7 +54,7 @@ describe('MemoryLease specifics', () => {
     await a.release();
     const second = (await b.acquire())!;
     expect(store.highestEpoch).toBe(second.epoch);
-    expect(await store.saveDecider(makeDeciderState(), first.epoch)).toMatchObject({
+    expect(await store.saveDecider(fullPatch(makeDeciderState()), first.epoch)).toMatchObject({
       ok: false,
       reason: 'stale-epoch',
     });

@@ -27,6 +27,8 @@ export interface StateDocument {
   publications: Publication[];
   /** Provider sync status per target; absent in files written before provider sync existed. */
   targets?: TargetSyncStatus[];
+  /** The last journal entry (state-journal.ts) this document includes; absent: none. */
+  journal?: number;
 }
 
 /** The state file exists but cannot be used. Never silently replaced by an empty state. */
@@ -68,6 +70,7 @@ function problemOf(doc: unknown): string | null {
       return 'overlay must be an overlay (serial, epoch, records) or null';
     }
   }
+  if (doc.journal !== undefined && !isCount(doc.journal)) return 'journal must be a non-negative integer';
   if (!Array.isArray(doc.publications)) return 'publications must be an array';
   const badPub = doc.publications.findIndex(
     (p) =>

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Logger } from '@understudy/core';
-import { TransientError } from '@understudy/core';
+import { TransientError, fullPatch } from '@understudy/core';
 import { makeDeciderState } from '../conformance/fixtures.js';
 import { MemoryStateStore } from './state-store.js';
 
@@ -54,7 +54,7 @@ describe('MemoryStateStore close() and its debounce timer', () => {
 
   it('is idempotent: every call returns the first call’s promise, which flushed once', async () => {
     const store = await MemoryStateStore.open({ file, flushDelayMs: 600_000 });
-    await store.saveDecider(makeDeciderState(7), 1);
+    await store.saveDecider(fullPatch(makeDeciderState(7)), 1);
     const first = store.close();
     expect(store.close()).toBe(first);
     await first;
@@ -65,7 +65,7 @@ describe('MemoryStateStore close() and its debounce timer', () => {
 
   it('leaves no timer pending from the moment close() is called', async () => {
     const store = await MemoryStateStore.open({ file, flushDelayMs: 600_000 });
-    await store.saveDecider(makeDeciderState(), 1);
+    await store.saveDecider(fullPatch(makeDeciderState()), 1);
     expect(vi.getTimerCount()).toBe(1);
     const closing = store.close();
     expect(vi.getTimerCount()).toBe(0);
@@ -75,7 +75,7 @@ describe('MemoryStateStore close() and its debounce timer', () => {
 
   it('schedules nothing for a write that was queued before close()', async () => {
     const store = await MemoryStateStore.open({ file, flushDelayMs: 600_000 });
-    const saving = store.saveDecider(makeDeciderState(9), 1);
+    const saving = store.saveDecider(fullPatch(makeDeciderState(9)), 1);
     const closing = store.close();
     expect(await saving).toEqual({ ok: true });
     await closing;
@@ -88,7 +88,7 @@ describe('MemoryStateStore close() and its debounce timer', () => {
     const store = await MemoryStateStore.open({ file, logger, flushDelayMs: 5 });
     await rm(join(dir, 'nested'), { recursive: true });
     await writeFile(join(dir, 'nested'), 'not a directory');
-    await store.saveDecider(makeDeciderState(), 1);
+    await store.saveDecider(fullPatch(makeDeciderState()), 1);
     await vi.advanceTimersByTimeAsync(5);
     await until(() => logger.errors.length >= 1, 'the failed debounced write');
     expect(vi.getTimerCount()).toBe(1); // the retry
@@ -123,7 +123,8 @@ describe('MemoryStateStore in a process of its own', () => {
         `import { MemoryStateStore } from ${JSON.stringify(new URL('./state-store.ts', import.meta.url).href)};`,
         `import { makeDeciderState } from ${JSON.stringify(new URL('../conformance/fixtures.ts', import.meta.url).href)};`,
         `const store = await MemoryStateStore.open({ file: ${JSON.stringify(stateFile)}, flushDelayMs: 600_000 });`,
-        `await store.saveDecider(makeDeciderState(5), 1);`,
+        `import { fullPatch } from ${JSON.stringify(new URL('../../../core/src/decider-patch.ts', import.meta.url).href)};`,
+        `await store.saveDecider(fullPatch(makeDeciderState(5)), 1);`,
         mode === 'close' ? 'await store.close();' : '',
       ].join('\n'),
     );

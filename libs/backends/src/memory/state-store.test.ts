@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Logger } from '@understudy/core';
-import { TransientError, updateSerial, type OverlayUpdate } from '@understudy/core';
+import { TransientError, updateSerial, type OverlayUpdate, fullPatch } from '@understudy/core';
 import {
   describeStateStoreConformance,
   makeDeciderState,
@@ -17,6 +17,21 @@ import {
 import { eventsFileFor } from './events-file.js';
 import { StateFileError } from './state-file.js';
 import { MemoryStateStore } from './state-store.js';
+import { journalFileFor } from './state-journal.js';
+
+/** The journal's entries as written (state-journal.ts), [] when there is none. */
+function journalEntries(file: string): Record<string, unknown>[] {
+  let text: string;
+  try {
+    text = readFileSync(journalFileFor(file), 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split('\n')
+    .filter((l) => l)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
 
 function tracker(makeFile: () => Promise<string | null>, flushDelayMs = 20) {
   let open: MemoryStateStore[] = [];
@@ -93,11 +108,15 @@ describe('MemoryStateStore file handling', () => {
     const store = await MemoryStateStore.open({ file });
     expect(await store.readOverlay()).toBeNull();
     await store.writeOverlay(full(1, 1));
+    // A durable write lands in the journal; close() compacts it into the state file.
+    expect(journalEntries(file)).toMatchObject([{ n: 1, update: { kind: 'full' } }]);
+    await store.close();
     expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({
       format: 'understudy-state',
       version: 1,
+      journal: 1,
     });
-    await store.close();
+    expect(await readdir(join(dir, 'nested'))).toEqual(['state.json']);
   });
 
   it.each([
@@ -176,22 +195,16 @@ describe('MemoryStateStore file handling', () => {
   it('debounces decider state writes, and close() flushes them', async () => {
     const store = await MemoryStateStore.open({ file, flushDelayMs: 60_000 });
     await store.writeOverlay(full(5, 1));
-    await store.saveDecider(makeDeciderState(5), 1);
-    expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ decider: null });
+    await store.saveDecider(fullPatch(makeDeciderState(5)), 1);
+    expect(journalEntries(file).filter((e) => e.decider)).toEqual([]);
     await store.close();
     expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ decider: makeDeciderState(5) });
   });
 
   it('writes debounced state after flushDelayMs without close()', async () => {
     const store = await MemoryStateStore.open({ file, flushDelayMs: 10 });
-    await store.saveDecider(makeDeciderState(6), 1);
-    await waitFor(() => {
-      try {
-        return (JSON.parse(readFileSync(file, 'utf8')) as { decider: unknown }).decider !== null;
-      } catch {
-        return false;
-      }
-    }, 'the debounced write');
+    await store.saveDecider(fullPatch(makeDeciderState(6)), 1);
+    await waitFor(() => journalEntries(file).some((e) => e.decider), 'the debounced write');
     await store.close();
   });
 
@@ -230,7 +243,7 @@ describe('MemoryStateStore file handling', () => {
     const store = await MemoryStateStore.open({ file, logger, flushDelayMs: 5 });
     await rm(join(dir, 'nested'), { recursive: true });
     await writeFile(join(dir, 'nested'), 'not a directory');
-    expect(await store.saveDecider(makeDeciderState(8), 1)).toEqual({ ok: true });
+    expect(await store.saveDecider(fullPatch(makeDeciderState(8)), 1)).toEqual({ ok: true });
     await waitFor(() => logger.errors.length >= 1, 'the failed write to be logged');
     expect(logger.errors[0]).toMatchObject({ file });
     await rm(join(dir, 'nested'));
@@ -248,7 +261,10 @@ describe('MemoryStateStore file handling', () => {
   it('persists handed-out epochs', async () => {
     const store = await MemoryStateStore.open({ file });
     expect([await store.nextEpoch(), await store.nextEpoch(), await store.nextEpoch()]).toEqual([1, 2, 3]);
-    expect(await store.saveDecider(makeDeciderState(), 2)).toMatchObject({ ok: false, storedEpoch: 3 });
+    expect(await store.saveDecider(fullPatch(makeDeciderState()), 2)).toMatchObject({
+      ok: false,
+      storedEpoch: 3,
+    });
     await store.close();
     const again = await MemoryStateStore.open({ file });
     expect(again.highestEpoch).toBe(3);
@@ -300,7 +316,7 @@ describe('MemoryStateStore in memory', () => {
     const store = await MemoryStateStore.open();
     await expect(store.readEvents({ limit: -1 })).rejects.toThrow(RangeError);
     await expect(store.readEvents({ limit: 1.5 })).rejects.toThrow(RangeError);
-    await expect(store.saveDecider(makeDeciderState(), -1)).rejects.toThrow(RangeError);
+    await expect(store.saveDecider(fullPatch(makeDeciderState()), -1)).rejects.toThrow(RangeError);
     await expect(store.writeOverlay(full(Number.NaN, 1))).rejects.toThrow(RangeError);
     expect(await store.writeOverlay(full(0, 1))).toEqual({
       ok: false,

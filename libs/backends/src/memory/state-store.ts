@@ -1,20 +1,26 @@
 /**
- * In-process StateStore for embedded mode, optionally persisted to a JSON file (state-file.ts) plus a sibling
- * append-only events file (events-file.ts).
+ * In-process StateStore for embedded mode, optionally persisted to a JSON file (state-file.ts) plus two
+ * sibling append-only files: the events file (events-file.ts) and the state journal (state-journal.ts).
  *
  * - Fencing: the store keeps and persists the highest epoch it has seen. A write with a lower epoch is refused
  *   and changes nothing; an equal or higher epoch is accepted and a higher one raises the mark.
  * - Overlay serials only increase, across restarts too: a delta must start at the stored serial, a full
  *   overlay must be newer ('stale-serial' otherwise). A delta is applied in place, O(delta); the journal of
  *   the newest `journalLimit` deltas is kept in memory only (after a restart, followers read the overlay).
- * - Durability: writeOverlay, appendEvents and nextEpoch write the file before they resolve, and change
- *   nothing (rejecting with TransientError) when that write fails. saveDecider and recordPublication run on
- *   every result batch, so their file write is debounced by flushDelayMs. close() flushes everything.
- * - Every durable write of the state file carries the whole current state, debounced parts included, so
- *   saveDecider(s) immediately followed by writeOverlay(z) makes s durable together with z (the decider
- *   relies on this: its saved state and the overlay on disk always match after a crash).
- * - Events and the updates subscribers receive are deep-frozen and shared; readOverlay returns a copy; the decider state
- *   is kept as JSON text and parsed afresh by loadDecider, so the caller owns what it loads.
+ * - Durability: commit, writeOverlay, appendEvents and nextEpoch are on disk before they resolve, and change
+ *   nothing (rejecting with TransientError) when that write fails. saveDecider, recordPublication and
+ *   saveTargetStatus run on every result batch, so their write is debounced by flushDelayMs. close() flushes
+ *   everything.
+ * - A durable write appends one fsynced journal entry holding what changed since the previous entry: the
+ *   decider patch (debounced saveDecider patches merged in), the overlay update, and the debounced parts. So
+ *   it costs what it changed, not the state's size, and saveDecider(p) immediately followed by
+ *   writeOverlay(z) still makes p durable together with z (the decider relies on this: its saved state and
+ *   the overlay on disk always match after a crash). Past journalCompactEntries entries or
+ *   journalCompactBytes bytes the whole state file is rewritten atomically and the journal emptied; opening
+ *   replays the journal after the state file's mark, ignoring a torn last line.
+ * - saveDecider takes a DeciderStatePatch and applies a copy in place (O(patch)); a partial patch with no
+ *   stored decider state throws MissingDeciderBaseError. loadDecider returns a copy the caller owns.
+ * - Events and the updates subscribers receive are deep-frozen and shared; readOverlay returns a copy.
  * - Every write runs in one exclusive section: check, persist, commit, notify.
  * - One process owns a file: two stores on the same file would overwrite each other (embedded mode has one).
  */
@@ -22,6 +28,7 @@ import type {
   Commit,
   DecisionEvent,
   DeciderState,
+  DeciderStatePatch,
   EventQuery,
   Logger,
   OverlayDelta,
@@ -34,6 +41,7 @@ import type {
 } from '@understudy/core';
 import {
   DEFAULT_JOURNAL_LIMIT,
+  MissingDeciderBaseError,
   SerialQueue,
   TransientError,
   deltasAfter,
@@ -44,8 +52,10 @@ import { applyUpdate, judgeUpdate } from './overlay-apply.js';
 import { EventsFile, eventsFileFor, readEventsFile } from './events-file.js';
 import { silentLogger } from './silent-logger.js';
 import type { Snapshot } from './snapshot.js';
-import { emptySnapshot, fromDocuments, pubKey, serialize } from './snapshot.js';
-import { StateFileError, ensureDirectory, readStateFile, writeFileAtomic } from './state-file.js';
+import { applyOwnedPatch, emptySnapshot, fromDocuments, pubKey, replayJournal } from './snapshot.js';
+import { StateFileError, ensureDirectory, readStateFile } from './state-file.js';
+import { JournalFile, journalFileFor, readJournal } from './state-journal.js';
+import { StatePersistence, type Change } from './state-persistence.js';
 
 export interface MemoryStateStoreOptions {
   /**
@@ -60,6 +70,10 @@ export interface MemoryStateStoreOptions {
   flushDelayMs?: number;
   /** Overlay deltas kept for readDeltas. Default 1 000. */
   journalLimit?: number;
+  /** The state journal is compacted into the state file past this many entries. Default 1 000. */
+  journalCompactEntries?: number;
+  /** … or past this many bytes. Default 64 MiB. */
+  journalCompactBytes?: number;
 }
 
 const OK: WriteOutcome = Object.freeze({ ok: true });
@@ -77,14 +91,13 @@ export class MemoryStateStore implements StateStore {
   private readonly journalLimit: number;
   private readonly logger: Logger;
   private readonly flushDelayMs: number;
-  private dirty = false;
   private flushTimer: NodeJS.Timeout | null = null;
   private flushRetryMs: number;
   private closing: Promise<void> | null = null;
 
   private constructor(
     readonly file: string | null,
-    private readonly eventsFile: EventsFile | null,
+    private readonly persistence: StatePersistence | null,
     initial: Snapshot,
     opts: MemoryStateStoreOptions,
   ) {
@@ -107,13 +120,34 @@ export class MemoryStateStore implements StateStore {
     await ensureDirectory(file).catch((err: Error) => {
       throw new StateFileError(file, `cannot create its directory: ${err.message}`, { cause: err });
     });
+    const logger = opts.logger ?? silentLogger;
     const eventsPath = eventsFileFor(file);
-    const [doc, events] = await Promise.all([
+    const journalPath = journalFileFor(file);
+    const [doc, events, journal] = await Promise.all([
       readStateFile(file),
-      readEventsFile(eventsPath, opts.logger ?? silentLogger),
+      readEventsFile(eventsPath, logger),
+      readJournal(journalPath, logger),
     ]);
-    const initial = fromDocuments(doc, events.events, maxEvents);
-    return new MemoryStateStore(file, new EventsFile(eventsPath, events, 2 * maxEvents), initial, opts);
+    const mark = doc?.journal ?? 0;
+    const initial = replayJournal(
+      fromDocuments(doc, events.events, maxEvents),
+      journal.entries,
+      mark,
+      journalPath,
+    );
+    const limits = {
+      entries: opts.journalCompactEntries ?? 1_000,
+      bytes: opts.journalCompactBytes ?? 64 * 1024 * 1024,
+    };
+    requireCount('journalCompactEntries', limits.entries);
+    requireCount('journalCompactBytes', limits.bytes);
+    const persistence = new StatePersistence(
+      file,
+      new EventsFile(eventsPath, events, 2 * maxEvents),
+      new JournalFile(journalPath, journal, mark, limits),
+      logger,
+    );
+    return new MemoryStateStore(file, persistence, initial, opts);
   }
 
   /** The fencing mark: the highest epoch seen or handed out. */
@@ -125,20 +159,23 @@ export class MemoryStateStore implements StateStore {
   nextEpoch(): Promise<number> {
     return this.write(async () => {
       const epoch = this.s.epoch + 1;
-      await this.commitDurably({ ...this.s, epoch });
+      await this.persistAndApply({ ...this.s, epoch }, { journal: true });
       return epoch;
     });
   }
 
   loadDecider(): Promise<DeciderState | null> {
-    return this.read(() => (this.s.deciderJson ? (JSON.parse(this.s.deciderJson) as DeciderState) : null));
+    return this.read(() => (this.s.decider ? structuredClone(this.s.decider) : null));
   }
 
-  saveDecider(state: DeciderState, epoch: number): Promise<WriteOutcome> {
+  saveDecider(patch: DeciderStatePatch, epoch: number): Promise<WriteOutcome> {
     return this.write(() => {
       const stale = this.fence(epoch);
       if (stale) return stale;
-      this.s = { ...this.s, epoch: Math.max(this.s.epoch, epoch), deciderJson: JSON.stringify(state) };
+      const own = this.ownPatch(patch);
+      const decider = applyOwnedPatch(this.s.decider, own);
+      this.s = { ...this.s, epoch: Math.max(this.s.epoch, epoch), decider };
+      this.persistence?.noteDecider(own);
       this.scheduleFlush();
       return OK;
     });
@@ -162,7 +199,8 @@ export class MemoryStateStore implements StateStore {
       if (stale) return stale;
       const verdict = judgeUpdate(this.s.overlay, this.s.serial, u, false);
       if (verdict !== 'apply') return verdict === 'skip' ? OK : verdict;
-      await this.applyDurably(u, { ...this.s, epoch: Math.max(this.s.epoch, epoch) }, { main: true });
+      const candidate = { ...this.s, epoch: Math.max(this.s.epoch, epoch) };
+      await this.persistAndApply(candidate, { journal: true, update: u });
       return OK;
     });
   }
@@ -182,12 +220,12 @@ export class MemoryStateStore implements StateStore {
       const { log, added } = this.s.events.add(events, epoch);
       if (added.length === 0 && epoch <= this.s.epoch) return OK;
       const candidate = { ...this.s, epoch: Math.max(this.s.epoch, epoch), events: log };
-      await this.commitDurably(candidate, { main: epoch > this.s.epoch, events: added });
+      await this.persistAndApply(candidate, { journal: epoch > this.s.epoch, events: added });
       return OK;
     });
   }
 
-  /** Decider state, overlay change and events in one durable write (both files before anything is current). */
+  /** Decider patch, overlay change and events in one durable write (both files before anything is current). */
   commit(c: Commit, epoch: number): Promise<WriteOutcome> {
     return this.write(async () => {
       const refused = this.fence(epoch);
@@ -203,40 +241,20 @@ export class MemoryStateStore implements StateStore {
       }
       const reused = this.reused(c.events, epoch);
       if (reused) return reused;
+      const decider = this.ownPatch(c.decider);
       const { log, added } = this.s.events.add(c.events, epoch);
-      const candidate: Snapshot = {
-        ...this.s,
-        epoch: Math.max(this.s.epoch, epoch),
-        deciderJson: JSON.stringify(c.decider),
-        events: log,
-      };
-      const parts = { main: true, events: added };
-      if (c.zone && verdict === 'apply') await this.applyDurably(c.zone, candidate, parts);
-      else await this.commitDurably(candidate, parts);
+      const candidate: Snapshot = { ...this.s, epoch: Math.max(this.s.epoch, epoch), events: log };
+      const change: Change = { journal: true, events: added, decider };
+      if (c.zone && verdict === 'apply') change.update = c.zone;
+      await this.persistAndApply(candidate, change);
       return OK;
     });
   }
 
-  /** Applies an overlay update on top of `candidate`, persists, then notifies; undone when the write fails. */
-  private async applyDurably(
-    u: OverlayUpdate,
-    candidate: Snapshot,
-    parts: { main: boolean; events?: readonly string[] },
-  ): Promise<void> {
-    const applied = applyUpdate(this.s.overlay, this.s.journal, u, this.journalLimit);
-    const next = {
-      ...candidate,
-      overlay: applied.overlay,
-      serial: updateSerial(u),
-      journal: applied.journal,
-    };
-    try {
-      await this.commitDurably(next, parts);
-    } catch (err) {
-      applied.undo();
-      throw err;
-    }
-    this.notify(applied.notice);
+  /** A copy of the caller's patch for the store to own (O(patch)); refused without a state to patch. */
+  private ownPatch(p: DeciderStatePatch): DeciderStatePatch {
+    if (!p.full && !this.s.decider) throw new MissingDeciderBaseError('memory state store');
+    return structuredClone(p);
   }
 
   readEvents(query: EventQuery): Promise<DecisionEvent[]> {
@@ -253,6 +271,7 @@ export class MemoryStateStore implements StateStore {
       requireCount('publication serial', p.serial);
       const publications = new Map(this.s.publications).set(pubKey(p), { ...p });
       this.s = { ...this.s, publications };
+      this.persistence?.notePublications();
       this.scheduleFlush();
     });
   }
@@ -267,6 +286,7 @@ export class MemoryStateStore implements StateStore {
       if (stale) return stale;
       const targets = new Map(this.s.targets).set(status.target, structuredClone(status));
       this.s = { ...this.s, epoch: Math.max(this.s.epoch, epoch), targets };
+      this.persistence?.noteTargets();
       this.scheduleFlush();
       return OK;
     });
@@ -285,7 +305,7 @@ export class MemoryStateStore implements StateStore {
     // The debounce timer is unref()ed, but a store that is closed should not have one pending at all.
     this.clearFlushTimer();
     this.closing = this.lock
-      .push(() => this.flushDirty())
+      .push(() => this.finalWrite())
       .finally(() => {
         this.clearFlushTimer();
         this.listeners.clear();
@@ -318,26 +338,35 @@ export class MemoryStateStore implements StateStore {
   }
 
   /**
-   * Writes the candidate to the file(s) first and only then makes it current. When the events file was written
-   * but the main file then fails, the events stay on disk: harmless, since loading deduplicates by seq.
+   * Persists the change first (events file, then one journal entry) and only then makes it current: the
+   * overlay update and decider patch applied in place, subscribers notified. When the events file was written
+   * but the journal then fails, the events stay on disk: harmless, since loading deduplicates by seq.
    */
-  private async commitDurably(
-    candidate: Snapshot,
-    parts: { main: boolean; events?: readonly string[] } = { main: true },
-  ): Promise<void> {
-    if (this.file) {
+  private async persistAndApply(candidate: Snapshot, change: Change): Promise<void> {
+    if (this.persistence) {
       try {
-        if (parts.events) await this.eventsFile?.persist(candidate.events, parts.events);
-        if (parts.main) await writeFileAtomic(this.file, serialize(candidate));
+        await this.persistence.write(this.s, candidate, change);
       } catch (err) {
         throw this.writeFailed(err);
       }
-      if (parts.main) {
-        this.dirty = false;
-        this.clearFlushTimer();
-      }
+      if (change.journal) this.clearFlushTimer();
     }
-    this.s = candidate;
+    let next = candidate;
+    let notice: OverlayUpdate | null = null;
+    if (change.update) {
+      const applied = applyUpdate(this.s.overlay, this.s.journal, change.update, this.journalLimit);
+      next = {
+        ...next,
+        overlay: applied.overlay,
+        serial: updateSerial(change.update),
+        journal: applied.journal,
+      };
+      notice = applied.notice;
+    }
+    if (change.decider) next = { ...next, decider: applyOwnedPatch(this.s.decider, change.decider) };
+    this.s = next;
+    if (notice) this.notify(notice);
+    await this.persistence?.compactIfDue(this.s);
   }
 
   private notify(u: OverlayUpdate): void {
@@ -355,7 +384,6 @@ export class MemoryStateStore implements StateStore {
   }
 
   private scheduleFlush(): void {
-    this.dirty = true;
     if (!this.file || this.flushTimer || this.closing) return;
     this.flushTimer = setTimeout(() => {
       this.flushTimer = null;
@@ -386,13 +414,22 @@ export class MemoryStateStore implements StateStore {
   }
 
   private async flushDirty(): Promise<void> {
-    if (!this.dirty || !this.file) return;
+    if (!this.persistence?.dirty) return;
     try {
-      await writeFileAtomic(this.file, serialize(this.s));
+      await this.persistence.write(this.s, this.s, { journal: true });
     } catch (err) {
       throw this.writeFailed(err);
     }
-    this.dirty = false;
+    await this.persistence.compactIfDue(this.s);
+  }
+
+  /** On close: the journal and pending writes compacted into the state file. */
+  private async finalWrite(): Promise<void> {
+    try {
+      await this.persistence?.close(this.s);
+    } catch (err) {
+      throw this.writeFailed(err);
+    }
   }
 
   private writeFailed(err: unknown): TransientError {

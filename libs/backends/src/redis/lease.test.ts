@@ -6,6 +6,7 @@ import type { LeaseHarness } from '../conformance/index.js';
 import { RedisConnection } from './connection.js';
 import { RedisLease, readLeaseHolder } from './lease.js';
 import { RedisStateStore } from './state-store.js';
+import { fullPatch } from '@understudy/core';
 
 let redis: RedisServer;
 beforeAll(async () => {
@@ -64,17 +65,17 @@ describe('RedisLease specifics', () => {
     const a = new RedisLease({ connection: conn, holder: 'a', ttlMs: 10_000 });
     const b = new RedisLease({ connection: conn, holder: 'b', ttlMs: 10_000 });
     const first = (await a.acquire())!;
-    expect(await store.saveDecider(makeDeciderState(), first.epoch)).toEqual({ ok: true });
+    expect(await store.saveDecider(fullPatch(makeDeciderState()), first.epoch)).toEqual({ ok: true });
     await a.release();
     const second = (await b.acquire())!;
     expect(await store.fencingMark()).toBe(second.epoch);
-    expect(await store.saveDecider(makeDeciderState(), first.epoch)).toEqual({
+    expect(await store.saveDecider(fullPatch(makeDeciderState()), first.epoch)).toEqual({
       ok: false,
       reason: 'stale-epoch',
       storedEpoch: second.epoch,
     });
     // A writer with an epoch above every grant raises the mark; the next grant is above it.
-    expect(await store.saveDecider(makeDeciderState(), second.epoch + 5)).toEqual({ ok: true });
+    expect(await store.saveDecider(fullPatch(makeDeciderState()), second.epoch + 5)).toEqual({ ok: true });
     await b.release();
     expect((await a.acquire())!.epoch).toBe(second.epoch + 6);
     await Promise.all([a.close(), b.close(), store.close()]);

@@ -4,10 +4,10 @@
  * (one whole ZoneState under "zone") does not crash the new one: its serial still fences.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { updateSerial, type OverlayUpdate } from '@understudy/core';
+import { updateSerial, type OverlayUpdate, fullPatch } from '@understudy/core';
 import { recordingLogger } from '@understudy/testkit/logger';
 import { startRedis, type RedisServer } from '@understudy/testkit/redis-server';
-import { delta, full, makeDeciderState, waitFor } from '../conformance/index.js';
+import { delta, full, makeDeciderState, partialPatch, waitFor } from '../conformance/index.js';
 import { RedisConnection } from './connection.js';
 import { RedisStateStore } from './state-store.js';
 
@@ -91,12 +91,14 @@ describe('RedisStateStore overlay following', () => {
     expect(await storeA.readOverlay()).toBeNull();
     expect(await storeA.readDeltas(500)).toBeNull();
     const refused = { ok: false, reason: 'stale-serial', storedSerial: 500 };
-    expect(await storeA.commit({ decider: makeDeciderState(), zone: full(400, 3), events: [] }, 3)).toEqual(
-      refused,
-    );
+    expect(
+      await storeA.commit({ decider: fullPatch(makeDeciderState()), zone: full(400, 3), events: [] }, 3),
+    ).toEqual(refused);
     // Even at the stored serial a delta needs a stored overlay to apply to.
     expect(await storeA.writeOverlay(delta(500, 501, 3))).toEqual(refused);
-    expect(await storeA.commit({ decider: makeDeciderState(), zone: full(501, 3), events: [] }, 3)).toEqual({
+    expect(
+      await storeA.commit({ decider: fullPatch(makeDeciderState()), zone: full(501, 3), events: [] }, 3),
+    ).toEqual({
       ok: true,
     });
     expect((await storeA.readOverlay())?.serial).toBe(501);
@@ -110,10 +112,14 @@ describe('RedisStateStore overlay following', () => {
     for (let i = 0; i < 10_000; i++) records[`r${i}.example.test./A`] = ['192.0.2.1'];
     const overlay = { serial: 100, epoch: 1, generatedAt: 1, records };
     expect(await storeA.writeOverlay({ kind: 'full', overlay })).toEqual({ ok: true });
+    expect(await storeA.saveDecider(fullPatch(makeDeciderState()), 1)).toEqual({ ok: true });
     await a.client.config('RESETSTAT');
     const one = { 'r7.example.test./A': ['192.0.2.2'] };
     expect(
-      await storeA.commit({ decider: makeDeciderState(), zone: delta(100, 101, 1, one), events: [] }, 1),
+      await storeA.commit(
+        { decider: partialPatch(makeDeciderState()), zone: delta(100, 101, 1, one), events: [] },
+        1,
+      ),
     ).toEqual({ ok: true });
     const stats = await a.client.info('commandstats');
     const calls = (cmd: string) => Number(new RegExp(`cmdstat_${cmd}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);

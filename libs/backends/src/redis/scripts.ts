@@ -30,15 +30,51 @@ local function raise(epochArg)
 end
 `;
 
-/** KEYS: fence, refused, decider. ARGV: epoch, what, json. */
+/**
+ * Decider state patches (DeciderStatePatch), O(patch): the top-level parts as one JSON string, checks and
+ * records as hashes written field by field. A full patch deletes both hashes and the previous format's whole
+ * `decider` key first; a partial one needs a stored top (else the caller is told: reply code 4). The
+ * reads the arguments from ARGV[p]: top JSON, check count, (id, JSON) pairs, record count, pairs; it returns
+ * the index after them. KEYS given by name: top, checks, records, previous-format key.
+ */
+const DECIDER = `
+local function deciderEnd(p)
+  local i = p + 2 + 2 * tonumber(ARGV[p + 1])
+  return i + 1 + 2 * tonumber(ARGV[i])
+end
+local function deciderMissing(mode, kTop)
+  return mode == 'patch' and redis.call('EXISTS', kTop) == 0
+end
+local function deciderWrite(mode, p, kTop, kChecks, kRecords, kOld)
+  if mode == 'full' then redis.call('DEL', kChecks, kRecords, kOld) end
+  redis.call('SET', kTop, ARGV[p])
+  local i = p + 2
+  for _ = 1, tonumber(ARGV[p + 1]) do
+    redis.call('HSET', kChecks, ARGV[i], ARGV[i + 1])
+    i = i + 2
+  end
+  local n = tonumber(ARGV[i])
+  i = i + 1
+  for _ = 1, n do
+    redis.call('HSET', kRecords, ARGV[i], ARGV[i + 1])
+    i = i + 2
+  end
+end
+`;
+
+/**
+ * KEYS: fence, refused, decider:top, decider:checks, decider:records, decider (previous format).
+ * ARGV: epoch, what, mode ('full' or 'patch'), then the decider arguments (DECIDER) from ARGV[4].
+ */
 export const SAVE_DECIDER: ScriptDef = {
-  name: 'understudySaveDecider',
-  keys: 3,
-  lua: `${FENCE}
+  name: 'understudySaveDeciderPatch',
+  keys: 6,
+  lua: `${FENCE}${DECIDER}
 local mark = refused(ARGV[1], ARGV[2])
 if mark then return {1, mark} end
+if deciderMissing(ARGV[3], KEYS[3]) then return {4, 0} end
 raise(ARGV[1])
-redis.call('SET', KEYS[3], ARGV[3])
+deciderWrite(ARGV[3], 4, KEYS[3], KEYS[4], KEYS[5], KEYS[6])
 return {0, 0}`,
 };
 
@@ -124,23 +160,29 @@ end
 
 /**
  * One decision, all or nothing (also writeOverlay: no decider, no events, no retry). KEYS: fence, refused,
- * events stream, events epoch, decider, then the overlay keys above. ARGV: epoch, what, decider json ("" for
- * none), the overlay arguments above, [10] events cap, then event triples after the pairs.
- * An update that does not fit the stored serial refuses the whole commit ({2, stored serial}).
+ * events stream, events epoch, decider:top, then the overlay keys above, [11] decider:checks, [12]
+ * decider:records, [13] the previous format's decider key. ARGV: epoch, what, decider mode ('' none, 'full',
+ * 'patch'), the overlay arguments above, [10] events cap, then after the overlay pairs the decider arguments
+ * (DECIDER; absent when mode is ''), then the event triples.
+ * An update that does not fit the stored serial refuses the whole commit ({2, stored serial}); a partial
+ * decider patch without a stored decider state refuses it with {4, 0}.
  */
 export const COMMIT: ScriptDef = {
-  name: 'understudyCommitOverlay',
-  keys: 10,
-  lua: `${FENCE}${EVENTS}${OVERLAY}
+  name: 'understudyCommitPatch',
+  keys: 13,
+  lua: `${FENCE}${EVENTS}${OVERLAY}${DECIDER}
 local mark = refused(ARGV[1], ARGV[2])
 if mark then return {1, mark} end
 local zone = zoneCheck()
 if zone ~= 'apply' and zone ~= 'skip' then return {2, zone} end
-local from = 14 + 2 * tonumber(ARGV[13])
+if deciderMissing(ARGV[3], KEYS[5]) then return {4, 0} end
+local dec = 14 + 2 * tonumber(ARGV[13])
+local from = dec
+if ARGV[3] ~= '' then from = deciderEnd(dec) end
 local last, reused = seqCheck(ARGV[1], ARGV[from + 1])
 if reused then return {3, last} end
 raise(ARGV[1])
-if ARGV[3] ~= '' then redis.call('SET', KEYS[5], ARGV[3]) end
+if ARGV[3] ~= '' then deciderWrite(ARGV[3], dec, KEYS[5], KEYS[11], KEYS[12], KEYS[13]) end
 if zone == 'apply' then zoneWrite() end
 appendFrom(ARGV[1], ARGV[10], last, from)
 return {0, 0}`,
@@ -204,7 +246,10 @@ export function runScript(client: Redis, def: ScriptDef, keys: string[], args: (
   return (commands[def.name] as ScriptFn).apply(client, [...keys, ...args]);
 }
 
-/** A fenced script's reply: [0, _] accepted, [1, mark] stale epoch, [2, serial] stale serial, [3, seq] reused seq. */
+/**
+ * A fenced script's reply: [0, _] accepted, [1, mark] stale epoch, [2, serial] stale serial, [3, seq] reused seq,
+ * [4, _] a partial decider patch without a stored decider state.
+ */
 export function fencedReply(reply: unknown): [number, number] {
   if (!Array.isArray(reply) || reply.length !== 2)
     throw new Error(`unexpected script reply ${String(reply)}`);

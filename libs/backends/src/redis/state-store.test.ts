@@ -1,4 +1,4 @@
-import { updateSerial } from '@understudy/core';
+import { updateSerial, fullPatch } from '@understudy/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RedisServer } from '@understudy/testkit/redis-server';
 import { recordingLogger } from '@understudy/testkit/logger';
@@ -91,7 +91,7 @@ describe('RedisStateStore specifics', () => {
     // The old leader wakes up and carries on with a higher serial: every kind of write is refused.
     const stale = { ok: false, reason: 'stale-epoch', storedEpoch: fresh.epoch };
     expect(await storeA.writeOverlay(full(99, old.epoch))).toEqual(stale);
-    expect(await storeA.saveDecider(makeDeciderState(99), old.epoch)).toEqual(stale);
+    expect(await storeA.saveDecider(fullPatch(makeDeciderState(99)), old.epoch)).toEqual(stale);
     expect(await storeA.appendEvents(makeEvents(1, 2), old.epoch)).toEqual(stale);
     expect(await oldLease.renew()).toBeNull();
     expect((await storeB.readOverlay())?.serial).toBe(11);
@@ -156,7 +156,7 @@ describe('RedisStateStore specifics', () => {
 
   it('rejects bad arguments and calls after close', async () => {
     const { storeA, close } = await openPair();
-    await expect(storeA.saveDecider(makeDeciderState(), -1)).rejects.toThrow(RangeError);
+    await expect(storeA.saveDecider(fullPatch(makeDeciderState()), -1)).rejects.toThrow(RangeError);
     await expect(storeA.writeOverlay(full(Number.NaN, 1))).rejects.toThrow(RangeError);
     await expect(storeA.appendEvents([{ ...makeEvents(1, 1)[0]!, seq: 1.5 }], 1)).rejects.toThrow(RangeError);
     await expect(storeA.readEvents({ limit: 1.5 })).rejects.toThrow(RangeError);

@@ -1,7 +1,11 @@
 /**
  * StateStore on Redis (ioredis). Keys under the connection prefix (default "understudy:"):
  *   fence        the fencing mark: highest epoch of any accepted write or lease grant (INCR by RedisLease)
- *   decider      DeciderState JSON
+ *   decider:top      the decider state but its checks and records (DeciderStatePatch.top), JSON
+ *   decider:checks   hash: check id → CheckState JSON      decider:records  hash: record id → RecordState JSON
+ *                    (a patch writes only its entries; a full patch deletes and rewrites both)
+ *   decider      the previous format's whole DeciderState JSON: read when decider:top is absent (an upgrade),
+ *                deleted by the first full patch
  *   zone:serial  the stored overlay serial (also the SOA serial)
  *   overlay      hash: failover record id → JSON array of the values it serves
  *   overlay:meta hash: serial, epoch, generatedAt of the stored overlay (absent: no overlay yet)
@@ -18,6 +22,7 @@ import type {
   Commit,
   DecisionEvent,
   DeciderState,
+  DeciderStatePatch,
   EventQuery,
   Logger,
   OverlayDelta,
@@ -28,7 +33,13 @@ import type {
   WriteOutcome,
   ZoneOverlay,
 } from '@understudy/core';
-import { DEFAULT_JOURNAL_LIMIT, deltasAfter, updateEpoch, updateSerial } from '@understudy/core';
+import {
+  DEFAULT_JOURNAL_LIMIT,
+  MissingDeciderBaseError,
+  deltasAfter,
+  updateEpoch,
+  updateSerial,
+} from '@understudy/core';
 import type { Redis } from 'ioredis';
 import { silentLogger } from '../memory/silent-logger.js';
 import { transient, type RedisConnection } from './connection.js';
@@ -42,6 +53,7 @@ import {
   type ScriptDef,
 } from './scripts.js';
 import { anObject, isObject, parseDelta, parseOverlay, parseStored } from './stored.js';
+import { DECIDER_KEYS, deciderArgs, parseDecider } from './decider-keys.js';
 import { ZoneFollower } from './zone-follower.js';
 
 export interface RedisStateStoreOptions {
@@ -116,13 +128,32 @@ export class RedisStateStore implements StateStore {
   }
 
   async loadDecider(): Promise<DeciderState | null> {
-    const text = await this.call('loadDecider', () => this.client.get(this.key('decider')));
-    return text === null ? null : parseStored<DeciderState>(text, this.key('decider'), anObject);
+    const [top, checks, records, old] = await this.call('loadDecider', async () => {
+      const replies = await this.client
+        .multi()
+        .get(this.key('decider:top'))
+        .hgetall(this.key('decider:checks'))
+        .hgetall(this.key('decider:records'))
+        .get(this.key('decider'))
+        .exec();
+      return (replies ?? []).map(([err, v]) => {
+        if (err) throw err;
+        return v;
+      });
+    });
+    return parseDecider(
+      top as string | null,
+      checks as Record<string, string>,
+      records as Record<string, string>,
+      old as string | null,
+      (n) => this.key(n),
+    );
   }
 
-  async saveDecider(state: DeciderState, epoch: number): Promise<WriteOutcome> {
+  async saveDecider(patch: DeciderStatePatch, epoch: number): Promise<WriteOutcome> {
     checkCount(epoch, 'epoch');
-    return this.fenced(SAVE_DECIDER, ['decider'], [epoch, 'decider', JSON.stringify(state)]);
+    const args = [epoch, 'decider', patch.full ? 'full' : 'patch', ...deciderArgs(patch)];
+    return this.fenced(SAVE_DECIDER, [...DECIDER_KEYS], args);
   }
 
   async readOverlay(): Promise<ZoneOverlay | null> {
@@ -182,13 +213,13 @@ export class RedisStateStore implements StateStore {
   async commit(c: Commit, epoch: number): Promise<WriteOutcome> {
     if (c.zone && updateEpoch(c.zone) !== epoch)
       throw new RangeError(`commit: overlay epoch ${updateEpoch(c.zone)} is not the commit epoch ${epoch}`);
-    return this.writeCommit(c.zone, JSON.stringify(c.decider), c.events, epoch, true);
+    return this.writeCommit(c.zone, c.decider, c.events, epoch, true);
   }
 
   /** The one overlay script: O(delta) fields, the decider (unless null) and the events, all or nothing. */
   private async writeCommit(
     u: OverlayUpdate | null,
-    deciderJson: string | null,
+    decider: DeciderStatePatch | null,
     events: DecisionEvent[],
     epoch: number,
     retry: boolean,
@@ -216,8 +247,8 @@ export class RedisStateStore implements StateStore {
     const label = u ? `overlay ${u.kind} ${updateSerial(u)}` : '';
     const args = [
       epoch,
-      deciderJson === null ? label : `commit ${label ? `${label}, ` : ''}${what}`,
-      deciderJson ?? '',
+      decider === null ? label : `commit ${label ? `${label}, ` : ''}${what}`,
+      decider === null ? '' : decider.full ? 'full' : 'patch',
       ...zoneArgs,
       this.key('overlay:changed'),
       this.maxEvents,
@@ -225,17 +256,21 @@ export class RedisStateStore implements StateStore {
       retry ? '1' : '0',
       pairs.length / 2,
       ...pairs,
+      ...(decider ? deciderArgs(decider) : []),
       ...triples,
     ];
     const keys = [
       'events',
       'events:epoch',
-      'decider',
+      'decider:top',
       'zone:serial',
       'overlay',
       'overlay:meta',
       'overlay:journal',
       'zone',
+      'decider:checks',
+      'decider:records',
+      'decider',
     ];
     const outcome = await this.fenced(COMMIT, keys, args);
     if (outcome.ok && u) this.follower.noteSerial(updateSerial(u));
@@ -331,6 +366,7 @@ export class RedisStateStore implements StateStore {
     const [code, stored] = fencedReply(reply);
     if (code === 0) return { ok: true };
     if (code === 3) return { ok: false, reason: 'stale-seq', storedSeq: stored };
+    if (code === 4) throw new MissingDeciderBaseError(`redis ${this.key('decider:top')}`);
     if (code === 1) {
       this.logger.warn(
         { epoch: Number(args[0]), storedEpoch: stored, what: args[1] },

@@ -1,0 +1,164 @@
+/**
+ * The memory store's state journal: a decision costs what it changed (bytes appended per commit stay small at
+ * 10,000 failover records), a crash mid-append (torn last line) loses only that line, compaction folds the
+ * journal into the state file, and a crash between compaction's two steps replays nothing twice.
+ */
+import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fullPatch, type DeciderState } from '@understudy/core';
+import { delta, full, makeDeciderState, makeEvents, partialPatch } from '../conformance/index.js';
+import { StateFileError } from './state-file.js';
+import { journalFileFor } from './state-journal.js';
+import { MemoryStateStore } from './state-store.js';
+
+const APP = 'app.example.test./A';
+
+async function size(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** A decider state and an overlay with `n` failover records, as at 110,000 records with 10,000 failover. */
+function big(n: number): { st: DeciderState; records: Record<string, string[]> } {
+  const st = makeDeciderState(100, 1);
+  const records: Record<string, string[]> = {};
+  for (let i = 0; i < n; i++) {
+    const id = `r${i}.example.test./A`;
+    st.records[id] = structuredClone(st.records[APP]!);
+    records[id] = ['192.0.2.1'];
+  }
+  return { st, records };
+}
+
+describe('MemoryStateStore state journal', () => {
+  let dir: string;
+  let file: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'understudy-journal-'));
+    file = join(dir, 'state.json');
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('a one-record commit at 10,000 failover records writes a few KB, not the state', async () => {
+    const store = await MemoryStateStore.open({ file, flushDelayMs: 60_000 });
+    const { st, records } = big(10_000);
+    const overlay = { serial: 100, epoch: 1, generatedAt: 1, records };
+    expect(
+      await store.commit({ decider: fullPatch(st), zone: { kind: 'full', overlay }, events: [] }, 1),
+    ).toEqual({
+      ok: true,
+    });
+    const before = { main: await size(file), journal: await size(journalFileFor(file)) };
+    const mainText = await readFile(file, 'utf8').catch(() => '');
+    st.serial = 101;
+    st.eventSeq = 2;
+    st.records['r7.example.test./A']!.values = ['192.0.2.2'];
+    const one = { 'r7.example.test./A': ['192.0.2.2'] };
+    const c = {
+      decider: partialPatch(st, { records: ['r7.example.test./A'] }),
+      zone: delta(100, 101, 1, one),
+      events: makeEvents(2, 1),
+    };
+    expect(await store.commit(c, 1)).toEqual({ ok: true });
+    const mainAfter = await readFile(file, 'utf8').catch(() => '');
+    const mainBytes = mainAfter === mainText ? 0 : await size(file);
+    const journalBytes = (await size(journalFileFor(file))) - before.journal;
+    expect(mainBytes + journalBytes).toBeLessThan(4_096);
+    expect(journalBytes).toBeGreaterThan(0);
+    // Nothing was lost: a crash now (no close) replays the journal.
+    const after = await MemoryStateStore.open({ file });
+    expect(await after.loadDecider()).toEqual(st);
+    expect((await after.readOverlay())?.records['r7.example.test./A']).toEqual(['192.0.2.2']);
+    await after.close();
+    await store.close();
+  });
+
+  it('ignores a torn last line, and the next write compacts before it appends', async () => {
+    const store = await MemoryStateStore.open({ file });
+    const st = makeDeciderState(10, 2);
+    await store.commit({ decider: fullPatch(st), zone: full(10, 1), events: makeEvents(1, 2) }, 1);
+    // The process died mid-append: half a line, no newline.
+    await appendFile(journalFileFor(file), '{"n":2,"epoch":1,"decider":{"full":fal');
+    const again = await MemoryStateStore.open({ file });
+    expect(await again.loadDecider()).toEqual(st);
+    expect((await again.readOverlay())?.serial).toBe(10);
+    st.serial = 11;
+    expect(await again.commit({ decider: partialPatch(st), zone: full(11, 1), events: [] }, 1)).toEqual({
+      ok: true,
+    });
+    // The fragment is gone: the state file took everything, the journal holds only the new entry.
+    const lines = (await readFile(journalFileFor(file), 'utf8')).trimEnd().split('\n');
+    expect(lines.map((l) => (JSON.parse(l) as { n: number }).n)).toEqual([2]);
+    const third = await MemoryStateStore.open({ file });
+    expect(await third.loadDecider()).toEqual(st);
+    expect((await third.readOverlay())?.serial).toBe(11);
+    await Promise.all([store.close(), again.close(), third.close()]);
+  });
+
+  it('refuses a journal with a corrupt line before its last, naming the file and line', async () => {
+    await writeFile(journalFileFor(file), '{"n":1,"epoch":1}\nnot json\n{"n":3,"epoch":1}\n');
+    const opening = MemoryStateStore.open({ file });
+    await expect(opening).rejects.toBeInstanceOf(StateFileError);
+    await expect(opening).rejects.toThrow(`${journalFileFor(file)}: line 2`);
+  });
+
+  it('compacts into the state file past journalCompactEntries; a crash mid-compaction replays nothing twice', async () => {
+    const store = await MemoryStateStore.open({ file, journalCompactEntries: 3 });
+    const st = makeDeciderState(1, 0);
+    await store.saveDecider(fullPatch(st), 1);
+    let stale = '';
+    for (let i = 1; i <= 5; i++) {
+      st.serial = i;
+      st.eventSeq = i;
+      st.records[APP]!.values = [`192.0.2.${i}`];
+      // Commits 2 and 3 both change one check: replaying 2 after the compacted 3 would bring back 2's value.
+      if (i === 3) stale = await readFile(journalFileFor(file), 'utf8');
+      const checks = i === 2 || i === 3 ? ['app-secondary'] : [];
+      st.checks['app-secondary']!.verdictChangedAt = checks.length
+        ? i
+        : st.checks['app-secondary']!.verdictChangedAt;
+      const p = partialPatch(st, { records: [APP], checks });
+      expect(await store.commit({ decider: p, zone: full(i, 1), events: makeEvents(i, 1) }, 1)).toEqual({
+        ok: true,
+      });
+    }
+    const doc = JSON.parse(await readFile(file, 'utf8')) as { journal: number; serial: number };
+    expect(doc.journal).toBe(3);
+    expect(doc.serial).toBe(3);
+    expect((await readFile(journalFileFor(file), 'utf8')).trimEnd().split('\n')).toHaveLength(2);
+    // A crash between the state file's rename and the journal's removal: the old entries are still there.
+    const current = await readFile(journalFileFor(file), 'utf8');
+    await writeFile(journalFileFor(file), stale + current);
+    const again = await MemoryStateStore.open({ file });
+    expect(await again.loadDecider()).toEqual(st);
+    expect((await again.readOverlay())?.serial).toBe(5);
+    await Promise.all([store.close(), again.close()]);
+  });
+});
+
+describe('MemoryStateStore state journal, read by another process', () => {
+  it('a store that only read leaves the state file and the journal of a running instance alone', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'understudy-journal-'));
+    const file = join(dir, 'state.json');
+    try {
+      const running = await MemoryStateStore.open({ file });
+      await running.commit({ decider: fullPatch(makeDeciderState(3, 1)), zone: full(3, 1), events: [] }, 1);
+      const journal = await readFile(journalFileFor(file), 'utf8');
+      const reader = await MemoryStateStore.open({ file });
+      expect((await reader.loadDecider())?.serial).toBe(3);
+      await reader.close();
+      expect(await readFile(journalFileFor(file), 'utf8')).toBe(journal);
+      expect(await size(file)).toBe(0);
+      await running.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,160 @@
+/**
+ * The state file's journal (journalFileFor): JSON Lines beside the state file, one entry per durable write,
+ * appended and fsynced, so a decision costs what it changed (its decider patch and overlay delta) rather
+ * than a rewrite of the whole state. Each entry has a sequence number `n`; the state file records the last
+ * one it includes (StateDocument.journal), so entries at or below it are skipped when replaying (a crash
+ * between compaction's rename and the journal's truncation).
+ *
+ * - Loading: the state file, then every entry after its `journal` mark, in order. An unparsable last line
+ *   (a torn append) is ignored with a warning; anything unparsable before it is a StateFileError. A file whose
+ *   tail is not clean is compacted by the next write before it appends. Loading never writes.
+ * - Compaction (past the limits, and on close): the store writes the whole state file atomically, then removes
+ *   the journal.
+ */
+import { open, readFile, rm } from 'node:fs/promises';
+import type {
+  DeciderStatePatch,
+  Logger,
+  OverlayUpdate,
+  Publication,
+  TargetSyncStatus,
+} from '@understudy/core';
+import { StateFileError } from './state-file.js';
+
+export interface JournalEntry {
+  n: number;
+  /** The store's fencing mark after this write. */
+  epoch: number;
+  /** Decider state changes since the previous entry (merged), if any. */
+  decider?: DeciderStatePatch;
+  /** The overlay update this write applied, if any. */
+  update?: OverlayUpdate;
+  /** Whole lists when they changed since the previous entry (small: one per target/instance). */
+  publications?: Publication[];
+  targets?: TargetSyncStatus[];
+}
+
+/** state.json → state.journal.jsonl (any other name gets ".journal.jsonl" appended). */
+export function journalFileFor(file: string): string {
+  return file.endsWith('.json') ? `${file.slice(0, -'.json'.length)}.journal.jsonl` : `${file}.journal.jsonl`;
+}
+
+export interface LoadedJournal {
+  entries: JournalEntry[];
+  bytes: number;
+  /** A torn or unterminated last line: the next write compacts before appending. */
+  clean: boolean;
+}
+
+function isEntry(v: unknown): v is JournalEntry {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const e = v as Record<string, unknown>;
+  return Number.isSafeInteger(e.n) && Number.isSafeInteger(e.epoch);
+}
+
+export async function readJournal(file: string, logger: Logger): Promise<LoadedJournal> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], bytes: 0, clean: true };
+    throw new StateFileError(file, `cannot read: ${(err as Error).message}`, { cause: err });
+  }
+  const lines = text.split('\n');
+  const complete = text.endsWith('\n') || text.length === 0;
+  if (complete) lines.pop();
+  const entries: JournalEntry[] = [];
+  let clean = complete;
+  for (let i = 0; i < lines.length; i++) {
+    let value: unknown;
+    try {
+      value = JSON.parse(lines[i]!);
+    } catch (err) {
+      if (i === lines.length - 1) {
+        logger.warn({ file, line: i + 1 }, 'state journal: ignoring a torn last line');
+        clean = false;
+        break;
+      }
+      throw new StateFileError(file, `line ${i + 1}: corrupt JSON: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    if (!isEntry(value)) throw new StateFileError(file, `line ${i + 1}: not a journal entry (n, epoch)`);
+    entries.push(value);
+  }
+  return { entries, bytes: Buffer.byteLength(text), clean };
+}
+
+/** Appends entries durably; tells the store when to compact. */
+export class JournalFile {
+  private entries: number;
+  private size: number;
+  private last: number;
+
+  constructor(
+    readonly path: string,
+    loaded: LoadedJournal,
+    /** The state file's mark: entries are numbered after it. */
+    mark: number,
+    private readonly limits: { entries: number; bytes: number },
+    private tailClean = loaded.clean,
+  ) {
+    this.entries = loaded.entries.length;
+    this.size = loaded.bytes;
+    this.last = Math.max(mark, loaded.entries.at(-1)?.n ?? 0);
+  }
+
+  /** The sequence number the last entry got (what a compacted state file records). */
+  get lastN(): number {
+    return this.last;
+  }
+
+  /** False after a torn or failed append: the next write rewrites the state file and empties this first. */
+  get clean(): boolean {
+    return this.tailClean;
+  }
+
+  /** The journal has outgrown its limits (or is unclean): time to compact into the state file. */
+  get needsCompaction(): boolean {
+    return !this.tailClean || this.entries >= this.limits.entries || this.size >= this.limits.bytes;
+  }
+
+  /** Appends and fsyncs one entry; returns its bytes. */
+  async append(entry: Omit<JournalEntry, 'n'>): Promise<number> {
+    const n = this.last + 1;
+    const line = `${JSON.stringify({ n, ...entry })}\n`;
+    try {
+      const fh = await open(this.path, 'a', 0o600);
+      try {
+        await fh.writeFile(line, 'utf8');
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+    } catch (err) {
+      // Part of the line may be on disk: the next write compacts rather than append after a fragment.
+      this.tailClean = false;
+      throw err;
+    }
+    this.last = n;
+    this.entries++;
+    this.size += Buffer.byteLength(line);
+    return Buffer.byteLength(line);
+  }
+
+  /** Nothing to replay: no entries and a clean tail. */
+  get empty(): boolean {
+    return this.entries === 0 && this.tailClean;
+  }
+
+  /**
+   * After the state file took everything up to lastN: removes the journal (the next append creates it). Not
+   * fsynced: if the removal is lost, the state file's mark makes its entries skipped on replay.
+   */
+  async remove(): Promise<void> {
+    await rm(this.path, { force: true });
+    this.entries = 0;
+    this.size = 0;
+    this.tailClean = true;
+  }
+}
