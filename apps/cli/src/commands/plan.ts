@@ -6,7 +6,7 @@
  * change lines.
  */
 import { existsSync } from 'node:fs';
-import { MemoryStateStore, StateFileError } from '@understudy/backends';
+import { MemoryStateStore, StateFileError, journalFileFor } from '@understudy/backends';
 import {
   buildZoneState,
   materializeZoneState,
@@ -53,7 +53,8 @@ export async function readPublishedZoneState(
   config: UnderstudyConfig,
   file: string | null,
 ): Promise<ZoneState | null> {
-  if (!file || !existsSync(file)) return null;
+  // A running `understudy run` may have only its journal yet: the state file is written at compaction.
+  if (!file || (!existsSync(file) && !existsSync(journalFileFor(file)))) return null;
   try {
     // open() only reads an existing file (and its directory exists); close() writes nothing unless
     // something was changed, and nothing is.
