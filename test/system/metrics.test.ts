@@ -54,6 +54,8 @@ describe('infra: dashboard and alert rules', () => {
     for (const [alert, metric] of [
       ['UnderstudyFailover', 'understudy_failover_events_total'],
       ['UnderstudyAllAnswersDown', 'understudy_record_all_down'],
+      ['UnderstudyFailoverTotals', 'understudy_records_failed_over'],
+      ['UnderstudyAllAnswersDownTotals', 'understudy_records_all_down'],
       ['UnderstudyRegionStale', 'understudy_region_stale'],
       ['UnderstudySyncFailing', 'understudy_target_sync_failures'],
       ['UnderstudyCertificateExpiring', 'understudy_cert_expiry_timestamp_seconds'],
