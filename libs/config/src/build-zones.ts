@@ -2,6 +2,7 @@
 import { normalizeName, resolveOwner } from '@understudy/core';
 import type { FailoverRecordConfig, RecordType, RRset, SoaConfig, ZoneConfig } from '@understudy/core';
 import { buildFailover } from './build-failover.js';
+import { warnCnameLoops } from './cname-loops.js';
 import type { Path, Problems } from './problems.js';
 import { int, isObj, list, obj, str } from './read.js';
 import type { Obj } from './read.js';
@@ -33,6 +34,11 @@ export function buildZones(raw: unknown, ctx: ZoneContext): ZoneConfig[] {
   }
   const apexes = zones.map((z) => z.zone.apex);
   for (const z of zones) checkZoneData(z.zone.apex, z.owned, apexes, ctx.problems);
+  warnCnameLoops(
+    zones.map((z) => z.zone),
+    zones.map((z) => z.at),
+    ctx.problems,
+  );
   return zones.map((z) => z.zone);
 }
 
