@@ -1,6 +1,7 @@
 /** Starts a DnsServer in-process on random loopback ports (IPv4 and IPv6) and wraps dig/kdig for it. */
 import type { RRset, ZoneState } from '@understudy/core';
 import { DnsServer } from '@understudy/dns-server';
+import type { DnsServerOptions } from '@understudy/dns-server';
 import { dig, kdig } from '@understudy/testkit/dig';
 import type { DigResult } from '@understudy/testkit/dig';
 import { recordingLogger } from '@understudy/testkit/logger';
@@ -52,9 +53,13 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(zs: ZoneState = zoneState()): Promise<Harness> {
+export async function startHarness(
+  zs: ZoneState = zoneState(),
+  extra: Partial<DnsServerOptions> = {},
+): Promise<Harness> {
   const logger = recordingLogger();
   const server = new DnsServer({
+    ...extra,
     listen: [
       { host: '127.0.0.1', port: 0 },
       { host: '::1', port: 0 },

@@ -1,7 +1,7 @@
 /** Top-level sections: regions, quorum, listen, dns, state, decider, probe, logging. */
 import path from 'node:path';
 import { DEFAULT_PROBE_HEALTH } from '@understudy/core';
-import type { ListenAddress, QuorumRule, UnderstudyConfig } from '@understudy/core';
+import type { DnsIdentityConfig, ListenAddress, QuorumRule, UnderstudyConfig } from '@understudy/core';
 import { parseListenAddress } from './listen-address.js';
 import { parseQuorum } from './quorum.js';
 import type { Path, Problems } from './problems.js';
@@ -154,7 +154,22 @@ export function buildDns(raw: unknown, problems: Problems, baseDir: string): Und
     udpPayloadSize: int(o.udpPayloadSize, 512, 4096) ?? 1232,
     tcpIdleTimeout: duration(o.tcpIdleTimeout, ['dns', 'tcpIdleTimeout'], 10_000, problems, { min: 100 }),
     limits: buildDnsLimits(o.limits, problems),
+    // --- issue 15: server identity (i15-conf) ---
+    identity: buildDnsIdentity(o.identity, problems),
   };
+}
+
+/** dns.identity: each text or null; '' counts as null (off). A TXT string holds at most 255 octets. */
+function buildDnsIdentity(raw: unknown, problems: Problems): DnsIdentityConfig {
+  const o: Obj = isObj(raw) ? raw : {};
+  const text = (key: 'id' | 'nsid' | 'version'): string | null => {
+    const v = o[key];
+    if (typeof v !== 'string' || v === '') return null;
+    if (Buffer.byteLength(v, 'utf8') <= 255) return v;
+    problems.error(['dns', 'identity', key], 'is longer than 255 octets in UTF-8');
+    return null;
+  };
+  return { id: text('id'), nsid: text('nsid'), version: text('version') };
 }
 
 export function buildProbe(raw: unknown, problems: Problems): UnderstudyConfig['probe'] {

@@ -83,6 +83,7 @@ describe('parseConfig: defaults', () => {
         rateLimit: { responsesPerSecond: 0, slip: 2, ipv4PrefixLength: 24, ipv6PrefixLength: 56 },
       },
       cacheFile: path.resolve(BASE, 'understudy-dns-cache.json'),
+      identity: { id: null, nsid: null, version: null },
     });
   });
 
@@ -203,6 +204,7 @@ dns:
     tcpMaxConnectionsPerClient: 8
     rateLimit: { responsesPerSecond: 200, slip: 3, ipv4PrefixLength: 22, ipv6PrefixLength: 48 }
   cacheFile: null
+  identity: { id: dns-a.example.net, nsid: dns-a, version: "" }
 logging: { level: debug }
 checks:
   web:
@@ -281,6 +283,7 @@ zones:
         rateLimit: { responsesPerSecond: 200, slip: 3, ipv4PrefixLength: 22, ipv6PrefixLength: 48 },
       },
       cacheFile: null,
+      identity: { id: 'dns-a.example.net', nsid: 'dns-a', version: null },
     });
     expect(config.logging.level).toBe('debug');
   });

@@ -117,6 +117,29 @@ const dnsSchema = strictObject({
       'Last zone state served from Redis, served at a start without Redis; relative to the config file directory; null = off.',
   },
   // --- end issue #10 ---
+  // --- issue 15: server identity (i15-conf) ---
+  identity: strictObject({
+    id: {
+      type: ['string', 'null'],
+      maxLength: 255,
+      default: null,
+      description:
+        'Answered to CH TXT id.server and hostname.bind, to tell DNS servers apart; null (the default) = REFUSED.',
+    },
+    nsid: {
+      type: ['string', 'null'],
+      maxLength: 255,
+      default: null,
+      description: 'NSID (RFC 5001) sent to queries that ask for it (dig +nsid); null (the default) = none.',
+    },
+    version: {
+      type: ['string', 'null'],
+      maxLength: 255,
+      default: null,
+      description: 'Answered to CH TXT version.bind and version.server; null (the default) = REFUSED.',
+    },
+  }),
+  // --- end issue 15 ---
 });
 
 const probeSchema = strictObject({

@@ -172,7 +172,21 @@ export interface DnsServerConfig {
    * loadConfig always sets it; hand-built configs (tests) may leave it out, which means off.
    */
   cacheFile?: string | null;
+  // --- issue 15: server identity (i15-conf) ---
+  /** NSID and CHAOS TXT answers that tell which server answered; absent = all off. */
+  identity?: DnsIdentityConfig;
 }
+
+// --- issue 15: server identity (i15-conf) ---
+export interface DnsIdentityConfig {
+  /** TXT answered to CH id.server and hostname.bind; null = REFUSED. */
+  id: string | null;
+  /** NSID (RFC 5001) sent, as its UTF-8 octets, to queries that ask for it; null = none. */
+  nsid: string | null;
+  /** TXT answered to CH version.bind and version.server; null (the default) = REFUSED. */
+  version: string | null;
+}
+// --- end issue 15 ---
 
 // ---- DNS hostile-traffic limits (issue #10 §2) ----
 

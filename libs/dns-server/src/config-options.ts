@@ -13,6 +13,7 @@ export type ConfiguredDnsOptions = Pick<
   | 'tcpMaxConnections'
   | 'tcpMaxConnectionsPerClient'
   | 'rateLimit'
+  | 'identity'
 >;
 
 export function dnsServerOptions(dns: DnsServerConfig): ConfiguredDnsOptions {
@@ -24,5 +25,6 @@ export function dnsServerOptions(dns: DnsServerConfig): ConfiguredDnsOptions {
     tcpMaxConnections: l.tcpMaxConnections,
     tcpMaxConnectionsPerClient: l.tcpMaxConnectionsPerClient,
     rateLimit: { ...l.rateLimit },
+    ...(dns.identity ? { identity: { ...dns.identity } } : {}),
   };
 }

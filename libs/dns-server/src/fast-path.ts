@@ -20,11 +20,14 @@ const REFUSED: FastAnswer = {
 };
 const OPT_LEN = 11;
 
-/** EDNS options are {code, length, data} triples that must fill the RDATA exactly. */
+/**
+ * EDNS options are {code, length, data} triples that must fill the RDATA exactly. An NSID request
+ * (option 3, RFC 5001) is declined too: its reply carries an option the pre-encoded OPT has not.
+ */
 function optionsWellFormed(msg: Uint8Array, start: number, end: number): boolean {
   let p = start;
   while (p < end) {
-    if (p + 4 > end) return false;
+    if (p + 4 > end || (msg[p] === 0 && msg[p + 1] === 3)) return false;
     p += 4 + ((msg[p + 2]! << 8) | msg[p + 3]!);
   }
   return p === end;

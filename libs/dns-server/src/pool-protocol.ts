@@ -1,5 +1,11 @@
 /** Messages between a DnsWorkerPool (cluster primary) and its workers, over the cluster IPC channel. */
-import type { ListenAddress, OverlayUpdate, ZoneOverlay, ZoneState } from '@understudy/core';
+import type {
+  DnsIdentityConfig,
+  ListenAddress,
+  OverlayUpdate,
+  ZoneOverlay,
+  ZoneState,
+} from '@understudy/core';
 import type { LatencySamples } from './latency-sampler.js';
 import type { QueryCount } from './query-counter.js';
 import type { ApplyInfo } from './served-zones.js';
@@ -13,6 +19,7 @@ export interface WorkerInit {
   tcpFrameTimeoutMs?: number;
   tcpMaxConnectionsPerClient?: number;
   rateLimit?: RateLimitSettings;
+  identity?: DnsIdentityConfig;
   /** Send per-(transport, rcode) counts (us:counts), for onQueries. */
   countQueries: boolean;
   latencySampleEvery?: number;

@@ -185,6 +185,7 @@ export class DnsWorkerPool {
       'tcpFrameTimeoutMs',
       'tcpMaxConnectionsPerClient',
       'rateLimit',
+      'identity',
       'latencySampleEvery',
     ] as const;
     for (const k of optional) if (o[k] !== undefined) Object.assign(init, { [k]: o[k] });

@@ -14,17 +14,28 @@ export const MAX_QUERY = 4096;
 export const MAX_ADDITIONALS = 4;
 
 export interface QueryQuestion {
-  /** dns2's spelling: labels joined by '.', octets as latin1, no trailing dot, root = ''. */
+  /**
+   * Labels joined by '.', octets as latin1, no trailing dot, root = ''. A '.' octet inside a label is
+   * spelled LITERAL_DOT, so the string splits at the real label boundaries only: `a\.b.ent` is two
+   * labels below `ent`, not three (no zone name can hold LITERAL_DOT, so such a name never matches).
+   */
   name: string;
   type: number;
   class: number;
+  /** Offset just past the question's class: a reply echoes msg[12, end) octet for octet. */
+  end: number;
 }
+
+/** Stands for a '.' octet inside a label in QueryQuestion.name (zone names are a-z 0-9 - _ *). */
+export const LITERAL_DOT = '\u0000';
 
 export interface QueryOpt {
   /** The requestor's UDP payload size (the OPT CLASS field). */
   payload: number;
   version: number;
   doFlag: boolean;
+  /** The query asked for the server's NSID (RFC 5001 option 3). */
+  nsid: boolean;
 }
 
 export type ParsedQuery =
@@ -32,8 +43,12 @@ export type ParsedQuery =
   | { kind: 'drop' }
   /** The header alone (ID, opcode, RD, CD) is what the reply echoes. */
   | { kind: 'formerr' }
+  /** NOTIFY (RFC 1996): we are the primary, nobody notifies us; header only, as NSD answers. */
+  | { kind: 'refused' }
   | { kind: 'notimp'; question: QueryQuestion | null; opt: QueryOpt | null }
   | { kind: 'query'; question: QueryQuestion; opt: QueryOpt | null };
+
+const OPCODE_NOTIFY = 4;
 
 const u16 = (m: Uint8Array, o: number): number => (m[o]! << 8) | m[o + 1]!;
 
@@ -75,7 +90,8 @@ function decodeName(msg: Buffer, start: number, end: number): string {
   let off = start;
   while (off < end - 1) {
     const len = msg[off]!;
-    labels.push(msg.toString('latin1', off + 1, off + 1 + len));
+    const label = msg.toString('latin1', off + 1, off + 1 + len);
+    labels.push(label.includes('.') ? label.replaceAll('.', LITERAL_DOT) : label);
     off += len + 1;
   }
   return labels.join('.');
@@ -84,18 +100,30 @@ function decodeName(msg: Buffer, start: number, end: number): string {
 function readQuestion(msg: Buffer): { q: QueryQuestion; end: number } | null {
   const nameEnd = questionNameEnd(msg, 12);
   if (nameEnd < 0 || nameEnd + 4 > msg.length) return null;
-  const q = { name: decodeName(msg, 12, nameEnd), type: u16(msg, nameEnd), class: u16(msg, nameEnd + 2) };
+  const q = {
+    name: decodeName(msg, 12, nameEnd),
+    type: u16(msg, nameEnd),
+    class: u16(msg, nameEnd + 2),
+    end: nameEnd + 4,
+  };
   return { q, end: nameEnd + 4 };
 }
 
-/** EDNS options are {code, length, data} triples that must fill the RDATA exactly. */
-function optionsWellFormed(msg: Uint8Array, start: number, end: number): boolean {
+const NSID_OPTION = 3;
+
+/**
+ * EDNS options are {code, length, data} triples that must fill the RDATA exactly: -1 when they do not,
+ * else 1 when one of them is NSID, 0 otherwise.
+ */
+function readOptions(msg: Uint8Array, start: number, end: number): number {
   let p = start;
+  let nsid = 0;
   while (p < end) {
-    if (p + 4 > end) return false;
+    if (p + 4 > end) return -1;
+    if (u16(msg, p) === NSID_OPTION) nsid = 1;
     p += 4 + u16(msg, p + 2);
   }
-  return p === end;
+  return p === end ? nsid : -1;
 }
 
 /**
@@ -112,11 +140,13 @@ function readAdditionals(msg: Buffer, off: number, count: number): QueryOpt | nu
     const rdEnd = rdStart + u16(msg, nameEnd + 8);
     if (rdEnd > msg.length) return 'bad';
     if (u16(msg, nameEnd) === TYPE.OPT) {
-      if (opt !== null || nameEnd !== off + 1 || !optionsWellFormed(msg, rdStart, rdEnd)) return 'bad';
+      const options: number = opt === null && nameEnd === off + 1 ? readOptions(msg, rdStart, rdEnd) : -1;
+      if (options < 0) return 'bad';
       opt = {
         payload: u16(msg, nameEnd + 2),
         version: msg[nameEnd + 5]!,
         doFlag: (msg[nameEnd + 6]! & 0x80) !== 0,
+        nsid: options === 1,
       };
     }
     off = rdEnd;
@@ -131,6 +161,7 @@ export function parseQuery(msg: Buffer, maxLength = MAX_QUERY): ParsedQuery {
   const qd = u16(msg, 4);
   const ar = u16(msg, 10);
   const plainCounts = qd === 1 && u16(msg, 6) === 0 && u16(msg, 8) === 0 && ar <= MAX_ADDITIONALS;
+  if (opcode === OPCODE_NOTIFY) return { kind: 'refused' };
   if (opcode !== 0) {
     // RFC 8906 §8.1.4: NOTIMP whatever follows; echo the question and OPT when they read cleanly.
     const read = plainCounts ? readQuestion(msg) : null;

@@ -2,9 +2,11 @@
  * Turns one query into one reply against the current snapshot: fast path first (UDP only), then the
  * slow path. Holds the snapshot reference that setZoneState swaps in one assignment.
  */
-import type { Logger } from '@understudy/core';
+import type { DnsIdentityConfig, Logger } from '@understudy/core';
 import { RCODE } from './constants.js';
 import { FastPath } from './fast-path.js';
+import { nsidOctets } from './identity.js';
+import type { ServerIdentity } from './identity.js';
 import { MAX_QUERY } from './query-parse.js';
 import type { QueryCounter } from './query-counter.js';
 import { answerQuery } from './slow-path.js';
@@ -17,13 +19,20 @@ export class Responder {
   /** The slow path's last UDP reply, valid right after answerUdp returned -1. */
   slowBuf: Buffer = Buffer.alloc(0);
   private warnedEmpty = false;
+  private readonly identity: ServerIdentity;
 
   constructor(
     private readonly payloadSize: number,
     private readonly logger: Logger,
     private readonly counter?: QueryCounter,
+    identity?: DnsIdentityConfig,
   ) {
     this.fast = new FastPath(payloadSize);
+    this.identity = {
+      id: identity?.id ?? null,
+      nsid: nsidOctets(identity?.nsid),
+      version: identity?.version ?? null,
+    };
   }
 
   /**
@@ -55,7 +64,7 @@ export class Responder {
   private slow(msg: Buffer, transport: Transport, snap: Snapshot | null): SlowReply | null {
     let reply: SlowReply | null;
     try {
-      reply = answerQuery(msg, transport, snap, { payloadSize: this.payloadSize });
+      reply = answerQuery(msg, transport, snap, { payloadSize: this.payloadSize, identity: this.identity });
     } catch (err) {
       // Network input reaching code with a bug costs one query, never the server.
       this.logger.warn({ err }, 'dns: query failed in the slow path; dropped');

@@ -1,5 +1,12 @@
 /** The authoritative DNS server: UDP + TCP listeners over one swappable snapshot. */
-import type { ListenAddress, Logger, OverlayUpdate, ZoneOverlay, ZoneState } from '@understudy/core';
+import type {
+  DnsIdentityConfig,
+  ListenAddress,
+  Logger,
+  OverlayUpdate,
+  ZoneOverlay,
+  ZoneState,
+} from '@understudy/core';
 import { DEFAULT_UDP_PAYLOAD } from './constants.js';
 import { MAX_QUERY } from './query-parse.js';
 import { QueryCounter } from './query-counter.js';
@@ -29,6 +36,8 @@ export interface DnsServerOptions {
   tcpFrameTimeoutMs?: number;
   tcpMaxConnectionsPerClient?: number;
   rateLimit?: RateLimitSettings;
+  /** NSID and CHAOS TXT identity answers (issue 15); absent = all off. */
+  identity?: DnsIdentityConfig;
   /**
    * Called with a serial once queries reaching the sockets are answered from it: right after a
    * successful setZoneState on a started server, or when start() has bound every socket. DnsWorkerPool
@@ -110,7 +119,7 @@ export class DnsServer {
     this.guard = new IoGuard(opts.logger);
     this.counter = opts.onQueries ? new QueryCounter() : undefined;
     this.sampler = opts.onQueries ? new LatencySampler(opts.latencySampleEvery ?? 64) : undefined;
-    this.responder = new Responder(size, opts.logger, this.counter);
+    this.responder = new Responder(size, opts.logger, this.counter, opts.identity);
     const rl = opts.rateLimit;
     this.limiter = rl && rl.responsesPerSecond > 0 ? new ResponseRateLimiter(rl) : undefined;
   }

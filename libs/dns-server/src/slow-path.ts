@@ -1,14 +1,15 @@
 /**
  * The general path: everything the fast path declines (TCP, malformed or unusual queries, EDNS
  * versions, opcodes, ANY, truncation, names outside the table). query-parse.ts reads the header,
- * question and OPT; the protocol decisions (AA, OPT echo, NOTIMP, BADVERS, TC) are made here; dns2's
- * codec only encodes the reply.
+ * question and OPT; the protocol decisions (AA, OPT echo, NOTIMP, BADVERS, TC, classes ANY and CH)
+ * are made here; reply-writer.ts puts the reply on the wire around the question's own octets.
  */
 import { CLASS_IN, CLASSIC_UDP_LIMIT, MAX_MESSAGE, RCODE, TYPE } from './constants.js';
-import { headerOf, optRecord, Packet } from './dns2.js';
-import type { Question } from './dns2.js';
+import { CLASS_CH, chaosAnswer, NO_IDENTITY } from './identity.js';
+import type { ServerIdentity } from './identity.js';
 import { parseQuery } from './query-parse.js';
 import type { QueryOpt, QueryQuestion } from './query-parse.js';
+import { writeReply } from './reply-writer.js';
 import { resolve } from './resolve.js';
 import type { Resolution } from './resolve.js';
 import type { Snapshot } from './snapshot.js';
@@ -24,6 +25,8 @@ export interface SlowReply {
 export interface SlowOptions {
   /** Our EDNS UDP payload size, advertised in every OPT we send. */
   payloadSize: number;
+  /** NSID and CHAOS identity answers (default: none). */
+  identity?: ServerIdentity;
 }
 
 const EMPTY: Resolution = { rcode: RCODE.NOERROR, aa: false, answer: [], authority: [], additional: [] };
@@ -48,16 +51,31 @@ interface Verdict {
   opt: QueryOpt | null;
 }
 
+const CLASS_ANY = 255;
+
 /** Checks a well-formed query in RFC order and decides the reply's rcode and content. */
-function decide(question: QueryQuestion, opt: QueryOpt | null, snap: Snapshot | null): Verdict {
+function decide(
+  question: QueryQuestion,
+  opt: QueryOpt | null,
+  snap: Snapshot | null,
+  identity: ServerIdentity,
+): Verdict {
   const v = (res: Resolution): Verdict => ({ res, question, opt });
   if (opt && opt.version > 0) return v(fail(RCODE.BADVERS));
-  if (question.class !== CLASS_IN) return v(fail(RCODE.REFUSED));
+  if (question.class === CLASS_CH) {
+    const ch = chaosAnswer(asciiLower(question.name), question.type, identity);
+    return v({ ...EMPTY, rcode: ch.rcode, answer: ch.answer });
+  }
+  if (question.class !== CLASS_IN && question.class !== CLASS_ANY) return v(fail(RCODE.REFUSED));
   if (!snap) return v(fail(RCODE.SERVFAIL));
-  // No zone transfers: this server is the only primary and has nothing to transfer to.
+  // Zone transfers are not served here: this server is the only primary.
   if (question.type === TYPE.AXFR || question.type === TYPE.IXFR) return v(fail(RCODE.REFUSED));
   const qname = question.name === '' ? '.' : `${asciiLower(question.name)}.`;
-  return v(resolve(snap.model, qname, question.type));
+  const res = resolve(snap.model, qname, question.type);
+  // RFC 1035 §3.2.5: class ANY matches our IN data. As NSD answers it: not authoritative (the data of
+  // other classes is not ours to deny), so no AA and no SOA to cache a negative answer with.
+  if (question.class === CLASS_ANY) return v({ ...res, aa: false, authority: res.aa ? [] : res.authority });
+  return v(res);
 }
 
 /** DNS names compare case-insensitively in ASCII only (RFC 4343): other octets stay as they are. */
@@ -66,27 +84,14 @@ function asciiLower(s: string): string {
 }
 
 function encode(msg: Buffer, v: Verdict, opts: SlowOptions, truncated: boolean): Buffer {
-  const reply = new Packet();
-  reply.header = new Packet.Header({
-    id: msg.readUInt16BE(0),
-    qr: 1,
-    opcode: (msg[2]! >> 3) & 0x0f,
-    rd: msg[2]! & 0x01 ? 1 : 0,
-    rcode: v.res.rcode,
+  const nsid = (opts.identity ?? NO_IDENTITY).nsid;
+  return writeReply(msg, v.res, {
+    question: v.question,
+    opt: v.opt,
+    payloadSize: opts.payloadSize,
+    nsid,
+    truncated,
   });
-  const rh = headerOf(reply);
-  rh.cd = msg[3]! & 0x10 ? 1 : 0;
-  rh.aa = v.res.aa ? 1 : 0;
-  rh.tc = truncated ? 1 : 0;
-  reply.questions = v.question ? [v.question as Question] : [];
-  if (!truncated) {
-    reply.answers = v.res.answer;
-    reply.authorities = v.res.authority;
-    reply.additionals = [...v.res.additional];
-  }
-  // BADVERS needs the OPT even without one to echo: its upper rcode bits travel there.
-  if (v.opt) reply.additionals.push(optRecord(opts.payloadSize, v.opt.doFlag));
-  return reply.toBuffer();
 }
 
 /** The requestor's UDP limit: 512 without EDNS (RFC 1035), else min(their size, ours), never below 512. */
@@ -107,12 +112,14 @@ export function answerQuery(
 ): SlowReply | null {
   const parsed = parseQuery(msg);
   if (parsed.kind === 'drop') return null;
-  if (parsed.kind === 'formerr')
-    return { buf: headerOnly(msg, RCODE.FORMERR), rcode: RCODE.FORMERR, qtype: 0 };
+  if (parsed.kind === 'formerr' || parsed.kind === 'refused') {
+    const rcode = parsed.kind === 'formerr' ? RCODE.FORMERR : RCODE.REFUSED;
+    return { buf: headerOnly(msg, rcode), rcode, qtype: 0 };
+  }
   const v =
     parsed.kind === 'notimp'
       ? { res: fail(RCODE.NOTIMP), question: parsed.question, opt: parsed.opt }
-      : decide(parsed.question, parsed.opt, snap);
+      : decide(parsed.question, parsed.opt, snap, opts.identity ?? NO_IDENTITY);
   const qtype = v.question?.type ?? 0;
   try {
     let buf = encode(msg, v, opts, false);
@@ -121,7 +128,7 @@ export function answerQuery(
     if (buf.length > MAX_MESSAGE) throw new Error(`reply of ${buf.length} octets`);
     return { buf, rcode: v.res.rcode, qtype };
   } catch {
-    // A question name dns2 cannot re-encode (a label holding a '.'), or an answer past 64 KiB.
+    // A record the encoder cannot write (config should have caught it), or an answer past 64 KiB.
     return { buf: headerOnly(msg, RCODE.SERVFAIL), rcode: RCODE.SERVFAIL, qtype };
   }
 }
