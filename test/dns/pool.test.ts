@@ -25,6 +25,7 @@ beforeAll(async () => {
     exec: join(import.meta.dirname, 'pool-worker.ts'),
     execArgv: ['--import', 'tsx'],
     reportIntervalMs: 100,
+    identity: { id: 'pool-a', nsid: 'pool-a', version: null },
     onServing: (serial) => serving.push({ serial, at: Date.now() }),
     onQueries: (counts) => counted.push(...counts),
   });
@@ -51,6 +52,20 @@ const served = (serial: number): Promise<{ serial: number; at: number }> =>
   });
 
 describe('DnsWorkerPool', () => {
+  it('passes dns.identity to every worker: NSID and CH TXT id.server from fresh sockets', async () => {
+    const replies = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        i % 2 === 0
+          ? dig({ server: '127.0.0.1', port, name: `app.${APEX}`, flags: ['+nsid'] })
+          : dig({ server: '127.0.0.1', port, name: 'id.server', type: 'TXT', flags: ['-c', 'CH'] }),
+      ),
+    );
+    replies.forEach((r, i) => {
+      if (i % 2 === 0) expect(r.raw).toMatch(/NSID: .*"pool-a"/);
+      else expect(r.answer.map((a) => a.data)).toEqual(['"pool-a"']);
+    });
+  });
+
   it('answers over UDP and TCP from the shared port, and reports the first state once both workers serve it', async () => {
     expect(await appA()).toEqual(['198.51.100.1']);
     expect(await appA(['+tcp'])).toEqual(['198.51.100.1']);
