@@ -68,7 +68,7 @@ function decide(
   }
   if (question.class !== CLASS_IN && question.class !== CLASS_ANY) return v(fail(RCODE.REFUSED));
   if (!snap) return v(fail(RCODE.SERVFAIL));
-  // Zone transfers are not served here: this server is the only primary.
+  // No zone transfers: this server is the only primary and has nothing to transfer to.
   if (question.type === TYPE.AXFR || question.type === TYPE.IXFR) return v(fail(RCODE.REFUSED));
   const qname = question.name === '' ? '.' : `${asciiLower(question.name)}.`;
   const res = resolve(snap.model, qname, question.type);
