@@ -13,7 +13,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -32,17 +32,22 @@ const TIME = '/usr/bin/time';
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** One run of the CLI: wall time, and peak RSS from GNU time when the machine has it. */
-function once(cliArgs: string[]): { ms: number; rssMb: number } {
+/**
+ * One run of the CLI: wall time, and CPU time (user + sys) and peak RSS from GNU time when the machine has
+ * it. On a loaded machine the CPU time is the steadier figure: wall time includes waiting for a core.
+ */
+function once(cliArgs: string[]): { ms: number; cpuMs: number; rssMb: number } {
   const withTime = existsSync(TIME);
   const cmd = withTime ? TIME : process.execPath;
-  const argv = withTime ? ['-f', '@@ %M', process.execPath, CLI, ...cliArgs] : [CLI, ...cliArgs];
+  const argv = withTime ? ['-f', '@@ %M %U %S', process.execPath, CLI, ...cliArgs] : [CLI, ...cliArgs];
   const t = performance.now();
   const r = spawnSync(cmd, argv, { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
   const ms = performance.now() - t;
   if (r.status !== 0) throw new Error(`understudy ${cliArgs.join(' ')} failed (${r.status}): ${r.stderr}`);
-  const m = /@@ (\d+)/.exec(r.stderr);
-  return { ms, rssMb: m ? Number(m[1]) / 1024 : NaN };
+  const m = /@@ (\d+) ([\d.]+) ([\d.]+)/.exec(r.stderr);
+  return m
+    ? { ms, cpuMs: (Number(m[2]) + Number(m[3])) * 1000, rssMb: Number(m[1]) / 1024 }
+    : { ms, cpuMs: NaN, rssMb: NaN };
 }
 
 function measure(label: string, cliArgs: string[]): void {
@@ -50,7 +55,7 @@ function measure(label: string, cliArgs: string[]): void {
   const runs = Array.from({ length: RUNS }, () => once(cliArgs));
   console.log(
     `${label.padEnd(10)} wall ${median(runs.map((r) => r.ms)).toFixed(0)} ms (min ${Math.min(...runs.map((r) => r.ms)).toFixed(0)}) · ` +
-      `peak RSS ${median(runs.map((r) => r.rssMb)).toFixed(0)} MB · median of ${RUNS}`,
+      `CPU ${median(runs.map((r) => r.cpuMs)).toFixed(0)} ms · peak RSS ${median(runs.map((r) => r.rssMb)).toFixed(0)} MB · median of ${RUNS}`,
   );
 }
 
@@ -124,7 +129,9 @@ async function dnsWorkers(): Promise<void> {
   }
 }
 
-console.log(`understudy start-up · node ${process.version} · ${CLI}`);
+console.log(
+  `understudy start-up · node ${process.version} · ${CLI} · load average ${loadavg()[0]!.toFixed(1)}`,
+);
 measure('--version', ['--version']);
 measure('validate', ['validate', EXAMPLE]);
 await dnsWorkers();
