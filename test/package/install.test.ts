@@ -109,15 +109,16 @@ describe('the npm package', () => {
     expect(r.stdout).toContain(`${example}: OK (1 zone(s)`);
   });
 
-  it('runs understudy demo until dig gets its first answer', async () => {
+  it('runs understudy demo until dig gets its first answer, and serves the dashboard', async () => {
     const dnsPort = await freePort('127.0.0.1', 'both');
     await mkdir(join(dir, 'demo'));
     const port = async () => `127.0.0.1:${await freePort('127.0.0.1', 'tcp')}`;
+    const dashboard = await port();
     const demo = spawnChild(
       join(prefix, 'bin/understudy'),
       ['demo', '--dns', `127.0.0.1:${dnsPort}`, '--http', await port(), '--control', await port()].concat([
         '--dashboard',
-        await port(),
+        dashboard,
         '--dir',
         join(dir, 'demo'),
       ]),
@@ -146,6 +147,10 @@ describe('the npm package', () => {
       timeoutMs: 30_000,
       what: 'the banner',
     });
+    // The web UI ships in the package too (dist/web, found beside the bundle).
+    const page = await fetch(`http://${dashboard}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>Understudy dashboard</title>');
     expect(await demo.stop()).toBe(0);
   });
 });
