@@ -1,15 +1,20 @@
-// Bundles the `understudy` CLI, every role and their npm dependencies into one ESM file, so the
-// runtime does not depend on how Node's ESM loader sees each CommonJS package's named exports.
+// Bundles the `understudy` CLI, every role and their npm dependencies into ESM files under dist/, so the
+// runtime does not depend on how Node's ESM loader sees each CommonJS package's named exports, and an
+// installed package needs no node_modules (issue 12 §2).
 import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
+
+// Chunk names change with their content: start from an empty dist/ so no stale chunk is packed.
+rmSync(join(root, 'dist'), { recursive: true, force: true });
 
 const common = {
   bundle: true,
   platform: 'node',
   format: 'esm',
-  target: 'node20',
+  target: 'node22', // the oldest Node that package.json's engines allow
   sourcemap: 'linked',
   // Bundled CommonJS packages call require() for Node built-ins.
   banner: {
@@ -17,17 +22,21 @@ const common = {
   },
   logLevel: 'warning',
 };
+// Two entries, split into chunks (issue 12: start-up cost): dist/understudy.mjs loads commander and the
+// command line only, and each command imports its own chunks when it runs, so `--version` does not parse
+// the AWS and Cloudflare SDKs, Fastify or BullMQ. dist/dns-worker.mjs is the DNS workers' own entry: the
+// config reader, the DNS server and the logger only (issue 11 §2). Chunks sit beside the entries (not in
+// a subdirectory) because modules find dist/web and dist/dns-worker.mjs relative to import.meta.url.
 await build({
   ...common,
-  entryPoints: [join(root, 'apps/cli/src/main.ts')],
-  outfile: join(root, 'dist/understudy.mjs'),
-});
-// The DNS workers' own entry: only the config reader, the DNS server and the logger (issue 11 §2), so an
-// idle worker does not carry the provider SDKs, the HTTP framework or the queues.
-await build({
-  ...common,
-  entryPoints: [join(root, 'apps/dns/src/worker-main.ts')],
-  outfile: join(root, 'dist/dns-worker.mjs'),
+  entryPoints: {
+    understudy: join(root, 'apps/cli/src/main.ts'),
+    'dns-worker': join(root, 'apps/dns/src/worker-main.ts'),
+  },
+  outdir: join(root, 'dist'),
+  outExtension: { '.js': '.mjs' },
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
 });
 
 // The dashboard's web UI, served by the CLI from dist/web (next to dist/understudy.mjs).

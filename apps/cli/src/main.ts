@@ -1,16 +1,16 @@
 /** Entry point of the bundled CLI (dist/understudy.mjs). */
 import cluster from 'node:cluster';
-import { runLeanDnsWorker } from '@understudy/dns';
-import { main } from './program.js';
 
 if (cluster.isWorker) {
   // A DNS worker forked by DnsWorkerPool without dist/dns-worker.mjs beside this bundle (e.g. run from the
-  // sources): the same worker, with everything else loaded too.
+  // sources): the same worker, loaded on demand like every command (see program.ts).
+  const { runLeanDnsWorker } = await import('@understudy/dns');
   await runLeanDnsWorker();
   process.exit(0);
 } else {
-  // The AWS SDK warns on stderr that a future release will need Node 22; we support Node >= 20.19, and an
-  // operator who wants the notice can set the variable to false.
+  // The AWS SDK warns on stderr when its Node version nears end of life; an operator who wants the notice
+  // can set the variable to false.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const { main } = await import('./program.js');
   await main(process.argv);
 }

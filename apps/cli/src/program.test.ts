@@ -1,6 +1,7 @@
 import net from 'node:net';
-import { describe, expect, it } from 'vitest';
-import { describeFailure } from './program.js';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describeFailure, main } from './program.js';
 
 async function listenError(port: number): Promise<unknown> {
   const second = net.createServer();
@@ -32,5 +33,37 @@ describe('describeFailure', () => {
     const err = new Error('boom');
     expect(describeFailure(err)).toContain('Error: boom\n    at ');
     expect(describeFailure('plain')).toBe('plain');
+  });
+});
+
+describe('understudy validate', () => {
+  const example = fileURLToPath(new URL('../../../examples/understudy.example.yaml', import.meta.url));
+  /** Runs the command line in this process; returns its exit code and what it wrote. */
+  async function cli(...args: string[]): Promise<{ code: number; out: string }> {
+    let out = '';
+    const write = (chunk: string | Uint8Array) => ((out += String(chunk)), true);
+    vi.spyOn(process.stdout, 'write').mockImplementation(write);
+    vi.spyOn(process.stderr, 'write').mockImplementation(write);
+    process.exitCode = undefined;
+    await main(['node', 'understudy', ...args]);
+    const code = Number(process.exitCode ?? 0);
+    process.exitCode = undefined;
+    vi.restoreAllMocks();
+    return { code, out };
+  }
+  afterEach(() => vi.restoreAllMocks());
+
+  it('takes the config as -c FILE, as the other commands do, or as its argument', async () => {
+    for (const args of [['-c', example], ['--config', example], [example]]) {
+      const r = await cli('validate', ...args);
+      expect(r).toEqual({ code: 0, out: expect.stringContaining(`${example}: OK (1 zone(s)`) as unknown });
+    }
+  });
+
+  it('is a usage error without a file, or with two different ones', async () => {
+    for (const args of [[], ['other.yaml', '-c', example]]) {
+      const r = await cli('validate', ...args);
+      expect(r).toEqual({ code: 2, out: expect.stringContaining('give one config file') as unknown });
+    }
   });
 });

@@ -1,20 +1,17 @@
-/** The `understudy` command line: every subcommand, its options and its help. */
+/**
+ * The `understudy` command line: every subcommand, its options and its help.
+ *
+ * Each command's module is imported when that command runs, not before: `--version`, `--help` and
+ * `validate` do not load the provider SDKs, the HTTP framework or the queues (issue 12: start-up cost).
+ * The bundle is split per command (scripts/build.mjs), so an unused command is not even parsed.
+ */
 import { Command, CommanderError, Option } from 'commander';
-import { dashboardCommand } from './commands/dashboard.js';
-import { deciderCommand } from './commands/decider.js';
-import { drillCommand, type DrillCommandOptions } from './commands/drill.js';
-import { dnsCommand } from './commands/dns.js';
-import { planCommand, type PlanOptions } from './commands/plan.js';
-import { probeCommand } from './commands/probe.js';
-import { runCommand } from './commands/run.js';
-import { CliExit, EXIT_OK, EXIT_USAGE } from './commands/shared.js';
-import { adminCommand } from './commands/admin.js';
-import { statusCommand } from './commands/status.js';
-import { syncCommand, type SyncOptions } from './commands/sync.js';
-import { validateCommand } from './commands/validate.js';
-import { demoOriginCommand } from './demo/demo-client.js';
-import { DEMO_DEFAULTS, demoCommand } from './demo/demo-command.js';
-import { ORIGIN_MODES } from './demo/control-server.js';
+import type { adminCommand } from './commands/admin.js';
+import type { DrillCommandOptions } from './commands/drill.js';
+import type { PlanOptions } from './commands/plan.js';
+import type { SyncOptions } from './commands/sync.js';
+import { CliExit, EXIT_OK, EXIT_USAGE } from './commands/exit.js';
+import { DEMO_DEFAULTS, ORIGIN_MODES } from './demo/demo-defaults.js';
 import { VERSION } from './version.js';
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
@@ -33,6 +30,10 @@ const httpOption = () =>
     "health/metrics listen address, port 0 = any, 'off' = none (default: listen.http)",
   );
 
+/** `understudy override|approve-failback|release-guard`, loaded when one of them runs. */
+const adminCmd = async (...a: Parameters<typeof adminCommand>) =>
+  (await import('./commands/admin.js')).adminCommand(...a);
+
 export function buildProgram(): Command {
   const program = new Command('understudy')
     .description('Self-hosted DNS failover with global health checks.')
@@ -47,14 +48,24 @@ export function buildProgram(): Command {
     .requiredOption('-c, --config <file>', 'config file (YAML)')
     .addOption(redisOption())
     .addOption(logLevel())
-    .action((o: { config: string; redis?: string; logLevel?: string }) => runCommand(o));
+    .action((o: { config: string; redis?: string; logLevel?: string }) =>
+      import('./commands/run.js').then((m) => m.runCommand(o)),
+    );
 
   program
     .command('validate')
     .description('check a config file and report every problem with its path and line')
-    .argument('<file>', 'config file (YAML)')
+    .argument('[file]', 'config file (YAML)')
+    .option('-c, --config <file>', 'config file (YAML), as the other commands take it')
     .option('--json', 'print the result as JSON')
-    .action(async (file: string, o: { json?: boolean }) => {
+    .action(async (arg: string | undefined, o: { config?: string; json?: boolean }) => {
+      const file = arg ?? o.config;
+      if (file === undefined || (arg !== undefined && o.config !== undefined && arg !== o.config))
+        throw new CliExit(
+          'understudy validate: give one config file: validate FILE or validate -c FILE',
+          EXIT_USAGE,
+        );
+      const { validateCommand } = await import('./commands/validate.js');
       process.exitCode = await validateCommand(file, o, process.stdout);
     });
 
@@ -64,7 +75,9 @@ export function buildProgram(): Command {
     .requiredOption('-c, --config <file>', 'config file (YAML)')
     .option('--url <url>', 'ops endpoint of a running instance (default: listen.http from the config)')
     .option('--json', 'print JSON')
-    .action((o: { config: string; url?: string; json?: boolean }) => statusCommand(o, process.stdout));
+    .action((o: { config: string; url?: string; json?: boolean }) =>
+      import('./commands/status.js').then((m) => m.statusCommand(o, process.stdout)),
+    );
 
   program
     .command('plan')
@@ -87,6 +100,7 @@ Exit codes: 0 nothing to change, 2 changes to apply, 1 a target failed or the co
 (a command-line usage error exits 2 too).`,
     )
     .action(async (o: PlanOptions) => {
+      const { planCommand } = await import('./commands/plan.js');
       process.exitCode = await planCommand(o, process.stdout);
     });
 
@@ -112,6 +126,7 @@ Exit codes: 0 every target applied or in sync, 1 a target failed or refused an u
 2 usage (e.g. without --once).`,
     )
     .action(async (o: SyncOptions) => {
+      const { syncCommand } = await import('./commands/sync.js');
       process.exitCode = await syncCommand(o, process.stdout);
     });
 
@@ -133,7 +148,7 @@ Exit codes: 0 every target applied or in sync, 1 a target failed or refused an u
         new Option('--mode <mode>', 'up, down or obey').choices(['up', 'down', 'obey']).makeOptionMandatory(),
       ),
   ).action((o: AdminOpts & { record: string; answer: string; mode: string }) =>
-    adminCommand('override', { record: o.record, answer: o.answer, mode: o.mode }, o, process.stdout),
+    adminCmd('override', { record: o.record, answer: o.answer, mode: o.mode }, o, process.stdout),
   );
   adminOptions(
     program
@@ -143,13 +158,13 @@ Exit codes: 0 every target applied or in sync, 1 a target failed or refused an u
       )
       .requiredOption('--record <record>', 'record name or id'),
   ).action((o: AdminOpts & { record: string }) =>
-    adminCommand('approve-failback', { record: o.record }, o, process.stdout),
+    adminCmd('approve-failback', { record: o.record }, o, process.stdout),
   );
   adminOptions(
     program
       .command('release-guard')
       .description('release a holding mass-failure guard (it re-arms once the failure clears)'),
-  ).action((o: AdminOpts) => adminCommand('release-guard', {}, o, process.stdout));
+  ).action((o: AdminOpts) => adminCmd('release-guard', {}, o, process.stdout));
 
   program
     .command('dns')
@@ -163,7 +178,9 @@ Exit codes: 0 every target applied or in sync, 1 a target failed or refused an u
       '--cache-file <path>',
       'zone-state disk cache served when started without Redis (overrides dns.cacheFile; "" = off)',
     )
-    .action((o: { config: string; redis?: string; logLevel?: string; cacheFile?: string }) => dnsCommand(o));
+    .action((o: { config: string; redis?: string; logLevel?: string; cacheFile?: string }) =>
+      import('./commands/dns.js').then((m) => m.dnsCommand(o)),
+    );
 
   program
     .command('probe')
@@ -174,7 +191,7 @@ Exit codes: 0 every target applied or in sync, 1 a target failed or refused an u
     .addOption(httpOption())
     .addOption(logLevel())
     .action((o: { config: string; region: string; redis?: string; http?: string; logLevel?: string }) =>
-      probeCommand(o),
+      import('./commands/probe.js').then((m) => m.probeCommand(o)),
     );
 
   program
@@ -186,7 +203,7 @@ Exit codes: 0 every target applied or in sync, 1 a target failed or refused an u
     .option('--lease-ttl <duration>', 'leader lease TTL, e.g. 5s (default: decider.leaseTtl)')
     .addOption(logLevel())
     .action((o: { config: string; redis?: string; http?: string; leaseTtl?: string; logLevel?: string }) =>
-      deciderCommand(o),
+      import('./commands/decider.js').then((m) => m.deciderCommand(o)),
     );
 
   program
@@ -199,7 +216,7 @@ Exit codes: 0 every target applied or in sync, 1 a target failed or refused an u
     .option('--listen <host:port>', 'listen address (default: listen.dashboard)')
     .addOption(logLevel())
     .action((o: { config: string; redis?: string; listen?: string; logLevel?: string }) =>
-      dashboardCommand(o),
+      import('./commands/dashboard.js').then((m) => m.dashboardCommand(o)),
     );
 
   program
@@ -214,7 +231,9 @@ Exit codes: 0 every target applied or in sync, 1 a target failed or refused an u
     .option('--url <url>', 'dashboard API base URL, e.g. http://127.0.0.1:8080')
     .option('--token <token>', 'admin token (default: $UNDERSTUDY_TOKEN)')
     .option('--json', 'print the report as JSON')
-    .action((o: DrillCommandOptions) => drillCommand(o, process.stdout));
+    .action((o: DrillCommandOptions) =>
+      import('./commands/drill.js').then((m) => m.drillCommand(o, process.stdout)),
+    );
 
   const demo = program
     .command('demo')
@@ -238,7 +257,7 @@ Exit codes: 0 every target applied or in sync, 1 a target failed or refused an u
         dashboard: string;
         dir?: string;
         logLevel?: string;
-      }) => demoCommand(o, process.stdout),
+      }) => import('./demo/demo-command.js').then((m) => m.demoCommand(o, process.stdout)),
     );
   demo
     .command('fail')
@@ -248,7 +267,7 @@ Exit codes: 0 every target applied or in sync, 1 a target failed or refused an u
     .option('--control <host:port>', 'the running demo control address', DEMO_DEFAULTS.control)
     .option('--token <token>', 'the demo operator token it printed (default: $UNDERSTUDY_DEMO_TOKEN)')
     .action((origin: string, o: { mode: string; control: string; token?: string }) =>
-      demoOriginCommand('fail', origin, o, process.stdout),
+      import('./demo/demo-client.js').then((m) => m.demoOriginCommand('fail', origin, o, process.stdout)),
     );
   demo
     .command('restore')
@@ -257,7 +276,7 @@ Exit codes: 0 every target applied or in sync, 1 a target failed or refused an u
     .option('--control <host:port>', 'the running demo control address', DEMO_DEFAULTS.control)
     .option('--token <token>', 'the demo operator token it printed (default: $UNDERSTUDY_DEMO_TOKEN)')
     .action((origin: string, o: { control: string; token?: string }) =>
-      demoOriginCommand('restore', origin, o, process.stdout),
+      import('./demo/demo-client.js').then((m) => m.demoOriginCommand('restore', origin, o, process.stdout)),
     );
 
   return program;

@@ -4,7 +4,7 @@
  * was voted down), so runs consult it before blaming an origin, and batches carry it to the decider.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ProbeHealth, ProbeHealthConfig } from '@understudy/core';
 import { DEFAULT_PROBE_HEALTH } from '@understudy/core';
 
@@ -66,7 +66,7 @@ export function fdPressure(maxShare: number, usage: FdUsage = fdUsage()): string
  * rotating halves), so every region's batch sees the same recent stall, not one another's resets.
  */
 export class ProbeHealthMonitor {
-  private readonly histogram: IntervalHistogram;
+  private readonly histogram: ReturnType<typeof monitorEventLoopDelay>; // ELDHistogram in @types/node 24, IntervalHistogram before
   private readonly rotate: NodeJS.Timeout;
   private previousMax = 0;
 

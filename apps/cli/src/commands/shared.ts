@@ -3,19 +3,9 @@ import { ConfigError, type Logger } from '@understudy/core';
 import { loadConfig, type LoadedConfig } from '@understudy/config';
 import { createLogger } from '@understudy/observability';
 
-export const EXIT_OK = 0;
-export const EXIT_FAILURE = 1;
-export const EXIT_USAGE = 2;
+import { CliExit } from './exit.js';
 
-/** Thrown by commands to end with a message and an exit code, without a stack trace. */
-export class CliExit extends Error {
-  constructor(
-    message: string,
-    readonly code: number = EXIT_FAILURE,
-  ) {
-    super(message);
-  }
-}
+export { CliExit, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './exit.js';
 
 export async function loadOrExit(file: string): Promise<LoadedConfig> {
   try {

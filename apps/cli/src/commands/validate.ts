@@ -1,6 +1,6 @@
 import { ConfigError } from '@understudy/core';
 import { loadConfig } from '@understudy/config';
-import { CliExit, EXIT_OK } from './shared.js';
+import { CliExit, EXIT_OK } from './exit.js';
 
 export interface ValidateOptions {
   json?: boolean;

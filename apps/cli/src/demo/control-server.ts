@@ -14,9 +14,9 @@ import {
   hostAllowed,
 } from '@understudy/observability';
 import type { Origin } from '@understudy/testkit/origin';
+import { ORIGIN_MODES, type FailMode } from './demo-defaults.js';
 
-export const ORIGIN_MODES = ['down', 'http-503', 'timeout', 'reset'] as const;
-export type FailMode = (typeof ORIGIN_MODES)[number];
+export { ORIGIN_MODES, type FailMode };
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });

@@ -10,7 +10,10 @@ import { runEmbeddedUntilSignal } from '../commands/run.js';
 import { CliExit, EXIT_USAGE, makeLogger } from '../commands/shared.js';
 import { startControlServer } from './control-server.js';
 import { demoConfigYaml } from './demo-config.js';
+import { DEMO_DEFAULTS } from './demo-defaults.js';
 import { parseHostPort } from './host-port.js';
+
+export { DEMO_DEFAULTS };
 
 export interface DemoOptions {
   dns: string;
@@ -104,10 +107,3 @@ export async function demoCommand(opts: DemoOptions, out: NodeJS.WritableStream)
     ].join('\n'),
   );
 }
-
-export const DEMO_DEFAULTS = {
-  dns: '127.0.0.1:5300',
-  http: '127.0.0.1:9053',
-  control: '127.0.0.1:5380',
-  dashboard: '127.0.0.1:8080',
-};
