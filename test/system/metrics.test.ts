@@ -156,7 +156,12 @@ describe('/metrics of a running understudy', () => {
           everyPair &&
           (find(f, 'understudy_dns_answer_latency_seconds_count')[0]?.value ?? 0) > 0 &&
           (queries[0]?.value ?? 0) >= 400 &&
-          find(f, 'understudy_failover_events_total').length > 0;
+          // Every switch's series exists from the start at 0 (issue 12): wait for this one to count.
+          (find(f, 'understudy_failover_events_total', {
+            record: 'app.example.test./A',
+            from: 'primary',
+            to: 'secondary',
+          })[0]?.value ?? 0) > 0;
         return ready ? f : null;
       },
       {
