@@ -6,8 +6,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
 import { parseConfig } from '@understudy/config';
+import { renderKustomization } from '../deploy/support/kustomize.js';
 import { understudyOnce } from '../support/understudy.js';
 
 const root = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
@@ -99,14 +100,8 @@ describe('docker-compose.yml (distributed mode)', () => {
 });
 
 describe('Kubernetes manifests', () => {
-  const docs = readdirSync(root('infra/k8s'))
-    .filter((f) => f.endsWith('.yaml'))
-    .flatMap((f) =>
-      parseAllDocuments(read(`infra/k8s/${f}`)).map((d) => {
-        expect(d.errors, f).toEqual([]);
-        return { file: f, doc: d.toJS() as K8s };
-      }),
-    );
+  // The kustomize base as `kubectl apply -k infra/k8s/base` would apply it (issue 12).
+  const docs = renderKustomization(root('infra/k8s/base')).map((o) => ({ doc: o as unknown as K8s }));
   const deployments = docs.filter((d) => d.doc.kind === 'Deployment').map((d) => d.doc);
   const container = (d: K8s) => d.spec.template!.spec.containers[0]!;
 

@@ -24,6 +24,13 @@ import { understudy } from '../support/understudy.js';
 const INFRA = fileURLToPath(new URL('../../infra/', import.meta.url));
 const REGIONS = ['us-east', 'eu-west', 'ap-south'];
 const CHECKS = ['primary', 'secondary', 'expiring'];
+const cliVersion = (
+  JSON.parse(
+    await readFile(fileURLToPath(new URL('../../apps/cli/package.json', import.meta.url)), 'utf8'),
+  ) as {
+    version: string;
+  }
+).version;
 
 async function definedFamilies(): Promise<Set<string>> {
   const m = createMetrics(undefined, { defaultMetrics: false });
@@ -149,7 +156,12 @@ describe('/metrics of a running understudy', () => {
           everyPair &&
           (find(f, 'understudy_dns_answer_latency_seconds_count')[0]?.value ?? 0) > 0 &&
           (queries[0]?.value ?? 0) >= 400 &&
-          find(f, 'understudy_failover_events_total').length > 0;
+          // Every switch's series exists from the start at 0 (issue 12): wait for this one to count.
+          (find(f, 'understudy_failover_events_total', {
+            record: 'app.example.test./A',
+            from: 'primary',
+            to: 'secondary',
+          })[0]?.value ?? 0) > 0;
         return ready ? f : null;
       },
       {
@@ -183,6 +195,10 @@ describe('/metrics of a running understudy', () => {
       find(fams, 'understudy_dns_answer_latency_seconds_bucket', { le: '+Inf' })[0]!.value,
     ).toBeGreaterThan(0);
     expect(find(fams, 'understudy_region_stale', { region: 'eu-west' })[0]?.value).toBe(0);
+    // issue 12: the build and the command, not "unknown", under `run` too.
+    const info = find(fams, 'understudy_build_info');
+    expect(info).toHaveLength(1);
+    expect(info[0]!.labels).toMatchObject({ version: cliVersion, role: 'run' });
     // Families whose series appear once a role reports them (providers, queues, lease, webhooks, drills).
     for (const [name, type] of [
       ['understudy_provider_api_calls_total', 'counter'],

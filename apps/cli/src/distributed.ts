@@ -16,7 +16,8 @@ import {
 import { readLeaseHolder, type ActionHandler } from '@understudy/backends/redis';
 import { DeciderLeadership } from '@understudy/decider';
 import { DnsRole } from '@understudy/dns';
-import { createMetrics, startOpsServer } from '@understudy/observability';
+import { startOpsServer } from '@understudy/observability';
+import { cliMetrics } from './cli-metrics.js';
 import { ProbeRole } from '@understudy/probe';
 import { systemClock, systemRandom } from './embedded.js';
 import { leaderActions } from './admin-actions.js';
@@ -61,7 +62,7 @@ export async function startDistributed(opts: DistributedOptions): Promise<Distri
   const { config, hash } = opts.loaded;
   const clock = opts.clock ?? systemClock;
   const log = opts.logger;
-  const metrics = createMetrics();
+  const metrics = cliMetrics('run');
   const connection = await connectRedis(opts.redisUrl, log, 'run');
   const backends = redisBackends(connection, log);
   const closers: (() => Promise<void>)[] = [() => connection.close()];

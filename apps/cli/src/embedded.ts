@@ -9,7 +9,8 @@ import type { LoadedConfig } from '@understudy/config';
 import type { Clock, EngineOutput, Logger, Random, ZoneOverlay } from '@understudy/core';
 import { DeciderRole } from '@understudy/decider';
 import { DnsRole } from '@understudy/dns';
-import { createMetrics, startOpsServer } from '@understudy/observability';
+import { startOpsServer } from '@understudy/observability';
+import { cliMetrics } from './cli-metrics.js';
 import { ProbeRole } from '@understudy/probe';
 import { adminActions } from './admin-actions.js';
 import { dnsRoleWiring } from './dns-wiring.js';
@@ -48,7 +49,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
   const { config, hash } = opts.loaded;
   const clock = opts.clock ?? systemClock;
   const log = opts.logger;
-  const metrics = createMetrics();
+  const metrics = cliMetrics('run');
   const store = await MemoryStateStore.open({
     file: config.state.file,
     logger: log.child({ component: 'store' }),

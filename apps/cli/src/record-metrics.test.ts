@@ -107,4 +107,37 @@ describe('per-record metrics', () => {
     switched('backup', 'primary');
     expect(parseExposition(await m.registry.metrics()).value('understudy_records_failed_over', {})).toBe(0);
   });
+
+  // --- issue 12: the first failover after a start must be visible to increase(...[5m]) > 0 ---
+  it('start every switch a record can make at 0, before any event, so increase() sees the first one', async () => {
+    const loaded = parseConfig(
+      [
+        'regions: [eu]',
+        'checks: { web: { type: tcp, host: 192.0.2.1, port: 80 } }',
+        'zones:',
+        '  - apex: example.test.',
+        '    ns: [ns1.example.test.]',
+        '    failover:',
+        '      - { name: a, type: A, answers: [{ name: primary, values: [192.0.2.1], check: web },',
+        '          { name: backup, values: [198.51.100.1], check: null }] }',
+        '      - { name: b, type: A, whenAllDown: none, answers: [{ name: primary, values: [192.0.2.1], check: web },',
+        '          { name: backup, values: [198.51.100.1], check: web }] }',
+        '',
+      ].join('\n'),
+      { env: {} },
+    );
+    const m = createMetrics(new Registry(), { defaultMetrics: false });
+    deciderMetrics(m, loaded.config);
+    const p = parseExposition(await m.registry.metrics());
+    const zero = (record: string, from: string, to: string) =>
+      p.value('understudy_failover_events_total', { record, from, to });
+    expect(zero('a.example.test./A', 'primary', 'backup')).toBe(0);
+    expect(zero('a.example.test./A', 'backup', 'primary')).toBe(0);
+    expect(zero('b.example.test./A', 'primary', 'none')).toBe(0);
+    expect(zero('b.example.test./A', 'none', 'backup')).toBe(0);
+    // Off with metrics.perRecord: no per-record series at all.
+    const off = createMetrics(new Registry(), { defaultMetrics: false });
+    deciderMetrics(off, config(2, false).config);
+    expect(await off.registry.metrics()).not.toContain('record="');
+  });
 });

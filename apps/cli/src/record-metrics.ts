@@ -3,7 +3,7 @@
  * 10,000 failover records they were 1.36 MB per scrape); the totals are kept either way, so alerts on
  * "records failed over" and "records with every answer down" work at any size.
  */
-import type { UnderstudyConfig } from '@understudy/core';
+import type { FailoverRecordConfig, UnderstudyConfig } from '@understudy/core';
 import type { UnderstudyMetrics } from '@understudy/observability';
 
 export interface RecordMetrics {
@@ -16,6 +16,15 @@ export function recordMetrics(m: UnderstudyMetrics, config: UnderstudyConfig): R
   const perRecord = config.metrics.perRecord;
   const primary = new Map<string, string>();
   for (const zone of config.zones) for (const rec of zone.failover) primary.set(rec.id, rec.answers[0]!.name);
+  // increase(understudy_failover_events_total[5m]) only sees a switch whose series existed before it:
+  // every switch a record can make starts at 0, so the first failover after a start alerts too.
+  if (perRecord)
+    for (const zone of config.zones)
+      for (const rec of zone.failover) {
+        const labels = switchLabels(rec);
+        for (const from of labels)
+          for (const to of labels) if (from !== to) m.failoverEvents.inc({ record: rec.id, from, to }, 0);
+      }
   const active = new Map<string, string>();
   const down = new Set<string>();
   let failedOver = 0;
@@ -38,4 +47,12 @@ export function recordMetrics(m: UnderstudyMetrics, config: UnderstudyConfig): R
       if (perRecord) m.failoverEvents.inc({ record, from, to });
     },
   };
+}
+
+/** What a record can serve, as answer-switched names it: its answers, and what whenAllDown serves. */
+function switchLabels(rec: FailoverRecordConfig): string[] {
+  const names = rec.answers.map((a) => a.name);
+  if (rec.whenAllDown.mode === 'none') names.push('none');
+  if (rec.whenAllDown.mode === 'fallback') names.push(rec.whenAllDown.name);
+  return [...new Set(names)];
 }

@@ -352,3 +352,29 @@ zones:
     });
   });
 });
+
+// --- issue 12: state under systemd's StateDirectory= (STATE_DIRECTORY), not next to a read-only config ---
+describe('STATE_DIRECTORY', () => {
+  const text = `regions: [eu]
+checks: { web: { type: tcp, host: 192.0.2.1, port: 80 } }
+state: { file: ./understudy-state.json }
+zones: [{ apex: example.test, ns: [ns1.example.test], records: [{ name: ns1, type: A, values: [192.0.2.53] }] }]
+`;
+  const at = (env: Record<string, string>) => parseConfig(text, { baseDir: BASE, env }).config;
+
+  it('takes relative state.file and dns.cacheFile; absolute paths and other relative paths stay', () => {
+    const c = at({ STATE_DIRECTORY: '/var/lib/understudy:/var/lib/other' });
+    expect(c.state.file).toBe('/var/lib/understudy/understudy-state.json');
+    expect(c.dns.cacheFile).toBe('/var/lib/understudy/understudy-dns-cache.json');
+    const abs = parseConfig(text.replace('./understudy-state.json', '/srv/s.json'), {
+      baseDir: BASE,
+      env: { STATE_DIRECTORY: '/var/lib/understudy' },
+    }).config;
+    expect(abs.state.file).toBe('/srv/s.json');
+  });
+
+  it('without it (or when it is not absolute), relative paths are next to the config', () => {
+    expect(at({}).state.file).toBe(`${BASE}/understudy-state.json`);
+    expect(at({ STATE_DIRECTORY: 'relative' }).dns.cacheFile).toBe(`${BASE}/understudy-dns-cache.json`);
+  });
+});

@@ -1,4 +1,5 @@
 /** YAML text → validated, defaults-filled, frozen UnderstudyConfig, or a ConfigError listing every problem. */
+import path from 'node:path';
 import { ConfigError, deepFreeze } from '@understudy/core';
 import type { ConfigProblem, QuorumRule, UnderstudyConfig } from '@understudy/core';
 import { buildChecks } from './build-checks.js';
@@ -57,10 +58,11 @@ export function parseConfig(text: string, opts: ParseOptions = {}): LoadedConfig
   const source = opts.source ?? 'config';
   const baseDir = opts.baseDir ?? process.cwd();
   const problems = new Problems();
-  const src = readConfigSource(text, opts.env ?? process.env, problems, source);
+  const env = opts.env ?? process.env;
+  const src = readConfigSource(text, env, problems, source);
   const data = src.data;
   checkStructure(data, problems);
-  const config = build(data, baseDir, problems);
+  const config = build(data, baseDir, stateBaseDir(env, baseDir), problems);
 
   const errors = finish(dropShadowed(problems.errors), src);
   if (errors.length > 0) throw new ConfigError(errors, source);
@@ -74,7 +76,17 @@ export function parseConfig(text: string, opts: ParseOptions = {}): LoadedConfig
   };
 }
 
-function build(data: unknown, baseDir: string, problems: Problems): UnderstudyConfig {
+/**
+ * Where relative state.file and dns.cacheFile go: the directory systemd's StateDirectory= names in
+ * STATE_DIRECTORY (the first, when several), or the image sets; else next to the config. A config
+ * under /etc is read-only to a hardened service (ProtectSystem=strict, a ConfigMap mount) (issue 12).
+ */
+function stateBaseDir(env: Record<string, string | undefined>, baseDir: string): string {
+  const first = env.STATE_DIRECTORY?.split(':')[0]?.trim();
+  return first && path.isAbsolute(first) ? first : baseDir;
+}
+
+function build(data: unknown, baseDir: string, stateDir: string, problems: Problems): UnderstudyConfig {
   const top = obj(data);
   const regions = buildRegions(top.regions, problems);
   const quorum = quorumAt(top.quorum, ['quorum'], MAJORITY, problems);
@@ -94,8 +106,8 @@ function build(data: unknown, baseDir: string, problems: Problems): UnderstudyCo
     checks,
     decider,
     listen: buildListen(top.listen, problems),
-    state: buildState(top.state, baseDir),
-    dns: buildDns(top.dns, problems, baseDir),
+    state: buildState(top.state, stateDir),
+    dns: buildDns(top.dns, problems, stateDir),
     admin: buildAdmin(top.admin, problems),
     probe: buildProbe(top.probe, problems),
     logging: buildLogging(top.logging),

@@ -41,20 +41,47 @@ function hook(url: string, extra: Partial<WebhookConfig> = {}): WebhookConfig {
 function notifier(webhooks: WebhookConfig[], extra: Partial<NotifierOptions> = {}) {
   const logger = recordingLogger();
   const outcomes: string[] = [];
+  const started: string[] = [];
   const n = new Notifier({
     webhooks,
     logger,
     clock: { now: () => 1_767_225_700_000 },
     random: { next: () => 0.5 },
     backoff: { baseMs: 20, maxMs: 200 },
-    metrics: { webhookDeliveries: { inc: (l) => outcomes.push(`${l.webhook}:${l.outcome}`) } },
+    metrics: {
+      webhookDeliveries: {
+        inc: (l, n = 1) => {
+          if (n > 0) outcomes.push(`${l.webhook}:${l.outcome}`);
+          else started.push(`${l.webhook}:${l.outcome}`);
+        },
+      },
+    },
     ...extra,
   });
   cleanup.push(() => n.close());
-  return { n, logger, outcomes };
+  return { n, logger, outcomes, started };
 }
 
 describe('Notifier', () => {
+  // issue 12: increase() in the shipped alert needs the series before the first failure.
+  it('starts the delivery counter of every webhook and outcome at 0', () => {
+    const { started, outcomes } = notifier([
+      hook('http://127.0.0.1:9/a'),
+      hook('http://127.0.0.1:9/b', { name: 'pager' }),
+    ]);
+    expect(started.sort()).toEqual(
+      [
+        'ops:delivered',
+        'ops:dropped',
+        'ops:failed',
+        'pager:delivered',
+        'pager:dropped',
+        'pager:failed',
+      ].sort(),
+    );
+    expect(outcomes).toEqual([]);
+  });
+
   it('posts a signed JSON notification with a dedupe key, only for subscribed kinds', async () => {
     const r = await receiver();
     const { n, outcomes } = notifier([hook(r.url, { events: ['failover'] })]);

@@ -13,6 +13,8 @@ export interface NotifierMetrics {
   webhookDeliveries: { inc(labels: { webhook: string; outcome: string }, value?: number): void };
 }
 
+const OUTCOMES: readonly DeliveryOutcome[] = ['delivered', 'failed', 'dropped'];
+
 export interface NotifierOptions {
   webhooks: readonly WebhookConfig[];
   logger: Logger;
@@ -54,6 +56,10 @@ export class Notifier {
       outcome,
     };
     this.channels = opts.webhooks.map((w) => new WebhookChannel(w, deps));
+    // The shipped alert reads increase(understudy_webhook_deliveries_total[30m]): a series born at its
+    // first failure has no earlier sample, so that failure would go unseen. Start every series at 0.
+    for (const w of opts.webhooks)
+      for (const o of OUTCOMES) opts.metrics?.webhookDeliveries.inc({ webhook: w.name, outcome: o }, 0);
   }
 
   /** Queues a notification for every event a webhook subscribes to; returns at once and never throws. */

@@ -5,7 +5,8 @@
  * with 409 when none does.
  */
 import { readLeaseHolder } from '@understudy/backends/redis';
-import { createMetrics, installCrashHandlers, onShutdown, startOpsServer } from '@understudy/observability';
+import { installCrashHandlers, onShutdown, startOpsServer } from '@understudy/observability';
+import { cliMetrics } from '../cli-metrics.js';
 import { relayedActions, startDashboard } from '../dashboard-wiring.js';
 import { systemClock } from '../embedded.js';
 import { parseHostPort } from '../demo/host-port.js';
@@ -32,7 +33,7 @@ export async function dashboardCommand(opts: DashboardOptions): Promise<void> {
   const logger = makeLogger('understudy-dashboard', opts.logLevel ?? config.logging.level);
   installCrashHandlers(logger);
   logWarnings(loaded, logger);
-  const metrics = createMetrics(undefined, { build: { role: 'dashboard' } });
+  const metrics = cliMetrics('dashboard');
   const connection = await connectRedis(url, logger, 'dashboard');
   const backends = redisBackends(connection, logger);
   const store = await backends.openStore();

@@ -2,7 +2,8 @@ import { parseDuration } from '@understudy/config';
 import { DeciderLeadership } from '@understudy/decider';
 import { StateConflictError, statusView, type UnderstudyConfig } from '@understudy/core';
 import type { ActionHandler } from '@understudy/backends/redis';
-import { createMetrics, installCrashHandlers, onShutdown, startOpsServer } from '@understudy/observability';
+import { installCrashHandlers, onShutdown, startOpsServer } from '@understudy/observability';
+import { cliMetrics } from '../cli-metrics.js';
 import { leaderActions } from '../admin-actions.js';
 import { systemClock, systemRandom } from '../embedded.js';
 import { actionHandler, createLocalActions } from '../dashboard-wiring.js';
@@ -54,7 +55,7 @@ export async function deciderCommand(opts: DeciderOptions): Promise<void> {
   const connection = await connectRedis(url, logger, 'decider');
   const backends = redisBackends(connection, logger);
   const store = await backends.openStore();
-  const metrics = createMetrics(undefined, { build: { role: 'decider' } });
+  const metrics = cliMetrics('decider');
   const refusedWrites = refusedWritesOf(store);
   // Provider sync, webhooks and the actions relayed from dashboards run only while this decider leads.
   const relay = backends.relay();

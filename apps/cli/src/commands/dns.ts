@@ -5,7 +5,6 @@ import type { RedisStateStore } from '@understudy/backends/redis';
 import type { StateStore, ZoneOverlay } from '@understudy/core';
 import { DnsRole, ZoneCache, type ZoneSource } from '@understudy/dns';
 import {
-  createMetrics,
   installCrashHandlers,
   onShutdown,
   startOpsServer,
@@ -13,6 +12,7 @@ import {
 } from '@understudy/observability';
 import type { LoadedConfig } from '@understudy/config';
 import type { Logger } from '@understudy/core';
+import { cliMetrics } from '../cli-metrics.js';
 import { systemClock } from '../embedded.js';
 import { dnsRoleWiring } from '../dns-wiring.js';
 import { dnsQueryCounter } from '../metrics-adapters.js';
@@ -48,7 +48,7 @@ export async function dnsCommand(opts: DnsOptions): Promise<void> {
   const logger = makeLogger('understudy-dns', opts.logLevel ?? config.logging.level);
   installCrashHandlers(logger);
   logWarnings(loaded, logger);
-  const metrics = createMetrics(undefined, { build: { role: 'dns' } });
+  const metrics = cliMetrics('dns');
   const connection = url ? await lazyRedisConnection(url, logger) : null;
   // Stable across restarts (host + port), so a restarted server replaces its own publication record.
   const instance = `${hostname()}:${config.listen.dns[0]?.port ?? 0}`;

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { parseListenAddress } from '@understudy/config';
 import type { ListenAddress } from '@understudy/core';
-import { createMetrics, installCrashHandlers, onShutdown, startOpsServer } from '@understudy/observability';
+import { installCrashHandlers, onShutdown, startOpsServer } from '@understudy/observability';
+import { cliMetrics } from '../cli-metrics.js';
 import { ProbeRole } from '@understudy/probe';
 import { systemClock, systemRandom } from '../embedded.js';
 import { connectRedis, redisBackends, redisDetail, requireRedisUrl } from '../redis-mode.js';
@@ -63,7 +64,7 @@ export async function probeCommand(opts: ProbeOptions): Promise<void> {
     configHash: loaded.hash,
   });
   let closing = false;
-  const metrics = createMetrics(undefined, { build: { role: 'probe' } });
+  const metrics = cliMetrics('probe');
   const ops = listen
     ? await startOpsServer({
         listen,

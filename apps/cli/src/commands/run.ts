@@ -18,7 +18,24 @@ export async function runCommand(opts: RunOptions): Promise<void> {
   const logger = makeLogger('understudy', opts.logLevel ?? loaded.config.logging.level);
   const url = redisUrl(opts.redis);
   if (url) await runDistributedUntilSignal(loaded, logger, url);
-  else await runEmbeddedUntilSignal(loaded, logger);
+  else {
+    warnSameHostRegions(loaded, logger);
+    await runEmbeddedUntilSignal(loaded, logger);
+  }
+}
+
+/**
+ * Embedded mode runs every region's probes in this one process, so a quorum across regions only
+ * guards against flaky checks, not against a network problem near this host (issue 12).
+ */
+function warnSameHostRegions(loaded: LoadedConfig, logger: Logger): void {
+  const regions = loaded.config.regions;
+  if (regions.length < 2) return;
+  logger.warn(
+    { regions },
+    `embedded mode probes all ${regions.length} regions from this host: the quorum has no geographic ` +
+      'meaning. Run probes in their regions (distributed mode) for that; see docs/production.md',
+  );
 }
 
 async function runDistributedUntilSignal(loaded: LoadedConfig, logger: Logger, url: string): Promise<void> {
