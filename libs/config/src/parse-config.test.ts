@@ -83,6 +83,15 @@ describe('parseConfig: defaults', () => {
         rateLimit: { responsesPerSecond: 0, slip: 2, ipv4PrefixLength: 24, ipv6PrefixLength: 56 },
       },
       cacheFile: path.resolve(BASE, 'understudy-dns-cache.json'),
+      transfer: {
+        allow: [],
+        keys: [],
+        notify: [],
+        journalSize: 1000,
+        notifyRetry: 1000,
+        notifyRetryMax: 60_000,
+        notifyMinInterval: 20,
+      },
     });
   });
 
@@ -203,6 +212,14 @@ dns:
     tcpMaxConnectionsPerClient: 8
     rateLimit: { responsesPerSecond: 200, slip: 3, ipv4PrefixLength: 22, ipv6PrefixLength: 48 }
   cacheFile: null
+  transfer:
+    keys: [{ name: Xfr-Key, secret: "aXNzdWUtMTUtdHJhbnNmZXItdHNpZy1zZWNyZXQ=" }]
+    allow: [{ network: 192.0.2.0/24, key: xfr-key }, { network: "2001:db8::/32" }]
+    notify: [{ address: "192.0.2.53:53", key: xfr-key }, { address: "[2001:db8::53]:5300" }]
+    journalSize: 50
+    notifyRetry: 2s
+    notifyRetryMax: 30s
+    notifyMinInterval: 100ms
 logging: { level: debug }
 checks:
   web:
@@ -281,6 +298,21 @@ zones:
         rateLimit: { responsesPerSecond: 200, slip: 3, ipv4PrefixLength: 22, ipv6PrefixLength: 48 },
       },
       cacheFile: null,
+      transfer: {
+        keys: [{ name: 'xfr-key.', secret: 'aXNzdWUtMTUtdHJhbnNmZXItdHNpZy1zZWNyZXQ=' }],
+        allow: [
+          { network: '192.0.2.0/24', key: 'xfr-key.' },
+          { network: '2001:db8::/32', key: null },
+        ],
+        notify: [
+          { host: '192.0.2.53', port: 53, key: 'xfr-key.' },
+          { host: '2001:db8::53', port: 5300, key: null },
+        ],
+        journalSize: 50,
+        notifyRetry: 2000,
+        notifyRetryMax: 30_000,
+        notifyMinInterval: 100,
+      },
     });
     expect(config.logging.level).toBe('debug');
   });

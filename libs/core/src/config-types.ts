@@ -172,7 +172,29 @@ export interface DnsServerConfig {
    * loadConfig always sets it; hand-built configs (tests) may leave it out, which means off.
    */
   cacheFile?: string | null;
+  // --- zone transfer (issue 15) ---
+  /** AXFR/IXFR to standard secondaries and NOTIFY to them; absent in hand-built configs = refused. */
+  transfer?: DnsTransferConfig;
+  // --- end zone transfer ---
 }
+
+// --- zone transfer (issue 15) ---
+export interface DnsTransferConfig {
+  /** Who may transfer: a network and, optionally, the TSIG key that must sign. Empty = nobody (the default). */
+  allow: { network: string; key: string | null }[];
+  /** TSIG keys (HMAC-SHA256); name lower case with the trailing dot, secret base64 (from the environment). */
+  keys: { name: string; secret: string }[];
+  /** Secondaries told of every new serial (RFC 1996), signed with `key` when set. */
+  notify: { host: string; port: number; key: string | null }[];
+  /** Overlay changes each DNS process keeps for IXFR; an older secondary gets AXFR. */
+  journalSize: number;
+  /** First NOTIFY retry after this long (ms), doubling up to notifyRetryMax, until acknowledged. */
+  notifyRetry: number;
+  notifyRetryMax: number;
+  /** At most one NOTIFY per secondary per this long (ms); serials in between are coalesced. */
+  notifyMinInterval: number;
+}
+// --- end zone transfer ---
 
 // ---- DNS hostile-traffic limits (issue #10 §2) ----
 

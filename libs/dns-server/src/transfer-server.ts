@@ -108,7 +108,23 @@ export class TransferServer {
     info.messages = frames.length;
     info.bytes = frames.reduce((s, f) => s + f.length, 0);
     info.ms = performance.now() - t0;
-    if (info.rcode !== RCODE.NOERROR)
+    if (info.rcode === RCODE.NOERROR)
+      // The client's serial (IXFR) is what that secondary served when it asked.
+      this.logger.info(
+        {
+          client,
+          zone: info.zone,
+          type: info.type,
+          serial: info.serial,
+          clientSerial: info.clientSerial,
+          records: info.records,
+          bytes: info.bytes,
+          messages: info.messages,
+          ms: Math.round(info.ms),
+        },
+        'dns: zone transfer served',
+      );
+    else
       this.logger.warn(
         {
           client,
