@@ -24,6 +24,7 @@ const ZONE = 'example.test.';
 
 let dir: string;
 let dnsPort: number;
+let httpPort: number;
 let primary: Origin;
 let secondaryOrigin: Origin;
 let app: Child | undefined;
@@ -75,11 +76,12 @@ beforeAll(async () => {
   primary = await startOrigin({ name: 'primary', tls });
   secondaryOrigin = await startOrigin({ name: 'secondary', tls });
   dnsPort = await freePort('127.0.0.1', 'both');
+  httpPort = await freePort('127.0.0.1', 'tcp');
   const [nsdPort, knotPort] = [await freePort('127.0.0.1', 'both'), await freePort('127.0.0.1', 'both')];
   const configFile = join(dir, 'understudy.yaml');
   const base = systemConfig({
     dnsPort,
-    httpPort: await freePort('127.0.0.1', 'tcp'),
+    httpPort,
     stateFile: join(dir, 'state.json'),
     caFile,
     primaryUrl: primary.url,
@@ -152,5 +154,14 @@ describe('hidden primary for NSD and Knot', () => {
     });
     const good = await digAxfr(['-y', `hmac-sha256:xfr-key:${SECRET}`]);
     expect(good.match(/\tSOA\t/g)).toHaveLength(2);
+  });
+
+  it('counts transfers, NOTIFYs and the serials the secondaries held in /metrics', async () => {
+    const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+    expect(text).toMatch(/understudy_dns_transfers_total\{type="IXFR",result="ok"\} [1-9]/);
+    expect(text).toMatch(/understudy_dns_transfers_total\{type="AXFR",result="NOTAUTH"\} [1-9]/);
+    expect(text).toMatch(/understudy_dns_transfers_total\{type="AXFR",result="REFUSED"\} [1-9]/);
+    expect(text).toMatch(/understudy_dns_notifies_acked_total\{secondary="127\.0\.0\.1:\d+"\} [1-9]/);
+    expect(text).toMatch(/understudy_dns_secondary_serial\{secondary="127\.0\.0\.1"\} \d{9,}/);
   });
 });
