@@ -184,8 +184,3 @@ export function verifyReply(msg: Buffer, t: TsigRecord, key: TsigKey, requestMac
   ]);
   return t.mac.length === expect.length && timingSafeEqual(t.mac, expect);
 }
-
-/** The MAC a signed message carries (the last TSIG_MAC_LEN octets before id/error/other), for chaining. */
-export function macOf(signed: TsigRecord): Buffer {
-  return Buffer.from(signed.mac);
-}
