@@ -70,6 +70,15 @@ describe('zone transfers', () => {
     expect(lines.filter((l) => /\tSOA\t/.test(l))).toHaveLength(2);
     expect(lines.some((l) => l.startsWith(`app.${APEX}`) && l.endsWith('203.0.113.7'))).toBe(true);
     expect(lines.some((l) => l.startsWith(`h2999.${APEX}`))).toBe(true);
+    // Other TCP queries on the same listener still take the query path.
+    const tcp = await new Promise<string>((resolve) =>
+      execFile(
+        'dig',
+        ['-r', '@127.0.0.1', '-p', String(port), `www.${APEX}`, 'A', '+tcp', '+short'],
+        (_e, out) => resolve(out.trim()),
+      ),
+    );
+    expect(tcp).toBe('192.0.2.1');
     const messages = Number(/XFR size: \d+ records \(messages (\d+)/.exec(out)?.[1] ?? out);
     expect(messages).toBeGreaterThan(1);
   });
