@@ -103,6 +103,7 @@ beforeAll(async () => {
       - { address: "127.0.0.1:${nsdPort}", key: xfr-key }
       - { address: "127.0.0.1:${knotPort}", key: xfr-key }
     notifyRetry: 200ms
+    notifyRetryMax: 2s
 `,
   );
   spec = (port) => ({ dir, port, zone: ZONE, primaryPort: dnsPort, keyName: 'xfr-key', secret: SECRET });
@@ -133,6 +134,7 @@ describe('hidden primary for NSD and Knot', () => {
     await until(nsd.port, '198.51.100.10', 'NSD to follow the failover');
     // NSD asked for the difference only, with the serial it had.
     expect(app!.output()).toMatch(/"type":"IXFR","serial":\d+,"clientSerial":\d+/);
+    // Knot was down for the NOTIFY: the retries (backoff capped at notifyRetryMax) reach it once it is back.
     knot = await startKnot(spec(knot.port));
     await until(knot.port, '198.51.100.10', 'Knot to catch up after its restart');
     // With both up, the next decision (every answer down → the fallback) reaches both within seconds, far

@@ -6,6 +6,7 @@
  */
 import type { Logger } from '@understudy/core';
 import { RCODE, TYPE } from './constants.js';
+import { RateLimitedWarning } from './rate-limited-warning.js';
 import type { Resource } from './dns2.js';
 import type { Snapshot } from './snapshot.js';
 import { serialLessThan } from './serial.js';
@@ -59,6 +60,8 @@ export function isTransferQuery(msg: Buffer): boolean {
 export class TransferServer {
   private readonly acl: TransferAcl;
   private readonly keys: Map<string, TsigKey>;
+  private readonly refused: RateLimitedWarning;
+  private readonly tsigRefused: RateLimitedWarning;
 
   constructor(
     settings: TransferSettings,
@@ -70,6 +73,8 @@ export class TransferServer {
   ) {
     this.acl = new TransferAcl(settings.allow);
     this.keys = new Map(settings.keys.map((k) => [k.name, k]));
+    this.refused = new RateLimitedWarning(logger, 'dns: zone transfer refused', 1000);
+    this.tsigRefused = new RateLimitedWarning(logger, 'dns: zone transfer refused', 1000);
   }
 
   /** The reply frames for one AXFR/IXFR request from `client`; never throws on network input. */
@@ -125,17 +130,15 @@ export class TransferServer {
         'dns: zone transfer served',
       );
     else
-      this.logger.warn(
-        {
-          client,
-          zone: info.zone,
-          type: info.type,
-          rcode: info.rcode,
-          tsigError: info.tsigError,
-          key: info.key,
-        },
-        'dns: zone transfer refused',
-      );
+      // Anyone who can open a TCP connection can be refused: at most one line a second per kind.
+      (info.tsigError ? this.tsigRefused : this.refused).record({
+        client,
+        zone: info.zone,
+        type: info.type,
+        rcode: info.rcode,
+        tsigError: info.tsigError,
+        key: info.key,
+      });
     try {
       this.onTransfer?.(info);
     } catch (err) {
