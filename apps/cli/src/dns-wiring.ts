@@ -5,6 +5,7 @@ import type { LoadedConfig } from '@understudy/config';
 import type { Clock, ZoneOverlay } from '@understudy/core';
 import { workerConfigOf, type DnsRoleOptions, type ZoneSource } from '@understudy/dns';
 import type { UnderstudyMetrics } from '@understudy/observability';
+import { transferWiring } from './transfer-metrics-wiring.js';
 
 /**
  * dist/dns-worker.mjs beside the bundle this runs from: the lean worker entry. Undefined when it is not
@@ -19,7 +20,9 @@ export function dnsWorkerScript(): string | undefined {
   }
 }
 
-type Wiring = Required<Pick<DnsRoleOptions, 'workerConfig' | 'onApplied' | 'onServing'>> &
+type Wiring = Required<
+  Pick<DnsRoleOptions, 'workerConfig' | 'onApplied' | 'onServing' | 'onTransfer' | 'notifyHooks'>
+> &
   Pick<DnsRoleOptions, 'workerExec'>;
 
 /** The DnsRole options shared by embedded, distributed and `understudy dns`. */
@@ -38,6 +41,7 @@ export function dnsRoleWiring(
       metrics.dnsApplyDuration.observe({ kind: info.kind }, info.ms / 1000);
       metrics.dnsApplyBodies.inc({ kind: info.kind }, info.bodies);
     },
+    ...transferWiring(metrics),
     onServing: (overlay, source) => {
       metrics.zoneSerial.set(overlay.serial);
       if (source === 'store' && lastServed !== null && overlay.serial !== lastServed)

@@ -24,6 +24,7 @@ import {
   type DnsServerOptions,
   type ZoneBase,
 } from '@understudy/dns-server';
+import { notifierFor, type NotifyHooks } from './transfer-notify.js';
 import type { WorkerConfigSource } from './worker.js';
 import type { ZoneCache } from './zone-cache.js';
 
@@ -60,6 +61,9 @@ export interface DnsRoleOptions {
    * alive and waits for it before calling a change published. Default 10 000.
    */
   publicationHeartbeat?: number;
+  /** Zone transfers (issue 15): every transfer served or refused, NOTIFYs sent and acknowledged (metrics). */
+  onTransfer?: DnsServerOptions['onTransfer'];
+  notifyHooks?: NotifyHooks;
 }
 
 /**
@@ -90,6 +94,7 @@ export class DnsRole {
   /** The serial recorded as published by this instance, once every worker served it. */
   private publishedSerial: number | null = null;
   private publishFailing = false;
+  private notifier: ReturnType<typeof notifierFor> = null;
 
   private constructor(private readonly opts: DnsRoleOptions) {
     this.store = opts.store;
@@ -106,7 +111,9 @@ export class DnsRole {
       onServing: (serial) => role.served(serial),
       ...(opts.onQueries ? { onQueries: opts.onQueries } : {}),
       ...(opts.onApplied ? { onApplied: opts.onApplied } : {}),
+      ...(opts.onTransfer ? { onTransfer: opts.onTransfer } : {}),
     };
+    role.notifier = notifierFor(opts.config, opts.logger, opts.notifyHooks);
     // With more than one worker, cluster workers answer and this process only feeds them overlay updates.
     const workers = d.workers === 'auto' ? defaultDnsWorkers() : d.workers;
     role.server =
@@ -177,6 +184,7 @@ export class DnsRole {
     this.closed = true;
     clearInterval(this.heartbeat);
     this.unsubscribe?.();
+    this.notifier?.close();
     await this.server.close();
   }
 
@@ -272,6 +280,7 @@ export class DnsRole {
     if (this.closed || !cur || cur.overlay.serial !== serial) return;
     this.opts.logger.debug({ serial }, 'dns: serving new overlay');
     this.opts.onServing?.(cur.overlay, cur.source);
+    this.notifier?.notify(serial);
     if (cur.source !== 'store') return;
     void this.opts.cache?.save(cur.overlay);
     this.publishedSerial = serial;

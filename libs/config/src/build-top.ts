@@ -9,6 +9,7 @@ import { bool, duration, int, isObj, list, num, obj, str } from './read.js';
 import type { Obj } from './read.js';
 import { REGION_PATTERN } from './schema-defs.js';
 import { buildDnsLimits } from './build-dns-limits.js';
+import { buildDnsTransfer } from './build-dns-transfer.js';
 
 const REGION = new RegExp(REGION_PATTERN);
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
@@ -156,6 +157,7 @@ export function buildDns(raw: unknown, problems: Problems, baseDir: string): Und
     limits: buildDnsLimits(o.limits, problems),
     // --- issue 15: server identity (i15-conf) ---
     identity: buildDnsIdentity(o.identity, problems),
+    transfer: buildDnsTransfer(o.transfer, problems), // zone transfer (issue 15)
   };
 }
 

@@ -84,6 +84,15 @@ describe('parseConfig: defaults', () => {
       },
       cacheFile: path.resolve(BASE, 'understudy-dns-cache.json'),
       identity: { id: null, nsid: null, version: null },
+      transfer: {
+        allow: [],
+        keys: [],
+        notify: [],
+        journalSize: 1000,
+        notifyRetry: 1000,
+        notifyRetryMax: 60_000,
+        notifyMinInterval: 20,
+      },
     });
   });
 
@@ -205,6 +214,14 @@ dns:
     rateLimit: { responsesPerSecond: 200, slip: 3, ipv4PrefixLength: 22, ipv6PrefixLength: 48 }
   cacheFile: null
   identity: { id: dns-a.example.net, nsid: dns-a, version: "" }
+  transfer:
+    keys: [{ name: Xfr-Key, secret: "aXNzdWUtMTUtdHJhbnNmZXItdHNpZy1zZWNyZXQ=" }]
+    allow: [{ network: 192.0.2.0/24, key: xfr-key }, { network: "2001:db8::/32" }]
+    notify: [{ address: "192.0.2.53:53", key: xfr-key }, { address: "[2001:db8::53]:5300" }]
+    journalSize: 50
+    notifyRetry: 2s
+    notifyRetryMax: 30s
+    notifyMinInterval: 100ms
 logging: { level: debug }
 checks:
   web:
@@ -284,6 +301,21 @@ zones:
       },
       cacheFile: null,
       identity: { id: 'dns-a.example.net', nsid: 'dns-a', version: null },
+      transfer: {
+        keys: [{ name: 'xfr-key.', secret: 'aXNzdWUtMTUtdHJhbnNmZXItdHNpZy1zZWNyZXQ=' }],
+        allow: [
+          { network: '192.0.2.0/24', key: 'xfr-key.' },
+          { network: '2001:db8::/32', key: null },
+        ],
+        notify: [
+          { host: '192.0.2.53', port: 53, key: 'xfr-key.' },
+          { host: '2001:db8::53', port: 5300, key: null },
+        ],
+        journalSize: 50,
+        notifyRetry: 2000,
+        notifyRetryMax: 30_000,
+        notifyMinInterval: 100,
+      },
     });
     expect(config.logging.level).toBe('debug');
   });

@@ -100,6 +100,55 @@ const dnsLimitsSchema = strictObject({
 });
 // ---- end of DNS hostile-traffic limits ----
 
+// ---- zone transfer (issue 15) ----
+const dnsTransferSchema = strictObject({
+  allow: {
+    type: 'array',
+    default: [],
+    description: 'Who may AXFR/IXFR. Empty (the default) refuses every transfer.',
+    items: strictObject(
+      {
+        network: { type: 'string', description: 'An address or CIDR network, e.g. "192.0.2.0/24".' },
+        key: { type: 'string', description: 'The TSIG key (keys[].name) that must sign the request.' },
+      },
+      { required: ['network'] },
+    ),
+  },
+  keys: {
+    type: 'array',
+    default: [],
+    description: 'TSIG keys, HMAC-SHA256 (RFC 8945).',
+    items: strictObject(
+      {
+        name: { type: 'string', minLength: 1, description: 'Key name, as the secondaries spell it.' },
+        secret: {
+          type: 'string',
+          minLength: 1,
+          description: 'Base64 secret; put it in the environment: "${XFR_TSIG_SECRET}".',
+        },
+      },
+      { required: ['name', 'secret'] },
+    ),
+  },
+  notify: {
+    type: 'array',
+    default: [],
+    description: 'Secondaries sent a NOTIFY (RFC 1996) on every new serial.',
+    items: strictObject(
+      {
+        address: { ...defs.listenAddress, description: 'host:port of the secondary.' },
+        key: { type: 'string', description: 'The TSIG key (keys[].name) to sign NOTIFYs with.' },
+      },
+      { required: ['address'] },
+    ),
+  },
+  journalSize: { type: 'integer', minimum: 1, maximum: 1000000, default: 1000 },
+  notifyRetry: { ...defs.duration, default: '1s' },
+  notifyRetryMax: { ...defs.duration, default: '60s' },
+  notifyMinInterval: { ...defs.duration, default: '20ms' },
+});
+// ---- end zone transfer ----
+
 const dnsSchema = strictObject({
   workers: {
     oneOf: [{ const: 'auto' }, { type: 'integer', minimum: 1, maximum: 64 }],
@@ -140,6 +189,7 @@ const dnsSchema = strictObject({
     },
   }),
   // --- end issue 15 ---
+  transfer: dnsTransferSchema, // zone transfer (issue 15)
 });
 
 const probeSchema = strictObject({

@@ -175,6 +175,10 @@ export interface DnsServerConfig {
   // --- issue 15: server identity (i15-conf) ---
   /** NSID and CHAOS TXT answers that tell which server answered; absent = all off. */
   identity?: DnsIdentityConfig;
+  // --- zone transfer (issue 15) ---
+  /** AXFR/IXFR to standard secondaries and NOTIFY to them; absent in hand-built configs = refused. */
+  transfer?: DnsTransferConfig;
+  // --- end zone transfer ---
 }
 
 // --- issue 15: server identity (i15-conf) ---
@@ -187,6 +191,24 @@ export interface DnsIdentityConfig {
   version: string | null;
 }
 // --- end issue 15 ---
+
+// --- zone transfer (issue 15) ---
+export interface DnsTransferConfig {
+  /** Who may transfer: a network and, optionally, the TSIG key that must sign. Empty = nobody (the default). */
+  allow: { network: string; key: string | null }[];
+  /** TSIG keys (HMAC-SHA256); name lower case with the trailing dot, secret base64 (from the environment). */
+  keys: { name: string; secret: string }[];
+  /** Secondaries told of every new serial (RFC 1996), signed with `key` when set. */
+  notify: { host: string; port: number; key: string | null }[];
+  /** Overlay changes each DNS process keeps for IXFR; an older secondary gets AXFR. */
+  journalSize: number;
+  /** First NOTIFY retry after this long (ms), doubling up to notifyRetryMax, until acknowledged. */
+  notifyRetry: number;
+  notifyRetryMax: number;
+  /** At most one NOTIFY per secondary per this long (ms); serials in between are coalesced. */
+  notifyMinInterval: number;
+}
+// --- end zone transfer ---
 
 // ---- DNS hostile-traffic limits (issue #10 §2) ----
 

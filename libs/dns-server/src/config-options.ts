@@ -4,6 +4,7 @@
  */
 import type { DnsServerConfig } from '@understudy/core';
 import type { DnsServerOptions } from './server.js';
+import type { TransferSettings } from './transfer-server.js';
 
 export type ConfiguredDnsOptions = Pick<
   DnsServerOptions,
@@ -14,7 +15,18 @@ export type ConfiguredDnsOptions = Pick<
   | 'tcpMaxConnectionsPerClient'
   | 'rateLimit'
   | 'identity'
+  | 'transfer'
 >;
+
+/** dns.transfer → the server's transfer settings (absent when nothing may transfer), secrets decoded. */
+export function transferSettings(t: DnsServerConfig['transfer']): TransferSettings | undefined {
+  if (!t || t.allow.length === 0) return undefined;
+  return {
+    allow: t.allow.map((a) => ({ ...a })),
+    keys: t.keys.map((k) => ({ name: k.name, secret: Buffer.from(k.secret, 'base64') })),
+    journalSize: t.journalSize,
+  };
+}
 
 export function dnsServerOptions(dns: DnsServerConfig): ConfiguredDnsOptions {
   const l = dns.limits;
@@ -26,5 +38,6 @@ export function dnsServerOptions(dns: DnsServerConfig): ConfiguredDnsOptions {
     tcpMaxConnectionsPerClient: l.tcpMaxConnectionsPerClient,
     rateLimit: { ...l.rateLimit },
     ...(dns.identity ? { identity: { ...dns.identity } } : {}),
+    ...(transferSettings(dns.transfer) ? { transfer: transferSettings(dns.transfer)! } : {}),
   };
 }

@@ -16,3 +16,9 @@ export type { AbuseCounts, RateLimitSettings } from './server.js';
 export { zoneBaseFromConfig } from './zone-base.js';
 export type { FailoverSlot, ZoneBase } from './zone-base.js';
 export type { ApplyInfo } from './served-zones.js';
+// --- zone transfer (issue 15) ---
+export { NotifySender } from './notify-sender.js';
+export type { NotifyEvent, NotifySenderOptions, NotifyTarget } from './notify-sender.js';
+export type { TransferInfo, TransferSettings } from './transfer-server.js';
+export type { TsigKey } from './tsig.js';
+export { transferSettings } from './config-options.js';

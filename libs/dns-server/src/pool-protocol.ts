@@ -10,6 +10,7 @@ import type { LatencySamples } from './latency-sampler.js';
 import type { QueryCount } from './query-counter.js';
 import type { ApplyInfo } from './served-zones.js';
 import type { BoundAddress, RateLimitSettings } from './server.js';
+import type { TransferInfo, TransferSettings } from './transfer-server.js';
 
 export interface WorkerInit {
   listen: ListenAddress[];
@@ -24,6 +25,12 @@ export interface WorkerInit {
   countQueries: boolean;
   latencySampleEvery?: number;
   reportIntervalMs: number;
+  /** Zone transfers (issue 15); secrets as base64, since IPC carries JSON. */
+  transfer?: {
+    allow: TransferSettings['allow'];
+    keys: { name: string; secret: string }[];
+    journalSize?: number;
+  };
 }
 
 /** A zone state with the generation the worker acknowledges once it serves it (see ServingTracker). */
@@ -60,7 +67,8 @@ export type FromWorker =
   | { t: 'us:zone-rejected'; serial: number; error: string }
   | { t: 'us:update-rejected'; kind: OverlayUpdate['kind']; serial: number; error: string }
   | { t: 'us:applied'; info: ApplyInfo }
-  | { t: 'us:counts'; counts: QueryCount[]; latency?: LatencySamples };
+  | { t: 'us:counts'; counts: QueryCount[]; latency?: LatencySamples }
+  | { t: 'us:transfer'; info: TransferInfo };
 
 export function isFromWorker(m: unknown): m is FromWorker {
   return (

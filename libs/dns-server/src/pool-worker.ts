@@ -67,9 +67,18 @@ export function runDnsWorker(logger: Logger, loadBase?: LoadBase): Promise<void>
       if (!res.ok) send({ t: 'us:zone-rejected', serial: b.overlay.serial, error: res.error });
     };
     const init = async (m: Extract<ToWorker, { t: 'us:init' }>): Promise<void> => {
-      const { countQueries, ...opts } = m.init;
+      const { countQueries, transfer, ...opts } = m.init;
       const s = new DnsServer({
         ...opts,
+        ...(transfer
+          ? {
+              transfer: {
+                ...transfer,
+                keys: transfer.keys.map((k) => ({ name: k.name, secret: Buffer.from(k.secret, 'base64') })),
+              },
+              onTransfer: (info) => send({ t: 'us:transfer', info }),
+            }
+          : {}),
         logger,
         onServing: (serial) => send({ t: 'us:serving', gen, serial }),
         onApplied: (info) => send({ t: 'us:applied', info }),

@@ -189,6 +189,11 @@ export class DnsWorkerPool {
       'latencySampleEvery',
     ] as const;
     for (const k of optional) if (o[k] !== undefined) Object.assign(init, { [k]: o[k] });
+    if (o.transfer)
+      init.transfer = {
+        ...o.transfer,
+        keys: o.transfer.keys.map((k) => ({ name: k.name, secret: k.secret.toString('base64') })),
+      };
     return init;
   }
 
@@ -275,6 +280,9 @@ export class DnsWorkerPool {
         break;
       case 'us:counts':
         this.hook('onQueries', () => this.opts.onQueries?.(m.counts, m.latency));
+        break;
+      case 'us:transfer':
+        this.hook('onTransfer', () => this.opts.onTransfer?.(m.info));
         break;
     }
   }

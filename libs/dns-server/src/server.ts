@@ -22,6 +22,10 @@ import { TcpEndpoint } from './tcp-endpoint.js';
 import type { TcpLimitCounts } from './tcp-endpoint.js';
 import { UdpEndpoint } from './udp-endpoint.js';
 import type { ZoneBase } from './zone-base.js';
+import { TransferJournal } from './transfer-journal.js';
+import { TransferServer } from './transfer-server.js';
+import type { TransferInfo, TransferSettings } from './transfer-server.js';
+import { trackUpdate } from './transfer-tracking.js';
 
 export interface DnsServerOptions {
   listen: ListenAddress[];
@@ -59,6 +63,10 @@ export interface DnsServerOptions {
   latencySampleEvery?: number;
   /** How often onQueries gets the counts (default 1000 ms). */
   reportIntervalMs?: number;
+  /** Zone transfers (issue 15): absent = every AXFR/IXFR refused. */
+  transfer?: TransferSettings;
+  /** Metrics hook: every transfer request served or refused. */
+  onTransfer?: (info: TransferInfo) => void;
 }
 
 /** UDP response-rate limiting; responsesPerSecond 0 (the default) turns it off. */
@@ -110,6 +118,8 @@ export class DnsServer {
   private started = false;
   private listening = false;
   private served: ServedZones | null = null;
+  private readonly journal: TransferJournal;
+  private readonly transfers: TransferServer | undefined;
 
   constructor(private readonly opts: DnsServerOptions) {
     const size = opts.udpPayloadSize ?? DEFAULT_UDP_PAYLOAD;
@@ -122,6 +132,16 @@ export class DnsServer {
     this.responder = new Responder(size, opts.logger, this.counter, opts.identity);
     const rl = opts.rateLimit;
     this.limiter = rl && rl.responsesPerSecond > 0 ? new ResponseRateLimiter(rl) : undefined;
+    this.journal = new TransferJournal(opts.transfer?.journalSize ?? 1000);
+    this.transfers = opts.transfer
+      ? new TransferServer(
+          opts.transfer,
+          () => this.responder.snapshot,
+          this.journal,
+          opts.logger,
+          opts.onTransfer,
+        )
+      : undefined;
   }
 
   /** The serial being served, or null before the first accepted zone state. */
@@ -152,7 +172,9 @@ export class DnsServer {
     let serial: number;
     try {
       if (!served) throw new Error('no base is served yet: call setBase first');
+      const journaled = this.transfers ? trackUpdate(this.journal, served, u) : undefined;
       const r = served.apply(u);
+      journaled?.();
       serial = r.serial;
       this.applied({ ...r, kind: u.kind, ms: performance.now() - t0 });
     } catch (err) {
@@ -169,6 +191,7 @@ export class DnsServer {
     let serial: number;
     try {
       const served = build();
+      this.journal.clear();
       this.served = served;
       this.responder.snapshot = served.snapshot;
       serial = served.snapshot.serial;
@@ -231,7 +254,7 @@ export class DnsServer {
     };
     for (let attempt = 1; ; attempt++) {
       const udp = new UdpEndpoint(l.host, this.responder, this.guard, this.sampler, this.limiter);
-      const tcp = new TcpEndpoint(l.host, this.responder, limits, this.guard, this.logger);
+      const tcp = new TcpEndpoint(l.host, this.responder, limits, this.guard, this.logger, this.transfers);
       try {
         const port = await udp.bind(l.port);
         await tcp.listen(port);

@@ -13,6 +13,12 @@ import { clientPrefix } from './client-prefix.js';
 import type { IoGuard } from './rate-limited-warning.js';
 import type { Responder } from './responder.js';
 import { FrameReader } from './tcp-frames.js';
+import { isTransferQuery } from './transfer-server.js';
+
+/** Answers AXFR/IXFR requests (transfer-server.ts): one request, many reply messages. */
+export interface TransferHandler {
+  answer(msg: Buffer, client: string): Buffer[];
+}
 
 export interface TcpLimits {
   /** A connection with nothing received or sent for this long is destroyed. */
@@ -66,6 +72,7 @@ export class TcpEndpoint {
     private readonly limits: TcpLimits,
     private readonly guard: IoGuard,
     logger: Logger,
+    private readonly transfers?: TransferHandler,
   ) {
     // allowHalfOpen: a client may send its query and half-close; the reply still goes out, then we end.
     this.server = net.createServer({ allowHalfOpen: true, noDelay: true }, (s) => this.accept(s));
@@ -137,16 +144,22 @@ export class TcpEndpoint {
   private onQuery(conn: Conn, msg: Buffer): void {
     const socket = conn.socket;
     if (socket.destroyed) return;
-    const reply = this.responder.answerTcp(msg);
-    if (reply === null || socket.writableLength > this.limits.maxQueuedBytes) {
+    // Zone transfers (issue 15) take their own path: many messages, ACL and TSIG; only when configured.
+    const replies =
+      this.transfers && isTransferQuery(msg)
+        ? this.transfers.answer(msg, socket.remoteAddress ?? '')
+        : [this.responder.answerTcp(msg)];
+    if (replies.includes(null) || socket.writableLength > this.limits.maxQueuedBytes) {
       socket.destroy();
       return;
     }
-    const out = Buffer.allocUnsafe(reply.length + 2);
-    out.writeUInt16BE(reply.length, 0);
-    reply.copy(out, 2);
     try {
-      socket.write(out);
+      for (const reply of replies as Buffer[]) {
+        const out = Buffer.allocUnsafe(reply.length + 2);
+        out.writeUInt16BE(reply.length, 0);
+        reply.copy(out, 2);
+        socket.write(out);
+      }
     } catch (err) {
       this.guard.tcpWrite.record({ err });
       socket.destroy();

@@ -6,3 +6,4 @@ export * from './shutdown.js';
 export { AdminGate } from './admin-gate.js';
 export type { NamedToken, GateResult } from './admin-gate.js';
 export * from './http-guard.js';
+export type { TransferMetrics } from './transfer-metrics.js';

@@ -12,6 +12,7 @@
  */
 import client from 'prom-client';
 import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { createTransferMetrics, type TransferMetrics } from './transfer-metrics.js';
 
 export type CheckPhase = 'dns' | 'connect' | 'tls' | 'first_byte';
 
@@ -73,6 +74,8 @@ export interface UnderstudyMetrics {
   readonly dnsApplyBodies: Counter<'kind'>;
   /** DNS role: decision (the overlay's generatedAt) → every worker of this server answers from it. */
   readonly dnsPublishDelay: Histogram;
+  /** Zone transfers and NOTIFY (issue 15). */
+  readonly transfer: TransferMetrics;
   readonly providerApiCalls: Counter<'target' | 'operation'>;
   /** kind: the error's class (transient, rate-limited, auth, ...). */
   readonly providerApiErrors: Counter<'target' | 'kind'>;
@@ -181,6 +184,7 @@ export function createMetrics(
       DNS_APPLY_BUCKETS,
     ),
     dnsApplyBodies: counter('dns_apply_bodies_total', 'DNS server: answer bodies encoded, by kind', ['kind']),
+    transfer: createTransferMetrics(registry),
     dnsPublishDelay: histogram(
       'dns_publish_delay_seconds',
       'DNS server: decision → answered by every worker of this server',

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { TYPE } from './constants.js';
+import { Packet } from './dns2.js';
+import type { Resource } from './dns2.js';
+import { serialLessThan } from './serial.js';
+import { TransferJournal } from './transfer-journal.js';
+
+const a = (address: string): Resource =>
+  new Packet.Resource({ name: 'app.z.test', type: TYPE.A, class: 1, ttl: 30, address });
+const step = (before: string[], after: string[]) => [
+  { zone: 'z.test.', name: 'app.z.test.', type: TYPE.A, before: before.map(a), after: after.map(a) },
+];
+
+describe('serialLessThan (RFC 1982)', () => {
+  it('orders serials across the 2^32 wrap and leaves equal and undefined pairs unordered', () => {
+    expect(serialLessThan(1, 2)).toBe(true);
+    expect(serialLessThan(0xffffffff, 5)).toBe(true);
+    expect(serialLessThan(5, 0xffffffff)).toBe(false);
+    expect(serialLessThan(7, 7)).toBe(false);
+    expect(serialLessThan(0, 0x80000000)).toBe(false);
+  });
+});
+
+describe('TransferJournal', () => {
+  it('condenses the steps from a serial into one difference, dropping what changed back', () => {
+    const j = new TransferJournal(10);
+    j.add(1, 2, step(['192.0.2.1'], ['192.0.2.2']));
+    j.add(2, 3, step(['192.0.2.2'], ['192.0.2.1', '192.0.2.3']));
+    const d = j.difference('z.test.', 1, 3)!;
+    expect(d.deleted.map((r) => r.address)).toEqual([]);
+    expect(d.added.map((r) => r.address)).toEqual(['192.0.2.3']);
+    expect(j.difference('z.test.', 2, 3)!.deleted.map((r) => r.address)).toEqual(['192.0.2.2']);
+    expect(j.difference('other.test.', 1, 3)).toEqual({ from: 1, to: 3, deleted: [], added: [] });
+  });
+
+  it('answers null (AXFR) once a serial fell out of the ring, after a gap, or for another current serial', () => {
+    const j = new TransferJournal(2);
+    j.add(1, 2, step(['192.0.2.1'], ['192.0.2.2']));
+    j.add(2, 3, step(['192.0.2.2'], ['192.0.2.3']));
+    j.add(3, 4, step(['192.0.2.3'], ['192.0.2.4']));
+    expect(j.difference('z.test.', 1, 4)).toBeNull();
+    expect(j.difference('z.test.', 2, 4)).not.toBeNull();
+    expect(j.difference('z.test.', 2, 5)).toBeNull();
+    j.add(9, 10, step(['192.0.2.4'], ['192.0.2.9']));
+    expect(j.difference('z.test.', 3, 10)).toBeNull();
+    expect(j.size).toBe(1);
+  });
+});
