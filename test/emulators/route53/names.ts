@@ -31,3 +31,15 @@ export function compareRrsets(a: { name: string; type: string }, b: { name: stri
   if (byName !== 0) return byName;
   return a.type < b.type ? -1 : a.type > b.type ? 1 : 0;
 }
+
+/** Listing order of record sets: name, type, then SetIdentifier (a plain set has none and comes first). */
+export function compareSets(
+  a: { name: string; type: string; setIdentifier?: string },
+  b: { name: string; type: string; setIdentifier?: string },
+): number {
+  const c = compareRrsets(a, b);
+  if (c !== 0) return c;
+  const ia = a.setIdentifier ?? '';
+  const ib = b.setIdentifier ?? '';
+  return ia < ib ? -1 : ia > ib ? 1 : 0;
+}

@@ -5,6 +5,7 @@
 import { isIP } from 'node:net';
 import { inZone } from './names.js';
 import type { EmuChange, EmuRecord } from './types.js';
+import { routingProblem } from './routing.js';
 import { SUPPORTED_TYPES, invalidBatch, invalidInput } from './types.js';
 
 export const MAX_RECORD_ELEMENTS = 1000;
@@ -47,6 +48,9 @@ function validateRecord(r: EmuRecord, apex: string): void {
   if (!inZone(r.name, apex)) {
     throw invalidBatch(`RRSet with DNS name ${r.name} is not permitted in zone ${apex}`);
   }
+  const routing = routingProblem(r);
+  if (routing) throw invalidBatch(`Invalid request: RRSet ${r.name} ${r.type}: ${routing}`);
+  if (r.alias) return;
   if (r.values.length === 0) throw invalidInput(`RRSet ${r.name} ${r.type} has no ResourceRecords`);
   if (r.values.length > 400) throw invalidBatch(`RRSet ${r.name} ${r.type} has more than 400 values`);
   for (const v of r.values) {
