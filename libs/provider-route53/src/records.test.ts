@@ -7,7 +7,7 @@ describe('Route 53 records', () => {
     expect(decodeName('www.example.com')).toBe('www.example.com.');
   });
 
-  it('reads values into canonical form; alias records come back without values; unknown types are skipped', () => {
+  it('reads values into canonical form; alias records come back described, not as values; unknown types are skipped', () => {
     const r = fromWire({
       Name: 'v6.example.com.',
       Type: 'AAAA',
@@ -21,7 +21,8 @@ describe('Route 53 records', () => {
       Type: 'A',
       AliasTarget: { HostedZoneId: 'Z', DNSName: 'x.', EvaluateTargetHealth: false },
     });
-    expect(alias?.record.values).toEqual([]);
+    expect(alias?.record.values).toEqual(['<alias to x.>']);
+    expect(alias?.wire.set?.AliasTarget?.DNSName).toBe('x.');
     expect(
       fromWire({ Name: 'p.example.com.', Type: 'PTR', TTL: 60, ResourceRecords: [{ Value: 'x.' }] }),
     ).toBeNull();
