@@ -13,6 +13,7 @@ import type { Problems } from './problems.js';
 import { bool, duration, int, list, num, obj, str } from './read.js';
 import type { Obj } from './read.js';
 import { WEBHOOK_EVENT_KINDS } from './schema-integrations.js';
+import { checkRoute53MarkerNames } from './target-limits.js';
 
 /** Route 53 and Cloudflare reject TTLs below these; Cloudflare proxied records always have 300 s. */
 const CLOUDFLARE_PROXIED_TTL = 300;
@@ -94,6 +95,7 @@ export function buildTargets(raw: unknown, zones: ZoneConfig[], problems: Proble
         pollInterval: duration(o.pollInterval, [...at, 'pollInterval'], 2000, problems, { min: 100 }),
       };
       out.push(r53);
+      checkRoute53MarkerNames(r53, i, zones, problems);
     } else if (o.type === 'cloudflare') {
       const apiToken = str(o.apiToken);
       if (apiToken === undefined) continue;

@@ -178,3 +178,17 @@ describe('route53 emulator: reads, changes, errors', () => {
     expect((await r53(emu, 'GET', `hostedzone/${zoneId}`)).status).toBe(200);
   });
 });
+
+describe('route53 emulator: name limits (issue 17, case 4)', () => {
+  it('refuses a label over 63 octets and a name over 255 octets on the wire', async () => {
+    const long = await change(emu, zoneId, [{ ...a(1), name: `${'x'.repeat(64)}.example.test.` }]);
+    expect([long.status, long.code]).toEqual([400, 'InvalidChangeBatch']);
+    expect(long.body).toContain('DomainLabelTooLong');
+    // 4 labels of 60 + example.test = 4 × 61 + 8 + 5 + 1 = 258 octets on the wire.
+    const name = `${['a', 'b', 'c', 'd'].map((c) => c.repeat(60)).join('.')}.example.test.`;
+    const tooLong = await change(emu, zoneId, [{ ...a(1), name }]);
+    expect(tooLong.body).toContain('DomainNameTooLong');
+    const fits = `${'x'.repeat(63)}.example.test.`;
+    expect((await change(emu, zoneId, [{ ...a(1), name: fits }])).status).toBe(200);
+  });
+});

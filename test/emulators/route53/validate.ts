@@ -45,6 +45,8 @@ function validateRecord(r: EmuRecord, apex: string): void {
   if (!Number.isInteger(r.ttl) || r.ttl < 0 || r.ttl > MAX_TTL) {
     throw invalidInput(`TTL must be an integer from 0 to ${MAX_TTL}, got ${r.ttl}`);
   }
+  const tooLong = nameProblem(r.name);
+  if (tooLong) throw invalidBatch(`FATAL problem: ${tooLong} encountered with '${r.name}'`);
   if (!inZone(r.name, apex)) {
     throw invalidBatch(`RRSet with DNS name ${r.name} is not permitted in zone ${apex}`);
   }
@@ -60,6 +62,15 @@ function validateRecord(r: EmuRecord, apex: string): void {
   if ((r.type === 'CNAME' || r.type === 'SOA') && r.values.length > 1) {
     throw invalidBatch(`RRSet of type ${r.type} with DNS name ${r.name} must have exactly one value`);
   }
+}
+
+/** RFC 1035 §2.3.4: labels of at most 63 octets, names of at most 255 octets on the wire. */
+function nameProblem(name: string): string | null {
+  const labels = name.replace(/\.$/, '').split('.');
+  const bytes = (l: string): number => Buffer.byteLength(l, 'utf8');
+  if (labels.some((l) => bytes(l) > 63)) return 'DomainLabelTooLong (Domain label is too long)';
+  const wire = labels.reduce((n, l) => n + 1 + bytes(l), 1);
+  return wire > 255 ? 'DomainNameTooLong (Domain name is too long)' : null;
 }
 
 const HOST = /^([a-z0-9_*-]+\.)*[a-z0-9_-]*\.?$/i;
