@@ -130,6 +130,12 @@ describe('Cloudflare emulator', () => {
       '400 81053',
     );
     expect(await codes({ posts: [a('p', '192.0.2.5', { proxied: true, ttl: 120 })] })).toBe('ok');
+    // Issue 17, case 5: a delegated name (NS below the apex) holds nothing else, either way round.
+    const ns = { name: 'sub', type: 'NS', content: 'ns1.other.test', ttl: 300 };
+    expect(await codes({ posts: [ns] })).toBe('ok');
+    expect(await codes({ posts: [a('sub', '192.0.2.6')] })).toBe('400 81056');
+    expect(await codes({ posts: [{ ...ns, name: 'p' }] })).toBe('400 81056');
+    expect(await codes({ posts: [{ ...ns, name: 'example.test', content: 'ns9.other.test' }] })).toBe('ok');
     expect(emu.records('example.test').find((r) => r.name === 'p.example.test')).toMatchObject({
       proxied: true,
       ttl: 1,

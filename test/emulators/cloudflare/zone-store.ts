@@ -168,6 +168,9 @@ export class ZoneStore {
         throw new ApiFailure(400, 81058, 'An identical record already exists.');
       if (other.type === 'CNAME' || rec.type === 'CNAME')
         throw new ApiFailure(400, 81053, 'An A, AAAA, or CNAME record with that host already exists.');
+      // Below the apex an NS record delegates its name: nothing else may live there (either way round).
+      if (other.type !== rec.type && (other.type === 'NS' || rec.type === 'NS') && rec.name !== zone.name)
+        throw new ApiFailure(400, 81056, 'NS records with that host already exist.');
     }
     if (rec.zone_id !== zone.id) throw new Error('record from another zone');
     work.set(rec.id, rec);
