@@ -167,7 +167,7 @@ describe('Cloudflare emulator', () => {
     }
   });
 
-  it('rate-limits per token with 429, Retry-After and Ratelimit headers', async () => {
+  it('rate-limits with 429, Retry-After and Ratelimit headers', async () => {
     emu.setFaults({ rateLimit: { requests: 3, windowMs: 60_000 } });
     for (let i = 0; i < 3; i++) expect((await api('/zones')).status).toBe(200);
     const limited = await api('/zones');
@@ -177,6 +177,23 @@ describe('Cloudflare emulator', () => {
     expect(limited.headers.get('ratelimit')).toMatch(/^"default";r=0;t=\d+$/);
     expect(limited.headers.get('ratelimit-policy')).toBe('"default";q=3;w=60');
     expect(emu.stats().rateLimited).toBe(1);
+  });
+
+  it('counts the rate limit per user: two tokens of one user share it (issue 17, case 3)', async () => {
+    emu.setFaults({ rateLimit: { requests: 4, windowMs: 60_000 } });
+    for (const token of [TOKEN, 'second-token']) {
+      const res = await fetch(`${emu.url.replace(/\/client\/v4$/, '')}/__emulator/tokens`, {
+        method: 'POST',
+        body: JSON.stringify({ token, user: 'ops@example.test' }),
+      });
+      expect(res.status).toBe(200);
+    }
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      statuses.push((await api('/zones')).status, (await api('/zones', { token: 'second-token' })).status);
+    }
+    // 3 calls per token fit a per-token limit of 4; 6 against one user's do not.
+    expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
   });
 
   it('injects 5xx (counted and seeded), one-shot 429s and latency', async () => {

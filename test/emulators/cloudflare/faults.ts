@@ -1,5 +1,6 @@
 /**
- * Fault injection and Cloudflare's per-token rate limit. The limit is a fixed window per token:
+ * Fault injection and Cloudflare's rate limit, counted per user (every token of the user together, see
+ * https://developers.cloudflare.com/fundamentals/api/reference/limits/). The limit is a fixed window per user:
  * once exceeded, every call is refused with 429 until the window ends (Cloudflare blocks for the rest of it).
  */
 import { ApiFailure, type Faults, type RateLimit } from './types.js';

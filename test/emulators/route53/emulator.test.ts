@@ -6,7 +6,10 @@ import { a, change, r53 } from './test-client.js';
 let emu: Route53Emulator;
 let zoneId: string;
 beforeEach(async () => {
-  emu = await startRoute53Emulator({ validAccessKeyIds: ['AKIDTEST'], deniedAccessKeyIds: ['AKIDNOPE'] });
+  emu = await startRoute53Emulator({
+    validAccessKeyIds: ['AKIDTEST', 'AKIDTWO'],
+    deniedAccessKeyIds: ['AKIDNOPE'],
+  });
   zoneId = emu.createZone('example.test');
 });
 afterEach(() => emu.close());
@@ -190,5 +193,25 @@ describe('route53 emulator: name limits (issue 17, case 4)', () => {
     expect(tooLong.body).toContain('DomainNameTooLong');
     const fits = `${'x'.repeat(63)}.example.test.`;
     expect((await change(emu, zoneId, [{ ...a(1), name: fits }])).status).toBe(200);
+  });
+});
+
+describe('route53 emulator: the rate limit is per account (issue 17, case 3)', () => {
+  it('two access keys of one account share its 5 requests/s', async () => {
+    emu.setFaults({ requestsPerSecond: 5 });
+    for (const key of ['AKIDTEST', 'AKIDTWO']) {
+      const res = await fetch(`${emu.url}/__emulator/accounts`, {
+        method: 'POST',
+        body: JSON.stringify({ accessKeyId: key, account: '111122223333' }),
+      });
+      expect(res.status).toBe(200);
+    }
+    const replies = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        r53(emu, 'GET', `hostedzone/${zoneId}`, undefined, i % 2 === 0 ? 'AKIDTEST' : 'AKIDTWO'),
+      ),
+    );
+    // 4 requests per key fit a per-key bucket of 5; 8 against one account's bucket do not.
+    expect(replies.filter((r) => r.code === 'Throttling').length).toBeGreaterThanOrEqual(2);
   });
 });
