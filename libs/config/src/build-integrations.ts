@@ -93,6 +93,7 @@ export function buildTargets(raw: unknown, zones: ZoneConfig[], problems: Proble
         profile: str(o.profile) || null,
         requestsPerSecond: num(o.requestsPerSecond, Number.MIN_VALUE, 100) ?? 5,
         pollInterval: duration(o.pollInterval, [...at, 'pollInterval'], 2000, problems, { min: 100 }),
+        account: str(o.account) || null,
       };
       out.push(r53);
       checkRoute53MarkerNames(r53, i, zones, problems);
@@ -111,6 +112,7 @@ export function buildTargets(raw: unknown, zones: ZoneConfig[], problems: Proble
           requests: int(rl.requests, 1, Number.MAX_SAFE_INTEGER) ?? 1200,
           window: duration(rl.window, [...at, 'rateLimit', 'window'], 300_000, problems, { min: 1000 }),
         },
+        user: str(o.user) || null,
       };
       out.push(cf);
       warnCloudflareTtls(cf, i, zones, problems);

@@ -55,3 +55,33 @@ describe('Route 53 ownership marker names (issue 17, case 4)', () => {
     expect(nameLengthProblem(`${'a'.repeat(63)}.test.`)).toBeNull();
   });
 });
+
+describe('rate-limit scope (issue 17, case 3)', () => {
+  it('reads the account a Route 53 target and the user a Cloudflare target are counted against', () => {
+    const { config } = parseConfig(
+      config_(
+        [
+          'targets:',
+          '  - { name: aws, type: route53, account: "111122223333", zones: [{ apex: example.test }] }',
+          '  - { name: cf, type: cloudflare, apiToken: t, user: ops@example.test, zones: [{ apex: example.test }] }',
+        ].join('\n'),
+      ),
+      { env: {} },
+    );
+    expect(config.targets.map((t) => (t.type === 'route53' ? t.account : t.user))).toEqual([
+      '111122223333',
+      'ops@example.test',
+    ]);
+  });
+
+  it('refuses the other vendor’s field', () => {
+    const problems = problemsOf(
+      config_('targets:\n  - { name: aws, type: route53, user: x, zones: [{ apex: example.test }] }'),
+    );
+    expect(problems.map((p) => p.path)).toContain('targets[0].user');
+  });
+});
+
+function config_(targets: string): string {
+  return config('app', targets);
+}
