@@ -49,7 +49,17 @@ describe('Cloudflare emulator', () => {
     expect([none.status, none.body.errors[0]!.code]).toEqual([400, 9106]);
     const bad = await api('/zones', { token: 'nope' });
     expect([bad.status, bad.body.success, bad.body.errors[0]!.code]).toEqual([403, false, 9109]);
-    expect(emu.stats().rejected).toBe(2);
+    // Issue 17, case 6: a malformed Authorization header is 400 6003 (chain: 6111), not a missing one.
+    const malformed = await api('/zones', { token: 'has space' });
+    expect([malformed.status, malformed.body.errors[0]]).toEqual([
+      400,
+      {
+        code: 6003,
+        message: 'Invalid request headers',
+        error_chain: [{ code: 6111, message: 'Invalid format for Authorization header' }],
+      },
+    ]);
+    expect(emu.stats().rejected).toBe(3);
   });
 
   it('lists zones by name and pages records with result_info', async () => {
@@ -243,7 +253,9 @@ describe('Cloudflare emulator', () => {
       body: '{not json',
     });
     expect([res.status, ((await res.json()) as Envelope).errors[0]!.code]).toEqual([400, 6007]);
-    expect((await api('/zones/unknown/dns_records')).status).toBe(404);
+    // Issue 17, case 6: an unknown or malformed zone id is 400 with 7003 then 7000.
+    const unknown = await api('/zones/unknown/dns_records');
+    expect([unknown.status, unknown.body.errors.map((e) => e.code)]).toEqual([400, [7003, 7000]]);
     expect((await api('/accounts')).body.errors[0]!.code).toBe(7000);
     expect((await batch({ posts: 'x' })).status).toBe(400);
     expect((await api(`/zones/${zoneId}/dns_records?per_page=0`)).status).toBe(400);

@@ -54,10 +54,22 @@ const emptyStats = (): EmulatorStats => ({
   rejected: 0,
 });
 
+/** The bearer token; null when there is no Authorization header. A malformed one is 400 6003, as at Cloudflare. */
 function bearer(req: IncomingMessage): string | null {
   const h = req.headers.authorization;
-  const m = h === undefined ? null : /^Bearer\s+(\S+)$/i.exec(h);
-  return m ? m[1]! : null;
+  if (h === undefined) return null;
+  const m = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/.exec(h);
+  if (!m)
+    throw new ApiFailure(
+      400,
+      6003,
+      'Invalid request headers',
+      {},
+      {
+        chain: [{ code: 6111, message: 'Invalid format for Authorization header' }],
+      },
+    );
+  return m[1]!;
 }
 
 export async function startCloudflareEmulator(

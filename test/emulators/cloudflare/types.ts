@@ -102,6 +102,11 @@ export class ApiFailure extends Error {
     readonly code: number,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** `more`: further entries of the `errors` array; `chain`: the first error's error_chain. */
+    readonly detail: {
+      more?: { code: number; message: string }[];
+      chain?: { code: number; message: string }[];
+    } = {},
   ) {
     super(message);
   }

@@ -74,10 +74,13 @@ export class ZoneStore {
   byId(id: string): EmulatorZone {
     const z = this.zones.get(id);
     if (!z)
+      // Cloudflare answers an unknown or malformed zone id with 400 and two errors, 7003 then 7000.
       throw new ApiFailure(
-        404,
+        400,
         7003,
         `Could not route to /zones/${id}, perhaps your object identifier is invalid?`,
+        {},
+        { more: [{ code: 7000, message: 'No route for that URI' }] },
       );
     return z;
   }
