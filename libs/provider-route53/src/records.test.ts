@@ -48,4 +48,15 @@ describe('Route 53 records', () => {
       /empty\.example\.com\. A: Route 53 cannot hold a record without values/,
     );
   });
+
+  it('normalize leaves out a value over 4,000 characters, which Route 53 refuses (issue 17, case 6)', () => {
+    const text = `"${'x'.repeat(250)}" `.repeat(17).trim();
+    const n = normalizeRecords([{ name: 'long.example.com.', type: 'TXT', ttl: 60, values: [text] }]);
+    expect(n.records).toEqual([]);
+    expect(n.warnings).toEqual([
+      expect.stringMatching(
+        /^long\.example\.com\. TXT: a value is \d+ characters, over Route 53's 4000; left out$/,
+      ),
+    ]);
+  });
 });

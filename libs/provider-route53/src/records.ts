@@ -4,6 +4,8 @@ import type { NormalizeResult, ProviderRecord, RecordType } from '@understudy/co
 import { canonicalRdata, canonicalRecord } from '@understudy/core';
 
 export const MAX_TTL = 2_147_483_647;
+/** ResourceRecord.Value in the SDK's Route 53 model: at most 4,000 characters. */
+export const MAX_VALUE_LENGTH = 4000;
 
 const TYPES: ReadonlySet<string> = new Set(['A', 'AAAA', 'CNAME', 'TXT', 'MX', 'NS', 'SRV', 'CAA', 'SOA']);
 
@@ -110,6 +112,8 @@ export function normalizeRecords(desired: readonly ProviderRecord[]): NormalizeR
       if (c.ok) values.push(c.value);
       else bad = c.error;
     }
+    const long = values.find((v) => v.length > MAX_VALUE_LENGTH);
+    if (long !== undefined) bad = `a value is ${long.length} characters, over Route 53's ${MAX_VALUE_LENGTH}`;
     if (bad !== null) {
       warnings.push(`${where}: ${bad}; left out`);
       continue;

@@ -215,3 +215,33 @@ describe('route53 emulator: the rate limit is per account (issue 17, case 3)', (
     expect(replies.filter((r) => r.code === 'Throttling').length).toBeGreaterThanOrEqual(2);
   });
 });
+
+describe('route53 emulator: smaller differences (issue 17, case 6)', () => {
+  it('lists names as a plain comparison of the reversed labels: a-b. before a.', async () => {
+    await change(emu, zoneId, [
+      { ...a(1), name: 'a.example.test.' },
+      { ...a(2), name: 'a-b.example.test.' },
+      { ...a(3), name: 'b.a.example.test.' },
+    ]);
+    expect(aRecords()).toEqual(['a-b.example.test.', 'a.example.test.', 'b.a.example.test.']);
+  });
+
+  it('TXT strings count bytes, values stop at 4,000 characters, duplicate values are refused', async () => {
+    const txt = (value: string) => ({
+      action: 'CREATE' as const,
+      name: 't.example.test.',
+      type: 'TXT',
+      ttl: 60,
+      values: [value],
+    });
+    // 128 two-byte characters: 128 characters, 256 bytes.
+    const wide = await change(emu, zoneId, [txt(`"${'é'.repeat(128)}"`)]);
+    expect(wide.body).toContain('longer than 255 bytes');
+    const long = `"${'x'.repeat(250)}" `.repeat(16).trim();
+    expect(long.length).toBeGreaterThan(4000);
+    expect((await change(emu, zoneId, [txt(long)])).body).toContain('over 4000');
+    const dup = await change(emu, zoneId, [{ ...a(1), values: ['10.0.0.1', '10.0.0.1'] }]);
+    expect([dup.code, /Duplicate Resource Record/.test(dup.body)]).toEqual(['InvalidChangeBatch', true]);
+    expect((await change(emu, zoneId, [txt(`"${'é'.repeat(127)}"`)])).status).toBe(200);
+  });
+});

@@ -11,6 +11,8 @@ import { SUPPORTED_TYPES, invalidBatch, invalidInput } from './types.js';
 export const MAX_RECORD_ELEMENTS = 1000;
 export const MAX_VALUE_CHARS = 32_000;
 export const MAX_TTL = 2_147_483_647;
+/** Route 53's ResourceRecord Value: at most 4,000 characters (SDK model, ResourceRecord.Value). */
+export const MAX_VALUE_LENGTH = 4000;
 
 /** ResourceRecord elements and value characters of a batch, with UPSERT counted twice. */
 export function batchWeight(changes: readonly EmuChange[]): { elements: number; chars: number } {
@@ -55,9 +57,17 @@ function validateRecord(r: EmuRecord, apex: string): void {
   if (r.alias) return;
   if (r.values.length === 0) throw invalidInput(`RRSet ${r.name} ${r.type} has no ResourceRecords`);
   if (r.values.length > 400) throw invalidBatch(`RRSet ${r.name} ${r.type} has more than 400 values`);
+  const seen = new Set<string>();
   for (const v of r.values) {
+    if (v.length > MAX_VALUE_LENGTH)
+      throw invalidBatch(
+        `Invalid Resource Record: ${r.name} ${r.type}: a value is ${v.length} characters, over ${MAX_VALUE_LENGTH}`,
+      );
     const problem = valueProblem(r.type, v);
     if (problem) throw invalidBatch(`Invalid Resource Record: ${r.name} ${r.type} "${v}": ${problem}`);
+    const same = v.trim().toLowerCase();
+    if (seen.has(same)) throw invalidBatch(`Duplicate Resource Record: '${v}'`);
+    seen.add(same);
   }
   if ((r.type === 'CNAME' || r.type === 'SOA') && r.values.length > 1) {
     throw invalidBatch(`RRSet of type ${r.type} with DNS name ${r.name} must have exactly one value`);
@@ -76,6 +86,14 @@ function nameProblem(name: string): string | null {
 const HOST = /^([a-z0-9_*-]+\.)*[a-z0-9_-]*\.?$/i;
 const QUOTED = /^("([^"\\]|\\.)*"\s*)+$/;
 
+/** The length in bytes of each quoted string of a TXT value: UTF-8, `\"` one byte, `\ddd` one byte. */
+function txtStrings(v: string): number[] {
+  return [...v.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => {
+    const unescaped = m[1]!.replace(/\\(\d{3}|.)/g, (_x, e: string) => (e.length === 3 ? '\u0001' : e));
+    return Buffer.byteLength(unescaped, 'utf8');
+  });
+}
+
 function valueProblem(type: string, v: string): string | null {
   const f = v.trim().split(/\s+/);
   switch (type) {
@@ -93,9 +111,8 @@ function valueProblem(type: string, v: string): string | null {
       return f.length === 4 && f.slice(0, 3).every((x) => /^\d+$/.test(x)) ? null : 'expected 4 fields';
     case 'TXT':
     case 'SPF':
-      return QUOTED.test(v) && !/"([^"\\]|\\.){256,}"/.test(v)
-        ? null
-        : 'expected quoted strings of ≤ 255 characters';
+      if (!QUOTED.test(v)) return 'expected quoted strings';
+      return txtStrings(v).some((t) => t > 255) ? 'a TXT string is longer than 255 bytes' : null;
     case 'CAA':
       return f.length >= 3 && /^\d+$/.test(f[0]!) ? null : 'expected "flags tag value"';
     default:
