@@ -85,3 +85,24 @@ describe('rate-limit scope (issue 17, case 3)', () => {
 function config_(targets: string): string {
   return config('app', targets);
 }
+
+describe('Cloudflare delegated names (issue 17, case 5)', () => {
+  const withNs = (targets: string) =>
+    config('app', targets).replace(
+      '    failover:',
+      '    records:\n      - { name: app, type: NS, values: [ns1.other.test] }\n    failover:',
+    );
+
+  it('refuses at load a failover record at a name the zone delegates, when Cloudflare syncs the zone', () => {
+    const problems = problemsOf(
+      withNs('targets:\n  - { name: cf, type: cloudflare, apiToken: t, zones: [{ apex: example.test }] }'),
+    );
+    const p = problems.find((x) => x.message.includes('delegated name'));
+    expect(p?.message).toContain('record app.example.test./A');
+    expect(p?.path).toBe('targets[0].zones');
+  });
+
+  it('accepts it without a Cloudflare target', () => {
+    expect(() => parseConfig(withNs(''), { env: {} })).not.toThrow();
+  });
+});

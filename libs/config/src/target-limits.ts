@@ -2,7 +2,7 @@
  * Issue 17: what a provider target can hold, checked at load so a sync never sends what the vendor
  * refuses. Kept in its own file (the lead merges several branches into build-integrations.ts).
  */
-import type { Route53TargetConfig, ZoneConfig } from '@understudy/core';
+import type { CloudflareTargetConfig, Route53TargetConfig, ZoneConfig } from '@understudy/core';
 import type { Problems } from './problems.js';
 
 /** DNS limits (RFC 1035 §2.3.4): 63 octets a label, 255 octets a name on the wire (253 in text). */
@@ -47,6 +47,32 @@ export function checkRoute53MarkerNames(
       problems.error(
         ['targets', i, 'zones'],
         `record ${rec.id}: target "${t.name}" (route53) writes an ownership marker ${marker} next to it, and that name would be ${problem}; shorten the record's name`,
+      );
+    }
+  }
+}
+
+/**
+ * Cloudflare refuses any other type at a name with NS records below the apex (a delegation, error
+ * 81056). A failover record at a name the zone's own records delegate can never be synced there.
+ */
+export function checkCloudflareDelegations(
+  t: CloudflareTargetConfig,
+  i: number,
+  zones: readonly ZoneConfig[],
+  problems: Problems,
+): void {
+  const synced = new Set(t.zones.map((z) => z.apex));
+  for (const zone of zones) {
+    if (!synced.has(zone.apex)) continue;
+    const delegated = new Set(
+      zone.records.filter((r) => r.type === 'NS' && r.name !== zone.apex).map((r) => r.name),
+    );
+    for (const rec of zone.failover) {
+      if (!delegated.has(rec.name)) continue;
+      problems.error(
+        ['targets', i, 'zones'],
+        `record ${rec.id}: ${rec.name} also has NS records in zone ${zone.apex}, and target "${t.name}" (cloudflare) refuses any other type at a delegated name; move the failover record or the delegation`,
       );
     }
   }
