@@ -206,6 +206,26 @@ describe('Cloudflare emulator', () => {
     expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
   });
 
+  it('going over blocks every call for a full window from then, not just to the window end (issue 17, case 3)', async () => {
+    let clock = 0;
+    const timed = await startCloudflareEmulator({ tokens: [TOKEN], now: () => clock });
+    try {
+      timed.setFaults({ rateLimit: { requests: 3, windowMs: 60_000 } });
+      const call = async (at: number) => {
+        clock = at;
+        const res = await fetch(`${timed.url}/zones`, { headers: { authorization: `Bearer ${TOKEN}` } });
+        await res.arrayBuffer();
+        return res.status;
+      };
+      const statuses = [await call(0), await call(0), await call(0), await call(50_000)];
+      // The first window ended at 60 s, but the user went over at 50 s: blocked until 110 s.
+      statuses.push(await call(70_000), await call(109_000), await call(111_000));
+      expect(statuses).toEqual([200, 200, 200, 429, 429, 429, 200]);
+    } finally {
+      await timed.close();
+    }
+  });
+
   it('injects 5xx (counted and seeded), one-shot 429s and latency', async () => {
     emu.setFaults({ fail5xxNext: 2 });
     expect((await api('/zones')).status).toBe(503);
