@@ -13,6 +13,7 @@ import type { Problems } from './problems.js';
 import { bool, duration, int, list, num, obj, str } from './read.js';
 import type { Obj } from './read.js';
 import { WEBHOOK_EVENT_KINDS } from './schema-integrations.js';
+import { checkCloudflareDelegations, checkRoute53MarkerNames } from './target-limits.js';
 
 /** Route 53 and Cloudflare reject TTLs below these; Cloudflare proxied records always have 300 s. */
 const CLOUDFLARE_PROXIED_TTL = 300;
@@ -92,8 +93,10 @@ export function buildTargets(raw: unknown, zones: ZoneConfig[], problems: Proble
         profile: str(o.profile) || null,
         requestsPerSecond: num(o.requestsPerSecond, Number.MIN_VALUE, 100) ?? 5,
         pollInterval: duration(o.pollInterval, [...at, 'pollInterval'], 2000, problems, { min: 100 }),
+        account: str(o.account) || null,
       };
       out.push(r53);
+      checkRoute53MarkerNames(r53, i, zones, problems);
     } else if (o.type === 'cloudflare') {
       const apiToken = str(o.apiToken);
       if (apiToken === undefined) continue;
@@ -109,9 +112,11 @@ export function buildTargets(raw: unknown, zones: ZoneConfig[], problems: Proble
           requests: int(rl.requests, 1, Number.MAX_SAFE_INTEGER) ?? 1200,
           window: duration(rl.window, [...at, 'rateLimit', 'window'], 300_000, problems, { min: 1000 }),
         },
+        user: str(o.user) || null,
       };
       out.push(cf);
       warnCloudflareTtls(cf, i, zones, problems);
+      checkCloudflareDelegations(cf, i, zones, problems);
     }
   }
   return out;

@@ -50,6 +50,7 @@ describe('targets', () => {
         profile: null,
         requestsPerSecond: 5,
         pollInterval: 2000,
+        account: null,
       },
       {
         name: 'cf',
@@ -62,6 +63,7 @@ describe('targets', () => {
         minTtl: 60,
         proxied: false,
         rateLimit: { requests: 1200, window: 300_000 },
+        user: null,
       },
     ]);
     // TTL 30 is below Cloudflare's minimum: the operator learns it at load time, not during an outage.

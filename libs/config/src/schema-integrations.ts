@@ -1,6 +1,7 @@
 /** JSON schema of the sections that connect Understudy to the outside: targets, sync, webhooks, dashboard. */
 import { defs, strictObject } from './schema-defs.js';
 import type { Schema } from './schema-defs.js';
+import { cloudflareRateScope, route53RateScope } from './schema-rate-scope.js';
 
 export const WEBHOOK_EVENT_KINDS = [
   'failover',
@@ -64,6 +65,7 @@ const route53Target = strictObject(
       description: 'Client-side limit for the whole account (Route 53 allows 5 requests/s).',
     },
     pollInterval: { ...defs.duration, default: '2s', description: 'GetChange polling until INSYNC.' },
+    ...route53RateScope,
   },
   { required: ['name', 'type', 'zones'] },
 );
@@ -99,6 +101,7 @@ const cloudflareTarget = strictObject(
       requests: { type: 'integer', minimum: 1, default: 1200 },
       window: { ...defs.duration, default: '5m' },
     }),
+    ...cloudflareRateScope,
   },
   { required: ['name', 'type', 'zones', 'apiToken'] },
 );

@@ -262,6 +262,8 @@ export interface Route53TargetConfig extends TargetBase {
   requestsPerSecond: number;
   /** How often GetChange is polled until INSYNC. */
   pollInterval: number;
+  /** Issue 17: targets naming the same AWS account share one rate budget; null = per access key/profile. */
+  account: string | null;
 }
 
 export interface CloudflareTargetConfig extends TargetBase {
@@ -277,6 +279,8 @@ export interface CloudflareTargetConfig extends TargetBase {
   proxied: boolean;
   /** Client-side limit: `requests` per `window` ms (Cloudflare: 1,200 per 5 minutes). */
   rateLimit: { requests: number; window: number };
+  /** Issue 17: targets naming the same Cloudflare user share one rate budget; null = per token. */
+  user: string | null;
 }
 
 export type TargetConfig = Route53TargetConfig | CloudflareTargetConfig;

@@ -36,6 +36,8 @@ export interface OpsPlan {
   changes: PlanChange[];
   /** Deletes, then patches, then posts: the order Cloudflare runs a batch in, kept across batches. */
   ops: RecordOp[];
+  /** Changes Cloudflare would refuse, by index into `changes`, with the reason: never sent. */
+  blocked: Map<number, string>;
 }
 
 export interface OpsOptions {
@@ -64,14 +66,49 @@ export function buildOps(plan: Plan, current: readonly CfRecord[], opts: OpsOpti
   const byKey = groupByKey(current);
   const marker = ownerMarker(opts.ownerId);
   const ops: RecordOp[] = [];
+  const blocked = delegatedNames(plan, changes, current);
   changes.forEach((c, i) => {
+    if (blocked.has(i)) return;
     const key = recordKey(c.kind === 'update' ? c.after : c.record);
     const mine = (byKey.get(key) ?? []).filter((r) => opts.takeover || isOwnedBy(r.comment, opts.ownerId));
     ops.push(...opsFor(target(c), mine, marker, opts.proxied).map((o) => ({ ...o, change: i })));
   });
   ops.sort((a, b) => ORDER[a.kind] - ORDER[b.kind]);
-  return { changes, ops };
+  return { changes, ops, blocked };
 }
+
+/**
+ * Below the apex, a name with NS records is delegated and Cloudflare refuses any other type there
+ * (81056). Such a change is failed up front, so it neither fails its batch nor holds back the rest.
+ */
+function delegatedNames(
+  plan: Plan,
+  changes: PlanChange[],
+  current: readonly CfRecord[],
+): Map<number, string> {
+  const apex = plan.zone.toLowerCase();
+  const nsGone = new Set(
+    changes.filter((c) => c.kind === 'delete' && c.record.type === 'NS').map((c) => changeName(c)),
+  );
+  const delegated = new Set(
+    current
+      .filter((r) => r.type === 'NS')
+      .map((r) => absoluteName(r.name))
+      .filter((n) => n !== apex && !nsGone.has(n)),
+  );
+  const out = new Map<number, string>();
+  changes.forEach((c, i) => {
+    const want = target(c);
+    if (!want || want.type === 'NS' || !delegated.has(want.name)) return;
+    out.set(
+      i,
+      `${want.name} holds NS records (the name is delegated): Cloudflare refuses a ${want.type} record there (81056); remove the delegation or the failover record`,
+    );
+  });
+  return out;
+}
+
+const changeName = (c: PlanChange): string => (c.kind === 'update' ? c.after : c.record).name;
 
 function opsFor(want: ProviderRecord | null, existing: CfRecord[], marker: string, proxiedTarget: boolean) {
   if (!want) return existing.map((r) => ({ kind: 'delete' as const, body: { id: r.id } }));

@@ -1,7 +1,8 @@
 /**
  * Sends record operations as /dns_records/batch calls of at most `batchSize`, in order. Each batch is one
- * transaction at Cloudflare. A refused batch marks its changes (and those not yet sent) failed and stops;
- * a transient failure that outlasts the retries is thrown, saying how far the apply got.
+ * transaction at Cloudflare. A refused batch is split until the refusal is pinned on its own changes, so
+ * the rest still applies; a transient failure that outlasts the retries is thrown, saying how far the
+ * apply got.
  */
 import { batchChanges, changeRecord, TransientError, type ChangeResult } from '@understudy/core';
 import type { RecordBatchParams } from 'cloudflare/resources/dns/records';
@@ -38,33 +39,51 @@ export async function runBatches(
   plan: OpsPlan,
 ): Promise<BatchRun> {
   const batches = batchChanges(plan.ops, [{ max: where.batchSize, weight: () => 1 }]);
-  const failed = new Map<number, string>();
+  const failed = new Map<number, string>(plan.blocked);
   let sent = 0;
   let publishedAt: number | null = null;
-  for (const [i, batch] of batches.entries()) {
+
+  /**
+   * One batch; when Cloudflare refuses it (all-or-nothing), its changes are split in halves and sent
+   * again until each refusal is pinned on its own change, so one bad record fails alone.
+   */
+  async function send(ops: RecordOp[], batchNo: number): Promise<void> {
     try {
       await callApi(api.policy, counters, { op: 'dns.records.batch', zone: where.apex }, () =>
-        api.client.dns.records.batch(body(where.zoneId, batch)),
+        api.client.dns.records.batch(body(where.zoneId, ops)),
       );
       sent++;
       publishedAt = api.policy.clock.now();
     } catch (err) {
-      const progress = `${sent} of ${batches.length} batches applied before this`;
       if (!(err instanceof CloudflareApiError)) {
+        const progress = `${sent} batch calls applied before this, batch ${batchNo + 1} of ${batches.length}`;
         if (err instanceof TransientError)
           throw new TransientError(`${err.message} (${progress})`, err.retryAfterMs, { cause: err });
         throw err;
       }
-      api.policy.logger.warn(
-        { target: api.policy.target, zone: where.apex, err },
-        'cloudflare batch refused',
+      const ids = [...new Set(ops.map((o) => o.change))];
+      if (ids.length === 1) {
+        api.policy.logger.warn(
+          { target: api.policy.target, zone: where.apex, err },
+          'cloudflare batch refused',
+        );
+        failed.set(ids[0]!, err.message);
+        return;
+      }
+      const first = new Set(ids.slice(0, Math.ceil(ids.length / 2)));
+      // Halves keep the delete → patch → post order, and the earlier changes go first.
+      await send(
+        ops.filter((o) => first.has(o.change)),
+        batchNo,
       );
-      for (const rest of batches.slice(i))
-        for (const op of rest)
-          failed.set(op.change, rest === batch ? err.message : `not sent: ${err.message}`);
-      break;
+      await send(
+        ops.filter((o) => !first.has(o.change)),
+        batchNo,
+      );
     }
   }
+
+  for (const [i, batch] of batches.entries()) await send(batch, i);
   const changes = plan.changes.map((c, i): ChangeResult => {
     const r = changeRecord(c);
     const error = failed.get(i);

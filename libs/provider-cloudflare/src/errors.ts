@@ -20,7 +20,8 @@ export type Failure =
   | { kind: 'auth'; detail: string }
   | { kind: 'refused'; detail: string; status: number | undefined; codes: number[] };
 
-const AUTH_CODES = new Set([9103, 9106, 9109, 10000, 10001]);
+/** 6003 (chain 6111): the Authorization header is malformed, i.e. the token itself is wrong. */
+const AUTH_CODES = new Set([6003, 6111, 9103, 9106, 9109, 10000, 10001]);
 
 function describe(err: APIError): { detail: string; codes: number[] } {
   const errs = (err.errors ?? []).filter(

@@ -94,7 +94,7 @@ export class CloudflareProvider implements DnsProvider {
     const endpoint = config.endpoint ?? DEFAULT_ENDPOINT;
     const policy: CallPolicy = {
       target: config.name,
-      bucket: bucketFor(config.apiToken, endpoint, config.rateLimit),
+      bucket: bucketFor(config, endpoint, config.rateLimit),
       clock: opts.clock ?? { now: () => Date.now() },
       random: opts.random ?? { next: () => Math.random() },
       sleep: opts.sleep ?? realSleep,

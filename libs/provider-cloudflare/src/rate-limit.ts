@@ -1,6 +1,7 @@
 /**
- * One token bucket per API token and endpoint, shared by every target and zone using that token:
- * Cloudflare counts requests per token, however many targets we configure with it.
+ * One token bucket per Cloudflare user and endpoint, shared by every target and zone of that user:
+ * Cloudflare counts requests per user, all tokens (and the dashboard) together. The user is the
+ * target's `user` setting; without it, each token is taken to be a user of its own.
  */
 import { createHash } from 'node:crypto';
 import { TokenBucket } from '@understudy/core';
@@ -12,12 +13,15 @@ const buckets = new Map<string, TokenBucket>();
  * length can see more than the limit, whatever the call pattern.
  */
 export function bucketFor(
-  apiToken: string,
+  who: { apiToken: string; user: string | null },
   endpoint: string,
   limit: { requests: number; window: number },
 ): TokenBucket {
   // The key holds a digest, never the token itself.
-  const key = `${endpoint}\n${createHash('sha256').update(apiToken).digest('hex')}`;
+  const key =
+    who.user !== null
+      ? `${endpoint}\nuser:${who.user}`
+      : `${endpoint}\ntoken:${createHash('sha256').update(who.apiToken).digest('hex')}`;
   let b = buckets.get(key);
   if (!b) {
     const burst = Math.max(1, Math.floor(limit.requests / 6));

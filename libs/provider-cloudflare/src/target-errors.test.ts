@@ -33,6 +33,14 @@ describe('CloudflareProvider errors', () => {
     expect(err.message).not.toContain(secret);
   });
 
+  it('a malformed token (400 6003) is reported as a token problem too (issue 17, case 6)', async () => {
+    const err = await failure(provider(targetConfig(emu, [ZONE], { apiToken: 'has space' })).read(ZONE));
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).problems[0]!.path).toBe('targets[name=cf].apiToken');
+    expect(err.message).toContain('6003 Invalid request headers');
+    expect(err.message).not.toContain('has space');
+  });
+
   it('an unknown zone name is a ConfigError naming the target and the zone', async () => {
     const err = await failure(provider(targetConfig(emu, ['missing.test.'])).read('missing.test.'));
     expect(err).toBeInstanceOf(ConfigError);

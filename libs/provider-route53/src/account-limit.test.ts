@@ -47,3 +47,26 @@ describe('one token bucket per account', () => {
     ).toEqual(['AKIDONE', 'AKIDONE', 'AKIDTWO', 'AKIDTWO']);
   });
 });
+
+describe('targets naming one account share its bucket (issue 17, case 3)', () => {
+  it('two providers with different access keys of the same account stay within 5 requests/s together', async () => {
+    const { emu } = await emulatorWithZone(ZONE, {
+      faults: { requestsPerSecond: 5 },
+      accounts: { AKIDONE: '111122223333', AKIDTWO: '111122223333' },
+    });
+    open.push(emu);
+    const cfg = targetConfig(emu.url, [{ apex: ZONE, id: null }], {
+      requestsPerSecond: 5,
+      account: '111122223333',
+    });
+    const a = provider({ ...cfg, name: 'a', accessKeyId: 'AKIDONE' });
+    const b = provider({ ...cfg, name: 'b', accessKeyId: 'AKIDTWO' });
+    open.push(a, b);
+    const reads = async (p: typeof a): Promise<void> => {
+      for (let i = 0; i < 5; i++) await p.read(ZONE);
+    };
+    await Promise.all([reads(a), reads(b)]);
+    expect(emu.stats().requests).toHaveLength(12);
+    expect(emu.stats().throttled).toBe(0);
+  });
+});

@@ -1,6 +1,7 @@
 /**
- * Route 53 limits requests per AWS account, not per client: every Route53Provider with the same
- * credentials and endpoint shares one token bucket and one serial queue per hosted zone.
+ * Route 53 limits requests per AWS account, not per client: every Route53Provider of the same account
+ * (the configured `account`, else the same credentials) and endpoint shares one token bucket and one
+ * serial queue per hosted zone.
  */
 import { SerialQueue, TokenBucket } from '@understudy/core';
 
@@ -17,12 +18,17 @@ interface Entry extends Account {
 
 const registry = new Map<string, Entry>();
 
-/** Identifies the account without holding any secret: the access key id (or profile) and endpoint. */
+/**
+ * Identifies the account without holding any secret: the configured `account` when set (targets with
+ * different keys of one account then share a bucket), else the access key id (or profile); and endpoint.
+ */
 export function accountKey(c: {
   endpoint: string | null;
   accessKeyId: string | null;
   profile: string | null;
+  account: string | null;
 }): string {
+  if (c.account !== null) return `${c.endpoint ?? 'aws'}|account:${c.account}`;
   const who = c.accessKeyId ?? `chain:${c.profile ?? process.env['AWS_PROFILE'] ?? 'default'}`;
   return `${c.endpoint ?? 'aws'}|${who}`;
 }

@@ -20,7 +20,7 @@ const plan = (p: Partial<Plan>): Plan => ({
   conflicts: [],
   ...p,
 });
-const empty = (): ZoneSnapshot => ({ records: new Map(), markers: new Map() });
+const empty = (): ZoneSnapshot => ({ records: new Map(), markers: new Map(), special: new Map() });
 const ownedSnap = (records: ProviderRecord[], owner = 'me'): ZoneSnapshot => {
   const s = empty();
   for (const r of records) {

@@ -19,6 +19,8 @@ export interface ZoneSnapshot {
   records: Map<string, WireRecord>;
   /** Marker RRsets by the managed record's `name/type`, with the owner each names. */
   markers: Map<string, { wire: WireRecord; owner: string }>;
+  /** Routing-policy and alias sets by `name/type`, each exactly as listed (a name/type can hold many). */
+  special: Map<string, WireRecord[]>;
 }
 
 export interface ChangeGroup {
@@ -71,6 +73,19 @@ export function groupsFor(plan: Plan, ownerId: string, snap: ZoneSnapshot): Chan
         ],
       };
     }
+    const sets = snap.special.get(key) ?? [];
+    if (sets.length > 0) {
+      // A plain record cannot share its name and type with routing-policy or alias sets: a takeover
+      // deletes each of them exactly, in the same (atomic) batch as the record that replaces them.
+      return {
+        change,
+        changes: [
+          ...sets.map((w): Change => ({ Action: 'DELETE', ResourceRecordSet: toWire(w) })),
+          { Action: 'CREATE', ResourceRecordSet: toWire(wireOf(r)) },
+          ...claim(r, ownerId, snap),
+        ],
+      };
+    }
     const action = change.kind === 'create' ? 'CREATE' : 'UPSERT';
     return {
       change,
@@ -91,6 +106,7 @@ export function recordApplied(snap: ZoneSnapshot, batch: readonly ChangeGroup[],
   for (const g of batch) {
     const r = changeRecord(g.change);
     const key = recordKey(r);
+    snap.special.delete(key);
     if (g.change.kind === 'delete') {
       snap.records.delete(key);
       snap.markers.delete(key);

@@ -7,7 +7,7 @@ describe('Route 53 records', () => {
     expect(decodeName('www.example.com')).toBe('www.example.com.');
   });
 
-  it('reads values into canonical form; alias records come back without values; unknown types are skipped', () => {
+  it('reads values into canonical form; alias records come back described, not as values; unknown types are skipped', () => {
     const r = fromWire({
       Name: 'v6.example.com.',
       Type: 'AAAA',
@@ -21,7 +21,8 @@ describe('Route 53 records', () => {
       Type: 'A',
       AliasTarget: { HostedZoneId: 'Z', DNSName: 'x.', EvaluateTargetHealth: false },
     });
-    expect(alias?.record.values).toEqual([]);
+    expect(alias?.record.values).toEqual(['<alias to x.>']);
+    expect(alias?.wire.set?.AliasTarget?.DNSName).toBe('x.');
     expect(
       fromWire({ Name: 'p.example.com.', Type: 'PTR', TTL: 60, ResourceRecords: [{ Value: 'x.' }] }),
     ).toBeNull();
@@ -46,5 +47,16 @@ describe('Route 53 records', () => {
     expect(n.warnings.join('\n')).toMatch(
       /empty\.example\.com\. A: Route 53 cannot hold a record without values/,
     );
+  });
+
+  it('normalize leaves out a value over 4,000 characters, which Route 53 refuses (issue 17, case 6)', () => {
+    const text = `"${'x'.repeat(250)}" `.repeat(17).trim();
+    const n = normalizeRecords([{ name: 'long.example.com.', type: 'TXT', ttl: 60, values: [text] }]);
+    expect(n.records).toEqual([]);
+    expect(n.warnings).toEqual([
+      expect.stringMatching(
+        /^long\.example\.com\. TXT: a value is \d+ characters, over Route 53's 4000; left out$/,
+      ),
+    ]);
   });
 });

@@ -4,6 +4,8 @@ import type { NormalizeResult, ProviderRecord, RecordType } from '@understudy/co
 import { canonicalRdata, canonicalRecord } from '@understudy/core';
 
 export const MAX_TTL = 2_147_483_647;
+/** ResourceRecord.Value in the SDK's Route 53 model: at most 4,000 characters. */
+export const MAX_VALUE_LENGTH = 4000;
 
 const TYPES: ReadonlySet<string> = new Set(['A', 'AAAA', 'CNAME', 'TXT', 'MX', 'NS', 'SRV', 'CAA', 'SOA']);
 
@@ -20,21 +22,57 @@ export interface WireRecord {
   type: string;
   ttl: number;
   values: string[];
+  /** Routing-policy and alias sets: the set as listed (identifier, policy, alias target), sent back as is. */
+  set?: ResourceRecordSet;
+}
+
+/** A routing-policy (SetIdentifier) or alias set: never ours, and a plain record cannot sit beside it. */
+export const isSpecialSet = (rrs: ResourceRecordSet): boolean =>
+  rrs.AliasTarget !== undefined || rrs.SetIdentifier !== undefined;
+
+/** One line per routing-policy or alias set, for plans: what a takeover would replace. */
+export function describeSet(rrs: ResourceRecordSet): string {
+  const policy =
+    rrs.Failover !== undefined
+      ? `failover ${rrs.Failover}`
+      : rrs.Weight !== undefined
+        ? `weighted ${rrs.Weight}`
+        : rrs.Region !== undefined
+          ? `latency ${rrs.Region}`
+          : rrs.GeoLocation !== undefined
+            ? `geolocation ${Object.values(rrs.GeoLocation).join('/')}`
+            : rrs.MultiValueAnswer !== undefined
+              ? 'multivalue'
+              : rrs.SetIdentifier !== undefined
+                ? 'routing-policy'
+                : '';
+  const id = rrs.SetIdentifier === undefined ? '' : ` set "${rrs.SetIdentifier}"`;
+  const data = rrs.AliasTarget
+    ? `alias to ${rrs.AliasTarget.DNSName ?? '?'}`
+    : (rrs.ResourceRecords ?? []).map((r) => r.Value ?? '').join(' ');
+  const hc = rrs.HealthCheckId === undefined ? '' : ` health check ${rrs.HealthCheckId}`;
+  return `<${policy}${id}${policy || id ? ': ' : ''}${data}${hc}>`;
 }
 
 /**
- * A listed RRset, or null for what we cannot represent: alias and routing-policy records (they are
- * foreign by nature; returned with no values so a plan still sees the name/type as taken) come back
- * as such, unknown types as null.
+ * A listed RRset, or null for an unknown type. Alias and routing-policy sets are foreign by nature:
+ * their record carries one description per set instead of values, so a plan shows what it replaces.
  */
 export function fromWire(rrs: ResourceRecordSet): { wire: WireRecord; record: ProviderRecord } | null {
   if (!rrs.Name || !rrs.Type || !TYPES.has(rrs.Type)) return null;
   const name = decodeName(rrs.Name);
   const raw = (rrs.ResourceRecords ?? []).map((r) => r.Value ?? '');
-  const special = rrs.AliasTarget !== undefined || rrs.SetIdentifier !== undefined;
-  const wire: WireRecord = { name, type: rrs.Type, ttl: rrs.TTL ?? 0, values: raw };
+  const special = isSpecialSet(rrs);
+  const wire: WireRecord = {
+    name,
+    type: rrs.Type,
+    ttl: rrs.TTL ?? 0,
+    values: raw,
+    ...(special ? { set: rrs } : {}),
+  };
   const type = rrs.Type as RecordType;
-  const values = special ? [] : raw.map((v) => canonicalValue(type, v));
+  // A special set's "values" describe it (for the plan); they are never compared with desired data.
+  const values = special ? [describeSet(rrs)] : raw.map((v) => canonicalValue(type, v));
   return { wire, record: canonicalRecord({ name, type, ttl: wire.ttl, values }) };
 }
 
@@ -44,6 +82,7 @@ function canonicalValue(type: RecordType, v: string): string {
 }
 
 export function toWire(r: WireRecord): ResourceRecordSet {
+  if (r.set) return r.set;
   return {
     Name: r.name,
     Type: r.type as ResourceRecordSet['Type'],
@@ -73,6 +112,8 @@ export function normalizeRecords(desired: readonly ProviderRecord[]): NormalizeR
       if (c.ok) values.push(c.value);
       else bad = c.error;
     }
+    const long = values.find((v) => v.length > MAX_VALUE_LENGTH);
+    if (long !== undefined) bad = `a value is ${long.length} characters, over Route 53's ${MAX_VALUE_LENGTH}`;
     if (bad !== null) {
       warnings.push(`${where}: ${bad}; left out`);
       continue;

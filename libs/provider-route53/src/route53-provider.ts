@@ -99,7 +99,7 @@ export class Route53Provider implements DnsProvider {
     };
     if (planIsEmpty(plan)) return report;
     const zoneId = await this.zoneId(apex, counters);
-    const snap = this.snapshots.get(apex) ?? { records: new Map(), markers: new Map() };
+    const snap = this.snapshots.get(apex) ?? { records: new Map(), markers: new Map(), special: new Map() };
     this.snapshots.set(apex, snap);
     const batches = batchGroups(groupsFor(plan, this.opts.ownerId, snap));
     // Only the writes are serialized per zone; waiting for INSYNC must not hold up the next plan.

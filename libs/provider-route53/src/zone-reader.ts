@@ -85,7 +85,7 @@ export async function readZone(
   counters: CallCounters,
 ): Promise<ReadResult> {
   const all: ReturnType<typeof fromWire>[] = [];
-  let start: { name: string; type: RRType } | null = null;
+  let start: { name: string; type: RRType; identifier: string | undefined } | null = null;
   for (;;) {
     const res: ListResourceRecordSetsResponse = await api.call(
       'ListResourceRecordSets',
@@ -95,30 +95,42 @@ export async function readZone(
             HostedZoneId: zoneId,
             MaxItems: pageSize,
             ...(start ? { StartRecordName: start.name, StartRecordType: start.type } : {}),
+            // A page that ended inside a group of sets with identifiers goes on inside the group.
+            ...(start?.identifier !== undefined ? { StartRecordIdentifier: start.identifier } : {}),
           }),
         ),
       counters,
     );
     for (const rrs of res.ResourceRecordSets ?? []) all.push(fromWire(rrs));
     if (!res.IsTruncated || !res.NextRecordName || !res.NextRecordType) break;
-    start = { name: res.NextRecordName, type: res.NextRecordType };
+    start = { name: res.NextRecordName, type: res.NextRecordType, identifier: res.NextRecordIdentifier };
   }
-  const snapshot: ZoneSnapshot = { records: new Map(), markers: new Map() };
-  const candidates: ProviderRecord[] = [];
+  const snapshot: ZoneSnapshot = { records: new Map(), markers: new Map(), special: new Map() };
+  const candidates = new Map<string, ProviderRecord>();
   for (const item of all) {
     if (!item) continue;
-    const m = item.record.type === 'TXT' ? parseMarker(item.record.name, item.wire.values) : null;
+    const key = recordKey(item.record);
+    const m =
+      item.record.type === 'TXT' && !item.wire.set ? parseMarker(item.record.name, item.wire.values) : null;
     if (m) snapshot.markers.set(`${m.name}/${m.type}`, { wire: item.wire, owner: m.owner });
-    else {
-      snapshot.records.set(recordKey(item.record), item.wire);
-      candidates.push(item.record);
+    else if (item.wire.set) {
+      // Every set at the name and type is kept: a takeover must delete each one exactly.
+      snapshot.special.set(key, [...(snapshot.special.get(key) ?? []), item.wire]);
+      const seen = candidates.get(key);
+      candidates.set(
+        key,
+        seen ? { ...seen, values: [...seen.values, ...item.record.values].sort() } : item.record,
+      );
+    } else {
+      snapshot.records.set(key, item.wire);
+      candidates.set(key, item.record);
     }
   }
   const owned: ProviderRecord[] = [];
   const foreign: ProviderRecord[] = [];
-  for (const r of candidates) {
-    // Alias records (no values here) are never ours, whatever a marker says.
-    const mine = snapshot.markers.get(recordKey(r))?.owner === ownerId && r.values.length > 0;
+  for (const [key, r] of candidates) {
+    // Alias and routing-policy sets are never ours, whatever a marker says.
+    const mine = snapshot.markers.get(key)?.owner === ownerId && !snapshot.special.has(key);
     (mine ? owned : foreign).push(r);
   }
   return { owned, foreign, snapshot };

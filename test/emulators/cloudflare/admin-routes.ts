@@ -13,6 +13,7 @@ export interface AdminContext {
   gate: FaultGate;
   stats: () => EmulatorStats;
   resetStats: () => void;
+  addToken: (token: string, user?: string) => void;
 }
 
 /**
@@ -22,6 +23,7 @@ export interface AdminContext {
  * POST /__emulator/faults                      merge {rateLimit, fail429Next, retryAfterSeconds, fail5xxNext,
  *                                              error5xxRate, latencyMs, faultOps}
  * POST /__emulator/zones                       add {name, id?, enterprise?}
+ * POST /__emulator/tokens                      accept {token, user?}: tokens of one user share its rate limit
  * GET  /__emulator/zones/:zone/records         every record (zone = id or apex name)
  * POST /__emulator/zones/:zone/records         seed {records: [...]} (Cloudflare record bodies)
  * PATCH /__emulator/zones/:zone/records/:id    out-of-band edit (drift)
@@ -50,6 +52,14 @@ export async function admin(
       const body = asObject(await readBody());
       if (typeof body['name'] !== 'string') throw new ApiFailure(400, 1004, 'zone name is required');
       return ctx.store.addZone(body as unknown as EmulatorZoneOptions);
+    }
+    case 'POST tokens': {
+      const body = asObject(await readBody());
+      const { token, user } = body;
+      if (typeof token !== 'string' || token === '' || (user !== undefined && typeof user !== 'string'))
+        throw new ApiFailure(400, 1004, 'expected {token: string, user?: string}');
+      ctx.addToken(token, user);
+      return { token: '(accepted)', user: user ?? null };
     }
     case 'GET zones/:zone/records':
       return ctx.store.all(zone!);

@@ -49,7 +49,17 @@ describe('Cloudflare emulator', () => {
     expect([none.status, none.body.errors[0]!.code]).toEqual([400, 9106]);
     const bad = await api('/zones', { token: 'nope' });
     expect([bad.status, bad.body.success, bad.body.errors[0]!.code]).toEqual([403, false, 9109]);
-    expect(emu.stats().rejected).toBe(2);
+    // Issue 17, case 6: a malformed Authorization header is 400 6003 (chain: 6111), not a missing one.
+    const malformed = await api('/zones', { token: 'has space' });
+    expect([malformed.status, malformed.body.errors[0]]).toEqual([
+      400,
+      {
+        code: 6003,
+        message: 'Invalid request headers',
+        error_chain: [{ code: 6111, message: 'Invalid format for Authorization header' }],
+      },
+    ]);
+    expect(emu.stats().rejected).toBe(3);
   });
 
   it('lists zones by name and pages records with result_info', async () => {
@@ -130,6 +140,12 @@ describe('Cloudflare emulator', () => {
       '400 81053',
     );
     expect(await codes({ posts: [a('p', '192.0.2.5', { proxied: true, ttl: 120 })] })).toBe('ok');
+    // Issue 17, case 5: a delegated name (NS below the apex) holds nothing else, either way round.
+    const ns = { name: 'sub', type: 'NS', content: 'ns1.other.test', ttl: 300 };
+    expect(await codes({ posts: [ns] })).toBe('ok');
+    expect(await codes({ posts: [a('sub', '192.0.2.6')] })).toBe('400 81056');
+    expect(await codes({ posts: [{ ...ns, name: 'p' }] })).toBe('400 81056');
+    expect(await codes({ posts: [{ ...ns, name: 'example.test', content: 'ns9.other.test' }] })).toBe('ok');
     expect(emu.records('example.test').find((r) => r.name === 'p.example.test')).toMatchObject({
       proxied: true,
       ttl: 1,
@@ -161,7 +177,7 @@ describe('Cloudflare emulator', () => {
     }
   });
 
-  it('rate-limits per token with 429, Retry-After and Ratelimit headers', async () => {
+  it('rate-limits with 429, Retry-After and Ratelimit headers', async () => {
     emu.setFaults({ rateLimit: { requests: 3, windowMs: 60_000 } });
     for (let i = 0; i < 3; i++) expect((await api('/zones')).status).toBe(200);
     const limited = await api('/zones');
@@ -171,6 +187,43 @@ describe('Cloudflare emulator', () => {
     expect(limited.headers.get('ratelimit')).toMatch(/^"default";r=0;t=\d+$/);
     expect(limited.headers.get('ratelimit-policy')).toBe('"default";q=3;w=60');
     expect(emu.stats().rateLimited).toBe(1);
+  });
+
+  it('counts the rate limit per user: two tokens of one user share it (issue 17, case 3)', async () => {
+    emu.setFaults({ rateLimit: { requests: 4, windowMs: 60_000 } });
+    for (const token of [TOKEN, 'second-token']) {
+      const res = await fetch(`${emu.url.replace(/\/client\/v4$/, '')}/__emulator/tokens`, {
+        method: 'POST',
+        body: JSON.stringify({ token, user: 'ops@example.test' }),
+      });
+      expect(res.status).toBe(200);
+    }
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      statuses.push((await api('/zones')).status, (await api('/zones', { token: 'second-token' })).status);
+    }
+    // 3 calls per token fit a per-token limit of 4; 6 against one user's do not.
+    expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+  });
+
+  it('going over blocks every call for a full window from then, not just to the window end (issue 17, case 3)', async () => {
+    let clock = 0;
+    const timed = await startCloudflareEmulator({ tokens: [TOKEN], now: () => clock });
+    try {
+      timed.setFaults({ rateLimit: { requests: 3, windowMs: 60_000 } });
+      const call = async (at: number) => {
+        clock = at;
+        const res = await fetch(`${timed.url}/zones`, { headers: { authorization: `Bearer ${TOKEN}` } });
+        await res.arrayBuffer();
+        return res.status;
+      };
+      const statuses = [await call(0), await call(0), await call(0), await call(50_000)];
+      // The first window ended at 60 s, but the user went over at 50 s: blocked until 110 s.
+      statuses.push(await call(70_000), await call(109_000), await call(111_000));
+      expect(statuses).toEqual([200, 200, 200, 429, 429, 429, 200]);
+    } finally {
+      await timed.close();
+    }
   });
 
   it('injects 5xx (counted and seeded), one-shot 429s and latency', async () => {
@@ -220,7 +273,9 @@ describe('Cloudflare emulator', () => {
       body: '{not json',
     });
     expect([res.status, ((await res.json()) as Envelope).errors[0]!.code]).toEqual([400, 6007]);
-    expect((await api('/zones/unknown/dns_records')).status).toBe(404);
+    // Issue 17, case 6: an unknown or malformed zone id is 400 with 7003 then 7000.
+    const unknown = await api('/zones/unknown/dns_records');
+    expect([unknown.status, unknown.body.errors.map((e) => e.code)]).toEqual([400, [7003, 7000]]);
     expect((await api('/accounts')).body.errors[0]!.code).toBe(7000);
     expect((await batch({ posts: 'x' })).status).toBe(400);
     expect((await api(`/zones/${zoneId}/dns_records?per_page=0`)).status).toBe(400);

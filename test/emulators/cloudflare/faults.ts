@@ -1,6 +1,8 @@
 /**
- * Fault injection and Cloudflare's per-token rate limit. The limit is a fixed window per token:
- * once exceeded, every call is refused with 429 until the window ends (Cloudflare blocks for the rest of it).
+ * Fault injection and Cloudflare's rate limit, counted per user (every token of the user together, see
+ * https://developers.cloudflare.com/fundamentals/api/reference/limits/). The limit is a fixed window per user:
+ * once exceeded, every call is refused with 429 for a full window from then (Cloudflare: "all API calls for
+ * the next five minutes will be blocked").
  */
 import { ApiFailure, type Faults, type RateLimit } from './types.js';
 
@@ -19,6 +21,8 @@ export const NO_FAULTS: Faults = {
 interface Window {
   start: number;
   count: number;
+  /** Set when the user went over: every call is refused until then (a full window from that call). */
+  blockedUntil?: number;
 }
 
 /** Mulberry32: a small seeded PRNG so a 5xx rate gives the same sequence on every run. */
@@ -112,18 +116,25 @@ export class FaultGate {
     if (!rl) return {};
     const t = this.now();
     let w = this.windows.get(tokenKey);
-    if (!w || t - w.start >= rl.windowMs) {
+    const blocked = w?.blockedUntil !== undefined && t < w.blockedUntil;
+    if (!w || (!blocked && t - w.start >= rl.windowMs)) {
       w = { start: t, count: 0 };
       this.windows.set(tokenKey, w);
     }
     w.count++;
-    const resetS = Math.max(1, Math.ceil((w.start + rl.windowMs - t) / 1000));
+    const end = w.blockedUntil !== undefined && blocked ? w.blockedUntil : w.start + rl.windowMs;
+    const resetS = Math.max(1, Math.ceil((end - t) / 1000));
     const remaining = Math.max(0, rl.requests - w.count);
     const headers = {
       ratelimit: `"default";r=${remaining};t=${resetS}`,
       'ratelimit-policy': `"default";q=${rl.requests};w=${Math.round(rl.windowMs / 1000)}`,
     };
-    if (w.count > rl.requests) throw this.tooMany(resetS, headers);
+    if (blocked) throw this.tooMany(resetS, headers);
+    if (w.count > rl.requests) {
+      // Going over blocks every call of the user for the next full window (Cloudflare: 5 minutes).
+      w.blockedUntil = t + rl.windowMs;
+      throw this.tooMany(Math.max(1, Math.ceil(rl.windowMs / 1000)), headers);
+    }
     return headers;
   }
 

@@ -37,7 +37,10 @@ export const ok = (result: unknown, resultInfo?: ResultInfo): unknown => ({
 
 export const failure = (f: ApiFailure): unknown => ({
   success: false,
-  errors: [{ code: f.code, message: f.message }],
+  errors: [
+    { code: f.code, message: f.message, ...(f.detail.chain ? { error_chain: f.detail.chain } : {}) },
+    ...(f.detail.more ?? []),
+  ],
   messages: [],
   result: null,
 });

@@ -1,6 +1,6 @@
 /**
  * A stateful local emulator of the Cloudflare v4 API (zones, DNS records, /dns_records/batch) for the
- * official SDK: bearer auth, Cloudflare's envelope and error codes, validation, batch limits, per-token
+ * official SDK: bearer auth, Cloudflare's envelope and error codes, validation, batch limits, per-user
  * rate limit with 429 + Retry-After, injected 5xx and latency, and counters.
  */
 import { createHash } from 'node:crypto';
@@ -38,6 +38,8 @@ export interface CloudflareEmulator {
   /** An out-of-band edit of one record (drift). */
   edit(zoneIdOrName: string, recordId: string, patch: RecordInput): CfRecord;
   remove(zoneIdOrName: string, recordId: string): void;
+  /** Accept a token from now on, optionally as a token of `user` (rate limits count per user). */
+  addToken(token: string, user?: string): void;
 }
 
 const PREFIX = ['client', 'v4'];
@@ -52,10 +54,22 @@ const emptyStats = (): EmulatorStats => ({
   rejected: 0,
 });
 
+/** The bearer token; null when there is no Authorization header. A malformed one is 400 6003, as at Cloudflare. */
 function bearer(req: IncomingMessage): string | null {
   const h = req.headers.authorization;
-  const m = h === undefined ? null : /^Bearer\s+(\S+)$/i.exec(h);
-  return m ? m[1]! : null;
+  if (h === undefined) return null;
+  const m = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/.exec(h);
+  if (!m)
+    throw new ApiFailure(
+      400,
+      6003,
+      'Invalid request headers',
+      {},
+      {
+        chain: [{ code: 6111, message: 'Invalid format for Authorization header' }],
+      },
+    );
+  return m[1]!;
 }
 
 export async function startCloudflareEmulator(
@@ -65,6 +79,16 @@ export async function startCloudflareEmulator(
   const store = new ZoneStore(now);
   for (const z of opts.zones ?? []) store.addZone(z);
   const tokens = new Set(opts.tokens ?? ['test-token']);
+  const users = new Map(Object.entries(opts.users ?? {}));
+  const addToken = (token: string, user?: string): void => {
+    tokens.add(token);
+    if (user !== undefined) users.set(token, user);
+  };
+  /** The rate-limit key: the token's user, or the token (as a digest) when it has no user. */
+  const userKey = (token: string): string =>
+    users.has(token)
+      ? `user:${users.get(token)!}`
+      : `token:${createHash('sha256').update(token).digest('hex')}`;
   const gate = new FaultGate(opts.faults ?? {}, opts.seed ?? 1, now);
   const ctx: ApiContext = { store, batchLimit: opts.batchLimit ?? 200, maxPerPage: opts.maxPerPage ?? 5000 };
   let stats = emptyStats();
@@ -86,7 +110,7 @@ export async function startCloudflareEmulator(
       if (token === null)
         throw new ApiFailure(400, 9106, 'Missing X-Auth-Key, X-Auth-Email or Authorization headers');
       if (!tokens.has(token)) throw new ApiFailure(403, 9109, 'Invalid access token');
-      extra = gate.admit(createHash('sha256').update(token).digest('hex'), r.op);
+      extra = gate.admit(userKey(token), r.op);
       const answer = await r.run();
       if (r.op === 'records.batch') stats.batchCalls++;
       stats.changes += answer.changes ?? 0;
@@ -113,6 +137,7 @@ export async function startCloudflareEmulator(
           gate,
           stats: () => structuredClone(stats),
           resetStats: () => (stats = emptyStats()),
+          addToken,
         });
         send(res, 200, ok(result ?? null));
       } catch (err) {
@@ -164,5 +189,6 @@ export async function startCloudflareEmulator(
     remove: (z, id) => {
       store.batch(store.zone(z).id, { deletes: [{ id }] });
     },
+    addToken,
   };
 }

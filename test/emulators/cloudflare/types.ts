@@ -78,6 +78,11 @@ export interface CloudflareEmulatorOptions {
   port?: number;
   /** Accepted bearer tokens; every token sees every zone. Default ["test-token"]. */
   tokens?: string[];
+  /**
+   * The user each token belongs to (token → user). Cloudflare's rate limit counts per user, all tokens
+   * together; a token not listed is a user of its own.
+   */
+  users?: Record<string, string>;
   zones?: EmulatorZoneOptions[];
   /** Most changes one /batch call may carry: 200 (Free) by default, up to 3,500. */
   batchLimit?: number;
@@ -97,6 +102,11 @@ export class ApiFailure extends Error {
     readonly code: number,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** `more`: further entries of the `errors` array; `chain`: the first error's error_chain. */
+    readonly detail: {
+      more?: { code: number; message: string }[];
+      chain?: { code: number; message: string }[];
+    } = {},
   ) {
     super(message);
   }

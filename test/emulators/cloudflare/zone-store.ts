@@ -74,10 +74,13 @@ export class ZoneStore {
   byId(id: string): EmulatorZone {
     const z = this.zones.get(id);
     if (!z)
+      // Cloudflare answers an unknown or malformed zone id with 400 and two errors, 7003 then 7000.
       throw new ApiFailure(
-        404,
+        400,
         7003,
         `Could not route to /zones/${id}, perhaps your object identifier is invalid?`,
+        {},
+        { more: [{ code: 7000, message: 'No route for that URI' }] },
       );
     return z;
   }
@@ -168,6 +171,9 @@ export class ZoneStore {
         throw new ApiFailure(400, 81058, 'An identical record already exists.');
       if (other.type === 'CNAME' || rec.type === 'CNAME')
         throw new ApiFailure(400, 81053, 'An A, AAAA, or CNAME record with that host already exists.');
+      // Below the apex an NS record delegates its name: nothing else may live there (either way round).
+      if (other.type !== rec.type && (other.type === 'NS' || rec.type === 'NS') && rec.name !== zone.name)
+        throw new ApiFailure(400, 81056, 'NS records with that host already exist.');
     }
     if (rec.zone_id !== zone.id) throw new Error('record from another zone');
     work.set(rec.id, rec);

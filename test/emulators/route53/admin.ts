@@ -7,6 +7,7 @@
  *   POST /__emulator/faults  {…partial}       → merged faults (unknown keys or bad values: 400)
  *   GET  /__emulator/zones                    → [{ id, name }]
  *   POST /__emulator/zones   { name, id? }    → { id, name }
+ *   POST /__emulator/accounts { accessKeyId, account } → the key's requests count against the account
  *   GET  /__emulator/zones/:id/records        → RRsets
  *   POST /__emulator/zones/:id/records { put?: RRset[], remove?: {name,type}[] } → RRsets (out-of-band edit)
  */
@@ -60,6 +61,13 @@ export async function handleAdmin(
     if (parts[0] === 'stats') {
       if (m === 'GET' && parts.length === 1) return send(res, 200, emu.stats());
       if (m === 'POST' && parts[1] === 'reset') return (emu.resetStats(), send(res, 200, { ok: true }));
+    }
+    if (parts[0] === 'accounts' && parts.length === 1 && m === 'POST') {
+      const b = (await json(req, readBody)) as { accessKeyId?: unknown; account?: unknown };
+      if (typeof b.accessKeyId !== 'string' || typeof b.account !== 'string')
+        return send(res, 400, { error: 'expected { accessKeyId: string, account: string }' });
+      emu.setAccount(b.accessKeyId, b.account);
+      return send(res, 200, { accessKeyId: b.accessKeyId, account: b.account });
     }
     if (parts[0] === 'faults' && parts.length === 1) {
       if (m === 'GET') return send(res, 200, emu.faults());

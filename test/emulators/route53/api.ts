@@ -1,5 +1,5 @@
 /** The five Route 53 operations the provider uses, over the emulator's store. */
-import { canonicalName, compareNames, compareRrsets } from './names.js';
+import { canonicalName, compareNames, compareSets } from './names.js';
 import type { Route53Faults, Route53Stats } from './faults.js';
 import { ApiError, SUPPORTED_TYPES, invalidInput } from './types.js';
 import type { ZoneStore } from './zone-store.js';
@@ -102,8 +102,17 @@ function listRecords(zoneId: string, q: URLSearchParams, ctx: ApiContext): strin
   if (type !== null && !SUPPORTED_TYPES.has(type)) throw invalidInput(`Unsupported record type: ${type}`);
   const max = maxItems(q, MAX_LIST_ITEMS);
   const all = ctx.store.list(zoneId);
-  const start = name === null ? null : { name: canonicalName(name), type: type ?? '' };
-  const rest = start === null ? all : all.filter((r) => compareRrsets(r, start) >= 0);
+  const identifier = q.get('identifier');
+  if (identifier !== null && type === null) throw invalidInput('identifier requires name and type');
+  const start =
+    name === null
+      ? null
+      : {
+          name: canonicalName(name),
+          type: type ?? '',
+          ...(identifier === null ? {} : { setIdentifier: identifier }),
+        };
+  const rest = start === null ? all : all.filter((r) => compareSets(r, start) >= 0);
   return listRrsetsXml(rest.slice(0, max), max, rest[max] ?? null);
 }
 

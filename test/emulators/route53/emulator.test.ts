@@ -6,7 +6,10 @@ import { a, change, r53 } from './test-client.js';
 let emu: Route53Emulator;
 let zoneId: string;
 beforeEach(async () => {
-  emu = await startRoute53Emulator({ validAccessKeyIds: ['AKIDTEST'], deniedAccessKeyIds: ['AKIDNOPE'] });
+  emu = await startRoute53Emulator({
+    validAccessKeyIds: ['AKIDTEST', 'AKIDTWO'],
+    deniedAccessKeyIds: ['AKIDNOPE'],
+  });
   zoneId = emu.createZone('example.test');
 });
 afterEach(() => emu.close());
@@ -176,5 +179,69 @@ describe('route53 emulator: reads, changes, errors', () => {
     expect([r.status, r.code]).toEqual([500, 'InternalFailure']);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
     expect((await r53(emu, 'GET', `hostedzone/${zoneId}`)).status).toBe(200);
+  });
+});
+
+describe('route53 emulator: name limits (issue 17, case 4)', () => {
+  it('refuses a label over 63 octets and a name over 255 octets on the wire', async () => {
+    const long = await change(emu, zoneId, [{ ...a(1), name: `${'x'.repeat(64)}.example.test.` }]);
+    expect([long.status, long.code]).toEqual([400, 'InvalidChangeBatch']);
+    expect(long.body).toContain('DomainLabelTooLong');
+    // 4 labels of 60 + example.test = 4 × 61 + 8 + 5 + 1 = 258 octets on the wire.
+    const name = `${['a', 'b', 'c', 'd'].map((c) => c.repeat(60)).join('.')}.example.test.`;
+    const tooLong = await change(emu, zoneId, [{ ...a(1), name }]);
+    expect(tooLong.body).toContain('DomainNameTooLong');
+    const fits = `${'x'.repeat(63)}.example.test.`;
+    expect((await change(emu, zoneId, [{ ...a(1), name: fits }])).status).toBe(200);
+  });
+});
+
+describe('route53 emulator: the rate limit is per account (issue 17, case 3)', () => {
+  it('two access keys of one account share its 5 requests/s', async () => {
+    emu.setFaults({ requestsPerSecond: 5 });
+    for (const key of ['AKIDTEST', 'AKIDTWO']) {
+      const res = await fetch(`${emu.url}/__emulator/accounts`, {
+        method: 'POST',
+        body: JSON.stringify({ accessKeyId: key, account: '111122223333' }),
+      });
+      expect(res.status).toBe(200);
+    }
+    const replies = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        r53(emu, 'GET', `hostedzone/${zoneId}`, undefined, i % 2 === 0 ? 'AKIDTEST' : 'AKIDTWO'),
+      ),
+    );
+    // 4 requests per key fit a per-key bucket of 5; 8 against one account's bucket do not.
+    expect(replies.filter((r) => r.code === 'Throttling').length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('route53 emulator: smaller differences (issue 17, case 6)', () => {
+  it('lists names as a plain comparison of the reversed labels: a-b. before a.', async () => {
+    await change(emu, zoneId, [
+      { ...a(1), name: 'a.example.test.' },
+      { ...a(2), name: 'a-b.example.test.' },
+      { ...a(3), name: 'b.a.example.test.' },
+    ]);
+    expect(aRecords()).toEqual(['a-b.example.test.', 'a.example.test.', 'b.a.example.test.']);
+  });
+
+  it('TXT strings count bytes, values stop at 4,000 characters, duplicate values are refused', async () => {
+    const txt = (value: string) => ({
+      action: 'CREATE' as const,
+      name: 't.example.test.',
+      type: 'TXT',
+      ttl: 60,
+      values: [value],
+    });
+    // 128 two-byte characters: 128 characters, 256 bytes.
+    const wide = await change(emu, zoneId, [txt(`"${'é'.repeat(128)}"`)]);
+    expect(wide.body).toContain('longer than 255 bytes');
+    const long = `"${'x'.repeat(250)}" `.repeat(16).trim();
+    expect(long.length).toBeGreaterThan(4000);
+    expect((await change(emu, zoneId, [txt(long)])).body).toContain('over 4000');
+    const dup = await change(emu, zoneId, [{ ...a(1), values: ['10.0.0.1', '10.0.0.1'] }]);
+    expect([dup.code, /Duplicate Resource Record/.test(dup.body)]).toEqual(['InvalidChangeBatch', true]);
+    expect((await change(emu, zoneId, [txt(`"${'é'.repeat(127)}"`)])).status).toBe(200);
   });
 });

@@ -1,7 +1,7 @@
 /** Fault injection and counters of the Route 53 emulator. Every fault is off by default. */
 
 export interface Route53Faults {
-  /** Per access key id: requests per second before Throttling (Route 53's published limit is 5). null = off. */
+  /** Per account (see the `accounts` option): requests per second before Throttling (Route 53's published limit is 5). null = off. */
   requestsPerSecond: number | null;
   /** The next N API requests get Throttling, whatever the rate. */
   throttleNext: number;
@@ -94,7 +94,7 @@ export const emptyStats = (): Route53Stats => ({
 
 export const MAX_REQUEST_LOG = 20_000;
 
-/** Route 53 style account limit: a bucket per access key with a one-second burst. */
+/** Route 53 style account limit: a bucket per account with a one-second burst. */
 export class AccountRateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 

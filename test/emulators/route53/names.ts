@@ -16,18 +16,36 @@ export function inZone(name: string, apex: string): boolean {
   return name === apex || name.endsWith(`.${apex}`);
 }
 
-/** Route 53 lists records with labels compared right to left (com, example, www), then by type. */
+/**
+ * Route 53's listing order: a plain string comparison of the names with their labels reversed and a
+ * final dot (`com.example.www.`), so `a-b.` sorts before `a.` ('-' is below '.'); see the API
+ * reference of ListResourceRecordSets, "Sort order".
+ */
 export function compareNames(a: string, b: string): number {
-  const la = a.split('.').reverse();
-  const lb = b.split('.').reverse();
-  for (let i = 0; i < Math.min(la.length, lb.length); i++) {
-    if (la[i] !== lb[i]) return la[i]! < lb[i]! ? -1 : 1;
-  }
-  return la.length - lb.length;
+  const ka = reversedKey(a);
+  const kb = reversedKey(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
+
+const reversedKey = (name: string): string => {
+  const labels = name.split('.').filter((l) => l !== '');
+  return labels.length === 0 ? '.' : `${labels.reverse().join('.')}.`;
+};
 
 export function compareRrsets(a: { name: string; type: string }, b: { name: string; type: string }): number {
   const byName = compareNames(a.name, b.name);
   if (byName !== 0) return byName;
   return a.type < b.type ? -1 : a.type > b.type ? 1 : 0;
+}
+
+/** Listing order of record sets: name, type, then SetIdentifier (a plain set has none and comes first). */
+export function compareSets(
+  a: { name: string; type: string; setIdentifier?: string },
+  b: { name: string; type: string; setIdentifier?: string },
+): number {
+  const c = compareRrsets(a, b);
+  if (c !== 0) return c;
+  const ia = a.setIdentifier ?? '';
+  const ib = b.setIdentifier ?? '';
+  return ia < ib ? -1 : ia > ib ? 1 : 0;
 }

@@ -27,6 +27,11 @@ export interface Route53EmulatorOptions {
   deniedAccessKeyIds?: string[];
   /** Uniform [0, 1) source for the random faults. */
   random?: () => number;
+  /**
+   * The AWS account of each access key id (key → account). Route 53's 5 requests/s are counted per
+   * account, every key of it together; a key not listed is an account of its own.
+   */
+  accounts?: Record<string, string>;
 }
 
 export interface RecordEdit {
@@ -46,6 +51,8 @@ export interface Route53Emulator {
   /** Change records out of band, as an operator editing in the console would (drift). */
   edit(zoneId: string, edit: RecordEdit): void;
   setFaults(faults: Partial<Route53Faults>): Route53Faults;
+  /** From now on count `accessKeyId`'s requests against `account` (rate limits are per account). */
+  setAccount(accessKeyId: string, account: string): void;
   faults(): Route53Faults;
   stats(): Route53Stats;
   resetStats(): void;
@@ -83,6 +90,8 @@ export async function startRoute53Emulator(opts: Route53EmulatorOptions = {}): P
   const random = opts.random ?? Math.random;
   const valid = opts.validAccessKeyIds ? new Set(opts.validAccessKeyIds) : null;
   const denied = new Set(opts.deniedAccessKeyIds ?? []);
+  const accounts = new Map(Object.entries(opts.accounts ?? {}));
+  const accountOf = (accessKeyId: string): string => accounts.get(accessKeyId) ?? `key:${accessKeyId}`;
   let reqSeq = 0;
 
   const emulator: Route53Emulator = {
@@ -97,6 +106,7 @@ export async function startRoute53Emulator(opts: Route53EmulatorOptions = {}): P
       store.put(zoneId, e.put ?? []);
     },
     setFaults: (f) => (faults = { ...faults, ...f }),
+    setAccount: (accessKeyId, account) => void accounts.set(accessKeyId, account),
     faults: () => ({ ...faults }),
     stats: () => structuredClone(stats),
     resetStats: () => void (stats = emptyStats()),
@@ -125,7 +135,8 @@ export async function startRoute53Emulator(opts: Route53EmulatorOptions = {}): P
       );
     }
     const overRate =
-      faults.requestsPerSecond !== null && !limiter.admit(accessKeyId, faults.requestsPerSecond, now);
+      faults.requestsPerSecond !== null &&
+      !limiter.admit(accountOf(accessKeyId), faults.requestsPerSecond, now);
     const forced = faults.throttleNext > 0;
     if (forced) faults.throttleNext--;
     if (overRate || forced || (faults.throttleRate > 0 && random() < faults.throttleRate)) {

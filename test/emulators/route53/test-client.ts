@@ -29,16 +29,25 @@ export interface TestChange {
   action: 'CREATE' | 'UPSERT' | 'DELETE';
   name: string;
   type: string;
-  ttl: number | string;
+  /** null: no TTL element (alias record sets). */
+  ttl: number | string | null;
   values: string[];
+  /** Raw XML put after Type: SetIdentifier and routing-policy elements. */
+  routing?: string;
+  /** Raw XML put after the values: AliasTarget, HealthCheckId. */
+  tail?: string;
 }
 
 export function changeBody(changes: TestChange[]): string {
   const xml = changes
     .map(
       (c) =>
-        `<Change><Action>${c.action}</Action><ResourceRecordSet><Name>${c.name}</Name><Type>${c.type}</Type>` +
-        `<TTL>${c.ttl}</TTL><ResourceRecords>${c.values.map((v) => `<ResourceRecord><Value>${v.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</Value></ResourceRecord>`).join('')}</ResourceRecords></ResourceRecordSet></Change>`,
+        `<Change><Action>${c.action}</Action><ResourceRecordSet><Name>${c.name}</Name><Type>${c.type}</Type>${c.routing ?? ''}` +
+        (c.ttl === null ? '' : `<TTL>${c.ttl}</TTL>`) +
+        (c.values.length === 0
+          ? ''
+          : `<ResourceRecords>${c.values.map((v) => `<ResourceRecord><Value>${v.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</Value></ResourceRecord>`).join('')}</ResourceRecords>`) +
+        `${c.tail ?? ''}</ResourceRecordSet></Change>`,
     )
     .join('');
   return `<?xml version="1.0" encoding="UTF-8"?><ChangeResourceRecordSetsRequest xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><ChangeBatch><Changes>${xml}</Changes></ChangeBatch></ChangeResourceRecordSetsRequest>`;

@@ -4,8 +4,15 @@ export interface EmuRecord {
   /** Stored form: lower-case, absolute (see names.ts). */
   name: string;
   type: string;
+  /** 0 for alias record sets (they take the alias target's TTL and list none). */
   ttl: number;
+  /** Empty for alias record sets. */
   values: string[];
+  /** Routing-policy record sets only (weighted, failover, latency, geolocation, multivalue). */
+  setIdentifier?: string;
+  /** Routing-policy elements as sent: Weight, Failover, Region, MultiValueAnswer, GeoLocation, HealthCheckId. */
+  policy?: Record<string, string>;
+  alias?: { hostedZoneId: string; dnsName: string; evaluateTargetHealth: boolean };
 }
 
 export type ChangeAction = 'CREATE' | 'UPSERT' | 'DELETE';

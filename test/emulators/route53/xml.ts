@@ -4,6 +4,7 @@ import { canonicalName, wireName } from './names.js';
 import type { HostedZone } from './zone-store.js';
 import type { ApiError, ChangeInfo, EmuChange, EmuRecord } from './types.js';
 import { invalidInput } from './types.js';
+import { parseRouting, routingXml, setKey } from './routing.js';
 
 export const NS = 'https://route53.amazonaws.com/doc/2013-04-01/';
 
@@ -47,8 +48,9 @@ function parseChange(c: Record<string, unknown>, i: number): EmuChange {
   const name = text(rrs?.['Name']);
   const type = text(rrs?.['Type']);
   if (!rrs || !name || !type) throw invalidInput(`Change ${i + 1}: ResourceRecordSet needs Name and Type`);
-  if (rrs['AliasTarget'] !== undefined || rrs['SetIdentifier'] !== undefined) {
-    throw invalidInput(`Change ${i + 1}: alias and routing-policy records are not emulated`);
+  const routing = parseRouting(rrs, `Change ${i + 1}`);
+  if (routing.alias) {
+    return { action, record: { name: canonicalName(name), type, ttl: 0, values: [], ...routing } };
   }
   const ttlText = text(rrs['TTL']);
   if (ttlText === null || !/^-?\d+$/.test(ttlText)) {
@@ -65,6 +67,7 @@ function parseChange(c: Record<string, unknown>, i: number): EmuChange {
     type,
     ttl: Number(ttlText),
     values: values as string[],
+    ...routing,
   };
   return { action, record };
 }
@@ -103,7 +106,7 @@ export function hostedZonesByNameXml(
 }
 
 export function getHostedZoneXml(z: HostedZone): string {
-  const ns = z.records.get(`${z.name}/NS`)?.values ?? [];
+  const ns = z.records.get(setKey(z.name, 'NS'))?.values ?? [];
   const servers = ns.map((n) => `<NameServer>${esc(n)}</NameServer>`).join('');
   return doc(
     'GetHostedZoneResponse',
@@ -113,19 +116,25 @@ export function getHostedZoneXml(z: HostedZone): string {
 
 function rrsetXml(r: EmuRecord): string {
   const values = r.values.map((v) => `<ResourceRecord><Value>${esc(v)}</Value></ResourceRecord>`).join('');
+  const { before, after } = routingXml(r, esc);
+  const data = r.alias ? '' : `<TTL>${r.ttl}</TTL><ResourceRecords>${values}</ResourceRecords>`;
   return (
-    `<ResourceRecordSet><Name>${esc(wireName(r.name))}</Name><Type>${r.type}</Type><TTL>${r.ttl}</TTL>` +
-    `<ResourceRecords>${values}</ResourceRecords></ResourceRecordSet>`
+    `<ResourceRecordSet><Name>${esc(wireName(r.name))}</Name><Type>${r.type}</Type>${before}` +
+    `${data}${after}</ResourceRecordSet>`
   );
 }
 
 export function listRrsetsXml(records: EmuRecord[], maxItems: number, next: EmuRecord | null): string {
   const parts = [`<ResourceRecordSets>${records.map(rrsetXml).join('')}</ResourceRecordSets>`];
   parts.push(`<IsTruncated>${next !== null}</IsTruncated>`);
-  if (next)
+  if (next) {
     parts.push(
       `<NextRecordName>${esc(wireName(next.name))}</NextRecordName><NextRecordType>${next.type}</NextRecordType>`,
     );
+    // A page that ends inside a group of sets with identifiers says where in the group to go on.
+    if (next.setIdentifier !== undefined)
+      parts.push(`<NextRecordIdentifier>${esc(next.setIdentifier)}</NextRecordIdentifier>`);
+  }
   parts.push(`<MaxItems>${maxItems}</MaxItems>`);
   return doc('ListResourceRecordSetsResponse', parts.join(''));
 }

@@ -34,6 +34,7 @@ export function targetConfig(
     minTtl: 60,
     proxied: false,
     rateLimit: { requests: 1200, window: 300_000 },
+    user: null,
     ...over,
   };
 }

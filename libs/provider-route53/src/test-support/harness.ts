@@ -29,6 +29,7 @@ export function targetConfig(
     // Tests share one emulator; a high rate keeps them fast unless a test is about the limit.
     requestsPerSecond: 200,
     pollInterval: 20,
+    account: null,
     ...over,
   };
 }
