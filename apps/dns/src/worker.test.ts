@@ -1,10 +1,12 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '@understudy/config';
 import { fixtureConfig } from './test-support/fixture.js';
-import { loadWorkerBase, workerConfigOf } from './worker.js';
+import { zoneBaseFromConfig } from '@understudy/dns-server';
+import { loadWorkerBase, workerConfigOf, writeWorkerBase } from './worker.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -41,5 +43,24 @@ describe('loadWorkerBase', () => {
     await writeFile(file, text(5300).text.replace('198.51.100.10', '198.51.100.11'));
     await expect(loadWorkerBase(source)).rejects.toThrow(/changed since the primary loaded it/);
     await expect(loadWorkerBase({ nope: true })).rejects.toThrow(/no config source it can read/);
+  });
+});
+
+describe('writeWorkerBase', () => {
+  it('hands workers the base the primary built, as a private file they read without the config', async () => {
+    const base = zoneBaseFromConfig(fixtureConfig(5300).config);
+    const written = writeWorkerBase(base, dir);
+    expect(written.source.kind).toBe('base');
+    expect(await loadWorkerBase(written.source)).toEqual(base);
+    written.remove();
+    expect(existsSync(written.source.file)).toBe(false);
+  });
+
+  it('refuses a base file that is not the one the primary wrote', async () => {
+    const written = writeWorkerBase(zoneBaseFromConfig(fixtureConfig(5300).config), dir);
+    const text = await readFile(written.source.file, 'utf8');
+    await writeFile(written.source.file, text.replace('192.0.2.10', '192.0.2.11'));
+    await expect(loadWorkerBase(written.source)).rejects.toThrow(/not the one the primary wrote/);
+    written.remove();
   });
 });

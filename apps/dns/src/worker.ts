@@ -1,33 +1,83 @@
 /**
  * A DNS worker process forked by DnsWorkerPool (issue 11 §2): it loads only what answering needs, the
- * config reader, the DNS server and the logger, and builds the static base itself from the config the
- * primary names. No provider SDKs, HTTP framework, queues or metrics registry are loaded, so an idle
- * worker stays small. dist/dns-worker.mjs is this module's bundle; the main bundle falls back to it
- * when run as a cluster worker.
+ * DNS server and the logger, and reads the static base the primary built once from the config and wrote
+ * to a private file (a JSON parse: no YAML, no schema validation, no second copy of the config in every
+ * worker). It can still build the base from the config itself (a config source, the older protocol).
+ * No provider SDKs, HTTP framework, queues or metrics registry are loaded, so an idle worker stays
+ * small. dist/dns-worker.mjs is this module's bundle; the main bundle falls back to it when run as a
+ * cluster worker.
  */
-import { loadConfig, parseConfig, type ConfigOrigin, type LoadedConfig } from '@understudy/config';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ConfigOrigin, LoadedConfig } from '@understudy/config';
 import { runDnsWorker, zoneBaseFromConfig, type ZoneBase } from '@understudy/dns-server';
 import { createLogger } from '@understudy/observability/logger';
 
 /** Where a worker reads the config the primary runs, and the hash it must have. */
 export type WorkerConfigSource = ConfigOrigin & { hash: string };
 
+/** A static base the primary wrote as JSON (writeWorkerBase), and the SHA-256 of that file. */
+export interface WorkerBaseFile {
+  kind: 'base';
+  file: string;
+  hash: string;
+}
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/**
+ * Writes `base` to a new private directory for the workers to read; remove() deletes it (call it when the
+ * workers are gone).
+ */
+export function writeWorkerBase(
+  base: ZoneBase,
+  dir = tmpdir(),
+): { source: WorkerBaseFile; remove: () => void } {
+  const at = mkdtempSync(join(dir, 'understudy-dns-base-'));
+  const file = join(at, 'base.json');
+  const text = JSON.stringify(base);
+  writeFileSync(file, text, { mode: 0o600 });
+  return {
+    source: { kind: 'base', file, hash: sha256(text) },
+    remove: () => rmSync(at, { recursive: true, force: true }),
+  };
+}
+
+function readBaseFile(source: WorkerBaseFile): ZoneBase {
+  const text = readFileSync(source.file, 'utf8');
+  if (sha256(text) !== source.hash)
+    throw new Error(`dns worker: zone base ${source.file} is not the one the primary wrote; restart`);
+  const base = JSON.parse(text) as ZoneBase;
+  if (!Array.isArray(base?.zones) || !Array.isArray(base.slots))
+    throw new Error(`dns worker: zone base ${source.file} has no zones or slots list`);
+  return base;
+}
+
 /** The worker config source of a loaded config. */
 export function workerConfigOf(loaded: LoadedConfig): WorkerConfigSource {
   return { ...loaded.origin, hash: loaded.hash };
 }
 
-function isSource(v: unknown): v is WorkerConfigSource {
+function isSource(v: unknown): v is WorkerConfigSource | WorkerBaseFile {
   if (typeof v !== 'object' || v === null) return false;
   const s = v as Record<string, unknown>;
   if (typeof s.hash !== 'string') return false;
-  if (s.kind === 'file') return typeof s.file === 'string';
+  if (s.kind === 'file' || s.kind === 'base') return typeof s.file === 'string';
   return s.kind === 'text' && typeof s.text === 'string' && typeof s.baseDir === 'string';
 }
 
-/** The static base of the config `source` names; refuses a config that is not the primary's. */
+/** The static base `source` names (a base file or a config); refuses one that is not the primary's. */
 export async function loadWorkerBase(source: unknown): Promise<ZoneBase> {
   if (!isSource(source)) throw new Error('dns worker: the primary sent no config source it can read');
+  if (source.kind === 'base') {
+    const base = readBaseFile(source);
+    setImmediate(() => (globalThis as { gc?: () => void }).gc?.());
+    return base;
+  }
+  // Only this older path needs the config reader (YAML, schema validation): loaded when it is taken.
+  const { loadConfig, parseConfig } = await import('@understudy/config');
   const loaded =
     source.kind === 'file'
       ? await loadConfig(source.file)
