@@ -46,9 +46,13 @@ try {
     const base = await loadWorkerBase(written.source);
     console.log(`worker: base file read ${(performance.now() - t).toFixed(0)} ms`);
     t = performance.now();
+    const cpu = process.cpuUsage();
     const res = server.setBase(base, { serial: 1, epoch: 1, generatedAt: 0, records: {} });
     if (!res.ok) throw new Error(res.error);
-    console.log(`setBase ${(performance.now() - t).toFixed(0)} ms`);
+    const { user, system } = process.cpuUsage(cpu);
+    console.log(
+      `setBase ${(performance.now() - t).toFixed(0)} ms (CPU ${((user + system) / 1000).toFixed(0)} ms)`,
+    );
   })();
   mem(`${size} records served`);
   if (args.snapshot) writeHeapSnapshot(args.snapshot);

@@ -261,8 +261,18 @@ class KeySlab {
   }
 }
 
-/** One array per distinct list of types (most names share [A]): lists are never changed in place. */
-function interned(pool: Map<string, number[]>, types: number[]): number[] {
+/**
+ * typesAt, with one array per distinct list of types (most names share [A]; lists are never changed in
+ * place). A name with one RRset, no alias and no cut, the common case, is looked up without building one.
+ */
+function typesOf(pool: Map<string, number[]>, model: ZoneModelSet, zone: ZoneModel, name: string): number[] {
+  const rrsets = zone.nodes.get(name)!.rrsets;
+  if (rrsets.size === 1 && !rrsets.has(TYPE.CNAME) && !zone.cuts.has(name)) {
+    const only = rrsets.keys().next().value!;
+    const hit = pool.get(String(only));
+    if (hit) return hit;
+  }
+  const types = typesAt(model, zone, name);
   const k = types.join(',');
   const hit = pool.get(k);
   if (hit) return hit;
@@ -283,7 +293,7 @@ export function buildFastTable(model: ZoneModelSet, watched: ReadonlySet<string>
     for (const name of zone.nodes.keys()) {
       // A name inside a more specific zone we also serve belongs to that zone.
       if (findZone(model, name) !== zone) continue;
-      const qtypes = interned(typeLists, typesAt(model, zone, name));
+      const qtypes = typesOf(typeLists, model, zone, name);
       const key = keys.put(nameToWire(name));
       const enc = encodeName(model, zone, fz, name, qtypes, watched, counter);
       // Every field written out (no spread): a literal keeps them all inside the object, no property array.
