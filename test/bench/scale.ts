@@ -178,6 +178,16 @@ async function changeCycle(
     ] as const) {
       const before = await recordView(httpPort, id);
       await flip();
+      // Wait on DNS first (a UDP query is cheap), then read /status: at 110,000 records its body is
+      // megabytes, and polling it every 200 ms kept the main process busy during the very publish measured.
+      // publishedAt and switchedAt are the app's own timestamps, so reading them late changes nothing.
+      const address = want === 'primary' ? ip(172, 0) : ip(100, 0);
+      await until(
+        `f0.${APEX} answering ${address}`,
+        async () => ((await udpQuery(dnsPort, `f0.${APEX}`, 500)).answer === address ? 1 : null),
+        120_000,
+        20,
+      );
       const v = await until(
         `${id} on ${want}, published`,
         async () => {
@@ -186,7 +196,7 @@ async function changeCycle(
           return r && r.active === want && r.switchedAt !== before?.switchedAt && at.length > 0 ? r : null;
         },
         120_000,
-        200,
+        1000,
       );
       publishMs.push(Math.max(...Object.values(v.publishedAt)) - v.switchedAt!);
     }
