@@ -11,7 +11,7 @@
  *                     switchedAt → publishedAt (every DNS worker serves it), the worst latency and the
  *                     lost queries of a static name queried every 20 ms meanwhile, and the tree's CPU
  *
- *   npm run bench:scale [-- --sizes 1100,11000] [--cycles 3] [--seconds 10]
+ *   npm run bench:scale [-- --sizes 1100,11000] [--cycles 3] [--seconds 10] [--profile DIR]
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
@@ -33,6 +33,8 @@ const { values: args } = parseArgs({
     sizes: { type: 'string', default: '1100,11000,110000' },
     cycles: { type: 'string', default: '3' },
     seconds: { type: 'string', default: '10' },
+    /** Writes CPU profiles of the app and its DNS workers here (node --cpu-prof), to see where a change goes. */
+    profile: { type: 'string' },
   },
 });
 const SIZES = args.sizes.split(',').map(Number);
@@ -261,7 +263,8 @@ async function measureSize(size: number): Promise<string[]> {
   const validateMs = performance.now() - t;
 
   t = performance.now();
-  const app = spawn(process.execPath, [CLI, 'run', '--config', config], {
+  const profile = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [];
+  const app = spawn(process.execPath, [...profile, CLI, 'run', '--config', config], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   app.on('error', () => undefined);
