@@ -1,5 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -61,6 +62,20 @@ describe('writeWorkerBase', () => {
     const text = await readFile(written.source.file, 'utf8');
     await writeFile(written.source.file, text.replace('192.0.2.10', '192.0.2.11'));
     await expect(loadWorkerBase(written.source)).rejects.toThrow(/not the one the primary wrote/);
+    written.remove();
+  });
+
+  it('removes the base directories of processes that are gone, not those of live ones', async () => {
+    // A pid that existed and is gone: a child that has exited.
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+    const stale = join(dir, `understudy-dns-base-${gone}-abc123`);
+    const live = join(dir, `understudy-dns-base-${process.ppid}-abc123`);
+    await mkdir(stale);
+    await mkdir(live);
+    const written = writeWorkerBase(zoneBaseFromConfig(fixtureConfig(5300).config), dir);
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+    expect(existsSync(written.source.file)).toBe(true);
     written.remove();
   });
 });

@@ -8,7 +8,7 @@
  * cluster worker.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConfigOrigin, LoadedConfig } from '@understudy/config';
@@ -27,15 +27,44 @@ export interface WorkerBaseFile {
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
+const BASE_DIR_PREFIX = 'understudy-dns-base-';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists, as another user's process.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Deletes base directories left by processes that are gone (killed before they could remove theirs). */
+function removeStaleBases(dir: string): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of entries) {
+    const m = new RegExp(`^${BASE_DIR_PREFIX}(\\d+)-`).exec(name);
+    if (m && Number(m[1]) !== process.pid && !alive(Number(m[1])))
+      rmSync(join(dir, name), { recursive: true, force: true });
+  }
+}
+
 /**
  * Writes `base` to a new private directory for the workers to read; remove() deletes it (call it when the
- * workers are gone).
+ * workers are gone). The directory is named after this process, so a later start removes it if this
+ * process dies without doing so.
  */
 export function writeWorkerBase(
   base: ZoneBase,
   dir = tmpdir(),
 ): { source: WorkerBaseFile; remove: () => void } {
-  const at = mkdtempSync(join(dir, 'understudy-dns-base-'));
+  removeStaleBases(dir);
+  const at = mkdtempSync(join(dir, `${BASE_DIR_PREFIX}${process.pid}-`));
   const file = join(at, 'base.json');
   const text = JSON.stringify(base);
   writeFileSync(file, text, { mode: 0o600 });
