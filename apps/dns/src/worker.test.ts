@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '@understudy/config';
 import { fixtureConfig } from './test-support/fixture.js';
 import { zoneBaseFromConfig } from '@understudy/dns-server';
+import { loadBaseFile } from './worker-base-file.js';
 import { loadWorkerBase, workerConfigOf, writeWorkerBase } from './worker.js';
 
 let dir: string;
@@ -53,6 +54,9 @@ describe('writeWorkerBase', () => {
     const written = writeWorkerBase(base, dir);
     expect(written.source.kind).toBe('base');
     expect(await loadWorkerBase(written.source)).toEqual(base);
+    // The lean worker entry reads base files only: a config source is refused, by name.
+    expect(loadBaseFile(written.source)).toEqual(base);
+    expect(() => loadBaseFile(workerConfigOf(fixtureConfig(5300)))).toThrow(/no zone base file/);
     written.remove();
     expect(existsSync(written.source.file)).toBe(false);
   });
