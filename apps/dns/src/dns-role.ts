@@ -25,7 +25,7 @@ import {
   type ZoneBase,
 } from '@understudy/dns-server';
 import { notifierFor, type NotifyHooks } from './transfer-notify.js';
-import type { WorkerConfigSource } from './worker.js';
+import { writeWorkerBase, type WorkerConfigSource } from './worker.js';
 import type { ZoneCache } from './zone-cache.js';
 
 /** Where the served overlay came from: the store, the disk cache, or the config (nothing stored yet). */
@@ -44,7 +44,9 @@ export interface DnsRoleOptions {
   /** Names this server in publications, e.g. the host name. */
   instance: string;
   /**
-   * Where DNS worker processes read the config (more than one worker): each builds the static base itself.
+   * The config DNS worker processes serve (more than one worker). With it, this process writes the static
+   * base it built from that config to a private file once, and every worker reads it from there (a JSON
+   * parse instead of a YAML parse and schema validation per worker); only overlays travel over IPC.
    * Without it, workers get the whole zone over IPC on every change (the slow path, for tests and tools).
    */
   workerConfig?: WorkerConfigSource;
@@ -91,6 +93,8 @@ export class DnsRole {
   private server!: DnsServer | DnsWorkerPool;
   private readonly base: ZoneBase;
   private heartbeat: NodeJS.Timeout | undefined;
+  /** Deletes the base file the workers read, if one was written. */
+  private removeBaseFile: (() => void) | undefined;
   /** The serial recorded as published by this instance, once every worker served it. */
   private publishedSerial: number | null = null;
   private publishFailing = false;
@@ -116,22 +120,33 @@ export class DnsRole {
     role.notifier = notifierFor(opts.config, opts.logger, opts.notifyHooks);
     // With more than one worker, cluster workers answer and this process only feeds them overlay updates.
     const workers = d.workers === 'auto' ? defaultDnsWorkers() : d.workers;
+    let baseSource: unknown;
+    if (workers > 1 && opts.workerConfig) {
+      const written = writeWorkerBase(role.base);
+      role.removeBaseFile = written.remove;
+      baseSource = written.source;
+    }
     role.server =
       workers > 1
         ? new DnsWorkerPool({
             ...serverOpts,
             workers,
-            ...(opts.workerConfig ? { baseSource: opts.workerConfig } : {}),
+            ...(baseSource ? { baseSource } : {}),
             ...(opts.workerExec ? { exec: opts.workerExec } : {}),
             execArgv: [...process.execArgv, ...DNS_WORKER_NODE_FLAGS],
             // The base comes from the validated config, and each worker builds (and checks) it anyway.
             validateBase: false,
           })
         : new DnsServer(serverOpts);
-    if (opts.store) await role.follow(opts.store);
-    else if (opts.cached) role.install(opts.cached, 'disk-cache');
-    else throw new Error('DnsRole: needs a store or a cached overlay');
-    await role.server.start();
+    try {
+      if (opts.store) await role.follow(opts.store);
+      else if (opts.cached) role.install(opts.cached, 'disk-cache');
+      else throw new Error('DnsRole: needs a store or a cached overlay');
+      await role.server.start();
+    } catch (err) {
+      role.removeBaseFile?.();
+      throw err;
+    }
     const every = opts.publicationHeartbeat ?? 10_000;
     if (every > 0) {
       role.heartbeat = setInterval(() => role.recordPublication(), every);
@@ -185,7 +200,11 @@ export class DnsRole {
     clearInterval(this.heartbeat);
     this.unsubscribe?.();
     this.notifier?.close();
-    await this.server.close();
+    try {
+      await this.server.close();
+    } finally {
+      this.removeBaseFile?.();
+    }
   }
 
   private onUpdate(u: OverlayUpdate): void {

@@ -8,6 +8,7 @@ import { TYPE, TYPE_CODE } from './constants.js';
 import { Packet } from './dns2.js';
 import type { Resource } from './dns2.js';
 import { toResource } from './records.js';
+import { RRsetMap } from './rrset-map.js';
 
 export interface RRsetModel {
   name: string;
@@ -60,7 +61,7 @@ function isCanonical(name: unknown): name is string {
 function nodeFor(zone: ZoneModel, name: string): NodeModel {
   let node = zone.nodes.get(name);
   if (!node) {
-    node = { name, rrsets: new Map(), cname: null };
+    node = { name, rrsets: new RRsetMap(), cname: null };
     zone.nodes.set(name, node);
   }
   return node;

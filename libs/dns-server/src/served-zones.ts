@@ -5,7 +5,7 @@
  * run of assignments, so no query sees half of it, and an error leaves the old answers serving.
  */
 import { ConfigError, parseRdata } from '@understudy/core';
-import type { ConfigProblem, OverlayUpdate, ZoneOverlay, ZoneState } from '@understudy/core';
+import type { ConfigProblem, OverlayUpdate, Rdata, ZoneOverlay, ZoneState } from '@understudy/core';
 import { TYPE, TYPE_CODE } from './constants.js';
 import { Packet } from './dns2.js';
 import type { Resource } from './dns2.js';
@@ -38,6 +38,12 @@ interface SlotState {
 
 function sameValues(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+function parsedOrThrow(slot: FailoverSlot, value: string): Rdata {
+  const r = parseRdata(slot.type, value);
+  if (!r.ok) throw new Error(`${slot.id}: ${r.error}`);
+  return r.rdata;
 }
 
 function withSerial(rec: Resource, serial: number): Resource {
@@ -101,19 +107,21 @@ export class ServedZones {
    */
   apply(u: OverlayUpdate): Omit<ApplyInfo, 'ms' | 'kind'> {
     const snap = this.snapshot;
-    const problem = updateProblem(this.slotSpecs, snap.serial, u);
+    // The check parses every value once; setValues reuses what it parsed.
+    const parsed = new Map<string, Rdata[]>();
+    const problem = updateProblem(this.slotSpecs, snap.serial, u, parsed);
     if (problem) throw new Error(problem);
     const { serial, epoch } = u.kind === 'delta' ? u.delta : u.overlay;
-    const changes: { st: SlotState; values: string[] }[] = [];
+    const changes: { st: SlotState; values: string[]; rdata: Rdata[] | undefined }[] = [];
     if (u.kind === 'delta') {
       for (const [id, values] of Object.entries(u.delta.records)) {
         const st = this.slots.get(id);
-        if (st && !sameValues(st.values, values)) changes.push({ st, values });
+        if (st && !sameValues(st.values, values)) changes.push({ st, values, rdata: parsed.get(id) });
       }
     } else {
       for (const st of this.slots.values()) {
         const values = u.overlay.records[st.slot.id] ?? st.slot.values;
-        if (!sameValues(st.values, values)) changes.push({ st, values });
+        if (!sameValues(st.values, values)) changes.push({ st, values, rdata: parsed.get(st.slot.id) });
       }
     }
     const before = snap.table.encoded;
@@ -121,7 +129,7 @@ export class ServedZones {
     let encoded: [FastName, EncodedName][];
     let negatives: [ZoneModel, Buffer][];
     try {
-      for (const c of changes) this.setValues(c.st, c.values, undo);
+      for (const c of changes) this.setValues(c.st, c.values, c.rdata, undo);
       if (serial !== snap.serial) this.setSerial(serial, undo);
       ({ encoded, negatives } = this.encode(changes, serial !== snap.serial));
     } catch (err) {
@@ -161,14 +169,17 @@ export class ServedZones {
   }
 
   /** Puts new records into the model (with their undo); checks the alias rule at that name. */
-  private setValues(st: SlotState, values: string[], undo: (() => void)[]): void {
+  private setValues(
+    st: SlotState,
+    values: string[],
+    rdata: readonly Rdata[] | undefined,
+    undo: (() => void)[],
+  ): void {
     const { slot, type } = st;
     const node = st.zone.nodes.get(slot.name)!;
-    const records = values.map((v) => {
-      const r = parseRdata(slot.type, v);
-      if (!r.ok) throw new Error(`${slot.id}: ${r.error}`);
-      return toResource(slot.name, slot.ttl, r.rdata);
-    });
+    const records = (rdata ?? values.map((v) => parsedOrThrow(slot, v))).map((r) =>
+      toResource(slot.name, slot.ttl, r),
+    );
     const next: RRsetModel = { name: slot.name, type, ttl: slot.ttl, records };
     const old = node.rrsets.get(type)!;
     const oldCname = node.cname;

@@ -75,9 +75,12 @@ export class NameScanner {
   }
 }
 
+let hashScanner: NameScanner | undefined;
+
 /** Hash of a whole lower-case wire name, as NameScanner computes it for label 0. */
 export function hashWireName(wire: Buffer): number {
-  const s = new NameScanner();
+  // One scanner for every call: a new one allocates two typed arrays, and a table build hashes every name.
+  const s = (hashScanner ??= new NameScanner());
   if (s.scan(wire, 0, wire.length) !== wire.length) throw new Error('not a wire-format name');
   s.hashSuffixes(wire);
   return s.hashes[0]!;

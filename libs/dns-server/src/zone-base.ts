@@ -6,6 +6,7 @@
 import { parseRdata, soaValue } from '@understudy/core';
 import type {
   FailoverRecordType,
+  Rdata,
   OverlayUpdate,
   UnderstudyConfig,
   ZoneData,
@@ -96,26 +97,32 @@ export function slotProblems(base: ZoneBase): string[] {
   return problems;
 }
 
-/** Why `values` cannot be served by `slot`, or null. Cheap: parses each value for the slot's type. */
-export function slotValuesProblem(slot: FailoverSlot, values: unknown): string | null {
+/**
+ * Why `values` cannot be served by `slot`, or null. Cheap: parses each value for the slot's type, and
+ * appends what it parsed to `parsed` when given (so the caller need not parse them again).
+ */
+export function slotValuesProblem(slot: FailoverSlot, values: unknown, parsed?: Rdata[]): string | null {
   if (!Array.isArray(values)) return `${slot.id}: values must be a list`;
   if (slot.type === 'CNAME' && values.length > 1) return `${slot.id}: a CNAME RRset holds one value`;
   for (const v of values) {
     if (typeof v !== 'string') return `${slot.id}: value ${String(v)} is not a string`;
     const r = parseRdata(slot.type, v);
     if (!r.ok) return `${slot.id}: ${r.error}`;
+    parsed?.push(r.rdata);
   }
   return null;
 }
 
 /**
  * Checks an update against the served serial and the slots, without touching anything: every bad
- * value is named. Returns the error, or null when the update can be applied.
+ * value is named. Returns the error, or null when the update can be applied. With `parsed`, the parsed
+ * values of each record the update names are left there by id.
  */
 export function updateProblem(
   slots: ReadonlyMap<string, FailoverSlot>,
   served: number | null,
   u: OverlayUpdate,
+  parsed?: Map<string, Rdata[]>,
 ): string | null {
   if (served === null) return 'no base is served yet: call setBase first';
   const problems: string[] = [];
@@ -139,8 +146,10 @@ export function updateProblem(
     const slot = slots.get(id);
     // An id the base does not know is ignored (ZoneOverlay's contract): a config ahead of ours.
     if (!slot) continue;
-    const p = slotValuesProblem(slot, values);
+    const list: Rdata[] | undefined = parsed ? [] : undefined;
+    const p = slotValuesProblem(slot, values, list);
     if (p) problems.push(p);
+    else if (list) parsed!.set(id, list);
   }
   return problems.length > 0 ? problems.join('; ') : null;
 }
