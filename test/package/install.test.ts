@@ -98,6 +98,16 @@ describe('the npm package', () => {
     expect(which.stdout.trim()).toBe(join(prefix, 'bin/understudy'));
   });
 
+  it('has the file the shipped systemd units start, at the path they name under their prefix', () => {
+    const units = ['infra/understudy.service', 'infra/systemd/understudy-dns.service'];
+    for (const u of units) {
+      const exec = /^ExecStart=\S+ (\S+)/m.exec(readFileSync(join(ROOT, u), 'utf8'))?.[1];
+      // The units assume `npm install -g --prefix /opt/understudy`: the same layout as this prefix.
+      expect(exec, u).toMatch(/^\/opt\/understudy\//);
+      expect(existsSync(join(prefix, exec!.slice('/opt/understudy/'.length))), u).toBe(true);
+    }
+  });
+
   it('runs understudy --version', async () => {
     const r = await sh('understudy', ['--version']);
     expect(r.stdout.trim()).toBe(version);
