@@ -44,7 +44,7 @@ export class TransferJournal {
    * commit), so an IXFR from it is served only to a client that transferred that serial from here.
    */
   private baseSerial: number | null = null;
-  private readonly held = new Map<string, number>();
+  private readonly held = new Set<string>();
 
   constructor(private readonly capacity: number) {}
 
@@ -66,13 +66,16 @@ export class TransferJournal {
 
   /** `client` (an address) took `zone` at `serial` from this process. */
   noteTransferred(client: string, zone: string, serial: number): void {
+    // Only the base serial matters: later serials are this process's own. A set, not the client's latest
+    // serial, so that two secondaries behind one address do not take each other's place.
+    if (serial !== this.baseSerial) return;
     if (this.held.size >= MAX_HELD) this.held.clear();
-    this.held.set(`${client}|${zone}`, serial);
+    this.held.add(`${client}|${zone}`);
   }
 
   /** Whether `client`'s copy of `zone` at `from` is known to be this base's (else it needs the whole zone). */
   holdsOurs(client: string, zone: string, from: number): boolean {
-    return from !== this.baseSerial || this.held.get(`${client}|${zone}`) === from;
+    return from !== this.baseSerial || this.held.has(`${client}|${zone}`);
   }
 
   /** Records a step; a step that does not follow the last one starts the ring afresh. */
