@@ -13,6 +13,8 @@ export interface DistributedConfigInput {
   leaseTtl: string;
   /** Appended to the health path of the primary check: a different value gives a different config hash. */
   variant?: string;
+  /** YAML of dns.transfer (indented under it), for the zone-transfer test; `dns` is not in the config hash. */
+  transfer?: string;
 }
 
 /** The operator token in distributedConfig (admin.tokens, name relay-oncall). */
@@ -33,8 +35,9 @@ quorum: "2/3"
 listen:
   dns: ["127.0.0.1:${c.dnsPort}"]
   http: "127.0.0.1:${c.httpPort}"
-dns: { workers: 1 }
-admin:
+dns:
+  workers: 1
+${c.transfer ? `  transfer:\n${c.transfer}` : ''}admin:
   tokens: [{ name: relay-oncall, token: ${DISTRIBUTED_ADMIN_TOKEN} }]
 decider:
   tickInterval: 200ms

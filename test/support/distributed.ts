@@ -23,7 +23,7 @@ export const SECONDARY = '198.51.100.10';
 
 export type Timing = Pick<
   DistributedConfigInput,
-  'interval' | 'timeout' | 'fall' | 'rise' | 'failbackAfter' | 'leaseTtl'
+  'interval' | 'timeout' | 'fall' | 'rise' | 'failbackAfter' | 'leaseTtl' | 'transfer'
 >;
 
 export interface Proc {

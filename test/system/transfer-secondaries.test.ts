@@ -16,7 +16,7 @@ import type { Child } from '@understudy/testkit/process';
 import { waitFor } from '@understudy/testkit/wait';
 import { startKnot, startNsd, type Secondary, type SecondarySpec } from '../support/secondaries.js';
 import { systemConfig } from '../support/system-config.js';
-import { understudy } from '../support/understudy.js';
+import { understudy, understudyOnce } from '../support/understudy.js';
 
 const SECRET = Buffer.from('issue-15-transfer-tsig-secret-32').toString('base64');
 const WRONG = Buffer.from('a-wrong-secret-of-the-same-size!').toString('base64');
@@ -25,6 +25,7 @@ const ZONE = 'example.test.';
 let dir: string;
 let dnsPort: number;
 let httpPort: number;
+let dashPort: number;
 let primary: Origin;
 let secondaryOrigin: Origin;
 let app: Child | undefined;
@@ -77,6 +78,7 @@ beforeAll(async () => {
   secondaryOrigin = await startOrigin({ name: 'secondary', tls });
   dnsPort = await freePort('127.0.0.1', 'both');
   httpPort = await freePort('127.0.0.1', 'tcp');
+  dashPort = await freePort('127.0.0.1', 'tcp');
   const [nsdPort, knotPort] = [await freePort('127.0.0.1', 'both'), await freePort('127.0.0.1', 'both')];
   const configFile = join(dir, 'understudy.yaml');
   const base = systemConfig({
@@ -92,7 +94,11 @@ beforeAll(async () => {
     fall: 2,
     rise: 2,
     failbackAfter: '60s',
-  });
+  }).replace(
+    `  http: "127.0.0.1:${httpPort}"\n`,
+    `  http: "127.0.0.1:${httpPort}"\n  dashboard: "127.0.0.1:${dashPort}"\n`,
+  );
+  expect(base).toContain(`dashboard: "127.0.0.1:${dashPort}"`);
   await writeFile(
     configFile,
     `${base}dns:
@@ -144,6 +150,59 @@ describe('hidden primary for NSD and Knot', () => {
     await until(nsd.port, '203.0.113.10', 'NSD to follow by NOTIFY', 10_000);
     await until(knot.port, '203.0.113.10', 'Knot to follow by NOTIFY', 10_000);
     expect(knot.child.output()).toMatch(/IXFR, incoming/i);
+  }, 60_000);
+
+  it('shows each secondary as a target: the serial its SOA answers, publishedAt and effectiveBy', async () => {
+    const targets = [`secondary:127.0.0.1:${nsd.port}`, `secondary:127.0.0.1:${knot.port}`];
+    interface Status {
+      serial: number;
+      records: {
+        id: string;
+        ttl: number;
+        switchedAt: number;
+        publishedAt: Record<string, number>;
+        effectiveBy: Record<string, number>;
+      }[];
+      secondaries: { target: string; serial: number | null; seenAt: number | null }[];
+    }
+    // The last decision (the fallback) is published to both secondaries once each answers its serial.
+    const view = await waitFor(
+      async () => {
+        const v = (await (await fetch(`http://127.0.0.1:${httpPort}/status`)).json()) as Status;
+        const app = v.records.find((r) => r.id === 'app.example.test./A')!;
+        const done =
+          targets.every((t) => app.publishedAt[t] !== undefined) &&
+          v.secondaries.every((x) => x.serial === v.serial);
+        return done ? { v, app } : null;
+      },
+      { timeoutMs: 30_000, intervalMs: 200, what: 'both secondaries published in /status' },
+    );
+    expect(view.v.secondaries.map((x) => x.target).sort()).toEqual([...targets].sort());
+    for (const t of targets) {
+      const at = view.app.publishedAt[t]!;
+      expect(at).toBeGreaterThanOrEqual(view.app.switchedAt);
+      expect(view.app.effectiveBy[t]).toBe(at + view.app.ttl * 1000);
+    }
+    // `understudy status` prints them, with the serial each one serves.
+    const configFile = join(dir, 'understudy.yaml');
+    const { code, output } = await understudyOnce(['status', '--config', configFile], {
+      env: { XFR_TSIG_SECRET: SECRET, UNDERSTUDY_TEST_ADMIN_TOKEN: 'x'.repeat(20) },
+    });
+    expect(code, output).toBe(0);
+    for (const port of [nsd.port, knot.port])
+      expect(output).toMatch(new RegExp(`127\\.0\\.0\\.1:${port}\\s+${view.v.serial}\\s+\\d+s ago`));
+    // The dashboard's API lists them as targets (its view is rebuilt on its own poll: waited for).
+    type Targets = { items: { target: string; type: string; instances: { serial: number }[] }[] };
+    await waitFor(
+      async () => {
+        const api = (await (await fetch(`http://127.0.0.1:${dashPort}/api/v1/targets`)).json()) as Targets;
+        return targets.every((t) => {
+          const item = api.items.find((i) => i.target === t);
+          return item?.type === 'secondary' && item.instances[0]?.serial === view.v.serial;
+        });
+      },
+      { timeoutMs: 10_000, intervalMs: 200, what: 'both secondaries in /api/v1/targets' },
+    );
   }, 60_000);
 
   it('refuses AXFR without the key, and a wrong key with BADSIG, and logs it', async () => {

@@ -1,15 +1,24 @@
 /** Record, region and target items, prepared from config + stored state once per view. */
-import type {
-  DeciderState,
-  FailoverRecordConfig,
-  Publication,
-  TargetSyncStatus,
-  UnderstudyConfig,
+import {
+  secondaryAddress,
+  secondaryTarget,
+  type DeciderState,
+  type FailoverRecordConfig,
+  type Publication,
+  type TargetSyncStatus,
+  type UnderstudyConfig,
 } from '@understudy/core';
 import type { CheckItem, RecordItem, RecordTargetItem, RegionItem, TargetItem } from './types.js';
 
 /** The built-in DNS server publishes as this target. */
 export const BUILTIN_TARGET = 'dns';
+
+function instancesOf(publications: readonly Publication[], target: string): TargetItem['instances'] {
+  return publications
+    .filter((p) => p.target === target)
+    .map((p) => ({ instance: p.instance, serial: p.serial, at: p.at }))
+    .sort((a, b) => a.instance.localeCompare(b.instance));
+}
 
 export function targetItems(
   config: UnderstudyConfig,
@@ -17,15 +26,17 @@ export function targetItems(
   statuses: readonly TargetSyncStatus[],
 ): TargetItem[] {
   const byName = new Map(statuses.map((s) => [s.target, s]));
-  const instances = publications
-    .filter((p) => p.target === BUILTIN_TARGET)
-    .map((p) => ({ instance: p.instance, serial: p.serial, at: p.at }))
-    .sort((a, b) => a.instance.localeCompare(b.instance));
+  const instances = instancesOf(publications, BUILTIN_TARGET);
   const items: TargetItem[] = [
     { target: BUILTIN_TARGET, type: 'builtin', instances, status: byName.get(BUILTIN_TARGET) ?? null },
   ];
   for (const t of config.targets)
     items.push({ target: t.name, type: t.type, status: byName.get(t.name) ?? null });
+  // Zone-transfer secondaries (issue 15): each DNS instance reports the serial the secondary answers.
+  for (const n of config.dns.transfer?.notify ?? []) {
+    const target = secondaryTarget(secondaryAddress(n));
+    items.push({ target, type: 'secondary', instances: instancesOf(publications, target), status: null });
+  }
   // Statuses of targets no longer configured stay visible until the store forgets them.
   for (const s of statuses) {
     if (!items.some((i) => i.target === s.target)) items.push({ target: s.target, type: s.type, status: s });
@@ -33,9 +44,9 @@ export function targetItems(
   return items;
 }
 
-/** The serial a target serves everywhere: the lowest over the built-in server's instances. */
+/** The serial a target serves everywhere: the lowest over the instances reporting it (built-in, secondary). */
 function appliedSerialOf(t: TargetItem): number | null {
-  if (t.type === 'builtin') {
+  if (t.type === 'builtin' || t.type === 'secondary') {
     if (!t.instances?.length) return t.status?.appliedSerial ?? null;
     return Math.min(...t.instances.map((i) => i.serial));
   }

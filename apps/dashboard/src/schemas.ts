@@ -69,7 +69,7 @@ export const checkItem = obj({
   regions: { type: 'array', items: regionCell },
 });
 
-const targetType = { type: 'string', enum: ['builtin', 'route53', 'cloudflare'] } as const;
+const targetType = { type: 'string', enum: ['builtin', 'route53', 'cloudflare', 'secondary'] } as const;
 
 export const recordItem = obj({
   id: str,

@@ -51,9 +51,12 @@ export interface AnswerItem {
   override: OverrideMode;
 }
 
+/** A provider, the built-in server, or a zone-transfer secondary (issue 15: `secondary:<host>:<port>`). */
+export type TargetKind = ProviderType | 'secondary';
+
 export interface RecordTargetItem {
   target: string;
-  type: ProviderType;
+  type: TargetKind;
   /** The target serves the serial that carried this record's last switch. */
   inSync: boolean;
   appliedSerial: number | null;
@@ -96,7 +99,7 @@ export interface RegionItem {
 
 export interface TargetItem {
   target: string;
-  type: ProviderType;
+  type: TargetKind;
   instances?: { instance: string; serial: number; at: number }[];
   status: TargetSyncStatus | null;
 }

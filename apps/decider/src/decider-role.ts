@@ -18,6 +18,7 @@ import {
   type NewEvent,
   type Logger,
   type OverrideMode,
+  type Publication,
   type ResultBatch,
   type ResultsBus,
   type StateStore,
@@ -112,6 +113,8 @@ export class DeciderRole {
   private unknownWarn = { at: -Infinity, suppressed: 0 };
   private readonly refused: RefusedWriteTracker;
   private attachment: LeaderAttachment | null = null;
+  /** The targets' publications as last read (a tick), for status(): the secondaries' serials. */
+  private publications: Publication[] = [];
   private readonly mono: () => number;
   private readonly margin: number;
   /** Monotonic time after which nothing is written: the grant's expiry minus the margin. */
@@ -208,7 +211,7 @@ export class DeciderRole {
 
   status(): StatusView & { epoch: number } {
     return {
-      ...statusView(this.opts.config, this.engine.state, this.opts.clock.now()),
+      ...statusView(this.opts.config, this.engine.state, this.opts.clock.now(), this.publications),
       epoch: this.engine.currentEpoch,
     };
   }
@@ -358,6 +361,7 @@ export class DeciderRole {
     let pubs: Awaited<ReturnType<StateStore['readPublications']>> = [];
     try {
       pubs = await this.opts.store.readPublications();
+      this.publications = pubs;
     } catch (err) {
       this.opts.logger.warn({ err }, 'decider: could not read publications; timing is updated later');
     }

@@ -8,6 +8,7 @@
  */
 import {
   nextSerial,
+  secondaryTarget,
   type Clock,
   type Logger,
   type OverlayUpdate,
@@ -24,7 +25,7 @@ import {
   type DnsServerOptions,
   type ZoneBase,
 } from '@understudy/dns-server';
-import { notifierFor, type NotifyHooks } from './transfer-notify.js';
+import { notifierFor, secondaryWatchFor, type NotifyHooks } from './transfer-notify.js';
 import { writeWorkerBase, type WorkerConfigSource } from './worker.js';
 import type { ZoneCache } from './zone-cache.js';
 
@@ -99,6 +100,8 @@ export class DnsRole {
   private publishedSerial: number | null = null;
   private publishFailing = false;
   private notifier: ReturnType<typeof notifierFor> = null;
+  /** What each zone-transfer secondary serves, recorded as the publications of its target. */
+  private watch: ReturnType<typeof secondaryWatchFor> = null;
 
   private constructor(private readonly opts: DnsRoleOptions) {
     this.store = opts.store;
@@ -117,7 +120,18 @@ export class DnsRole {
       ...(opts.onApplied ? { onApplied: opts.onApplied } : {}),
       ...(opts.onTransfer ? { onTransfer: opts.onTransfer } : {}),
     };
-    role.notifier = notifierFor(opts.config, opts.logger, opts.notifyHooks);
+    role.watch = secondaryWatchFor(
+      opts.config,
+      () => opts.clock.now(),
+      (address, serial, at) => role.recordSecondary(address, serial, at),
+    );
+    role.notifier = notifierFor(opts.config, opts.logger, {
+      ...opts.notifyHooks,
+      onAcked: (e) => {
+        opts.notifyHooks?.onAcked?.(e);
+        role.watch?.expect(e.target, e.zone, e.serial);
+      },
+    });
     // With more than one worker, cluster workers answer and this process only feeds them overlay updates.
     const workers = d.workers === 'auto' ? defaultDnsWorkers() : d.workers;
     let baseSource: unknown;
@@ -149,7 +163,10 @@ export class DnsRole {
     }
     const every = opts.publicationHeartbeat ?? 10_000;
     if (every > 0) {
-      role.heartbeat = setInterval(() => role.recordPublication(), every);
+      role.heartbeat = setInterval(() => {
+        role.recordPublication();
+        void role.watch?.check();
+      }, every);
       role.heartbeat.unref();
     }
     opts.logger.info(
@@ -200,6 +217,7 @@ export class DnsRole {
     clearInterval(this.heartbeat);
     this.unsubscribe?.();
     this.notifier?.close();
+    this.watch?.close();
     try {
       await this.server.close();
     } finally {
@@ -326,5 +344,17 @@ export class DnsRole {
           this.publishFailing = true;
         },
       );
+  }
+
+  /** A secondary was seen serving `serial` (its SOA answered it): a publication of its own target. */
+  private recordSecondary(address: string, serial: number, at: number): void {
+    if (this.closed || !this.store) return;
+    const target = secondaryTarget(address);
+    this.store
+      .recordPublication({ target, instance: this.opts.instance, serial, at })
+      .catch((err: unknown) => {
+        // The heartbeat records it again; the store being down is already warned about above.
+        this.opts.logger.debug({ err, target }, 'dns: could not record a secondary publication');
+      });
   }
 }

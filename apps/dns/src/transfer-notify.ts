@@ -3,7 +3,7 @@
  * this instance serves. Null when no secondary is configured.
  */
 import type { Logger, UnderstudyConfig } from '@understudy/core';
-import { NotifySender, type NotifySenderOptions, type TsigKey } from '@understudy/dns-server';
+import { NotifySender, SecondaryWatch, type NotifySenderOptions, type TsigKey } from '@understudy/dns-server';
 
 export type NotifyHooks = Pick<NotifySenderOptions, 'onSent' | 'onAcked'>;
 
@@ -29,5 +29,26 @@ export function notifierFor(
     retryMaxMs: t.notifyRetryMax,
     minIntervalMs: t.notifyMinInterval,
     ...hooks,
+  });
+}
+
+/**
+ * Watches what each dns.transfer.notify secondary serves (its SOA serial, asked after each NOTIFY ack and on
+ * the publication heartbeat), so a secondary is a publication target like the others. Null without any.
+ */
+export function secondaryWatchFor(
+  config: UnderstudyConfig,
+  now: () => number,
+  onServing: (address: string, serial: number, at: number) => void,
+): SecondaryWatch | null {
+  const t = config.dns.transfer;
+  if (!t || t.notify.length === 0) return null;
+  return new SecondaryWatch({
+    targets: t.notify,
+    zones: config.zones.map((z) => z.apex),
+    now,
+    onServing,
+    // Up to the NOTIFY retry cap: a secondary slower than that to transfer is seen by the heartbeat.
+    pollMaxMs: Math.max(100, Math.min(t.notifyRetryMax, 2000)),
   });
 }

@@ -20,6 +20,7 @@ export * from './decider-patch.js';
 export * from './state-init.js';
 export * from './engine.js';
 export * from './status-view.js';
+export * from './secondaries.js';
 export * from './freeze.js';
 export * from './record-ref.js';
 export * from './serial-queue.js';

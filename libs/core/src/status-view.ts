@@ -1,7 +1,8 @@
 /** A read model of the decider state for `understudy status`, /status and (later) the dashboard. */
 import type { UnderstudyConfig } from './config-types.js';
+import { secondaryStatuses, type SecondaryStatus } from './secondaries.js';
 import { activeLabel } from './selection.js';
-import type { DeciderState, Health, LastResult } from './state-types.js';
+import type { DeciderState, Health, LastResult, Publication } from './state-types.js';
 import { isStale, type VerdictContext } from './verdict.js';
 
 export interface RecordStatus {
@@ -39,9 +40,20 @@ export interface StatusView {
   checks: CheckStatus[];
   regions: { region: string; lastSeenAt: number | null; stale: boolean }[];
   guard: DeciderState['guard'];
+  /** Configured zone-transfer secondaries and the serial each was last seen serving (issue 15). */
+  secondaries: SecondaryStatus[];
 }
 
-export function statusView(config: UnderstudyConfig, st: DeciderState, now: number): StatusView {
+/** Publications older than this do not count (an instance re-reports every 10 s while it is alive). */
+export const PUBLICATION_MAX_AGE = 60_000;
+
+/** `publications`: what the targets reported (the store's), for the secondaries' serials. */
+export function statusView(
+  config: UnderstudyConfig,
+  st: DeciderState,
+  now: number,
+  publications: readonly Publication[] = [],
+): StatusView {
   const ctx: VerdictContext = {
     now,
     staleAfterIntervals: config.decider.staleAfterIntervals,
@@ -92,5 +104,6 @@ export function statusView(config: UnderstudyConfig, st: DeciderState, now: numb
     lastSeenAt: st.regions[region]?.lastSeenAt ?? null,
     stale: st.regions[region]?.stale ?? false,
   }));
-  return { serial: st.serial, records, checks, regions, guard: st.guard };
+  const secondaries = secondaryStatuses(config, publications, now, PUBLICATION_MAX_AGE);
+  return { serial: st.serial, records, checks, regions, guard: st.guard, secondaries };
 }

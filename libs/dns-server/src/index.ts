@@ -22,3 +22,6 @@ export type { NotifyEvent, NotifySenderOptions, NotifyTarget } from './notify-se
 export type { TransferInfo, TransferSettings } from './transfer-server.js';
 export type { TsigKey } from './tsig.js';
 export { transferSettings } from './config-options.js';
+export { SecondaryWatch, SecondarySerials } from './secondary-watch.js';
+export type { SecondaryWatchOptions } from './secondary-watch.js';
+export { querySoaSerial } from './soa-query.js';

@@ -17,8 +17,15 @@ interface FakeSecondary {
   close(): void;
 }
 
-/** Answers a NOTIFY (signed when `key`) only from the `ackFrom`-th one on. */
-async function secondary(ackFrom: number, key: TsigKey | null): Promise<FakeSecondary> {
+/**
+ * Answers a NOTIFY (signed when `key`) only from the `ackFrom`-th one on; `mutate` changes the unsigned
+ * reply (to play a secondary, or an attacker, whose reply does not match the NOTIFY).
+ */
+async function secondary(
+  ackFrom: number,
+  key: TsigKey | null,
+  mutate?: (reply: Buffer, questionEnd: number) => void,
+): Promise<FakeSecondary> {
   const sock = dgram.createSocket('udp4');
   const received: Buffer[] = [];
   sock.on('message', (msg, rinfo) => {
@@ -28,6 +35,7 @@ async function secondary(ackFrom: number, key: TsigKey | null): Promise<FakeSeco
     let reply: Buffer = Buffer.from(msg.subarray(0, req.questionEnd));
     reply[2] = reply[2]! | 0x80;
     reply.writeUInt16BE(0, 10);
+    mutate?.(reply, req.questionEnd);
     if (key && req.tsig) reply = new TsigSigner(key, req.tsig.mac, now).sign(reply);
     sock.send(reply, rinfo.port, rinfo.address);
   });
@@ -106,5 +114,71 @@ describe('NotifySender', () => {
     sender.notify(3);
     await waitFor(() => sent.length === 2, { timeoutMs: 5000, what: 'the coalesced NOTIFY' });
     expect(sent).toEqual([1, 3]);
+  });
+
+  // Each reply is right but for one field: none of them may count as the secondary's acknowledgement.
+  const mismatches: [string, (r: Buffer, qEnd: number) => void][] = [
+    ['QR=0', (r) => (r[2] = r[2]! & 0x7f)],
+    ['opcode QUERY', (r) => (r[2] = r[2]! & 0x87)],
+    ['another ID', (r) => r.writeUInt16BE((r.readUInt16BE(0) + 1) & 0xffff, 0)],
+    ['another question type', (r, q) => r.writeUInt16BE(1, q - 4)],
+    ['another question class', (r, q) => r.writeUInt16BE(3, q - 2)],
+  ];
+  for (const [what, mutate] of mismatches) {
+    it(`does not count a reply with ${what} as an ack`, async () => {
+      fake = await secondary(1, null, mutate);
+      const acked: number[] = [];
+      sender = new NotifySender({
+        targets: [{ host: '127.0.0.1', port: fake.port, key: null }],
+        zones: ['example.test.'],
+        logger: recordingLogger(),
+        retryMs: 20,
+        retryMaxMs: 40,
+        minIntervalMs: 0,
+        onAcked: (e) => acked.push(e.attempt),
+      });
+      sender.notify(9);
+      await waitFor(() => fake!.received.length >= 4, { timeoutMs: 5000, what: 'retries' });
+      expect(acked).toEqual([]);
+    });
+  }
+
+  it('does not count a reply from another address as an ack', async () => {
+    // The secondary is notified at 127.0.0.2 but its reply comes from 127.0.0.1 (another host on a LAN).
+    const sock = dgram.createSocket('udp4');
+    const received: Buffer[] = [];
+    await new Promise<void>((r) => sock.bind(0, '127.0.0.2', r));
+    const port = sock.address().port;
+    const liar = dgram.createSocket('udp4');
+    await new Promise<void>((r) => liar.bind(0, '127.0.0.1', r));
+    sock.on('message', (msg, rinfo) => {
+      received.push(msg);
+      const req = parseXfrMessage(msg);
+      const reply = Buffer.from(msg.subarray(0, req.questionEnd));
+      reply[2] = reply[2]! | 0x80;
+      reply.writeUInt16BE(0, 10);
+      liar.send(reply, rinfo.port, rinfo.address);
+    });
+    fake = {
+      port,
+      received,
+      close: () => {
+        sock.close();
+        liar.close();
+      },
+    };
+    const acked: number[] = [];
+    sender = new NotifySender({
+      targets: [{ host: '127.0.0.2', port, key: null }],
+      zones: ['example.test.'],
+      logger: recordingLogger(),
+      retryMs: 20,
+      retryMaxMs: 40,
+      minIntervalMs: 0,
+      onAcked: (e) => acked.push(e.attempt),
+    });
+    sender.notify(11);
+    await waitFor(() => received.length >= 4, { timeoutMs: 5000, what: 'retries' });
+    expect(acked).toEqual([]);
   });
 });

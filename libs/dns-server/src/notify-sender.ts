@@ -14,6 +14,8 @@ import { nameToWire } from './wire.js';
 import { parseXfrMessage } from './xfr-wire.js';
 
 const OPCODE_NOTIFY = 4;
+const TYPE_SOA = 6;
+const CLASS_IN = 1;
 
 export interface NotifyTarget {
   host: string;
@@ -146,7 +148,10 @@ export class NotifySender {
     } catch {
       return; // not for us, or broken: the retry timer keeps going
     }
+    // An ack echoes the NOTIFY (RFC 1996 §4.7): same ID, opcode and question (zone, SOA, IN), from the
+    // address and port notified (the pending key), QR set; anything else leaves the retries running.
     if (!reply.qr || reply.opcode !== OPCODE_NOTIFY || !reply.qname) return;
+    if (reply.qtype !== TYPE_SOA || reply.qclass !== CLASS_IN) return;
     const p = this.pending.get(`${from}|${reply.qname.key}`);
     if (!p || p.id !== reply.id || p.attempt < 0) return;
     if (p.target.key && (!reply.tsig || !verifyReply(msg, reply.tsig, p.target.key, p.mac!))) {

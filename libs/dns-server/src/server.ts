@@ -191,7 +191,7 @@ export class DnsServer {
     let serial: number;
     try {
       const served = build();
-      this.journal.clear();
+      this.journal.resetBase(served.snapshot.serial);
       this.served = served;
       this.responder.snapshot = served.snapshot;
       serial = served.snapshot.serial;

@@ -45,4 +45,21 @@ describe('TransferJournal', () => {
     expect(j.difference('z.test.', 3, 10)).toBeNull();
     expect(j.size).toBe(1);
   });
+
+  it('serves IXFR from the base serial only to clients that took it from this base', () => {
+    const j = new TransferJournal(10);
+    j.resetBase(100);
+    expect(j.holdsOurs('127.0.0.1', 'z.test.', 100)).toBe(false);
+    j.noteTransferred('127.0.0.1', 'z.test.', 100);
+    // A later transfer to the same address (another secondary behind it) does not take the place.
+    j.noteTransferred('127.0.0.1', 'z.test.', 101);
+    expect(j.holdsOurs('127.0.0.1', 'z.test.', 100)).toBe(true);
+    expect(j.holdsOurs('127.0.0.1', 'other.test.', 100)).toBe(false);
+    expect(j.holdsOurs('192.0.2.7', 'z.test.', 100)).toBe(false);
+    // Serials after the base are this process's own.
+    expect(j.holdsOurs('192.0.2.7', 'z.test.', 101)).toBe(true);
+    // A new base, even under the same serial, forgets who held the old one.
+    j.resetBase(100);
+    expect(j.holdsOurs('127.0.0.1', 'z.test.', 100)).toBe(false);
+  });
 });

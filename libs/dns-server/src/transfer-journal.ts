@@ -32,9 +32,19 @@ function recordKey(r: Resource): string {
   return JSON.stringify({ ...r, name: '', ttl: r.ttl });
 }
 
+/** Clients remembered per base (those that took a transfer from here); more than this and we forget. */
+const MAX_HELD = 4096;
+
 export class TransferJournal {
   private entries: Entry[] = [];
   private head = 0;
+  /**
+   * The serial this process's base was installed at. The same serial may carry another base elsewhere (a
+   * DNS process restarted with a changed static config keeps the stored serial until the decider's next
+   * commit), so an IXFR from it is served only to a client that transferred that serial from here.
+   */
+  private baseSerial: number | null = null;
+  private readonly held = new Set<string>();
 
   constructor(private readonly capacity: number) {}
 
@@ -45,6 +55,27 @@ export class TransferJournal {
   clear(): void {
     this.entries = [];
     this.head = 0;
+  }
+
+  /** A new base is served from `serial` on: the journal restarts, and who holds what from here with it. */
+  resetBase(serial: number): void {
+    this.clear();
+    this.baseSerial = serial;
+    this.held.clear();
+  }
+
+  /** `client` (an address) took `zone` at `serial` from this process. */
+  noteTransferred(client: string, zone: string, serial: number): void {
+    // Only the base serial matters: later serials are this process's own. A set, not the client's latest
+    // serial, so that two secondaries behind one address do not take each other's place.
+    if (serial !== this.baseSerial) return;
+    if (this.held.size >= MAX_HELD) this.held.clear();
+    this.held.add(`${client}|${zone}`);
+  }
+
+  /** Whether `client`'s copy of `zone` at `from` is known to be this base's (else it needs the whole zone). */
+  holdsOurs(client: string, zone: string, from: number): boolean {
+    return from !== this.baseSerial || this.held.has(`${client}|${zone}`);
   }
 
   /** Records a step; a step that does not follow the last one starts the ring afresh. */

@@ -85,6 +85,8 @@ describe('zone transfers', () => {
 
   it('serves IXFR as the difference from the journal, and the whole zone when the serial is older', async () => {
     const { port } = await start({ transfer: { allow: [{ network: '127.0.0.1', key: null }], keys: [] } });
+    // The client holds serial 100 from this server (see the next test for one that got it elsewhere).
+    expect((await digXfr(port, 'AXFR')).lines[0]).toMatch(/ 100 /);
     expect(server!.applyUpdate(delta(100, 101, { [APP]: ['203.0.113.7'] })).ok).toBe(true);
     expect(server!.applyUpdate(delta(101, 102, { [APP]: ['203.0.113.8'] })).ok).toBe(true);
     const ixfr = (await digXfr(port, 'IXFR=100')).lines;
@@ -100,6 +102,23 @@ describe('zone transfers', () => {
     const old = (await digXfr(port, 'IXFR=50')).lines;
     expect(old.length).toBeGreaterThan(6);
     expect(old.some((l) => l.startsWith(`www.${APEX}`))).toBe(true);
+  });
+
+  it('sends the whole zone to a secondary whose serial is the base serial but not from this base', async () => {
+    // A DNS process restarted with a changed static config serves its new base under the stored serial
+    // (100): a secondary holding 100 got it from the old base, so the first delta alone would leave the
+    // static change out of it forever. It gets the whole zone instead.
+    const { port, logger } = await start({
+      transfer: { allow: [{ network: '127.0.0.1', key: null }], keys: [] },
+    });
+    // Asking at the same serial changes nothing: the answer is the SOA alone, the client keeps its copy.
+    expect((await digXfr(port, 'IXFR=100')).lines).toHaveLength(1);
+    expect(server!.applyUpdate(delta(100, 101, { [APP]: ['203.0.113.7'] })).ok).toBe(true);
+    const lines = (await digXfr(port, 'IXFR=100')).lines;
+    expect(lines.some((l) => l.startsWith(`www.${APEX}`))).toBe(true);
+    expect(lines.filter((l) => /\tSOA\t/.test(l))).toHaveLength(2);
+    const served = logger.entries.filter((e) => e.msg === 'dns: zone transfer served');
+    expect(served.map((e) => e.obj.type)).toEqual(['IXFR', 'IXFR-AXFR']);
   });
 
   it('requires the key a rule names; a wrong secret is BADSIG, refused and logged', async () => {

@@ -186,6 +186,8 @@ export class TransferServer {
       if (info.type === 'IXFR-AXFR') records = axfrRecords(zone, soa);
     } else records = axfrRecords(zone, soa);
     info.records = records.length;
+    // The client now holds this base's copy (not after a bare "up to date" SOA: it keeps what it had).
+    if (records.length > 1) this.journal.noteTransferred(info.client, zone.apex, snap.serial);
     const out = encodeXfrMessages(req, msg, records);
     return signer ? out.map((m) => signer.sign(m)) : out;
   }
@@ -200,7 +202,9 @@ export class TransferServer {
   ): Resource[] | null {
     // Up to date (or ahead, which only a secondary of another primary can be): the SOA alone says so.
     if (!serialLessThan(client, serial)) return [soa];
-    const d = this.journal.difference(apex, client, serial);
+    const d = this.journal.holdsOurs(info.client, apex, client)
+      ? this.journal.difference(apex, client, serial)
+      : null;
     if (!d) {
       info.type = 'IXFR-AXFR';
       return null;

@@ -123,9 +123,9 @@ export async function deciderCommand(opts: DeciderOptions): Promise<void> {
         status: async () => {
           const role = leadership.role;
           if (role) return { ...role.status(), role: 'leader' };
-          const st = await store.loadDecider();
+          const [st, pubs] = await Promise.all([store.loadDecider(), store.readPublications()]);
           return st
-            ? { ...statusView(config, st, systemClock.now()), role: 'standby' }
+            ? { ...statusView(config, st, systemClock.now(), pubs), role: 'standby' }
             : { role: 'standby', state: null };
         },
         admin: { tokens: config.admin.tokens, actions: leaderActions(config, leadership) },

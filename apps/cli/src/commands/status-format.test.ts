@@ -20,8 +20,8 @@ const view: StatusView & { epoch: number } = {
       allDown: false,
       tier: 1,
       switchedAt: now - 10_000,
-      publishedAt: { dns: now - 9_000 },
-      effectiveBy: { dns: now + 21_000 },
+      publishedAt: { dns: now - 9_000, 'secondary:127.0.0.1:5300': now - 8_000 },
+      effectiveBy: { dns: now + 21_000, 'secondary:127.0.0.1:5300': now + 22_000 },
       pendingFailback: { to: 'primary', dueAt: now + 40_000 },
       damped: false,
       overrides: { primary: 'down' },
@@ -59,6 +59,16 @@ const view: StatusView & { epoch: number } = {
       ],
     },
   ],
+  secondaries: [
+    {
+      target: 'secondary:127.0.0.1:5300',
+      address: '127.0.0.1:5300',
+      serial: 42,
+      seenAt: now - 2000,
+      instances: 1,
+    },
+    { target: 'secondary:[::1]:53', address: '[::1]:53', serial: null, seenAt: null, instances: 0 },
+  ],
 };
 
 describe('formatStatus', () => {
@@ -66,12 +76,15 @@ describe('formatStatus', () => {
     const text = formatStatus(view, now);
     expect(text).toContain('serial 42  epoch 3  MASS-FAILURE GUARD HOLDING');
     expect(text).toMatch(
-      /app\.example\.test\.\/A\s+secondary\s+198\.51\.100\.10\s+30s\s+10s ago\s+dns in 21s\s+failback to primary in 40s; override primary=down/,
+      /app\.example\.test\.\/A\s+secondary\s+198\.51\.100\.10\s+30s\s+10s ago\s+dns in 21s, secondary:127\.0\.0\.1:5300 in 22s\s+failback to primary in 40s; override primary=down/,
     );
     expect(text).toMatch(
       /x\.example\.test\.\/A\s+none\s+\(no data\)\s+60s\s+-\s+-\s+ALL DOWN; flap-damped; failback to primary suspended \(flapping\)/,
     );
     expect(text).toMatch(/primary\s+down\s+down connect 3ms\s+stale/);
     expect(text).toContain('stale regions: eu-west');
+    expect(text).toMatch(
+      /SECONDARY\s+SERIAL\s+SEEN\n127\.0\.0\.1:5300\s+42\s+2s ago\n\[::1\]:53\s+not seen\s+-/,
+    );
   });
 });

@@ -25,7 +25,10 @@ function table(rows: string[][]): string {
     .join('\n');
 }
 
-export function formatStatus(v: StatusView & { epoch?: number }, now: number): string {
+export function formatStatus(
+  v: Omit<StatusView, 'secondaries'> & { epoch?: number; secondaries?: StatusView['secondaries'] },
+  now: number,
+): string {
   const head = `serial ${v.serial}${v.epoch === undefined ? '' : `  epoch ${v.epoch}`}${v.guard.holding ? '  MASS-FAILURE GUARD HOLDING' : ''}`;
   const records = [
     ['RECORD', 'ANSWER', 'VALUES', 'TTL', 'SWITCHED', 'EFFECTIVE BY', 'NOTE'],
@@ -66,12 +69,23 @@ export function formatStatus(v: StatusView & { epoch?: number }, now: number): s
     ]),
   ];
   const stale = v.regions.filter((r) => r.stale).map((r) => r.region);
+  // Zone-transfer secondaries (issue 15); older servers' /status has no `secondaries`.
+  const secondaries = v.secondaries ?? [];
+  const secondaryRows = [
+    ['SECONDARY', 'SERIAL', 'SEEN'],
+    ...secondaries.map((s) => [
+      s.address,
+      s.serial === null ? 'not seen' : String(s.serial),
+      ago(s.seenAt, now),
+    ]),
+  ];
   return [
     head,
     '',
     table(records),
     '',
     table(checks),
+    ...(secondaries.length ? ['', table(secondaryRows)] : []),
     ...(stale.length ? ['', `stale regions: ${stale.join(', ')}`] : []),
   ].join('\n');
 }

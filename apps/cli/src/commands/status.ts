@@ -39,8 +39,9 @@ export async function statusCommand(opts: StatusOptions, out: NodeJS.WritableStr
   if (!view && config.state.file) {
     const store = await MemoryStateStore.open({ file: config.state.file });
     const state = await store.loadDecider();
+    const publications = await store.readPublications();
     await store.close();
-    if (state) view = statusView(config, state, Date.now());
+    if (state) view = statusView(config, state, Date.now(), publications);
     source = config.state.file;
   }
   if (!view) {

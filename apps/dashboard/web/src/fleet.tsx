@@ -114,14 +114,21 @@ function TargetCard(props: { t: TargetView; now: number }) {
       <h3 id={`target-${slug}`}>
         {t.target} <span class="muted small">{t.type}</span>
       </h3>
+      {t.type === 'secondary' && (!t.instances || t.instances.length === 0) && (
+        <p class="warn">Not seen serving yet (no DNS instance got its SOA).</p>
+      )}
       {t.instances && t.instances.length > 0 && (
         <p class="small">
-          Instances:{' '}
+          {t.type === 'secondary' ? 'Seen serving, by DNS instance' : 'Instances'}:{' '}
           {t.instances.map((i) => `${i.instance} serial ${i.serial} (${fmtAge(i.at, now)})`).join('; ')}
         </p>
       )}
       {s === null ? (
-        <p class="muted">No sync status (served directly from the zone state).</p>
+        <p class="muted">
+          {t.type === 'secondary'
+            ? 'Fed by NOTIFY and zone transfer; its SOA serial is asked after each NOTIFY.'
+            : 'No sync status (served directly from the zone state).'}
+        </p>
       ) : (
         <>
           <p>
