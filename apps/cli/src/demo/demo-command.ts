@@ -13,6 +13,7 @@ import { CliExit, EXIT_USAGE, makeLogger } from '../commands/shared.js';
 import { startControlServer } from './control-server.js';
 import { demoConfigYaml } from './demo-config.js';
 import { EarlyStop } from './early-stop.js';
+import { thisCliCommand } from './invocation.js';
 import { DEMO_DEFAULTS } from './demo-defaults.js';
 import { parseHostPort } from './host-port.js';
 
@@ -120,6 +121,8 @@ async function startDemo(opts: DemoOptions, logger: Logger, early: EarlyStop): P
 function printBanner(opts: DemoOptions, started: Started, out: NodeJS.WritableStream): void {
   const { app, origins, configFile, token, envToken } = started;
   const dns = parseHostPort(opts.dns, '--dns');
+  // `understudy` once installed, `npx understudy` from a checkout (see invocation.ts).
+  const cli = thisCliCommand();
   const dashboardUrl = `${app.dashboard?.server.url ?? `http://${opts.dashboard}`}/`;
   // The control endpoint takes the operator token too; from the environment when it came from there.
   const controlFlag =
@@ -139,11 +142,11 @@ function printBanner(opts: DemoOptions, started: Started, out: NodeJS.WritableSt
       'Query it:',
       `  dig @${dns.host} -p ${dns.port} app.example.test A +short`,
       'Fail the primary origin (dig answers the SECONDARY within a few seconds):',
-      `  npx understudy demo fail primary${controlFlag}`,
+      `  ${cli} demo fail primary${controlFlag}`,
       'Restore it (the answer moves back once the primary has been healthy for failbackAfter = 30 s):',
-      `  npx understudy demo restore primary${controlFlag}`,
+      `  ${cli} demo restore primary${controlFlag}`,
       'Answers and verdicts:',
-      `  npx understudy status --config ${configFile}`,
+      `  ${cli} status --config ${configFile}`,
       'Ctrl-C stops the demo.',
       '',
     ].join('\n'),
