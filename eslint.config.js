@@ -11,7 +11,16 @@ const vendorSdks = (allowedIn) => ({
 const CORE_FORBIDDEN = ['node:*', 'fs', 'net', 'dgram', 'http', 'https', 'dns2', '@understudy/*'];
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'dist/**', 'coverage/**', 'test-artifacts/**', 'apps/cli/bin/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      'dist/**',
+      'coverage/**',
+      'test-artifacts/**',
+      'apps/cli/bin/**',
+      'libs/config/src/generated/*.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

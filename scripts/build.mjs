@@ -7,6 +7,16 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 
+// The config schema's validator, compiled ahead of time (libs/config/src/write-validator.ts): regenerated here
+// so that a bundle never ships one older than schema.ts. tsx loads the TypeScript generator (a devDependency,
+// as esbuild is); the file is checked in, and a unit test fails when it is stale.
+const { tsImport } = await import('tsx/esm/api');
+const { writeValidator, VALIDATOR_FILE } = await tsImport(
+  '../libs/config/src/write-validator.ts',
+  import.meta.url,
+);
+if (writeValidator()) process.stdout.write(`build: regenerated ${VALIDATOR_FILE} (commit it)\n`);
+
 // Chunk names change with their content: start from an empty dist/ so no stale chunk is packed.
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 

@@ -162,5 +162,8 @@ describe('the npm package', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<title>Understudy dashboard</title>');
     expect(await demo.stop()).toBe(0);
+    // Installed, the bin is on the PATH: the banner's next commands say `understudy`, not `npx understudy`.
+    expect(demo.output()).toMatch(/^ {2}understudy demo fail primary/m);
+    expect(demo.output()).not.toContain('npx understudy');
   });
 });

@@ -18,6 +18,9 @@ function send(m: FromWorker): void {
   process.send?.(m);
 }
 
+/** How long a worker whose primary went away waits for its sockets to close before it exits anyway. */
+const DISCONNECT_GRACE_MS = 2000;
+
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /**
@@ -39,9 +42,20 @@ export function runDnsWorker(logger: Logger, loadBase?: LoadBase): Promise<void>
       stopping = true;
       process.removeListener('message', onMessage);
       void (server?.close() ?? Promise.resolve()).finally(() => {
-        process.disconnect?.();
+        // Already disconnected when the primary went away: disconnect() would then emit an error.
+        if (process.connected) process.disconnect?.();
         resolve();
       });
+    };
+    /**
+     * The primary is gone (killed, or exited without stopping its workers): no one will send close, and
+     * these workers ignore SIGTERM and SIGINT. Stop serving at once, and resolve within DISCONNECT_GRACE_MS
+     * even if closing a socket that was shared through the primary never completes, so that the worker
+     * process exits (its entries exit when runDnsWorker resolves) instead of serving on unmanaged.
+     */
+    const onDisconnect = (): void => {
+      setTimeout(resolve, DISCONNECT_GRACE_MS).unref();
+      shutdown();
     };
     /** Runs a change with `next` as the generation onServing reports; restores it on failure. */
     const versioned = (next: number, change: () => SetZoneStateResult): SetZoneStateResult => {
@@ -124,7 +138,7 @@ export function runDnsWorker(logger: Logger, loadBase?: LoadBase): Promise<void>
         .catch((err: unknown) => logger.error({ err }, 'dns: worker message failed'));
     };
     process.on('message', onMessage);
-    process.once('disconnect', shutdown);
+    process.once('disconnect', onDisconnect);
     send({ t: 'us:hello' });
   });
 }

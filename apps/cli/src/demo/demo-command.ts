@@ -6,10 +6,14 @@ import { join } from 'node:path';
 import { parseConfig } from '@understudy/config';
 import { createCa, issueCert } from '@understudy/testkit/certs';
 import { startOrigin, type Origin } from '@understudy/testkit/origin';
+import type { Logger } from '@understudy/core';
 import { runEmbeddedUntilSignal } from '../commands/run.js';
+import type { Embedded } from '../embedded.js';
 import { CliExit, EXIT_USAGE, makeLogger } from '../commands/shared.js';
 import { startControlServer } from './control-server.js';
 import { demoConfigYaml } from './demo-config.js';
+import { EarlyStop } from './early-stop.js';
+import { thisCliCommand } from './invocation.js';
 import { DEMO_DEFAULTS } from './demo-defaults.js';
 import { parseHostPort } from './host-port.js';
 
@@ -26,7 +30,40 @@ export interface DemoOptions {
 
 export async function demoCommand(opts: DemoOptions, out: NodeJS.WritableStream): Promise<void> {
   const logger = makeLogger('understudy-demo', opts.logLevel ?? 'info');
+  const early = new EarlyStop();
+  const app = await startDemo(opts, logger, early).catch(async (err: unknown) => {
+    await early.unwind((name, e) =>
+      logger.error({ err: e, step: name }, 'demo: undoing a start step failed'),
+    );
+    throw err;
+  });
+  // Stopped before the app was up: the steps taken are undone and nothing is left running.
+  if (app === undefined) return;
+  // A signal that came while the app started is delivered again to the app's shutdown: no banner then.
+  if (early.handOver()) return;
+  printBanner(opts, app, out);
+}
+
+interface Started {
+  app: Embedded;
+  origins: Map<string, Origin>;
+  configFile: string;
+  token: string;
+  envToken: string | undefined;
+}
+
+/** Starts the demo; undefined when a signal came before the embedded app started (see EarlyStop). */
+async function startDemo(opts: DemoOptions, logger: Logger, early: EarlyStop): Promise<Started | undefined> {
+  const stopped = (): Promise<boolean> =>
+    early.stopIfRequested((name, err) =>
+      logger.error({ err, step: name }, 'demo: undoing a start step failed'),
+    );
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'understudy-demo-')));
+  // A temp dir the demo made for itself goes with it; a --dir the operator chose stays.
+  const removeDir = (): Promise<void> =>
+    opts.dir ? Promise.resolve() : rm(dir, { recursive: true, force: true });
+  early.started('demo files', removeDir);
+  if (await stopped()) return undefined;
   const ca = await createCa({ commonName: 'Understudy demo CA' });
   const cert = await issueCert({
     ca,
@@ -37,7 +74,11 @@ export async function demoCommand(opts: DemoOptions, out: NodeJS.WritableStream)
   const caFile = join(dir, 'demo-ca.pem');
   await writeFile(caFile, ca.certPem);
   const origins = new Map<string, Origin>();
+  const stopOrigins = async (): Promise<void> =>
+    void (await Promise.all([...origins.values()].map((o) => o.stop())));
+  early.started('demo origins', stopOrigins);
   for (const name of ['primary', 'secondary']) {
+    if (await stopped()) return undefined;
     origins.set(name, await startOrigin({ name, tls: { certPem: cert.certPem, keyPem: cert.keyPem } }));
   }
   const configFile = join(dir, 'understudy.demo.yaml');
@@ -64,20 +105,24 @@ export async function demoCommand(opts: DemoOptions, out: NodeJS.WritableStream)
     source: configFile,
     baseDir: dir,
   });
+  if (await stopped()) return undefined;
   const control = await startControlServer(parseHostPort(opts.control, '--control'), origins, logger, token);
+  early.started('demo control', () => control.close());
+  if (await stopped()) return undefined;
+  // From here the app's shutdown (onShutdown, installed when the app is up) undoes all of it.
   const app = await runEmbeddedUntilSignal(loaded, logger, [
     { name: 'demo control', run: () => control.close() },
-    {
-      name: 'demo origins',
-      run: async () => void (await Promise.all([...origins.values()].map((o) => o.stop()))),
-    },
-    // A temp dir the demo made for itself goes with it; a --dir the operator chose stays.
-    {
-      name: 'demo files',
-      run: () => (opts.dir ? Promise.resolve() : rm(dir, { recursive: true, force: true })),
-    },
+    { name: 'demo origins', run: stopOrigins },
+    { name: 'demo files', run: removeDir },
   ]);
+  return { app, origins, configFile, token, envToken };
+}
+
+function printBanner(opts: DemoOptions, started: Started, out: NodeJS.WritableStream): void {
+  const { app, origins, configFile, token, envToken } = started;
   const dns = parseHostPort(opts.dns, '--dns');
+  // `understudy` once installed, `npx understudy` from a checkout (see invocation.ts).
+  const cli = thisCliCommand();
   const dashboardUrl = `${app.dashboard?.server.url ?? `http://${opts.dashboard}`}/`;
   // The control endpoint takes the operator token too; from the environment when it came from there.
   const controlFlag =
@@ -97,11 +142,11 @@ export async function demoCommand(opts: DemoOptions, out: NodeJS.WritableStream)
       'Query it:',
       `  dig @${dns.host} -p ${dns.port} app.example.test A +short`,
       'Fail the primary origin (dig answers the SECONDARY within a few seconds):',
-      `  npx understudy demo fail primary${controlFlag}`,
+      `  ${cli} demo fail primary${controlFlag}`,
       'Restore it (the answer moves back once the primary has been healthy for failbackAfter = 30 s):',
-      `  npx understudy demo restore primary${controlFlag}`,
+      `  ${cli} demo restore primary${controlFlag}`,
       'Answers and verdicts:',
-      `  npx understudy status --config ${configFile}`,
+      `  ${cli} status --config ${configFile}`,
       'Ctrl-C stops the demo.',
       '',
     ].join('\n'),
