@@ -3,10 +3,18 @@
  * loopback ports with their own config, zone and state files in a scratch directory, pulling a zone from
  * an Understudy primary with TSIG and accepting its NOTIFYs.
  */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { spawnChild, type Child } from '@understudy/testkit/process';
+
+/** Debian installs nsd and knotd in /usr/sbin, which a non-root user's PATH usually lacks. */
+function daemon(name: string): string {
+  const onPath = spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
+  return !onPath && existsSync(`/usr/sbin/${name}`) ? `/usr/sbin/${name}` : name;
+}
 
 export interface SecondarySpec {
   dir: string;
@@ -59,7 +67,12 @@ zone:
 `,
   );
   const args = ['-d', '-c', conf];
-  return { name: 'nsd', port: s.port, child: spawnChild('nsd', args), command: `nsd ${args.join(' ')}` };
+  return {
+    name: 'nsd',
+    port: s.port,
+    child: spawnChild(daemon('nsd'), args),
+    command: `nsd ${args.join(' ')}`,
+  };
 }
 
 export async function startKnot(s: SecondarySpec): Promise<Secondary> {
@@ -99,5 +112,10 @@ zone:
 `,
   );
   const args = ['-c', conf];
-  return { name: 'knot', port: s.port, child: spawnChild('knotd', args), command: `knotd ${args.join(' ')}` };
+  return {
+    name: 'knot',
+    port: s.port,
+    child: spawnChild(daemon('knotd'), args),
+    command: `knotd ${args.join(' ')}`,
+  };
 }
