@@ -3,17 +3,16 @@
  * loopback ports with their own config, zone and state files in a scratch directory, pulling a zone from
  * an Understudy primary with TSIG and accepting its NOTIFYs.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { spawnChild, type Child } from '@understudy/testkit/process';
+import { hasTool } from '../deploy/support/tools.js';
 
 /** Debian installs nsd and knotd in /usr/sbin, which a non-root user's PATH usually lacks. */
 function daemon(name: string): string {
-  const onPath = spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
-  return !onPath && existsSync(`/usr/sbin/${name}`) ? `/usr/sbin/${name}` : name;
+  return !hasTool(name) && existsSync(`/usr/sbin/${name}`) ? `/usr/sbin/${name}` : name;
 }
 
 export interface SecondarySpec {
