@@ -3,11 +3,40 @@ import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
-// Bare specifiers only one package may import. libs/core has its own, stricter rule below.
-const vendorSdks = (allowedIn) => ({
-  files: ['libs/*/src/**/*.ts', 'apps/*/src/**/*.ts'],
-  ignores: ['libs/core/**', ...allowedIn],
+// Each vendor SDK lives in exactly one package (issue 13: the arrows stay honest). Flat config keeps only the
+// last `no-restricted-imports` setting that matches a file, so each owner gets one block that forbids the others.
+const SDK_OWNERS = {
+  'libs/dns-server': ['dns2'],
+  'libs/backends': ['bullmq', 'bullmq/*', 'ioredis', 'ioredis/*'],
+  'libs/provider-route53': ['@aws-sdk/*', '@smithy/*'],
+  'libs/provider-cloudflare': ['cloudflare', 'cloudflare/*'],
+};
+// Product code never reaches into the test tree by relative path; shared test tools are workspace packages.
+const TEST_TREE = ['**/test/**', '!**/test-support/**'];
+const sdkRules = (owner) => ({
+  'no-restricted-imports': [
+    'error',
+    {
+      patterns: [
+        {
+          group: Object.entries(SDK_OWNERS)
+            .filter(([dir]) => dir !== owner)
+            .flatMap(([, sdks]) => sdks),
+          message: 'A vendor SDK is imported only by the package that owns it.',
+        },
+        { group: TEST_TREE, message: 'Import shared test tools through their workspace package, not test/.' },
+      ],
+    },
+  ],
 });
+const sdkBlocks = () => [
+  {
+    files: ['libs/*/src/**/*.ts', 'apps/*/src/**/*.ts'],
+    ignores: ['libs/core/**', ...Object.keys(SDK_OWNERS).map((dir) => `${dir}/**`)],
+    rules: sdkRules(null),
+  },
+  ...Object.keys(SDK_OWNERS).map((dir) => ({ files: [`${dir}/src/**/*.ts`], rules: sdkRules(dir) })),
+];
 const CORE_FORBIDDEN = ['node:*', 'fs', 'net', 'dgram', 'http', 'https', 'dns2', '@understudy/*'];
 
 export default tseslint.config(
@@ -62,11 +91,8 @@ export default tseslint.config(
     ignores: ['libs/*/src/**/*.test.ts'],
     rules: { 'no-console': 'error' },
   },
-  {
-    // Each vendor SDK lives in exactly one package.
-    ...vendorSdks(['libs/dns-server/src/**']),
-    rules: { 'no-restricted-imports': ['error', { paths: ['dns2'] }] },
-  },
+  // Each vendor SDK lives in exactly one package.
+  ...sdkBlocks(),
   {
     files: ['**/*.test.ts', 'test/**/*.ts'],
     rules: {

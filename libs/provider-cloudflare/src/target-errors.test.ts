@@ -2,7 +2,7 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, createPlan } from '@understudy/core';
-import { zoneIdFor } from '../../../test/emulators/cloudflare/index.js';
+import { zoneIdFor } from '@understudy/emulators/cloudflare';
 import { provider, startEmulator, targetConfig, type CloudflareEmulator } from './test-support/fixture.js';
 
 const ZONE = 'example.test.';

@@ -6,7 +6,7 @@
 import { createPlan } from '@understudy/core';
 import type { ProviderRecord } from '@understudy/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EmuRecord } from '../../../test/emulators/route53/types.js';
+import type { EmuRecord } from '@understudy/emulators/route53/types';
 import type { Route53Emulator } from './test-support/harness.js';
 import { emulatorWithZone, provider, targetConfig } from './test-support/harness.js';
 import type { Route53Provider } from './route53-provider.js';

@@ -5,7 +5,7 @@ import {
   startCloudflareEmulator,
   type CloudflareEmulator,
   type CloudflareEmulatorOptions,
-} from '../../../../test/emulators/cloudflare/index.js';
+} from '@understudy/emulators/cloudflare';
 import { CloudflareProvider, type CloudflareProviderOptions } from '../provider.js';
 import { absoluteName, canonicalValue, ttlSeconds, valueFields } from '../record-map.js';
 

@@ -1,12 +1,12 @@
 /** Route 53 providers pointed at a real emulator over HTTP on 127.0.0.1, for this package's tests. */
 import type { ProviderRecord, Route53TargetConfig } from '@understudy/core';
 import { recordingLogger } from '@understudy/testkit/logger';
-import type { Route53EmulatorOptions } from '../../../../test/emulators/route53/server.js';
-import { startRoute53Emulator } from '../../../../test/emulators/route53/server.js';
+import type { Route53EmulatorOptions } from '@understudy/emulators/route53/server';
+import { startRoute53Emulator } from '@understudy/emulators/route53/server';
 import type { Route53ProviderOptions } from '../route53-provider.js';
 import { Route53Provider } from '../route53-provider.js';
 
-export type { Route53Emulator } from '../../../../test/emulators/route53/server.js';
+export type { Route53Emulator } from '@understudy/emulators/route53/server';
 export { startRoute53Emulator };
 
 export const OWNER = 'test-owner';
