@@ -1,7 +1,7 @@
 import type { ResultBatch } from '@understudy/core';
-import { createCa, issueCert } from '@understudy/testkit/certs';
-import { startOrigin } from '@understudy/testkit/origin';
-import type { Origin } from '@understudy/testkit/origin';
+import { createCa, issueCert } from '@understudy/origins/certs';
+import { startOrigin } from '@understudy/origins/origin';
+import type { Origin } from '@understudy/origins/origin';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

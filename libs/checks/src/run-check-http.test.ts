@@ -1,5 +1,5 @@
-import { startOrigin } from '@understudy/testkit/origin';
-import type { Origin } from '@understudy/testkit/origin';
+import { startOrigin } from '@understudy/origins/origin';
+import type { Origin } from '@understudy/origins/origin';
 import { freePort } from '@understudy/testkit/ports';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LookupFn } from './lookup.js';

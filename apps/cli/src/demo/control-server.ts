@@ -13,7 +13,7 @@ import {
   guardedServerOptions,
   hostAllowed,
 } from '@understudy/observability';
-import type { Origin } from '@understudy/testkit/origin';
+import type { Origin } from '@understudy/origins/origin';
 import { ORIGIN_MODES, type FailMode } from './demo-defaults.js';
 
 export { ORIGIN_MODES, type FailMode };

@@ -10,7 +10,7 @@ import {
   type OverlayUpdate,
   updateSerial,
 } from '@understudy/core';
-import { createCa, issueCert } from '@understudy/testkit/certs';
+import { createCa, issueCert } from '@understudy/origins/certs';
 import { recordingLogger } from '@understudy/testkit/logger';
 import { startRedis, type RedisServer } from '@understudy/testkit/redis-server';
 import { waitFor } from '@understudy/testkit/wait';
