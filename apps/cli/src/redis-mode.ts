@@ -11,7 +11,7 @@ import {
   RedisResultsBus,
   RedisStateStore,
 } from '@understudy/backends/redis';
-import type { RefusedWritesSource } from '@understudy/decider';
+import type { RefusedWritesSource } from '@understudy/core';
 import { CliExit, EXIT_USAGE } from './commands/shared.js';
 
 /** --redis, else $REDIS_URL, else undefined (embedded mode where a command allows it). */

@@ -4,5 +4,4 @@ export { StoreSource } from './store-source.js';
 export type { StoreSourceOptions } from './store-source.js';
 export { buildView } from './build-view.js';
 export type { ViewInputs } from './build-view.js';
-export { BUILTIN_TARGET } from './record-items.js';
 export type * from './types.js';

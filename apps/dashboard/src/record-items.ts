@@ -1,5 +1,6 @@
 /** Record, region and target items, prepared from config + stored state once per view. */
 import {
+  BUILTIN_TARGET,
   secondaryAddress,
   secondaryTarget,
   type DeciderState,
@@ -9,9 +10,6 @@ import {
   type UnderstudyConfig,
 } from '@understudy/core';
 import type { CheckItem, RecordItem, RecordTargetItem, RegionItem, TargetItem } from './types.js';
-
-/** The built-in DNS server publishes as this target. */
-export const BUILTIN_TARGET = 'dns';
 
 function instancesOf(publications: readonly Publication[], target: string): TargetItem['instances'] {
   return publications

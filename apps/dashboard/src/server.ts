@@ -21,6 +21,7 @@ import { hostGuard, SECURITY_HEADERS, securityHeaders, TokenGate } from './secur
 import { registerStatic } from './static-files.js';
 import { StreamHub } from './stream-hub.js';
 import type { DashboardActions, DashboardSource } from './types.js';
+import { systemClock } from '@understudy/system';
 
 export interface DashboardServerOptions {
   /** Port 0 picks a free port. */
@@ -60,7 +61,7 @@ function frameworkMessage(err: FastifyError): string {
 
 export async function createDashboardServer(opts: DashboardServerOptions): Promise<DashboardServer> {
   const logger = opts.logger.child({ component: 'dashboard' });
-  const now = () => (opts.clock ?? { now: () => Date.now() }).now();
+  const now = () => (opts.clock ?? systemClock).now();
   const limits = opts.config.httpServers;
   let guard: ConnectionGuard | null = null;
   const app = Fastify({

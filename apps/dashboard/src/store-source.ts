@@ -19,6 +19,7 @@ import type {
 import { buildView, viewChanged } from './build-view.js';
 import { readNewEvents, readFilteredEvents } from './event-pages.js';
 import type { DashboardSource, DashboardViewData, EventFilter, EventPage, SourceChange } from './types.js';
+import { systemClock } from '@understudy/system';
 
 export interface StoreSourceOptions {
   store: StateStore;
@@ -37,8 +38,6 @@ export interface StoreSourceOptions {
    */
   loadDecider?: () => Promise<DeciderState | null>;
 }
-
-const systemClock: Clock = { now: () => Date.now() };
 
 export class StoreSource implements DashboardSource {
   private current: DashboardViewData | null = null;

@@ -19,6 +19,7 @@ import {
   type Logger,
   type OverrideMode,
   type Publication,
+  type RefusedWritesSource,
   type ResultBatch,
   type ResultsBus,
   type StateStore,
@@ -29,7 +30,7 @@ import {
 import { OverlayPublisher } from './overlay-publisher.js';
 import { PendingDeciderPatch } from './pending-patch.js';
 import { foldPublications } from './publications.js';
-import { RefusedWriteTracker, type RefusedWritesSource } from './refused-writes.js';
+import { RefusedWriteTracker } from './refused-writes.js';
 
 /** What the decider reports; the CLI adapts it to Prometheus. */
 export interface DeciderMetrics {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RefusedWriteTracker, type RefusedWrite } from './refused-writes.js';
+import type { RefusedWrite } from '@understudy/core';
+import { RefusedWriteTracker } from './refused-writes.js';
 
 const w = (id: string, storedEpoch: number): RefusedWrite => ({
   id,

@@ -1,26 +1,8 @@
 /**
- * Stale-epoch writes the store refused, as the leader turns them into write-refused events. The store
- * records them (a paused old leader cannot record anything itself once fenced); the leader whose epoch
- * fenced a write raises its event, once.
+ * Stale-epoch writes the store refused (core's RefusedWrite), as the leader turns them into write-refused
+ * events: the leader whose epoch fenced a write raises its event, once.
  */
-import type { NewEvent } from '@understudy/core';
-
-export interface RefusedWrite {
-  /** Unique per refusal (e.g. a stream entry id), so a retry does not raise it twice. */
-  id: string;
-  /** What was refused: zone state, decider state, events, … */
-  what: string;
-  /** The writer's epoch and the stored mark that refused it. */
-  epoch: number;
-  storedEpoch: number;
-  at: number;
-  serial?: number;
-}
-
-export interface RefusedWritesSource {
-  /** Recent refusals, any order; entries already seen may be returned again. */
-  read(): Promise<RefusedWrite[]>;
-}
+import type { NewEvent, RefusedWrite } from '@understudy/core';
 
 /** Keeps the ids raised so far (bounded) and returns the events to raise for a leader at `epoch`. */
 export class RefusedWriteTracker {

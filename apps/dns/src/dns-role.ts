@@ -7,6 +7,7 @@
  * once follow() hands it one; the serial never goes backwards across that switch.
  */
 import {
+  BUILTIN_TARGET,
   nextSerial,
   secondaryTarget,
   type Clock,
@@ -329,7 +330,12 @@ export class DnsRole {
     const store = this.store;
     if (this.closed || serial === null || !store) return;
     store
-      .recordPublication({ target: 'dns', instance: this.opts.instance, serial, at: this.opts.clock.now() })
+      .recordPublication({
+        target: BUILTIN_TARGET,
+        instance: this.opts.instance,
+        serial,
+        at: this.opts.clock.now(),
+      })
       .then(
         () => {
           if (this.publishFailing) this.opts.logger.info({ serial }, 'dns: recording publications again');

@@ -9,6 +9,7 @@ import { systemLookup } from './lookup.js';
 import type { LookupFn } from './lookup.js';
 import { fdPressure } from './probe-health.js';
 import { RunContext } from './run-context.js';
+import { systemClock } from '@understudy/system';
 
 export interface RunCheckOptions {
   /** Aborting ends the run at once; an abort reason named 'TimeoutError' yields reason `timeout`. */
@@ -29,8 +30,6 @@ export interface RunCheckOptions {
 const ORIGIN_ANSWERS = new Set<FailureReason>(['status', 'body', 'cert-expiring', 'probe-error']);
 
 export type RunCheckFn = (check: CheckConfig, opts?: RunCheckOptions) => Promise<CheckOutcome>;
-
-const systemClock: Clock = { now: () => Date.now() };
 
 const defaultSelfCheck = () => fdPressure(DEFAULT_PROBE_HEALTH.maxFdShare);
 

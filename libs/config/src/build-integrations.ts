@@ -8,7 +8,7 @@ import type {
   WebhookEventKind,
   ZoneConfig,
 } from '@understudy/core';
-import { normalizeName } from '@understudy/core';
+import { BUILTIN_TARGET, normalizeName } from '@understudy/core';
 import type { Problems } from './problems.js';
 import { bool, duration, int, list, num, obj, str } from './read.js';
 import type { Obj } from './read.js';
@@ -64,8 +64,8 @@ export function buildTargets(raw: unknown, zones: ZoneConfig[], problems: Proble
     const at = ['targets', i];
     const name = str(o.name);
     if (name === undefined) continue;
-    if (name === 'dns')
-      problems.error([...at, 'name'], '"dns" is the built-in DNS server; pick another name');
+    if (name === BUILTIN_TARGET)
+      problems.error([...at, 'name'], `"${BUILTIN_TARGET}" is the built-in DNS server; pick another name`);
     const first = names.get(name);
     if (first !== undefined)
       problems.error([...at, 'name'], `duplicate target name "${name}" (also targets[${first}])`);

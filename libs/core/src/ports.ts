@@ -137,6 +137,29 @@ export interface Lease extends Closeable {
   release(): Promise<void>;
 }
 
+/**
+ * A write the store refused because its fencing epoch was stale. The store records it (a paused old leader
+ * cannot record anything once fenced); the leader whose epoch fenced the write raises its event, once.
+ */
+export interface RefusedWrite {
+  /** Unique per refusal (e.g. a stream entry id): pass as `after` to read only newer ones; a retry never raises it twice. */
+  id: string;
+  /** What was refused: zone state, decider state, events, … */
+  what: string;
+  /** The writer's epoch and the stored mark that refused it. */
+  epoch: number;
+  storedEpoch: number;
+  /** Store time, epoch ms. */
+  at: number;
+  serial?: number;
+}
+
+/** Where a leader reads the refused writes from. */
+export interface RefusedWritesSource {
+  /** Recent refusals, any order; entries already seen may be returned again. */
+  read(): Promise<RefusedWrite[]>;
+}
+
 type LogFn = {
   (obj: object, msg?: string): void;
   (msg: string): void;

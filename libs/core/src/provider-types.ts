@@ -70,6 +70,9 @@ export interface NormalizeResult {
 
 export type ProviderType = 'builtin' | 'route53' | 'cloudflare';
 
+/** The publication target name of the built-in DNS server (a provider target may not take it). */
+export const BUILTIN_TARGET = 'dns';
+
 export interface DnsProvider extends Closeable {
   /** Target name from config. */
   readonly name: string;

@@ -1,13 +1,12 @@
 /** Checks a drill request against the config before anything changes: which record, which targets. */
 import {
+  BUILTIN_TARGET,
   NotFoundError,
   resolveRecordRef,
   type FailoverRecordConfig,
   type ListenAddress,
   type UnderstudyConfig,
 } from '@understudy/core';
-
-export const BUILTIN_TARGET = 'dns';
 
 export interface DrillProbe {
   target: string;

@@ -7,6 +7,7 @@ import type { FetchLike } from './attempt.js';
 import { WebhookChannel, type DeliveryOutcome } from './channel.js';
 import { dedupeKey, eventKind } from './event-kinds.js';
 import { summarize, type Notification } from './payload.js';
+import { systemClock, systemRandom } from '@understudy/system';
 
 /** The counter the notifier reports to (UnderstudyMetrics fits). */
 export interface NotifierMetrics {
@@ -38,7 +39,7 @@ export class Notifier {
 
   constructor(private readonly opts: NotifierOptions) {
     this.logger = opts.logger;
-    this.clock = opts.clock ?? { now: () => Date.now() };
+    this.clock = opts.clock ?? systemClock;
     const outcome = (webhook: string, o: DeliveryOutcome): void => {
       try {
         opts.metrics?.webhookDeliveries.inc({ webhook, outcome: o });
@@ -49,7 +50,7 @@ export class Notifier {
     const deps = {
       logger: opts.logger,
       clock: this.clock,
-      random: opts.random ?? { next: () => Math.random() },
+      random: opts.random ?? systemRandom,
       fetch: opts.fetch ?? ((url: string, init: RequestInit) => globalThis.fetch(url, init)),
       queueLimit: opts.queueLimit ?? 1000,
       backoff: opts.backoff ?? { baseMs: 1000, maxMs: 60_000 },

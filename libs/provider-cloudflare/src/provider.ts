@@ -32,6 +32,7 @@ import { normalizeForCloudflare } from './normalize.js';
 import { bucketFor } from './rate-limit.js';
 import { absoluteName, canonicalValue, ttlSeconds, type CfRecord } from './record-map.js';
 import { findZoneId, listRecords, type ZoneApi } from './zone-api.js';
+import { systemClock, systemRandom } from '@understudy/system';
 
 export const DEFAULT_ENDPOINT = 'https://api.cloudflare.com/client/v4';
 const MAX_BATCH = 3500;
@@ -95,8 +96,8 @@ export class CloudflareProvider implements DnsProvider {
     const policy: CallPolicy = {
       target: config.name,
       bucket: bucketFor(config, endpoint, config.rateLimit),
-      clock: opts.clock ?? { now: () => Date.now() },
-      random: opts.random ?? { next: () => Math.random() },
+      clock: opts.clock ?? systemClock,
+      random: opts.random ?? systemRandom,
       sleep: opts.sleep ?? realSleep,
       logger: opts.logger,
       maxAttempts: opts.maxAttempts ?? 8,

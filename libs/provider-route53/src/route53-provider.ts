@@ -21,6 +21,7 @@ import { batchGroups, groupsFor, recordApplied } from './change-batches.js';
 import { Route53TargetError } from './errors.js';
 import { decodeName, normalizeRecords } from './records.js';
 import { readZone, resolveZoneId } from './zone-reader.js';
+import { systemClock, systemRandom } from '@understudy/system';
 
 export interface Route53ProviderOptions {
   /** sync.ownerId: written into ownership markers. */
@@ -54,13 +55,13 @@ export class Route53Provider implements DnsProvider {
     private readonly opts: Route53ProviderOptions,
   ) {
     this.name = config.name;
-    this.clock = opts.clock ?? { now: () => Date.now() };
+    this.clock = opts.clock ?? systemClock;
     this.sleep = opts.sleep ?? realSleep;
     this.logger = opts.logger.child({ target: config.name, provider: 'route53' });
     this.api = new Route53Api(config, {
       logger: this.logger,
       clock: this.clock,
-      random: opts.random ?? { next: () => Math.random() },
+      random: opts.random ?? systemRandom,
       sleep: this.sleep,
       retry: { ...DEFAULT_RETRY, ...opts.retry },
     });

@@ -7,6 +7,7 @@
  * `<type>._understudy.<name>` holding `"understudy:owner=<ownerId>"` sits next to each owned record.
  */
 import {
+  BUILTIN_TARGET,
   canonicalRdata,
   planChanges,
   quote,
@@ -45,7 +46,7 @@ export class BuiltinProvider implements DnsProvider {
   writes = 0;
 
   constructor(opts: BuiltinProviderOptions) {
-    this.name = opts.name ?? 'dns';
+    this.name = opts.name ?? BUILTIN_TARGET;
     this.ownerId = opts.ownerId;
     this.clock = opts.clock;
     for (const z of opts.zones) this.zones.set(z.toLowerCase(), new Map());

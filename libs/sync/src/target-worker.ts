@@ -9,6 +9,7 @@ import {
   SerialQueue,
   TransientError,
   summarizePlan,
+  UnsafePlanError,
   type ApplyReport,
   type BackoffOptions,
   type Clock,
@@ -228,8 +229,13 @@ export class TargetWorker {
 
   private refused(tp: TargetPlan, drift: boolean): SyncResult {
     const message = tp.safety.violations.map((v) => v.message).join('; ');
+    // Recorded like every other sync error: lastError.kind is the error's class name.
+    const err = new UnsafePlanError(
+      message,
+      tp.safety.violations.map((v) => v.message),
+    );
     Object.assign(this.status, {
-      lastError: { message, at: this.d.clock.now(), kind: 'UnsafePlanError' },
+      lastError: { message: err.message, at: this.d.clock.now(), kind: err.name },
       nextRetryAt: null,
       inSync: false,
     });

@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { MemoryStateStore, StateFileError, journalFileFor } from '@understudy/backends';
 import {
+  BUILTIN_TARGET,
   buildZoneState,
   materializeZoneState,
   summarizePlan,
@@ -138,8 +139,8 @@ export async function openProviders(
   if (target !== undefined && !config.targets.some((t) => t.name === target)) {
     const known = config.targets.map((t) => t.name);
     const hint =
-      target === 'dns'
-        ? '"dns" is the built-in DNS server: it serves the zone state directly and has no plan'
+      target === BUILTIN_TARGET
+        ? `"${BUILTIN_TARGET}" is the built-in DNS server: it serves the zone state directly and has no plan`
         : `the config has ${known.length ? `targets ${known.join(', ')}` : 'no provider targets'}`;
     throw new CliExit(`no target named "${target}": ${hint}`);
   }

@@ -9,6 +9,7 @@
  * acquire again (with a new epoch), exactly as with a distributed lease.
  */
 import type { Clock, Lease, LeaseGrant } from '@understudy/core';
+import { systemClock } from '@understudy/system';
 
 export interface EpochSource {
   /** A persisted epoch strictly greater than every one returned before. */
@@ -23,8 +24,6 @@ export interface MemoryLeaseOptions {
   ttlMs?: number;
   clock?: Clock;
 }
-
-const systemClock: Clock = { now: () => Date.now() };
 
 /** Current grant per epoch source, shared by every MemoryLease of this process. */
 const grants = new WeakMap<EpochSource, LeaseGrant>();

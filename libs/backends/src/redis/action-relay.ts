@@ -10,6 +10,7 @@ import { ConfigError, NotFoundError, StateConflictError, type Clock, type Logger
 import type { Redis } from 'ioredis';
 import { silentLogger } from '../memory/silent-logger.js';
 import type { RedisConnection } from './connection.js';
+import { systemClock } from '@understudy/system';
 
 export type ActionHandler = (kind: string, payload: Record<string, unknown>) => Promise<unknown>;
 
@@ -31,8 +32,6 @@ export interface RedisActionRelayOptions {
   /** How long a reply waits for its requester. Default 60 s. */
   replyTtlMs?: number;
 }
-
-const systemClock: Clock = { now: () => Date.now() };
 
 function errorKind(err: unknown): ErrorKind {
   if (err instanceof NotFoundError) return 'not-found';

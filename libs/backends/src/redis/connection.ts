@@ -8,6 +8,7 @@ import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { ConfigError, TransientError, type Logger } from '@understudy/core';
 import { silentLogger } from '../memory/silent-logger.js';
 import { redactRedisUrl, redisOptionsFromUrl } from './url.js';
+import { systemRandom } from '@understudy/system';
 
 export interface RedisConnectionOptions {
   /** redis://, rediss:// or redis+sentinel:// (see redisOptionsFromUrl). */
@@ -187,7 +188,7 @@ export class RedisConnection {
 /** 100 ms doubling per attempt up to the cap, with ±20 % jitter so many clients do not reconnect in step. */
 export function backoffMs(attempt: number, capMs: number): number {
   const raw = Math.min(capMs, 100 * 2 ** Math.min(Math.max(attempt - 1, 0), 20));
-  return Math.round(raw * (0.8 + Math.random() * 0.4));
+  return Math.round(raw * (0.8 + systemRandom.next() * 0.4));
 }
 
 async function quit(client: Redis): Promise<void> {

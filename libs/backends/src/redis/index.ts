@@ -5,7 +5,7 @@ export type { RedisConnectionOptions, RedisHealth, ClientRole } from './connecti
 export { RedisResultsBus } from './results-bus.js';
 export type { RedisResultsBusOptions, ResultsBusStats } from './results-bus.js';
 export { RedisStateStore } from './state-store.js';
-export type { RedisStateStoreOptions, RefusedWrite } from './state-store.js';
+export type { RedisStateStoreOptions } from './state-store.js';
 export { RedisLease, readLeaseHolder } from './lease.js';
 export type { RedisLeaseOptions } from './lease.js';
 export { StoredDataError } from './stored.js';

@@ -11,6 +11,7 @@ import type { Clock, Lease, LeaseGrant } from '@understudy/core';
 import { transient, type RedisConnection } from './connection.js';
 import { LEASE_ACQUIRE, LEASE_RELEASE, LEASE_RENEW, runScript } from './scripts.js';
 import { StoredDataError } from './stored.js';
+import { systemClock } from '@understudy/system';
 
 export interface RedisLeaseOptions {
   connection: RedisConnection;
@@ -20,8 +21,6 @@ export interface RedisLeaseOptions {
   ttlMs?: number;
   clock?: Clock;
 }
-
-const systemClock: Clock = { now: () => Date.now() };
 
 export class RedisLease implements Lease {
   private readonly conn: RedisConnection;

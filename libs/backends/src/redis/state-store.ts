@@ -28,6 +28,7 @@ import type {
   OverlayDelta,
   OverlayUpdate,
   Publication,
+  RefusedWrite,
   StateStore,
   TargetSyncStatus,
   WriteOutcome,
@@ -65,17 +66,6 @@ export interface RedisStateStoreOptions {
   pollIntervalMs?: number;
   /** Deltas kept in the journal. Default 1 000. */
   journalLimit?: number;
-}
-
-/** A write the Lua scripts refused for its stale epoch (newest ~1000 are kept). */
-export interface RefusedWrite {
-  /** Stream id; pass as `after` to read only newer ones. */
-  id: string;
-  what: string;
-  epoch: number;
-  storedEpoch: number;
-  /** Redis server time, epoch ms. */
-  at: number;
 }
 
 export class RedisStateStore implements StateStore {
