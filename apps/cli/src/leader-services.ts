@@ -17,31 +17,16 @@ import { Notifier } from '@understudy/notify';
 import type { UnderstudyMetrics } from '@understudy/observability';
 import { SyncManager, type SyncResult } from '@understudy/sync';
 import { syncMetrics } from './metrics-adapters.js';
+import { createProviders } from './provider-registry.js';
 
-/**
- * One provider client per configured target (config.targets). The vendor SDKs are imported only when a
- * target needs them: the Cloudflare SDK alone adds about 50 MB to a process, which one without targets
- * (the common self-hosted case) need not carry.
- */
+/** One provider client per configured target (config.targets), through the provider registry. */
 export async function providersFromConfig(
   config: UnderstudyConfig,
   logger: Logger,
   clock: Clock,
   random: Random,
 ): Promise<DnsProvider[]> {
-  const ownerId = config.sync.ownerId;
-  const types = new Set(config.targets.map((t) => t.type));
-  const r53 = types.has('route53') ? (await import('@understudy/provider-route53')).Route53Provider : null;
-  const cf = types.has('cloudflare')
-    ? (await import('@understudy/provider-cloudflare')).CloudflareProvider
-    : null;
-  return config.targets.map((t) => {
-    // Each provider adds its own `target` field to its log lines.
-    const log = logger.child({ component: 'provider' });
-    return t.type === 'route53'
-      ? new r53!(t, { ownerId, logger: log, clock, random })
-      : new cf!(t, { ownerId, logger: log, clock, random });
-  });
+  return createProviders(config.targets, { ownerId: config.sync.ownerId, logger, clock, random });
 }
 
 export interface LeaderServicesOptions {
