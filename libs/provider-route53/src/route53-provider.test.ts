@@ -107,10 +107,10 @@ describe('Route53Provider against the emulator', () => {
   });
 
   it('retries PriorRequestNotComplete while the previous batch is PENDING', async () => {
-    // Enough attempts that jittered backoff (as short as a few ms) always outlasts the 300 ms PENDING,
-    // however slow a loaded machine makes the rest.
+    // PENDING lasts long enough (1.5 s) that the second batch arrives during it even when a loaded machine
+    // slows the first batch down; enough attempts that jittered backoff always outlasts it.
     const { emu, zoneId, p } = await setup(
-      { faults: { priorRequestWhilePending: true, insyncDelayMs: 300 } },
+      { faults: { priorRequestWhilePending: true, insyncDelayMs: 1500 } },
       {},
       { retry: { baseMs: 20, maxMs: 200, maxAttempts: 40 } },
     );
