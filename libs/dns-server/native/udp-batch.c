@@ -94,6 +94,8 @@ static void finalize_tsfn(napi_env env, void *data, void *hint) {
   disown(env, data);
 }
 
+static void on_env_exit(void *arg);
+
 /* start(handle, onBatch(slot, count)): the reader thread runs until close. */
 static napi_value js_start(napi_env env, napi_callback_info info) {
   size_t argc = 2;
@@ -115,6 +117,7 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
     napi_release_threadsafe_function(b->tsfn, napi_tsfn_release);
     return throw_errno(env, "udp-batch: pthread_create", e);
   }
+  CHECK(napi_add_env_cleanup_hook(env, on_env_exit, b));
   return NULL;
 }
 
@@ -175,6 +178,28 @@ static napi_value js_send(napi_env env, napi_callback_info info) {
 }
 
 /* close(handle): wakes and joins the reader, closes the socket; batches still queued are dropped. */
+static void stop_reader(batch_t *b) {
+  if (!b->started || b->joined) return;
+  pthread_mutex_lock(&b->mu);
+  b->stop = 1;
+  pthread_cond_broadcast(&b->cv);
+  pthread_mutex_unlock(&b->mu);
+  /* On an unbound-peer UDP socket Linux returns ENOTCONN but still wakes a blocked recvmmsg. */
+  shutdown(b->fd, SHUT_RDWR);
+  pthread_join(b->thread, NULL);
+  b->joined = 1;
+}
+
+/*
+ * The environment ends (process.exit, a worker thread's end) with the socket still open: join the
+ * reader before Node finalizes the threadsafe function and the memory the reader writes into.
+ */
+static void on_env_exit(void *arg) {
+  batch_t *b = arg;
+  b->closed = 1;
+  stop_reader(b);
+}
+
 static napi_value js_close(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -182,15 +207,8 @@ static napi_value js_close(napi_env env, napi_callback_info info) {
   batch_t *b = argc < 1 ? NULL : get_handle(env, argv[0]);
   if (b == NULL || b->closed) return NULL;
   b->closed = 1;
-  if (b->started) {
-    pthread_mutex_lock(&b->mu);
-    b->stop = 1;
-    pthread_cond_broadcast(&b->cv);
-    pthread_mutex_unlock(&b->mu);
-    /* On an unbound-peer UDP socket Linux returns ENOTCONN but still wakes a blocked recvmmsg. */
-    shutdown(b->fd, SHUT_RDWR);
-    pthread_join(b->thread, NULL);
-  }
+  if (b->started) napi_remove_env_cleanup_hook(env, on_env_exit, b);
+  stop_reader(b);
   close(b->fd);
   b->fd = -1;
   if (b->started) napi_release_threadsafe_function(b->tsfn, napi_tsfn_release);

@@ -28,6 +28,7 @@ typedef struct {
   volatile int stop;
   int started;
   int closed;
+  int joined; /* the reader thread has been joined */
   int owners; /* the JS handle, and the threadsafe function once started: the last to go frees */
   pthread_t thread;
   pthread_mutex_t mu;

@@ -12,9 +12,10 @@ import { buildSnapshot } from './snapshot.js';
 import { udpExchange } from './test-support/client.js';
 import { buildQuery, decodeReply } from './test-support/query.js';
 import { seededRandom } from './test-support/random.js';
-import { expectedIo } from './test-support/udp-addon.js';
+import { ensureUdpAddon, expectedIo } from './test-support/udp-addon.js';
 import { fixtureZoneState } from './test-support/zones.js';
 import { UdpEndpoint } from './udp-endpoint.js';
+import { loadUdpAddon } from './udp-native.js';
 
 let server: DnsServer | undefined;
 let endpoint: UdpEndpoint | undefined;
@@ -170,6 +171,30 @@ describe('the batched UDP path', () => {
       { io: 'batched' },
     );
     await expect(endpoint.bind(v4)).resolves.toBe(v4);
+  });
+
+  it('frees its socket when the environment ends without close (a worker thread terminated)', async () => {
+    const load = loadUdpAddon();
+    if (!ensureUdpAddon() || !load.ok) {
+      expect(expectedIo('batched')).toBe('dgram'); // nothing native to leak here
+      return;
+    }
+    const { Worker } = await import('node:worker_threads');
+    const code = `const a = require(${JSON.stringify(load.path)});
+      const s = a.open('127.0.0.1', 0, false, 1 << 20);
+      a.start(s.handle, () => {});
+      require('node:worker_threads').parentPort.postMessage(s.port);`;
+    const worker = new Worker(code, { eval: true });
+    const port = await new Promise<number>((resolve) => worker.once('message', resolve));
+    await worker.terminate();
+    // Its reader thread joined and its socket closed: the port is free again (it was held, with the
+    // thread blocked in recvmmsg writing into freed memory, before the env cleanup hook).
+    const sock = dgram.createSocket('udp4');
+    await new Promise<void>((resolve, reject) => {
+      sock.once('error', reject);
+      sock.bind(port, '127.0.0.1', resolve);
+    });
+    sock.close();
   });
 
   it('counts queries and keeps rate limiting on the batched path', async () => {
