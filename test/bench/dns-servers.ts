@@ -80,6 +80,8 @@ export interface OursOptions {
   cli?: string;
   /** Name in the tables (default "ours"). */
   name?: string;
+  /** dns.udpIo (default: the config's default, auto). */
+  udpIo?: string;
 }
 
 /** Our server as it ships: `understudy dns --config` from the built bundle, with `dns.workers` set. */
@@ -89,7 +91,7 @@ export async function startOurs(workers: number, apex: string, o: OursOptions = 
   const dir = mkdtempSync(join(tmpdir(), 'understudy-bench-ours-'));
   const port = await freePort('127.0.0.1', 'both');
   const config = join(dir, 'bench.yaml');
-  writeFileSync(config, benchConfigYaml(port, workers));
+  writeFileSync(config, benchConfigYaml(port, workers, o.udpIo));
   const child = spawn(o.node ?? process.execPath, [cli, 'dns', '--config', config], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -69,7 +69,7 @@ export const BENCH_QUERIES = [
  * The same zone as an Understudy config, so the benchmark runs the real `understudy dns` command.
  * The failover-style `app` record is a failover record; `understudy dns` serves its primary.
  */
-export function benchConfigYaml(port: number, workers: number): string {
+export function benchConfigYaml(port: number, workers: number, udpIo?: string): string {
   const zone = benchZoneState().zones[0]!;
   const records: string[] = [];
   for (const rr of zone.rrsets) {
@@ -88,7 +88,7 @@ export function benchConfigYaml(port: number, workers: number): string {
   }
   return `regions: [bench]
 listen: { dns: ["127.0.0.1:${port}"], http: null }
-dns: { workers: ${workers} }
+dns: { workers: ${workers}${udpIo ? `, udpIo: ${udpIo}` : ''} }
 logging: { level: warn }
 checks:
   app: { type: tcp, host: 127.0.0.1, port: 9 }

@@ -10,7 +10,10 @@
  *        values), BENCH_DNSPERF_FLAGS (load flags, see dns-perf.ts), BENCH_NODE (the node binary
  *        that runs our server, e.g. a Node 24 one for dgram's reusePort; default this process's),
  *        BENCH_BASE_CLI (a copy of an earlier dist/understudy.mjs: measured as "base" in the same
- *        rotation, for before/after figures on a noisy machine), BENCH_BASE_NODE (its node binary)
+ *        rotation, for before/after figures on a noisy machine), BENCH_BASE_NODE (its node binary),
+ *        BENCH_UDP_IO (dns.udpIo for ours, default the config default), BENCH_BASE_UDP_IO (with it,
+ *        "base" is this same build with that dns.udpIo, e.g. dgram against batched, when no
+ *        BENCH_BASE_CLI is given)
  *   Our server is the built CLI: `understudy dns --config <bench zone>`. dnsperf is installed through
  *   apt when missing; NSD and PowerDNS are not installed, only skipped with a hint.
  */
@@ -44,6 +47,8 @@ const pdnsCounts = list(process.env.BENCH_PDNS ?? '1,2');
 const node = process.env.BENCH_NODE ?? process.execPath;
 const baseCli = process.env.BENCH_BASE_CLI;
 const baseNode = process.env.BENCH_BASE_NODE ?? node;
+const udpIo = process.env.BENCH_UDP_IO;
+const baseUdpIo = process.env.BENCH_BASE_UDP_IO;
 
 interface Measured extends PerfResult {
   name: string;
@@ -143,13 +148,19 @@ async function main(): Promise<void> {
   writeFileSync(queryFile, `${BENCH_QUERIES.join('\n')}\n`);
   const contenders: Contender[] = workerCounts.map((w) => ({
     processes: w,
-    start: () => startOurs(w, BENCH_APEX, { node }),
+    start: () => startOurs(w, BENCH_APEX, { node, ...(udpIo ? { udpIo } : {}) }),
   }));
-  if (baseCli)
+  if (baseCli || baseUdpIo)
     for (const w of workerCounts)
       contenders.push({
         processes: w,
-        start: () => startOurs(w, BENCH_APEX, { node: baseNode, cli: baseCli, name: 'base' }),
+        start: () =>
+          startOurs(w, BENCH_APEX, {
+            node: baseNode,
+            name: 'base',
+            ...(baseCli ? { cli: baseCli } : {}),
+            ...(baseUdpIo ? { udpIo: baseUdpIo } : {}),
+          }),
       });
   if (nsdAvailable())
     for (const n of nsdCounts) contenders.push({ processes: n, start: () => startNsd(zs, n) });
@@ -160,7 +171,11 @@ async function main(): Promise<void> {
     `${runs} runs of ${seconds} s; ours (node ${nodeVersion(node)}) with ${workerCounts.join(' / ')} worker(s)` +
       (nsdAvailable() ? `; NSD with server-count ${nsdCounts.join(' / ')}` : '') +
       (pdnsAvailable() ? `; PowerDNS with receiver-threads ${pdnsCounts.join(' / ')}` : '') +
-      (baseCli ? `; base: ${baseCli} on node ${nodeVersion(baseNode)}` : ''),
+      (udpIo ? `; ours with dns.udpIo ${udpIo}` : '') +
+      (baseCli || baseUdpIo
+        ? `; base: ${baseCli ?? 'this build'} on node ${nodeVersion(baseNode)}` +
+          (baseUdpIo ? ` with dns.udpIo ${baseUdpIo}` : '')
+        : ''),
   );
   for (const hint of missingPeers()) console.log(`skipped, not installed: ${hint}`);
   const all: Measured[] = [];

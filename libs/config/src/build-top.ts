@@ -158,6 +158,8 @@ export function buildDns(raw: unknown, problems: Problems, baseDir: string): Und
     // --- issue 15: server identity (i15-conf) ---
     identity: buildDnsIdentity(o.identity, problems),
     transfer: buildDnsTransfer(o.transfer, problems), // zone transfer (issue 15)
+    // --- issue 11: batched UDP I/O (i11-io) ---
+    udpIo: o.udpIo === 'dgram' || o.udpIo === 'batched' ? o.udpIo : 'auto',
   };
 }
 

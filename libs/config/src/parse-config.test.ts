@@ -93,6 +93,7 @@ describe('parseConfig: defaults', () => {
         notifyRetryMax: 60_000,
         notifyMinInterval: 20,
       },
+      udpIo: 'auto', // issue 11: batched UDP I/O
     });
   });
 
@@ -222,6 +223,7 @@ dns:
     notifyRetry: 2s
     notifyRetryMax: 30s
     notifyMinInterval: 100ms
+  udpIo: dgram
 logging: { level: debug }
 checks:
   web:
@@ -316,6 +318,7 @@ zones:
         notifyRetryMax: 30_000,
         notifyMinInterval: 100,
       },
+      udpIo: 'dgram', // issue 11: batched UDP I/O
     });
     expect(config.logging.level).toBe('debug');
   });

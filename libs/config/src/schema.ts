@@ -190,6 +190,14 @@ const dnsSchema = strictObject({
   }),
   // --- end issue 15 ---
   transfer: dnsTransferSchema, // zone transfer (issue 15)
+  // --- issue 11: batched UDP I/O (i11-io) ---
+  udpIo: {
+    enum: ['auto', 'dgram', 'batched'],
+    default: 'auto',
+    description:
+      'UDP I/O: batched = the recvmmsg/sendmmsg addon (Linux, built by npm run build), dgram = node:dgram, auto = batched where it loads. Falls back to dgram.',
+  },
+  // --- end issue 11: batched UDP I/O ---
 });
 
 const probeSchema = strictObject({

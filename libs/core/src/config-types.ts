@@ -179,7 +179,16 @@ export interface DnsServerConfig {
   /** AXFR/IXFR to standard secondaries and NOTIFY to them; absent in hand-built configs = refused. */
   transfer?: DnsTransferConfig;
   // --- end zone transfer ---
+  // --- issue 11: batched UDP I/O (i11-io) ---
+  /**
+   * How UDP is read and written: 'batched' = the recvmmsg/sendmmsg addon, 'dgram' = node:dgram, 'auto' =
+   * batched where the addon loads (Linux). Always falls back to dgram. Absent (hand-built configs) = auto.
+   */
+  udpIo?: DnsUdpIo;
 }
+
+export type DnsUdpIo = 'auto' | 'dgram' | 'batched';
+// --- end issue 11: batched UDP I/O ---
 
 // --- issue 15: server identity (i15-conf) ---
 export interface DnsIdentityConfig {

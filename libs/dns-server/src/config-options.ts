@@ -16,6 +16,7 @@ export type ConfiguredDnsOptions = Pick<
   | 'rateLimit'
   | 'identity'
   | 'transfer'
+  | 'udpIo'
 >;
 
 /** dns.transfer → the server's transfer settings (absent when nothing may transfer), secrets decoded. */
@@ -39,5 +40,6 @@ export function dnsServerOptions(dns: DnsServerConfig): ConfiguredDnsOptions {
     rateLimit: { ...l.rateLimit },
     ...(dns.identity ? { identity: { ...dns.identity } } : {}),
     ...(transferSettings(dns.transfer) ? { transfer: transferSettings(dns.transfer)! } : {}),
+    ...(dns.udpIo ? { udpIo: dns.udpIo } : {}), // issue 11: batched UDP I/O
   };
 }

@@ -11,6 +11,7 @@ import type { QueryCount } from './query-counter.js';
 import type { ApplyInfo } from './served-zones.js';
 import type { BoundAddress, RateLimitSettings } from './server.js';
 import type { TransferInfo, TransferSettings } from './transfer-server.js';
+import type { UdpIo } from './udp-bind-mode.js';
 
 export interface WorkerInit {
   listen: ListenAddress[];
@@ -25,6 +26,8 @@ export interface WorkerInit {
   countQueries: boolean;
   latencySampleEvery?: number;
   reportIntervalMs: number;
+  /** dns.udpIo (issue 11: batched UDP I/O). */
+  udpIo?: UdpIo;
   /** Zone transfers (issue 15); secrets as base64, since IPC carries JSON. */
   transfer?: {
     allow: TransferSettings['allow'];

@@ -187,6 +187,7 @@ export class DnsWorkerPool {
       'rateLimit',
       'identity',
       'latencySampleEvery',
+      'udpIo', // issue 11: batched UDP I/O
     ] as const;
     for (const k of optional) if (o[k] !== undefined) Object.assign(init, { [k]: o[k] });
     if (o.transfer)

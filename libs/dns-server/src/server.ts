@@ -21,6 +21,7 @@ import type { ApplyInfo } from './served-zones.js';
 import { TcpEndpoint } from './tcp-endpoint.js';
 import type { TcpLimitCounts } from './tcp-endpoint.js';
 import { UdpEndpoint } from './udp-endpoint.js';
+import type { UdpIo } from './udp-bind-mode.js';
 import type { ZoneBase } from './zone-base.js';
 import { TransferJournal } from './transfer-journal.js';
 import { TransferServer } from './transfer-server.js';
@@ -67,6 +68,8 @@ export interface DnsServerOptions {
   transfer?: TransferSettings;
   /** Metrics hook: every transfer request served or refused. */
   onTransfer?: (info: TransferInfo) => void;
+  /** dns.udpIo: node:dgram or the batched-I/O addon (udp-bind-mode.ts; default auto). */
+  udpIo?: UdpIo;
 }
 
 /** UDP response-rate limiting; responsesPerSecond 0 (the default) turns it off. */
@@ -253,7 +256,10 @@ export class DnsServer {
       maxQueuedBytes: 256 * 1024,
     };
     for (let attempt = 1; ; attempt++) {
-      const udp = new UdpEndpoint(l.host, this.responder, this.guard, this.sampler, this.limiter);
+      const udp = new UdpEndpoint(l.host, this.responder, this.guard, this.sampler, this.limiter, {
+        io: o.udpIo ?? 'auto',
+        logger: this.logger,
+      });
       const tcp = new TcpEndpoint(l.host, this.responder, limits, this.guard, this.logger, this.transfers);
       try {
         const port = await udp.bind(l.port);
@@ -270,7 +276,7 @@ export class DnsServer {
   }
 
   addresses(): { udp: BoundAddress[]; tcp: BoundAddress[] } {
-    const udp = this.udp.map((u) => u.socket.address());
+    const udp = this.udp.map((u) => u.address());
     const tcp = this.tcp.flatMap((t) => {
       const a = t.address();
       return a ? [a] : [];

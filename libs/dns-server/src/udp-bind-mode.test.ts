@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dgramHasReusePort, udpBindMode } from './udp-bind-mode.js';
+import { AUTO_BATCHED, dgramHasReusePort, udpBindMode, udpIoChoice } from './udp-bind-mode.js';
+import type { UdpIoContext } from './udp-bind-mode.js';
 
 const worker = { nodeVersion: '24.11.0', platform: 'linux', clusterWorker: true, port: 53 };
 
@@ -42,5 +43,42 @@ describe('udpBindMode', () => {
     expect(udpBindMode({ ...worker, clusterWorker: false, nodeVersion: '20.20.2', port: 0 })).toBe(
       'exclusive',
     );
+  });
+});
+
+describe('udpIoChoice', () => {
+  const loads = (): { ok: true } => ({ ok: true });
+  const base: UdpIoContext = {
+    io: 'batched',
+    platform: 'linux',
+    mode: 'reuse-port',
+    hostIsIp: true,
+    addon: loads,
+  };
+
+  it('batches where everything allows it, and auto follows AUTO_BATCHED', () => {
+    expect(udpIoChoice(base)).toEqual({ io: 'batched' });
+    expect(udpIoChoice({ ...base, mode: 'exclusive' })).toEqual({ io: 'batched' });
+    expect(udpIoChoice({ ...base, io: 'auto' }).io).toBe(AUTO_BATCHED ? 'batched' : 'dgram');
+  });
+
+  it.each([
+    [{ io: 'dgram' }, /udpIo is dgram/],
+    [{ platform: 'darwin' }, /needs Linux, not darwin/],
+    [{ mode: 'shared' }, /shared socket/],
+    [{ hostIsIp: false }, /a name/],
+    [{ addon: () => ({ ok: false, reason: 'no /x/udp-batch.node' }) }, /no \/x\/udp-batch.node/],
+  ] as const)('falls back to dgram with a reason: %o', (change, why) => {
+    const c = udpIoChoice({ ...base, ...change });
+    expect(c.io).toBe('dgram');
+    expect(c.io === 'dgram' && c.reason).toMatch(why);
+  });
+
+  it('does not load the addon when dgram is chosen anyway', () => {
+    let asked = 0;
+    const addon = (): { ok: true } => (asked++, { ok: true });
+    udpIoChoice({ ...base, io: 'dgram', addon });
+    udpIoChoice({ ...base, mode: 'shared', addon });
+    expect(asked).toBe(0);
   });
 });

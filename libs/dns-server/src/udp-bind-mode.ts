@@ -6,6 +6,7 @@
  * whichever event loop wins the race and the workers contend for one receive queue. With SO_REUSEPORT
  * each worker owns a socket and the kernel spreads datagrams over them by flow hash.
  */
+import type { DnsUdpIo } from '@understudy/core';
 
 export type UdpBindMode = 'exclusive' | 'shared' | 'reuse-port';
 
@@ -38,4 +39,37 @@ export function udpBindMode(c: UdpBindContext): UdpBindMode {
   // refuses the flag or the kernel does not spread datagrams.
   if (c.platform !== 'linux' || !dgramHasReusePort(c.nodeVersion)) return 'shared';
   return 'reuse-port';
+}
+
+/**
+ * dns.udpIo: which I/O serves UDP. 'batched' is the recvmmsg/sendmmsg addon (udp-native.ts); 'dgram' is
+ * node:dgram; 'auto' picks batched where AUTO_BATCHED says it pays. A batched choice falls back to
+ * dgram, with the reason, wherever the addon cannot serve.
+ */
+export type UdpIo = DnsUdpIo;
+
+/** What bench:dns measured (README): whether 'auto' means batched where the addon loads. */
+export const AUTO_BATCHED = true;
+
+export interface UdpIoContext {
+  io: UdpIo;
+  platform: string;
+  mode: UdpBindMode;
+  /** The listen host is an IP literal (the addon binds literals only; dgram resolves names). */
+  hostIsIp: boolean;
+  /** Asked only when everything else allows batched: loading the addon costs a dlopen. */
+  addon: () => { ok: true } | { ok: false; reason: string };
+}
+
+export type UdpIoChoice = { io: 'batched' } | { io: 'dgram'; reason: string };
+
+export function udpIoChoice(c: UdpIoContext): UdpIoChoice {
+  if (c.io === 'dgram') return { io: 'dgram', reason: 'dns.udpIo is dgram' };
+  if (c.io === 'auto' && !AUTO_BATCHED) return { io: 'dgram', reason: 'dns.udpIo auto means dgram' };
+  if (c.platform !== 'linux') return { io: 'dgram', reason: `recvmmsg needs Linux, not ${c.platform}` };
+  // The primary's shared handle is a dgram handle: a worker cannot batch on it.
+  if (c.mode === 'shared') return { io: 'dgram', reason: "the cluster primary's shared socket" };
+  if (!c.hostIsIp) return { io: 'dgram', reason: 'the listen host is a name, not an address' };
+  const a = c.addon();
+  return a.ok ? { io: 'batched' } : { io: 'dgram', reason: a.reason };
 }

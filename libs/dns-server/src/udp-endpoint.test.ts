@@ -6,6 +6,7 @@ import { buildSnapshot } from './snapshot.js';
 import { udpExchange } from './test-support/client.js';
 import { recordingLogger } from '@understudy/testkit/logger';
 import { buildQuery, decodeReply } from './test-support/query.js';
+import { expectedIo } from './test-support/udp-addon.js';
 import { fixtureZoneState } from './test-support/zones.js';
 import { UdpEndpoint } from './udp-endpoint.js';
 
@@ -15,7 +16,7 @@ afterEach(async () => {
   endpoint = undefined;
 });
 
-async function bound(): Promise<{
+async function bound(io: 'dgram' | 'batched' = 'dgram'): Promise<{
   ep: UdpEndpoint;
   guard: IoGuard;
   logger: ReturnType<typeof recordingLogger>;
@@ -24,8 +25,9 @@ async function bound(): Promise<{
   const responder = new Responder(1232, logger, undefined);
   responder.snapshot = buildSnapshot(fixtureZoneState());
   const guard = new IoGuard(logger);
-  endpoint = new UdpEndpoint('127.0.0.1', responder, guard);
+  endpoint = new UdpEndpoint('127.0.0.1', responder, guard, undefined, undefined, { io });
   await endpoint.bind(0);
+  expect(endpoint.io).toBe(expectedIo(io));
   return { ep: endpoint, guard, logger };
 }
 
@@ -39,7 +41,7 @@ async function stillAnswers(port: number): Promise<void> {
   expect(r.message.answers.map((a) => a.address)).toEqual(['192.0.2.1']);
 }
 
-describe('UdpEndpoint', () => {
+describe('UdpEndpoint on node:dgram', () => {
   it('drops datagrams from source port 0 instead of throwing out of the message handler', async () => {
     const { ep, guard, logger } = await bound();
     for (let i = 0; i < 5; i++) {
@@ -68,42 +70,6 @@ describe('UdpEndpoint', () => {
     await stillAnswers(ep.socket.address().port);
   });
 
-  it('binds alone outside a cluster worker', async () => {
-    const { ep } = await bound();
-    expect(ep.mode).toBe('exclusive');
-  });
-
-  it('refuses a second bind instead of leaking the first socket', async () => {
-    const { ep } = await bound();
-    await expect(ep.bind(0)).rejects.toThrow(/bound already/);
-    await stillAnswers(ep.socket.address().port);
-  });
-
-  it('closes cleanly when it was never bound', async () => {
-    const ep = new UdpEndpoint(
-      '127.0.0.1',
-      new Responder(1232, recordingLogger()),
-      new IoGuard(recordingLogger()),
-    );
-    expect(() => ep.socket).toThrow(/not bound/);
-    await expect(ep.close()).resolves.toBeUndefined();
-  });
-
-  it('sends fast replies of different lengths back to back, each with its own length', async () => {
-    const { ep } = await bound();
-    const port = ep.socket.address().port;
-    const queries = [
-      fast,
-      buildQuery({ name: 'www.example.test', type: 28 }),
-      buildQuery({ name: 'nope.example.test' }),
-    ];
-    const first = await Promise.all(queries.map((q) => udpExchange('127.0.0.1', port, q)));
-    expect(new Set(first.map((r) => r.length)).size).toBe(3);
-    // Again, in another order: each length's view is reused and must still carry the new bytes.
-    const again = await Promise.all([...queries].reverse().map((q) => udpExchange('127.0.0.1', port, q)));
-    expect(again.reverse()).toEqual(first);
-  });
-
   it('sends from the fresh reply buffer once a send was queued, never from a view of the old one', async () => {
     const { ep } = await bound();
     const port = ep.socket.address().port;
@@ -128,5 +94,53 @@ describe('UdpEndpoint', () => {
     ep.socket.emit('error', new Error('EPERM later'));
     ep.socket.emit('error', new Error('EPERM later'));
     expect(guard.counts().udpSendErrors).toBe(2);
+  });
+});
+
+describe.each(['dgram', 'batched'] as const)('UdpEndpoint on %s', (io) => {
+  it('binds alone outside a cluster worker', async () => {
+    const { ep } = await bound(io);
+    expect(ep.mode).toBe('exclusive');
+  });
+
+  it('refuses a second bind instead of leaking the first socket', async () => {
+    const { ep } = await bound(io);
+    await expect(ep.bind(0)).rejects.toThrow(/bound already/);
+    await stillAnswers(ep.address().port);
+  });
+
+  it('closes cleanly when it was never bound', async () => {
+    const ep = new UdpEndpoint(
+      '127.0.0.1',
+      new Responder(1232, recordingLogger()),
+      new IoGuard(recordingLogger()),
+      undefined,
+      undefined,
+      { io },
+    );
+    expect(() => ep.address()).toThrow(/not bound/);
+    await expect(ep.close()).resolves.toBeUndefined();
+  });
+
+  it('sends fast replies of different lengths back to back, each with its own length', async () => {
+    const { ep } = await bound(io);
+    const port = ep.address().port;
+    const queries = [
+      fast,
+      buildQuery({ name: 'www.example.test', type: 28 }),
+      buildQuery({ name: 'nope.example.test' }),
+    ];
+    const first = await Promise.all(queries.map((q) => udpExchange('127.0.0.1', port, q)));
+    expect(new Set(first.map((r) => r.length)).size).toBe(3);
+    // Again, in another order: each length's view is reused and must still carry the new bytes.
+    const again = await Promise.all([...queries].reverse().map((q) => udpExchange('127.0.0.1', port, q)));
+    expect(again.reverse()).toEqual(first);
+  });
+
+  it('serves slow-path queries too', async () => {
+    const { ep } = await bound(io);
+    const r = decodeReply(await udpExchange('127.0.0.1', ep.address().port, slow));
+    expect(r.message.header.id).toBe(slow.readUInt16BE(0));
+    expect(r.message.answers.length).toBeGreaterThan(0);
   });
 });

@@ -1,4 +1,7 @@
-/** One UDP socket serving queries through a Responder, sending replies synchronously. */
+/**
+ * One UDP socket serving queries through a Responder, sending replies synchronously: node:dgram, or the
+ * batched-I/O addon when dns.udpIo allows it and it loads (udp-batched.ts).
+ */
 import dgram from 'node:dgram';
 import type { RemoteInfo } from 'node:dgram';
 import dns from 'node:dns';
@@ -7,10 +10,13 @@ import cluster from 'node:cluster';
 import type { LatencySampler } from './latency-sampler.js';
 import { truncatedReply } from './rate-limit.js';
 import type { ResponseRateLimiter } from './rate-limit.js';
+import type { Logger } from '@understudy/core';
 import type { IoGuard } from './rate-limited-warning.js';
 import type { Responder } from './responder.js';
-import { udpBindMode } from './udp-bind-mode.js';
-import type { UdpBindMode } from './udp-bind-mode.js';
+import { BatchedUdpSocket } from './udp-batched.js';
+import { udpBindMode, udpIoChoice } from './udp-bind-mode.js';
+import type { UdpBindMode, UdpIo } from './udp-bind-mode.js';
+import { loadUdpAddon } from './udp-native.js';
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
 
@@ -23,12 +29,25 @@ function bindLookup(hostname: string, options: unknown, callback: LookupCallback
 
 const RECV_BUFFER_BYTES = 4 * 1024 * 1024;
 
+export interface UdpEndpointOptions {
+  /** dns.udpIo (default auto). */
+  io?: UdpIo;
+  /** Where the addon is loaded from instead of its build path (tests force a bad one). */
+  addonPath?: string;
+  /** Told which I/O path serves, once per bind. */
+  logger?: Logger;
+}
+
 export class UdpEndpoint {
   /** Created by bind(): whether it gets SO_REUSEPORT depends on the port. */
   private sock: dgram.Socket | null = null;
+  private batched: BatchedUdpSocket | null = null;
   private bound = false;
   /** How bind() bound the socket (see udp-bind-mode.ts), for diagnostics and tests. */
   mode: UdpBindMode | null = null;
+  /** Which I/O serves the socket once bound; `ioReason` says why not batched. */
+  io: 'dgram' | 'batched' | null = null;
+  ioReason: string | null = null;
   /**
    * Views of the fast path's reply buffer by length, so a reply is sent without dgram slicing a new
    * Buffer per datagram (send with offset and length does). Dropped when the reply buffer changes.
@@ -52,11 +71,18 @@ export class UdpEndpoint {
     private readonly guard: IoGuard,
     private readonly sampler?: LatencySampler,
     private readonly limiter?: ResponseRateLimiter,
+    private readonly options: UdpEndpointOptions = {},
   ) {}
 
+  /** The dgram socket (tests); throws on the batched path, which has none. */
   get socket(): dgram.Socket {
+    if (this.batched !== null) throw new Error(`the UDP socket on ${this.host} is batched, not dgram`);
     if (this.sock === null) throw new Error(`the UDP socket on ${this.host} is not bound yet`);
     return this.sock;
+  }
+
+  address(): { address: string; family: string; port: number } {
+    return this.batched !== null ? this.batched.address() : this.socket.address();
   }
 
   private create(reusePort: boolean): dgram.Socket {
@@ -81,7 +107,7 @@ export class UdpEndpoint {
   }
 
   bind(port: number): Promise<number> {
-    if (this.sock !== null)
+    if (this.sock !== null || this.batched !== null)
       return Promise.reject(new Error(`the UDP endpoint on ${this.host} is bound already`));
     const mode = udpBindMode({
       nodeVersion: process.versions.node,
@@ -90,6 +116,15 @@ export class UdpEndpoint {
       port,
     });
     this.mode = mode;
+    const choice = udpIoChoice({
+      io: this.options.io ?? 'auto',
+      platform: process.platform,
+      mode,
+      hostIsIp: net.isIP(this.host) !== 0,
+      addon: () => loadUdpAddon(this.options.addonPath),
+    });
+    if (choice.io === 'batched') return this.bindBatched(port, mode);
+    this.ioReason = choice.reason;
     const socket = this.create(mode === 'reuse-port');
     this.sock = socket;
     return new Promise((resolve, reject) => {
@@ -99,12 +134,48 @@ export class UdpEndpoint {
       socket.bind({ port, address: this.host, exclusive: mode !== 'shared' }, () => {
         socket.removeListener('error', onError);
         this.bound = true;
-        resolve(socket.address().port);
+        this.io = 'dgram';
+        const bound = socket.address().port;
+        this.options.logger?.info(
+          { host: this.host, port: bound, io: 'dgram', why: choice.reason },
+          'dns: UDP served through node:dgram',
+        );
+        resolve(bound);
       });
     });
   }
 
+  private bindBatched(port: number, mode: UdpBindMode): Promise<number> {
+    const addon = loadUdpAddon(this.options.addonPath);
+    if (!addon.ok) return Promise.reject(new Error(addon.reason)); // udpIoChoice loaded it already
+    try {
+      this.batched = BatchedUdpSocket.open(
+        addon.addon,
+        this.host,
+        port,
+        mode === 'reuse-port',
+        RECV_BUFFER_BYTES,
+        { responder: this.responder, guard: this.guard, sampler: this.sampler, limiter: this.limiter },
+      );
+    } catch (err) {
+      // Bind errors carry the errno's code (EADDRINUSE...), as dgram's do: server.ts retries on them.
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+    this.bound = true;
+    this.io = 'batched';
+    const bound = this.batched.address().port;
+    this.options.logger?.info(
+      { host: this.host, port: bound, io: 'batched' },
+      'dns: UDP served through the batched recvmmsg/sendmmsg addon',
+    );
+    return Promise.resolve(bound);
+  }
+
   close(): Promise<void> {
+    if (this.batched !== null) {
+      this.batched.close();
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       try {
         if (this.sock === null) resolve();
