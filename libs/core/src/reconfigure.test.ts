@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DecisionEngine } from './engine.js';
 import { probingChanged, reconfigureState, sameJson } from './reconfigure.js';
+import { emptyState } from './state-init.js';
 import { config, failoverRecord, httpCheck } from './test-support/fixtures.js';
 import { Harness } from './test-support/harness.js';
 
@@ -153,5 +154,47 @@ describe('reconfigureState', () => {
     const out = next.tick(h.now + 1000);
     expect(out.delta).toBeNull();
     expect(next.state.checks.primary!.verdict).toBe('down');
+  });
+
+  it('drops a pending failback to an answer the record no longer has', () => {
+    const h = failedOver();
+    h.rounds(2, { primary: '+++', secondary: '+++' });
+    const before = h.engine.snapshot();
+    expect(before.records[RECORD]!.pendingFailback?.to).toBe('primary');
+    const after = config({
+      records: [
+        failoverRecord({
+          answers: [
+            { name: 'main', values: ['192.0.2.10'], check: 'primary' },
+            { name: 'secondary', values: ['198.51.100.10'], check: 'secondary' },
+          ],
+        }),
+      ],
+    });
+    const { state } = reconfigureState(h.config, after, before);
+    expect(state.records[RECORD]).toMatchObject({
+      active: { kind: 'answer', name: 'secondary' },
+      pendingFailback: null,
+      failbackApproved: false,
+    });
+  });
+
+  it('starts a record new to the config afresh, whatever a stale state held for its id', () => {
+    const h = failedOver();
+    const stale = h.engine.snapshot();
+    const without = config({ records: [] });
+    const { state } = reconfigureState(without, h.config, stale);
+    expect(state.records[RECORD]!.active).toEqual({ kind: 'answer', name: 'primary' });
+    expect(state.records[RECORD]!.flips).toEqual([]);
+  });
+
+  it('keeps a pending failback whose answer is still there, and copes with a record missing from the state', () => {
+    const h = failedOver();
+    h.rounds(2, { primary: '+++', secondary: '+++' });
+    const after = config({ records: [failoverRecord({ ttl: 90 })] });
+    const { state } = reconfigureState(h.config, after, h.engine.snapshot());
+    expect(state.records[RECORD]!.pendingFailback?.to).toBe('primary');
+    const { state: fresh } = reconfigureState(h.config, after, emptyState());
+    expect(fresh.records[RECORD]!.active).toEqual({ kind: 'answer', name: 'primary' });
   });
 });
