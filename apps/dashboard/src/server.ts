@@ -2,7 +2,7 @@
  * The dashboard app: /api/v1 (reads, SSE, mutations, OpenAPI) and the built web UI, on Fastify.
  */
 import { createServer } from 'node:http';
-import type { Clock, Logger, UnderstudyConfig } from '@understudy/core';
+import { sameJson, type Clock, type Logger, type UnderstudyConfig } from '@understudy/core';
 import {
   answerClientError,
   clientAddress,
@@ -14,8 +14,8 @@ import Fastify from 'fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { codeOf, errorHandler, HttpError } from './errors.js';
 import { openapiDocument, routeDoc, type RouteDoc } from './openapi.js';
-import { registerActionRoutes } from './routes-actions.js';
-import { registerReadRoutes } from './routes-read.js';
+import { registerActionRoutes, type ActionDeps } from './routes-actions.js';
+import { registerReadRoutes, type ReadDeps } from './routes-read.js';
 import * as S from './schemas.js';
 import { hostGuard, SECURITY_HEADERS, securityHeaders, TokenGate } from './security.js';
 import { registerStatic } from './static-files.js';
@@ -48,6 +48,12 @@ export interface DashboardServer {
   streamMessages(): number;
   /** Open connections and live streams now. */
   load(): { connections: number; streams: number };
+  /**
+   * Reload (issue 13): the routes, the status view and the admin tokens follow a new, already validated
+   * config (LoadedConfig fits); resolves once the view shows it. The listen address and the HTTP server
+   * limits stay until a restart.
+   */
+  applyConfig(loaded: { config: UnderstudyConfig; hash: string }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -92,7 +98,21 @@ export async function createDashboardServer(opts: DashboardServerOptions): Promi
   // Set by serverFactory during Fastify(); a getter keeps TypeScript from narrowing it to null here.
   const guardOf = (): ConnectionGuard | null => guard;
   const trusted = limits.trustedProxies;
-  const gate = new TokenGate(opts.config.admin.tokens, trusted, logger, now);
+  const gateFor = (config: UnderstudyConfig) => new TokenGate(config.admin.tokens, trusted, logger, now);
+  // What a reload replaces; routes read it at request time.
+  const readDeps: ReadDeps = {
+    config: opts.config,
+    configHash: opts.configHash,
+    version: opts.version,
+    source: opts.source,
+    now,
+  };
+  const actionDeps: ActionDeps = {
+    config: opts.config,
+    source: opts.source,
+    actions: opts.actions,
+    gate: gateFor(opts.config),
+  };
   const hub = new StreamHub({
     logger,
     ...(opts.streamGapMs !== undefined ? { minGapMs: opts.streamGapMs } : {}),
@@ -109,15 +129,17 @@ export async function createDashboardServer(opts: DashboardServerOptions): Promi
   });
   app.addHook('onRequest', securityHeaders);
   app.addHook('onRequest', hostGuard(opts.listen.host, limits));
-  if (opts.config.dashboard.readAuth) {
+  {
     app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+      // Read per request, so a reload can turn it on or off.
+      if (!readDeps.config.dashboard.readAuth) return;
       // Decided by the route that matched (the router decodes the path: /%61pi/v1/status is /api/v1/status),
       // never by the raw URL. The page itself and the OpenAPI document load without a token.
       const auth = (req.routeOptions.config as { auth?: RouteDoc['auth'] } | undefined)?.auth;
       const route = req.routeOptions.url ?? '';
       // A read route, or an API route that forgot to say (closed by default); admin routes check themselves.
       const api = route.startsWith('/api/') && route !== '/api/v1/openapi.json' && auth !== 'admin';
-      if (auth === 'read' || api) gate.authenticate(req, reply);
+      if (auth === 'read' || api) actionDeps.gate.authenticate(req, reply);
       return Promise.resolve();
     });
   }
@@ -131,9 +153,8 @@ export async function createDashboardServer(opts: DashboardServerOptions): Promi
     return reply.code(404).send({ error: 'not_found', message: `no route ${req.method} ${path}` });
   });
 
-  const deps = { config: opts.config, source: opts.source, now };
-  registerReadRoutes(app, { ...deps, configHash: opts.configHash, version: opts.version });
-  registerActionRoutes(app, { ...deps, actions: opts.actions, gate });
+  registerReadRoutes(app, readDeps);
+  registerActionRoutes(app, actionDeps);
   app.get(
     '/api/v1/stream',
     {
@@ -161,7 +182,8 @@ export async function createDashboardServer(opts: DashboardServerOptions): Promi
   app.get(
     '/api/v1/openapi.json',
     { config: { summary: 'This document' }, schema: { response: { 200: S.openapiBody } } },
-    () => Promise.resolve((openapi ??= openapiDocument(docs, opts.version, opts.config.dashboard.readAuth))),
+    () =>
+      Promise.resolve((openapi ??= openapiDocument(docs, opts.version, readDeps.config.dashboard.readAuth))),
   );
   registerStatic(app, opts.webRoot);
 
@@ -188,6 +210,21 @@ export async function createDashboardServer(opts: DashboardServerOptions): Promi
     routes: () => docs.map((d) => ({ method: d.method, url: d.url })),
     streamMessages: () => hub.messages,
     load: () => ({ connections: guardOf()?.open ?? 0, streams: hub.size }),
+    async applyConfig(loaded) {
+      const before = readDeps.config;
+      readDeps.config = actionDeps.config = loaded.config;
+      readDeps.configHash = loaded.hash;
+      if (!sameJson(before.admin.tokens, loaded.config.admin.tokens))
+        actionDeps.gate = gateFor(loaded.config);
+      openapi = null;
+      await opts.source.applyConfig?.(loaded);
+      if (!sameJson(before.httpServers, loaded.config.httpServers))
+        logger.warn(
+          { settings: ['httpServers'] },
+          'dashboard: these settings take effect at the next restart',
+        );
+      logger.info({ hash: loaded.hash }, 'dashboard: new config applied');
+    },
     close() {
       closing ??= (async () => {
         unsubscribe();

@@ -58,8 +58,11 @@ export class StoreSource implements DashboardSource {
   /** The pull reading the log now, and the one queued behind it (shared by everyone who asks meanwhile). */
   private pulling: Promise<boolean> | null = null;
   private queuedPull: Promise<boolean> | null = null;
+  /** The config views are built from: the one given, then each reload's. */
+  private config: UnderstudyConfig;
 
   constructor(private readonly opts: StoreSourceOptions) {
+    this.config = opts.config;
     this.clock = opts.clock ?? systemClock;
     this.pollMs = opts.pollMs ?? 250;
     this.maxAgeMs = opts.maxAgeMs ?? 5_000;
@@ -77,6 +80,14 @@ export class StoreSource implements DashboardSource {
 
   async refresh(): Promise<void> {
     await this.pullEvents();
+    await this.rebuild();
+  }
+
+  async applyConfig(loaded: { config: UnderstudyConfig }): Promise<void> {
+    this.config = loaded.config;
+    // A build under way still uses the old config: wait for it, then build with the new one.
+    await this.building?.catch(() => undefined);
+    this.zoneDirty = true;
     await this.rebuild();
   }
 
@@ -163,7 +174,8 @@ export class StoreSource implements DashboardSource {
   private async build(): Promise<DashboardViewData> {
     const started = performance.now();
     this.zoneDirty = false;
-    const { store, config } = this.opts;
+    const { store } = this.opts;
+    const config = this.config;
     const [decider, zone, publications, statuses, leader] = await Promise.all([
       this.opts.loadDecider ? this.opts.loadDecider() : store.loadDecider(),
       store.readOverlay(),

@@ -13,6 +13,7 @@ import type {
   OverrideMode,
   ProviderType,
   TargetSyncStatus,
+  UnderstudyConfig,
 } from '@understudy/core';
 
 export interface RegionCell {
@@ -168,6 +169,8 @@ export interface DashboardSource {
   refresh(): Promise<void>;
   events(filter: EventFilter): Promise<EventPage>;
   subscribe(listener: (change: SourceChange) => void): () => void;
+  /** Reload (issue 13): later views are built from this config; resolves once the view is. */
+  applyConfig?(loaded: { config: UnderstudyConfig; hash: string }): Promise<void>;
   close(): Promise<void>;
 }
 

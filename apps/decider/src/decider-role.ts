@@ -27,10 +27,12 @@ import {
   type UnderstudyConfig,
   type WriteOutcome,
 } from '@understudy/core';
+import type { LoadedConfig } from '@understudy/config';
 import { OverlayPublisher } from './overlay-publisher.js';
 import { PendingDeciderPatch } from './pending-patch.js';
 import { foldPublications } from './publications.js';
 import { RefusedWriteTracker } from './refused-writes.js';
+import { reconfiguredEngine, type ConfigUpdate } from './reconfigure.js';
 
 /** What the decider reports; the CLI adapts it to Prometheus. */
 export interface DeciderMetrics {
@@ -107,10 +109,10 @@ export class DeciderRole {
   private closed = false;
   private fenced = false;
   /** The overlay changes not yet accepted by the store. */
-  private readonly publisher: OverlayPublisher;
+  private publisher: OverlayPublisher;
   private unsavedEvents: DecisionEvent[] = [];
   /** The decider state changes not yet accepted by the store. */
-  private readonly unsavedState: PendingDeciderPatch;
+  private unsavedState: PendingDeciderPatch;
   private unknownWarn = { at: -Infinity, suppressed: 0 };
   private readonly refused: RefusedWriteTracker;
   private attachment: LeaderAttachment | null = null;
@@ -121,14 +123,18 @@ export class DeciderRole {
   /** Monotonic time after which nothing is written: the grant's expiry minus the margin. */
   private deadline: number;
 
+  /** The config in force: the one started with, then each one applyConfig took. */
+  private config: UnderstudyConfig;
+
   private constructor(
     private readonly opts: DeciderRoleOptions,
-    readonly engine: DecisionEngine,
+    private engine_: DecisionEngine,
     private grant: LeaseGrant,
   ) {
+    this.config = opts.config;
     this.refused = new RefusedWriteTracker(grant.epoch);
-    this.publisher = new OverlayPublisher(engine);
-    this.unsavedState = new PendingDeciderPatch(engine);
+    this.publisher = new OverlayPublisher(engine_);
+    this.unsavedState = new PendingDeciderPatch(engine_);
     this.mono = opts.monotonic ?? monotonicNow;
     const life = leaseLife(opts, grant);
     this.margin = opts.expiryMargin ?? Math.min(1_000, Math.max(100, Math.floor(life / 10)));
@@ -184,25 +190,59 @@ export class DeciderRole {
     await role.persist({ ...out, stateChanged: true });
     if (opts.attach) {
       role.attachment = opts.attach(role);
-      // Leader services start from every answer: a delta from nothing to the whole overlay.
-      const o = engine.overlay;
-      const all = {
-        base: 0,
-        serial: o.serial,
-        epoch: o.epoch,
-        generatedAt: o.generatedAt,
-        records: o.records,
-      };
-      role.attachment.onOutput?.({ ...out, delta: all });
+      role.feedWholeOverlay(out);
     }
     await opts.bus.consume((batch) => role.ingest(batch));
-    role.tickTimer = setInterval(() => role.enqueue(() => role.tick()), opts.config.decider.tickInterval);
-    role.tickTimer.unref();
+    role.startTicking();
     // Renew at a third of the grant's lifetime, so two missed renewals still leave time.
     const renewEvery = Math.max(100, Math.floor(leaseLife(opts, grant) / 3));
     role.renewTimer = setInterval(() => role.enqueue(() => role.renew()), renewEvery);
     role.renewTimer.unref();
     return role;
+  }
+
+  /** The decision engine of the config in force (applyConfig replaces it). */
+  get engine(): DecisionEngine {
+    return this.engine_;
+  }
+
+  /**
+   * Reload (issue 13): takes a new, already validated config while deciding, as a diff (see
+   * libs/core/src/reconfigure.ts for what is kept). The lease, epoch and timeline stay; the overlay moves to
+   * a new serial and is committed whole, so consumers resync to the new record set. Ordered with ingest
+   * and tick. A role that stood down or closed only notes the config.
+   */
+  applyConfig(loaded: ConfigUpdate | LoadedConfig): Promise<void> {
+    return this.queue.push(async () => {
+      const before = this.config;
+      if (this.fenced || this.closed) {
+        this.config = loaded.config;
+        return;
+      }
+      const now = this.opts.clock.now();
+      const { engine, report } = reconfiguredEngine(this.engine_, before, loaded, now);
+      this.engine_ = engine;
+      this.config = loaded.config;
+      // Whatever was pending is folded into one whole commit of the new engine's state and overlay.
+      this.publisher = new OverlayPublisher(engine);
+      this.unsavedState = new PendingDeciderPatch(engine);
+      if (loaded.config.decider.tickInterval !== before.decider.tickInterval) {
+        clearInterval(this.tickTimer);
+        this.startTicking();
+      }
+      this.opts.logger.info(
+        { serial: engine.serial, epoch: engine.currentEpoch, hash: loaded.hash, ...report },
+        'decider: new config applied',
+      );
+      const out: EngineOutput = {
+        events: [],
+        delta: null,
+        stateChanged: true,
+        stats: { accepted: 0, stale: 0, unknown: 0, future: 0 },
+      };
+      await this.persist(out);
+      this.feedWholeOverlay(out);
+    });
   }
 
   /** Deciding and allowed to write: not closed, not fenced, and the grant has not (nearly) expired. */
@@ -212,7 +252,7 @@ export class DeciderRole {
 
   status(): StatusView & { epoch: number } {
     return {
-      ...statusView(this.opts.config, this.engine.state, this.opts.clock.now(), this.publications),
+      ...statusView(this.config, this.engine.state, this.opts.clock.now(), this.publications),
       epoch: this.engine.currentEpoch,
     };
   }
@@ -258,6 +298,19 @@ export class DeciderRole {
     await this.saveState();
     // A role that stood down holds no lease; releasing would drop a successor's (the lease is per process).
     if (!this.fenced) await this.opts.lease.release();
+  }
+
+  private startTicking(): void {
+    this.tickTimer = setInterval(() => this.enqueue(() => this.tick()), this.config.decider.tickInterval);
+    this.tickTimer.unref();
+  }
+
+  /** Leader services start (or restart, after a reload) from every answer: a delta from nothing to all. */
+  private feedWholeOverlay(out: EngineOutput): void {
+    if (this.fenced || !this.attachment?.onOutput) return;
+    const o = this.engine_.overlay;
+    const all = { base: 0, serial: o.serial, epoch: o.epoch, generatedAt: o.generatedAt, records: o.records };
+    this.attachment.onOutput({ ...out, delta: all });
   }
 
   /** Runs an engine call in the queue so it is ordered with ingest and tick, then persists its output. */

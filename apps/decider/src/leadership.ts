@@ -10,6 +10,7 @@
  */
 import type { LeaseGrant, Logger, ResultsBus } from '@understudy/core';
 import { DeciderRole, type DeciderRoleOptions } from './decider-role.js';
+import type { ConfigUpdate } from './reconfigure.js';
 
 export interface DeciderLeadershipOptions extends Omit<
   DeciderRoleOptions,
@@ -49,7 +50,7 @@ export class DeciderLeadership {
   private readonly log: Logger;
   private readonly closeTimeout: number;
 
-  private constructor(private readonly opts: DeciderLeadershipOptions) {
+  private constructor(private opts: DeciderLeadershipOptions) {
     this.log = opts.logger;
     this.closeTimeout = opts.closeTimeout ?? 3_000;
   }
@@ -88,6 +89,15 @@ export class DeciderLeadership {
   /** The last error of an acquisition attempt (Redis down, say), cleared by the next success. */
   get error(): string | null {
     return this.lastError;
+  }
+
+  /**
+   * Reload (issue 13): the next term starts with this config, and the term under way (if any) takes it as
+   * a diff (DeciderRole.applyConfig). A term still starting picks it up once started (attempt()).
+   */
+  async applyConfig(loaded: ConfigUpdate): Promise<void> {
+    this.opts = { ...this.opts, config: loaded.config, configHash: loaded.hash };
+    await this.term?.role?.applyConfig(loaded);
   }
 
   /** Bounded: every step that needs Redis gives up after closeTimeout. */
@@ -136,15 +146,19 @@ export class DeciderLeadership {
     }
     const term: Term = { grant, bus: null, role: null, down: null };
     this.term = term;
+    const opts = this.opts;
     try {
       term.bus = await this.opts.openBus();
       term.role = await DeciderRole.start({
-        ...this.opts,
+        ...opts,
         bus: term.bus,
         grant,
         announce: true,
         onStandDown: (reason) => this.stepDown(term, reason),
       });
+      // A reload landed while the role was starting: it takes that config now.
+      if (this.opts !== opts && this.opts.configHash !== undefined)
+        await term.role.applyConfig({ config: this.opts.config, hash: this.opts.configHash });
     } catch (err) {
       this.log.error({ err, epoch: grant.epoch }, 'decider: could not start leading; standing by');
       if (this.term === term) this.term = null;

@@ -26,6 +26,7 @@ import {
   type DnsServerOptions,
   type ZoneBase,
 } from '@understudy/dns-server';
+import { dnsRestartNeeded, notifyChanged, type ConfigUpdate } from './reconfigure.js';
 import { notifierFor, secondaryWatchFor, type NotifyHooks } from './transfer-notify.js';
 import { writeWorkerBase, type WorkerConfigSource } from './worker.js';
 import type { ZoneCache } from './zone-cache.js';
@@ -54,6 +55,8 @@ export interface DnsRoleOptions {
   workerConfig?: WorkerConfigSource;
   /** Script the DNS workers run (default: this process's main script). */
   workerExec?: string;
+  /** Node flags the DNS workers get on top of this process's (e.g. a TypeScript loader in tests). */
+  workerExecArgv?: string[];
   /** Query counts, batched about once a second (for metrics). */
   onQueries?: DnsServerOptions['onQueries'];
   /** Base builds and overlay updates, with their cost (for metrics). */
@@ -93,7 +96,11 @@ export class DnsRole {
   private rereading = false;
   private store: StateStore | null;
   private server!: DnsServer | DnsWorkerPool;
-  private readonly base: ZoneBase;
+  private base: ZoneBase;
+  /** The config in force: the one started with, then each one applyConfig took. */
+  private config: UnderstudyConfig;
+  /** Base files of earlier configs, removed once a later swap is served (a respawned worker reads the latest). */
+  private oldBaseFiles: (() => void)[] = [];
   private heartbeat: NodeJS.Timeout | undefined;
   /** Deletes the base file the workers read, if one was written. */
   private removeBaseFile: (() => void) | undefined;
@@ -106,6 +113,7 @@ export class DnsRole {
 
   private constructor(private readonly opts: DnsRoleOptions) {
     this.store = opts.store;
+    this.config = opts.config;
     this.base = zoneBaseFromConfig(opts.config);
   }
 
@@ -121,18 +129,7 @@ export class DnsRole {
       ...(opts.onApplied ? { onApplied: opts.onApplied } : {}),
       ...(opts.onTransfer ? { onTransfer: opts.onTransfer } : {}),
     };
-    role.watch = secondaryWatchFor(
-      opts.config,
-      () => opts.clock.now(),
-      (address, serial, at) => role.recordSecondary(address, serial, at),
-    );
-    role.notifier = notifierFor(opts.config, opts.logger, {
-      ...opts.notifyHooks,
-      onAcked: (e) => {
-        opts.notifyHooks?.onAcked?.(e);
-        role.watch?.expect(e.target, e.zone, e.serial);
-      },
-    });
+    role.startNotify();
     // With more than one worker, cluster workers answer and this process only feeds them overlay updates.
     const workers = d.workers === 'auto' ? defaultDnsWorkers() : d.workers;
     let baseSource: unknown;
@@ -148,7 +145,7 @@ export class DnsRole {
             workers,
             ...(baseSource ? { baseSource } : {}),
             ...(opts.workerExec ? { exec: opts.workerExec } : {}),
-            execArgv: [...process.execArgv, ...DNS_WORKER_NODE_FLAGS],
+            execArgv: [...process.execArgv, ...(opts.workerExecArgv ?? []), ...DNS_WORKER_NODE_FLAGS],
             // The base comes from the validated config, and each worker builds (and checks) it anyway.
             validateBase: false,
           })
@@ -195,6 +192,61 @@ export class DnsRole {
     }
   }
 
+  /**
+   * Reload (issue 13): serves the zones of a new, already validated config. The static base is rebuilt and
+   * swapped in whole under the overlay served now (new records on their first answer until the decider
+   * says otherwise; removed ones gone): workers get it as a new base file and keep answering from the old
+   * base until each has built the new one. NOTIFY follows the new zones. Rejects, serving what it served,
+   * when the new base is refused. Settings that bind sockets are logged as needing a restart.
+   */
+  applyConfig(loaded: ConfigUpdate): Promise<void> {
+    try {
+      this.reconfigure(loaded);
+      return Promise.resolve();
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  private reconfigure(loaded: ConfigUpdate): void {
+    if (this.closed) return;
+    const before = this.config;
+    const base = zoneBaseFromConfig(loaded.config);
+    const cur = this.served_;
+    if (cur) {
+      const pool = this.server instanceof DnsWorkerPool && this.removeBaseFile ? this.server : null;
+      const written = pool ? writeWorkerBase(base) : null;
+      const overlay = { ...cur.overlay, records: { ...cur.overlay.records } };
+      const res = pool ? pool.setBase(base, overlay, written!.source) : this.server.setBase(base, overlay);
+      if (!res.ok) {
+        written?.remove();
+        throw new Error(`dns: the new config's zones were refused; still serving the old ones: ${res.error}`);
+      }
+      if (written) {
+        // The previous file may still be read by a worker that is loading it: removed one swap later.
+        for (const remove of this.oldBaseFiles.splice(0)) remove();
+        if (this.removeBaseFile) this.oldBaseFiles.push(this.removeBaseFile);
+        this.removeBaseFile = written.remove;
+      }
+    }
+    this.base = base;
+    this.config = loaded.config;
+    if (notifyChanged(before, loaded.config)) {
+      this.notifier?.close();
+      this.watch?.close();
+      this.startNotify();
+      // The zones served now, to secondaries that may be new: the same serial is news to them.
+      if (this.server.serial !== null) this.notifier?.notify(this.server.serial);
+    }
+    const restart = dnsRestartNeeded(before, loaded.config);
+    if (restart.length)
+      this.opts.logger.warn({ settings: restart }, 'dns: these settings take effect at the next restart');
+    this.opts.logger.info(
+      { zones: loaded.config.zones.length, serial: this.server.serial, hash: loaded.hash },
+      'dns: new config applied',
+    );
+  }
+
   /** Where the served overlay came from; null before the first one. */
   get source(): ZoneSource | null {
     return this.served_?.source ?? null;
@@ -223,7 +275,24 @@ export class DnsRole {
       await this.server.close();
     } finally {
       this.removeBaseFile?.();
+      for (const remove of this.oldBaseFiles.splice(0)) remove();
     }
+  }
+
+  private startNotify(): void {
+    const { clock, logger, notifyHooks } = this.opts;
+    this.watch = secondaryWatchFor(
+      this.config,
+      () => clock.now(),
+      (address, serial, at) => this.recordSecondary(address, serial, at),
+    );
+    this.notifier = notifierFor(this.config, logger, {
+      ...notifyHooks,
+      onAcked: (e) => {
+        notifyHooks?.onAcked?.(e);
+        this.watch?.expect(e.target, e.zone, e.serial);
+      },
+    });
   }
 
   private onUpdate(u: OverlayUpdate): void {

@@ -7,7 +7,15 @@
  * Every batch, heartbeats included, carries the process's own health (event-loop delay, descriptors), so
  * the decider can stop counting a region whose probe cannot be trusted (issue #10).
  */
-import type { Clock, Logger, Random, ResultBatch, ResultsBus, UnderstudyConfig } from '@understudy/core';
+import {
+  sameJson,
+  type Clock,
+  type Logger,
+  type Random,
+  type ResultBatch,
+  type ResultsBus,
+  type UnderstudyConfig,
+} from '@understudy/core';
 import { ProbeHealthMonitor, ProbeRunner, type ProbeRunnerStats } from '@understudy/checks';
 
 export interface ProbeRoleOptions {
@@ -36,14 +44,26 @@ interface Region {
   timer?: NodeJS.Timeout;
 }
 
+/** What a reload hands a role: LoadedConfig from @understudy/config fits. */
+export interface ConfigUpdate {
+  config: UnderstudyConfig;
+  hash: string;
+}
+
 export class ProbeRole {
   private closed = false;
+  /** The config in force and its hash (stamped on heartbeats): the one started with, then each reload's. */
+  private config: UnderstudyConfig;
+  private configHash: string;
 
   private constructor(
     private readonly regions: Region[],
     private readonly opts: ProbeRoleOptions,
     private readonly monitor: ProbeHealthMonitor,
-  ) {}
+  ) {
+    this.config = opts.config;
+    this.configHash = opts.configHash;
+  }
 
   get runners(): ProbeRunner[] {
     return this.regions.map((r) => r.runner);
@@ -90,6 +110,32 @@ export class ProbeRole {
     return role;
   }
 
+  /**
+   * Reload (issue 13): every region's runner takes the new checks (unchanged ones keep their schedule,
+   * removed ones stop, changed and new ones start), and batches carry the new config hash. The regions this
+   * process probes for and the probe settings (flush, jitter, health) stay until a restart.
+   */
+  applyConfig(loaded: ConfigUpdate): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    const before = this.config;
+    const after = loaded.config;
+    this.config = after;
+    this.configHash = loaded.hash;
+    for (const r of this.regions) {
+      const report = r.runner.reconfigure(after.checks, loaded.hash);
+      this.opts.logger.info({ region: r.name, ...report }, 'probe: checks rescheduled for the new config');
+    }
+    const gone = this.regions.map((r) => r.name).filter((r) => !after.regions.includes(r));
+    if (gone.length)
+      this.opts.logger.warn(
+        { regions: gone },
+        'probe: regions this process probes for are no longer in the config; restart it with others',
+      );
+    if (!sameJson(before.probe, after.probe))
+      this.opts.logger.warn({ settings: ['probe'] }, 'probe: these settings take effect at the next restart');
+    return Promise.resolve();
+  }
+
   stats(): Record<string, ProbeRunnerStats> {
     return Object.fromEntries(this.regions.map((r) => [r.name, r.runner.stats()]));
   }
@@ -102,11 +148,9 @@ export class ProbeRole {
   }
 
   private defaultHeartbeat(region: string): number {
-    const flush = this.opts.config.probe.flushInterval;
+    const flush = this.config.probe.flushInterval;
     if (flush > 0) return flush;
-    const intervals = this.opts.config.checks
-      .filter((c) => c.regions.includes(region))
-      .map((c) => c.interval);
+    const intervals = this.config.checks.filter((c) => c.regions.includes(region)).map((c) => c.interval);
     return intervals.length ? Math.max(1_000, Math.min(...intervals)) : 10_000;
   }
 
@@ -118,7 +162,7 @@ export class ProbeRole {
       probeId: r.probeId,
       region: r.name,
       sentAt: now,
-      configHash: this.opts.configHash,
+      configHash: this.configHash,
       results: [],
       health: this.monitor.snapshot(0),
     };

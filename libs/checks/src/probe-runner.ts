@@ -18,7 +18,7 @@ import type {
 import type { LookupFn } from './lookup.js';
 import type { ProbeHealthMonitor } from './probe-health.js';
 import type { RunCheckFn } from './run-check.js';
-import { CheckScheduler } from './scheduler.js';
+import { CheckScheduler, type RescheduleReport } from './scheduler.js';
 
 export interface ProbeRunnerOptions {
   region: string;
@@ -72,7 +72,9 @@ export class ProbeRunner {
   private readonly scheduler: CheckScheduler;
   private readonly logger: Logger;
   private readonly pending = new Map<string, ProbeResult>();
-  private readonly checkCount: number;
+  private checkCount: number;
+  /** Stamped on every batch; a reload replaces it. */
+  private configHash: string | undefined;
   private nextSeq: number;
   private inFlight: Promise<void> | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
@@ -103,6 +105,7 @@ export class ProbeRunner {
     });
     const mine = opts.checks.filter((c) => c.regions.includes(opts.region));
     this.checkCount = mine.length;
+    this.configHash = opts.configHash;
     this.nextSeq = opts.firstSeq ?? 1;
     this.scheduler = new CheckScheduler({
       checks: mine,
@@ -133,6 +136,21 @@ export class ProbeRunner {
       lastPublishError: this.lastPublishError,
       lastPublishAt: this.lastPublishAt,
     };
+  }
+
+  /**
+   * Reload (issue 13): this region's share of `checks` (all configured checks) replaces the running ones:
+   * unchanged checks keep their schedule, removed ones stop, changed and new ones start afresh. Results not
+   * yet published for a removed or changed check are dropped (they are about what is no longer probed).
+   * Later batches carry `configHash`.
+   */
+  reconfigure(checks: readonly CheckConfig[], configHash?: string): RescheduleReport {
+    const mine = checks.filter((c) => c.regions.includes(this.opts.region));
+    const report = this.scheduler.reschedule(mine);
+    for (const id of [...report.removed, ...report.changed]) this.pending.delete(id);
+    this.checkCount = mine.length;
+    if (configHash !== undefined) this.configHash = configHash;
+    return report;
   }
 
   /** Stops the checks (letting in-flight runs finish briefly), then makes one last publish attempt. */
@@ -205,7 +223,7 @@ export class ProbeRunner {
       sentAt: this.opts.clock.now(),
       results,
     };
-    if (this.opts.configHash !== undefined) batch.configHash = this.opts.configHash;
+    if (this.configHash !== undefined) batch.configHash = this.configHash;
     if (this.opts.monitor) {
       batch.health = this.opts.monitor.snapshot(this.probeErrorsUnsent);
       this.probeErrorsUnsent = 0;

@@ -6,7 +6,7 @@
  * interval later: catching up at once would let `fall` consecutive failures land within milliseconds.
  * Timers are the global ones, so vitest fake timers drive it in tests.
  */
-import { ConfigError } from '@understudy/core';
+import { ConfigError, sameJson } from '@understudy/core';
 import { DEFAULT_PROBE_HEALTH } from '@understudy/core';
 import type {
   CheckConfig,
@@ -53,6 +53,16 @@ interface Slot {
   timer: NodeJS.Timeout | undefined;
   run: Promise<void> | undefined;
   abort: AbortController | undefined;
+  /** Stopped by a reload (check removed or changed): never armed or reported again. */
+  retired?: boolean;
+}
+
+/** What a reload did to the scheduled checks, by id. */
+export interface RescheduleReport {
+  added: string[];
+  removed: string[];
+  changed: string[];
+  kept: string[];
 }
 
 function validate(checks: readonly CheckConfig[], jitter: number): void {
@@ -79,6 +89,10 @@ function validate(checks: readonly CheckConfig[], jitter: number): void {
   if (problems.length > 0) throw new ConfigError(problems, 'check scheduler');
 }
 
+function newSlot(check: CheckConfig): Slot {
+  return { check, slotAt: 0, dueAt: 0, startedAt: 0, timer: undefined, run: undefined, abort: undefined };
+}
+
 /** Timer noise, not a stall: a start this much past due keeps the grid. */
 function lateTolerance(interval: number): number {
   return Math.min(100, interval / 10);
@@ -89,7 +103,9 @@ function sleep(ms: number): Promise<void> {
 }
 
 export class CheckScheduler {
-  private readonly slots: Slot[];
+  private slots: Slot[];
+  /** Slots a reload retired whose last run is still finishing: stop() waits for them too. */
+  private readonly retiring = new Set<Slot>();
   private readonly run: RunCheckFn;
   private readonly abortGraceMs: number;
   private readonly stopGraceMs: number;
@@ -98,15 +114,7 @@ export class CheckScheduler {
 
   constructor(private readonly opts: CheckSchedulerOptions) {
     validate(opts.checks, opts.jitter);
-    this.slots = opts.checks.map((check) => ({
-      check,
-      slotAt: 0,
-      dueAt: 0,
-      startedAt: 0,
-      timer: undefined,
-      run: undefined,
-      abort: undefined,
-    }));
+    this.slots = opts.checks.map((check) => newSlot(check));
     this.run = opts.runCheck ?? defaultRunCheck;
     this.abortGraceMs = opts.abortGraceMs ?? 1_000;
     this.stopGraceMs = opts.stopGraceMs ?? 2_000;
@@ -121,12 +129,55 @@ export class CheckScheduler {
     if (this.started) return;
     this.started = true;
     const now = this.opts.clock.now();
+    for (const slot of this.slots) this.startSlot(slot, now);
+  }
+
+  private startSlot(slot: Slot, now: number): void {
+    // A random phase spreads checks sharing an interval across it instead of firing them together.
+    slot.slotAt = now + this.opts.random.next() * slot.check.interval;
+    slot.dueAt = slot.slotAt;
+    this.arm(slot, slot.slotAt - now);
+  }
+
+  private retire(slot: Slot): void {
+    slot.retired = true;
+    clearTimeout(slot.timer);
+    slot.timer = undefined;
+    if (!slot.run) return;
+    this.retiring.add(slot);
+    slot.abort?.abort(new Error('check removed or changed by a reload'));
+  }
+
+  /**
+   * Reload (issue 13): an unchanged check keeps its slot, so its schedule (grid and phase) goes on as if
+   * nothing happened; a removed or changed one stops (a run in flight is aborted and not reported: it
+   * probed the old definition); new and changed ones start on a fresh random phase.
+   */
+  reschedule(checks: readonly CheckConfig[]): RescheduleReport {
+    validate(checks, this.opts.jitter);
+    const report: RescheduleReport = { added: [], removed: [], changed: [], kept: [] };
+    const wanted = new Map(checks.map((c) => [c.id, c]));
+    const kept = new Map<string, Slot>();
     for (const slot of this.slots) {
-      // A random phase spreads checks sharing an interval across it instead of firing them together.
-      slot.slotAt = now + this.opts.random.next() * slot.check.interval;
-      slot.dueAt = slot.slotAt;
-      this.arm(slot, slot.slotAt - now);
+      const next = wanted.get(slot.check.id);
+      if (next && sameJson(next, slot.check)) {
+        kept.set(next.id, slot);
+        report.kept.push(next.id);
+        continue;
+      }
+      report[next ? 'changed' : 'removed'].push(slot.check.id);
+      this.retire(slot);
     }
+    const now = this.opts.clock.now();
+    this.slots = checks.map((check) => {
+      const old = kept.get(check.id);
+      if (old) return old;
+      if (!report.changed.includes(check.id)) report.added.push(check.id);
+      const slot = newSlot(check);
+      if (this.started && !this.stopped) this.startSlot(slot, now);
+      return slot;
+    });
+    return report;
   }
 
   /** Clears timers, lets in-flight runs finish for up to stopGraceMs, then aborts the rest. Idempotent. */
@@ -136,10 +187,11 @@ export class CheckScheduler {
       clearTimeout(slot.timer);
       slot.timer = undefined;
     }
-    const pending = () => this.slots.flatMap((s) => (s.run ? [s.run] : []));
+    const pending = () => [...this.slots, ...this.retiring].flatMap((s) => (s.run ? [s.run] : []));
     if (pending().length === 0) return;
     await Promise.race([Promise.all(pending()), sleep(this.stopGraceMs)]);
-    for (const slot of this.slots) slot.abort?.abort(new Error('check scheduler stopping'));
+    for (const slot of [...this.slots, ...this.retiring])
+      slot.abort?.abort(new Error('check scheduler stopping'));
     await Promise.race([Promise.all(pending()), sleep(this.abortGraceMs)]);
   }
 
@@ -149,10 +201,11 @@ export class CheckScheduler {
 
   private fire(slot: Slot): void {
     slot.timer = undefined;
-    if (this.stopped) return;
+    if (this.stopped || slot.retired) return;
     slot.run = this.runOnce(slot).finally(() => {
       slot.run = undefined;
-      if (!this.stopped) this.planNext(slot);
+      this.retiring.delete(slot);
+      if (!this.stopped && !slot.retired) this.planNext(slot);
     });
   }
 
@@ -185,8 +238,9 @@ export class CheckScheduler {
       clearTimeout(timer);
       slot.abort = undefined;
     }
-    // An abort by stop() is our own doing, not a fact about the origin: nothing to report.
-    if (abort.signal.aborted && !(abort.signal.reason instanceof DOMException)) return;
+    // An abort by stop() is our own doing, not a fact about the origin: nothing to report. Nor is a run of
+    // a definition a reload replaced.
+    if (slot.retired || (abort.signal.aborted && !(abort.signal.reason instanceof DOMException))) return;
     try {
       this.opts.onOutcome(check, outcome, clock.now());
     } catch (err) {

@@ -18,6 +18,7 @@ export * from './overlay.js';
 export * from './overlay-journal.js';
 export * from './decider-patch.js';
 export * from './state-init.js';
+export * from './reconfigure.js';
 export * from './engine.js';
 export * from './status-view.js';
 export * from './secondaries.js';

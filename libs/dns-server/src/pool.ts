@@ -67,8 +67,11 @@ export class DnsWorkerPool {
   private bound: { udp: BoundAddress[]; tcp: BoundAddress[] } = { udp: [], tcp: [] };
   private closing = false;
   private lastRespawn = 0;
+  /** Where workers load the base from: opts.baseSource, then the one the latest setBase named (reload). */
+  private baseSource: unknown;
 
   constructor(private readonly opts: DnsWorkerPoolOptions) {
+    this.baseSource = opts.baseSource;
     if (!Number.isInteger(opts.workers) || opts.workers < 1)
       throw new RangeError(`workers must be ≥ 1, got ${opts.workers}`);
     if (!cluster.isPrimary) throw new Error('DnsWorkerPool runs in the cluster primary');
@@ -102,12 +105,12 @@ export class DnsWorkerPool {
 
   /**
    * Validates the base under the overlay in the primary (the model only: every value parsed, nothing
-   * encoded) and has every worker load it from baseSource.
+   * encoded) and has every worker load it from baseSource. A reload passes the new base's `source`: each
+   * worker keeps answering from its old base until it has built the new one, then swaps (issue 13).
    */
-  setBase(base: ZoneBase, overlay: ZoneOverlay): SetZoneStateResult {
+  setBase(base: ZoneBase, overlay: ZoneOverlay, source: unknown = this.baseSource): SetZoneStateResult {
     try {
-      if (this.opts.baseSource === undefined)
-        throw new Error('setBase needs DnsWorkerPoolOptions.baseSource');
+      if (source === undefined) throw new Error('setBase needs DnsWorkerPoolOptions.baseSource');
       const problems = slotProblems(base);
       if (problems.length > 0) throw new Error(`zone base: ${problems.join('; ')}`);
       if (this.opts.validateBase !== false) buildModel(baseZoneState(base, overlay));
@@ -115,10 +118,10 @@ export class DnsWorkerPool {
       return this.rejected(overlay?.serial, err);
     }
     const copy = { ...overlay, records: { ...overlay.records } };
+    this.baseSource = source;
     this.latest = { kind: 'base', slots: new Map(base.slots.map((s) => [s.id, s])), overlay: copy };
     const gen = this.tracker.accept(overlay.serial);
-    for (const w of this.workers)
-      this.post(w, { t: 'us:base', source: this.opts.baseSource, overlay: copy, gen });
+    for (const w of this.workers) this.post(w, { t: 'us:base', source, overlay: copy, gen });
     return { ok: true, serial: overlay.serial };
   }
 
@@ -206,7 +209,7 @@ export class DnsWorkerPool {
         t: 'us:init',
         init: this.init(),
         state: null,
-        base: { source: this.opts.baseSource, overlay: l.overlay, gen },
+        base: { source: this.baseSource, overlay: l.overlay, gen },
       };
     return { t: 'us:init', init: this.init(), state: l && { zs: l.zs, gen } };
   }
