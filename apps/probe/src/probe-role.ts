@@ -7,6 +7,7 @@
  * Every batch, heartbeats included, carries the process's own health (event-loop delay, descriptors), so
  * the decider can stop counting a region whose probe cannot be trusted (issue #10).
  */
+import { probedChecks } from '@understudy/core';
 import type { Clock, Logger, Random, ResultBatch, ResultsBus, UnderstudyConfig } from '@understudy/core';
 import { ProbeHealthMonitor, ProbeRunner, type ProbeRunnerStats } from '@understudy/checks';
 
@@ -104,9 +105,7 @@ export class ProbeRole {
   private defaultHeartbeat(region: string): number {
     const flush = this.opts.config.probe.flushInterval;
     if (flush > 0) return flush;
-    const intervals = this.opts.config.checks
-      .filter((c) => c.regions.includes(region))
-      .map((c) => c.interval);
+    const intervals = probedChecks(this.opts.config.checks, region).map((c) => c.interval);
     return intervals.length ? Math.max(1_000, Math.min(...intervals)) : 10_000;
   }
 

@@ -5,8 +5,10 @@
  * Pending results are kept per check, latest only, so memory stays bounded however long publishing
  * fails; the decider then sees the newest fact per check once the transport recovers.
  */
+import { probedChecks } from '@understudy/core';
 import type {
   CheckConfig,
+  ProbedCheckConfig,
   CheckOutcome,
   Clock,
   Logger,
@@ -101,7 +103,8 @@ export class ProbeRunner {
       region: opts.region,
       probeId: opts.probeId,
     });
-    const mine = opts.checks.filter((c) => c.regions.includes(opts.region));
+    // Composite checks are the decider's: only probed kinds are scheduled here.
+    const mine = probedChecks(opts.checks, opts.region);
     this.checkCount = mine.length;
     this.nextSeq = opts.firstSeq ?? 1;
     this.scheduler = new CheckScheduler({
@@ -155,7 +158,7 @@ export class ProbeRunner {
     }
   }
 
-  private accept(check: CheckConfig, outcome: CheckOutcome, finishedAt: number): void {
+  private accept(check: ProbedCheckConfig, outcome: CheckOutcome, finishedAt: number): void {
     const result: ProbeResult = {
       ...outcome,
       checkId: check.id,

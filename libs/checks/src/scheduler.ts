@@ -9,7 +9,7 @@
 import { ConfigError } from '@understudy/core';
 import { DEFAULT_PROBE_HEALTH } from '@understudy/core';
 import type {
-  CheckConfig,
+  ProbedCheckConfig,
   CheckOutcome,
   Clock,
   ConfigProblem,
@@ -23,10 +23,10 @@ import type { LookupFn } from './lookup.js';
 import { runCheck as defaultRunCheck } from './run-check.js';
 import type { RunCheckFn } from './run-check.js';
 
-export type OutcomeHandler = (check: CheckConfig, outcome: CheckOutcome, finishedAt: number) => void;
+export type OutcomeHandler = (check: ProbedCheckConfig, outcome: CheckOutcome, finishedAt: number) => void;
 
 export interface CheckSchedulerOptions {
-  checks: readonly CheckConfig[];
+  checks: readonly ProbedCheckConfig[];
   onOutcome: OutcomeHandler;
   clock: Clock;
   random: Random;
@@ -44,7 +44,7 @@ export interface CheckSchedulerOptions {
 }
 
 interface Slot {
-  readonly check: CheckConfig;
+  readonly check: ProbedCheckConfig;
   /** Grid time of the current run's slot (before jitter), epoch ms. */
   slotAt: number;
   /** When the current run was due (slot + jitter) and when it actually started, epoch ms. */
@@ -55,7 +55,7 @@ interface Slot {
   abort: AbortController | undefined;
 }
 
-function validate(checks: readonly CheckConfig[], jitter: number): void {
+function validate(checks: readonly ProbedCheckConfig[], jitter: number): void {
   const problems: ConfigProblem[] = [];
   const seen = new Set<string>();
   checks.forEach((c, i) => {
@@ -195,7 +195,11 @@ export class CheckScheduler {
   }
 
   /** The run's outcome, or a synthesized one if it throws or ignores its abort for longer than the grace. */
-  private async guarded(check: CheckConfig, signal: AbortSignal, startedAt: number): Promise<CheckOutcome> {
+  private async guarded(
+    check: ProbedCheckConfig,
+    signal: AbortSignal,
+    startedAt: number,
+  ): Promise<CheckOutcome> {
     const { clock, lookup } = this.opts;
     let graceTimer: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;
