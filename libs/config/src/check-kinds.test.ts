@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from './load-config.js';
 import { parseConfig } from './parse-config.js';
 import { problemsOf } from './test-support/problems-of.js';
 
@@ -139,5 +140,21 @@ zones:
           - { name: backup, values: [198.51.100.10] }
 `);
     expect(cfg.zones[0]!.failover[0]!.answers[0]!.check).toBe('any');
+  });
+});
+
+describe('examples/check-kinds.example.yaml', () => {
+  it('validates without problems or warnings', async () => {
+    const file = new URL('../../../examples/check-kinds.example.yaml', import.meta.url).pathname;
+    const { config, warnings } = await loadConfig(file, { env: {} });
+    expect(warnings).toEqual([]);
+    expect(config.checks.map((c) => `${c.id}:${c.type}`)).toEqual([
+      'web-a:https',
+      'web-b:https',
+      'web-any:composite',
+      'no-maintenance:composite',
+      'maintenance-page:http',
+      'resolver:dns',
+    ]);
   });
 });
