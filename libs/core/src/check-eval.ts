@@ -136,7 +136,10 @@ function applyVerdict(
 ): boolean {
   const check = probed(deps, id);
   const cs = deps.st.checks[id]!;
+  // Whether composites above this check must look again: its verdict or its confirmation changed.
+  let changed = false;
   if (r.insufficient !== cs.insufficient) {
+    changed = true;
     cs.insufficient = r.insufficient;
     op.touch();
     // An up verdict held on too few voters is not confirmed health: the records' failback timing changes.
@@ -152,8 +155,8 @@ function applyVerdict(
       });
     }
   }
-  if (r.candidate === cs.verdict) return false;
-  if (r.candidate === 'down' && holding) return false;
+  if (r.candidate === cs.verdict) return changed;
+  if (r.candidate === 'down' && holding) return changed;
   const from = cs.verdict;
   cs.verdict = r.candidate;
   cs.verdictChangedAt = op.now;
@@ -184,10 +187,23 @@ function probed(deps: CheckEvalDeps, id: string): ProbedCheckConfig {
 function evaluateComposites(deps: CheckEvalDeps, op: Operation, ids: readonly string[]): void {
   if (deps.composites.size === 0) return;
   const verdictOf = (id: string) => deps.st.checks[id]?.verdict ?? 'unknown';
+  // A child's up held on too few voters is not confirmed: as a composite's own held verdict would not be.
+  const confirmedOf = (id: string) => {
+    const cs = deps.st.checks[id];
+    return cs && !cs.insufficient ? cs.verdict : 'unknown';
+  };
   for (const id of deps.composites.affected(ids)) {
     const check = deps.checksById.get(id) as CompositeCheckConfig;
     const cs = deps.st.checks[id]!;
     const t = compositeVerdict(check, verdictOf);
+    // Unconfirmed when the verdict would not stand on confirmed children alone.
+    const insufficient =
+      t.candidate !== 'unknown' && compositeVerdict(check, confirmedOf).candidate !== t.candidate;
+    if (insufficient !== cs.insufficient) {
+      cs.insufficient = insufficient;
+      op.touch();
+      deps.onVerdictChanged(id);
+    }
     if (t.candidate === cs.verdict) continue;
     const from = cs.verdict;
     cs.verdict = t.candidate;

@@ -142,6 +142,19 @@ describe('DecisionEngine with composite checks', () => {
     expect(h.engine.state.checks.either!.verdict).toBe('up');
   });
 
+  it('is unconfirmed (insufficient) while its verdict rests on a child held with too few voters', () => {
+    const h = new Harness(compositeConfig(1));
+    h.rounds(2, { 'web-a': '+++', 'web-b': '---' });
+    h.rounds(3, { 'web-a': '+++', 'web-b': '---' });
+    expect(h.engine.state.checks.either).toMatchObject({ verdict: 'up', insufficient: false });
+    // Two regions fall silent: web-a's up is held on one voter, and so is the composite's.
+    h.rounds(5, { 'web-a': '+..', 'web-b': '-..' });
+    expect(h.engine.state.checks['web-a']).toMatchObject({ verdict: 'up', insufficient: true });
+    expect(h.engine.state.checks.either).toMatchObject({ verdict: 'up', insufficient: true });
+    h.rounds(3, { 'web-a': '+++', 'web-b': '---' });
+    expect(h.engine.state.checks.either).toMatchObject({ verdict: 'up', insufficient: false });
+  });
+
   it('ignores results that name a composite', () => {
     const h = new Harness(compositeConfig(1));
     const outs = h.report('either', '+++');
