@@ -1,17 +1,17 @@
 /** Check items and the region matrix, prepared from config + decider state once per view. */
-import { describeQuorum, isStale } from '@understudy/core';
-import type { CheckConfig, DeciderState, UnderstudyConfig, VerdictContext } from '@understudy/core';
+import { checkTarget, describeComposite, describeQuorum, isStale } from '@understudy/core';
+import type {
+  CheckConfig,
+  DeciderState,
+  ProbedCheckConfig,
+  UnderstudyConfig,
+  VerdictContext,
+} from '@understudy/core';
 import type { CheckItem, MatrixBody, RegionCell } from './types.js';
-
-function targetOf(check: CheckConfig): string {
-  if (check.type === 'tcp') return `tcp://${check.host}:${check.port}`;
-  const host = check.host.includes(':') ? `[${check.host}]` : check.host;
-  return `${check.type}://${host}:${check.port}${check.path}`;
-}
 
 function cell(
   region: string,
-  check: CheckConfig,
+  check: ProbedCheckConfig,
   cs: DeciderState['checks'][string] | undefined,
   ctx: VerdictContext,
 ): RegionCell {
@@ -45,17 +45,32 @@ export function checkItem(
     minVoters: config.decider.minVoters,
   };
   const cs = st?.checks[check.id];
+  const state = {
+    verdict: cs?.verdict ?? 'unknown',
+    verdictChangedAt: cs?.verdictChangedAt ?? null,
+    insufficient: cs?.insufficient ?? false,
+  } as const;
+  // A composite is never probed: no schedule, no region cells; its rule stands where the quorum would.
+  if (check.type === 'composite') {
+    const common = {
+      id: check.id,
+      type: check.type,
+      target: checkTarget(check),
+      interval: 0,
+      fall: 0,
+      rise: 0,
+    };
+    return { ...common, quorum: describeComposite(check), ...state, regions: [] };
+  }
   return {
     id: check.id,
     type: check.type,
-    target: targetOf(check),
+    target: checkTarget(check),
     interval: check.interval,
     fall: check.fall,
     rise: check.rise,
     quorum: describeQuorum(check.quorum),
-    verdict: cs?.verdict ?? 'unknown',
-    verdictChangedAt: cs?.verdictChangedAt ?? null,
-    insufficient: cs?.insufficient ?? false,
+    ...state,
     regions: check.regions.map((region) => cell(region, check, cs, ctx)),
   };
 }

@@ -57,7 +57,7 @@ const regionCell = obj({
 
 export const checkItem = obj({
   id: str,
-  type: { type: 'string', enum: ['http', 'https', 'tcp'] },
+  type: { type: 'string', enum: ['http', 'https', 'tcp', 'dns', 'composite'] },
   target: str,
   interval: int,
   fall: int,

@@ -29,8 +29,11 @@ export interface RegionCell {
 
 export interface CheckItem {
   id: string;
-  type: 'http' | 'https' | 'tcp';
-  /** What is probed, e.g. "https://app.example.test:443/healthz" or "tcp://db.example.test:5432". */
+  type: 'http' | 'https' | 'tcp' | 'dns' | 'composite';
+  /**
+   * What is probed, e.g. "https://app.example.test:443/healthz" or "tcp://db.example.test:5432"; for a
+   * composite its rule ("1 of [a, b]"), and then interval, fall and rise are 0 and regions is empty.
+   */
   target: string;
   interval: number;
   fall: number;

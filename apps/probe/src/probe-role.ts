@@ -8,6 +8,7 @@
  * the decider can stop counting a region whose probe cannot be trusted (issue #10).
  */
 import {
+  probedChecks,
   sameJson,
   type Clock,
   type Logger,
@@ -150,7 +151,7 @@ export class ProbeRole {
   private defaultHeartbeat(region: string): number {
     const flush = this.config.probe.flushInterval;
     if (flush > 0) return flush;
-    const intervals = this.config.checks.filter((c) => c.regions.includes(region)).map((c) => c.interval);
+    const intervals = probedChecks(this.config.checks, region).map((c) => c.interval);
     return intervals.length ? Math.max(1_000, Math.min(...intervals)) : 10_000;
   }
 

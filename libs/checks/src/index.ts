@@ -9,3 +9,5 @@ export { ProbeRunner } from './probe-runner.js';
 export type { ProbeRunnerOptions, ProbeRunnerStats } from './probe-runner.js';
 export { ProbeHealthMonitor, fdPressure, fdUsage } from './probe-health.js';
 export { stallTolerance } from './run-context.js';
+export { registerCheckRunner, checkRunner } from './check-runners.js';
+export type { CheckRunner, CheckDeps } from './check-runners.js';

@@ -5,8 +5,10 @@
  * Pending results are kept per check, latest only, so memory stays bounded however long publishing
  * fails; the decider then sees the newest fact per check once the transport recovers.
  */
+import { probedChecks } from '@understudy/core';
 import type {
   CheckConfig,
+  ProbedCheckConfig,
   CheckOutcome,
   Clock,
   Logger,
@@ -103,7 +105,8 @@ export class ProbeRunner {
       region: opts.region,
       probeId: opts.probeId,
     });
-    const mine = opts.checks.filter((c) => c.regions.includes(opts.region));
+    // Composite checks are the decider's: only probed kinds are scheduled here.
+    const mine = probedChecks(opts.checks, opts.region);
     this.checkCount = mine.length;
     this.configHash = opts.configHash;
     this.nextSeq = opts.firstSeq ?? 1;
@@ -145,7 +148,7 @@ export class ProbeRunner {
    * Later batches carry `configHash`.
    */
   reconfigure(checks: readonly CheckConfig[], configHash?: string): RescheduleReport {
-    const mine = checks.filter((c) => c.regions.includes(this.opts.region));
+    const mine = probedChecks(checks, this.opts.region);
     const report = this.scheduler.reschedule(mine);
     for (const id of [...report.removed, ...report.changed]) this.pending.delete(id);
     this.checkCount = mine.length;
@@ -173,7 +176,7 @@ export class ProbeRunner {
     }
   }
 
-  private accept(check: CheckConfig, outcome: CheckOutcome, finishedAt: number): void {
+  private accept(check: ProbedCheckConfig, outcome: CheckOutcome, finishedAt: number): void {
     const result: ProbeResult = {
       ...outcome,
       checkId: check.id,

@@ -1,10 +1,9 @@
 /** Runs one check to a CheckOutcome. Never throws: every failure, expected or not, is an outcome. */
 import { DEFAULT_PROBE_HEALTH } from '@understudy/core';
-import type { CheckConfig, CheckOutcome, Clock, FailureReason, TcpCheckConfig } from '@understudy/core';
+import type { CheckOutcome, Clock, ProbedCheckConfig } from '@understudy/core';
+import { checkRunner } from './check-runners.js';
+import type { CheckDeps } from './check-runners.js';
 import { classify } from './classify.js';
-import { connectTcp, resolveHost } from './connect.js';
-import { httpCheck } from './http-check.js';
-import type { CheckDeps } from './http-check.js';
 import { systemLookup } from './lookup.js';
 import type { LookupFn } from './lookup.js';
 import { fdPressure } from './probe-health.js';
@@ -26,50 +25,30 @@ export interface RunCheckOptions {
   selfCheck?: () => string | null;
 }
 
-/** Failures that carry the origin's own answer; no local shortage can produce them. */
-const ORIGIN_ANSWERS = new Set<FailureReason>(['status', 'body', 'cert-expiring', 'probe-error']);
-
-export type RunCheckFn = (check: CheckConfig, opts?: RunCheckOptions) => Promise<CheckOutcome>;
+export type RunCheckFn = (check: ProbedCheckConfig, opts?: RunCheckOptions) => Promise<CheckOutcome>;
 
 const defaultSelfCheck = () => fdPressure(DEFAULT_PROBE_HEALTH.maxFdShare);
-
-async function tcpCheck(check: TcpCheckConfig, ctx: RunContext, deps: CheckDeps): Promise<CheckOutcome> {
-  const address = await resolveHost(ctx, check.host.replace(/^\[(.*)\]$/, '$1'), deps.lookup);
-  await connectTcp(ctx, address, check.port);
-  return ctx.ok();
-}
-
-function runByType(check: CheckConfig, ctx: RunContext, deps: CheckDeps): Promise<CheckOutcome> {
-  switch (check.type) {
-    case 'http':
-    case 'https':
-      return httpCheck(check, ctx, deps);
-    case 'tcp':
-      return tcpCheck(check, ctx, deps);
-    default: {
-      const type = (check as { type?: unknown }).type;
-      return Promise.reject(new Error(`unknown check type ${JSON.stringify(type)}`));
-    }
-  }
-}
 
 /**
  * One deadline (`check.timeout`) covers the whole run: dns, connect, tls, response and body. When it
  * passes, every socket of the run is destroyed and the outcome is `timeout`.
  */
-export async function runCheck(check: CheckConfig, opts: RunCheckOptions = {}): Promise<CheckOutcome> {
+export async function runCheck(check: ProbedCheckConfig, opts: RunCheckOptions = {}): Promise<CheckOutcome> {
   let ctx: RunContext | undefined;
+  let runner: ReturnType<typeof checkRunner>;
   try {
+    runner = checkRunner(check.type);
+    if (!runner) throw new Error(`unknown check type ${JSON.stringify(check.type)}`);
     ctx = new RunContext(check.timeout, opts.signal, opts.stallTolerance);
     const deps: CheckDeps = { clock: opts.clock ?? systemClock, lookup: opts.lookup ?? systemLookup };
-    return await Promise.race([runByType(check, ctx, deps), ctx.deadline]);
+    return await Promise.race([runner.run(check, ctx, deps), ctx.deadline]);
   } catch (err) {
     if (!ctx) {
       const message = err instanceof Error ? err.message : String(err);
       return { ok: false, reason: 'probe-error', message, timings: { total: 0 } };
     }
     const { reason, message } = classify(err, ctx.phase);
-    if (!ORIGIN_ANSWERS.has(reason)) {
+    if (reason !== 'probe-error' && !runner?.originAnswers.has(reason)) {
       const self = (opts.selfCheck ?? defaultSelfCheck)();
       if (self !== null) return ctx.fail('probe-error', `${message} (not counted: ${self})`);
     }

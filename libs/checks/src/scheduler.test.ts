@@ -1,5 +1,5 @@
 import { ConfigError } from '@understudy/core';
-import type { CheckConfig, CheckOutcome } from '@understudy/core';
+import type { CheckOutcome, ProbedCheckConfig } from '@understudy/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RunCheckFn } from './run-check.js';
 import { CheckScheduler } from './scheduler.js';
@@ -18,7 +18,11 @@ interface Harness {
 }
 
 /** A runCheck that takes `durationMs` of fake time and records starts and concurrency per check. */
-function timedRun(h: Harness, durationMs: (check: CheckConfig) => number, honourAbort = true): RunCheckFn {
+function timedRun(
+  h: Harness,
+  durationMs: (check: ProbedCheckConfig) => number,
+  honourAbort = true,
+): RunCheckFn {
   const running = new Map<string, number>();
   return (check, opts) => {
     h.starts.push({ id: check.id, at: Date.now() });
@@ -54,7 +58,7 @@ function harness(): Harness {
 
 function scheduler(
   h: Harness,
-  checks: CheckConfig[],
+  checks: ProbedCheckConfig[],
   run: RunCheckFn,
   extra: { jitter?: number; random?: number[] } = {},
 ) {
@@ -270,7 +274,7 @@ describe('CheckScheduler', () => {
   });
 
   it('rejects invalid intervals, timeouts, jitter and duplicate ids with a ConfigError', () => {
-    const make = (checks: CheckConfig[], jitter = 0) =>
+    const make = (checks: ProbedCheckConfig[], jitter = 0) =>
       new CheckScheduler({
         checks,
         onOutcome: () => undefined,

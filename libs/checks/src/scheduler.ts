@@ -9,7 +9,7 @@
 import { ConfigError, sameJson } from '@understudy/core';
 import { DEFAULT_PROBE_HEALTH } from '@understudy/core';
 import type {
-  CheckConfig,
+  ProbedCheckConfig,
   CheckOutcome,
   Clock,
   ConfigProblem,
@@ -23,10 +23,10 @@ import type { LookupFn } from './lookup.js';
 import { runCheck as defaultRunCheck } from './run-check.js';
 import type { RunCheckFn } from './run-check.js';
 
-export type OutcomeHandler = (check: CheckConfig, outcome: CheckOutcome, finishedAt: number) => void;
+export type OutcomeHandler = (check: ProbedCheckConfig, outcome: CheckOutcome, finishedAt: number) => void;
 
 export interface CheckSchedulerOptions {
-  checks: readonly CheckConfig[];
+  checks: readonly ProbedCheckConfig[];
   onOutcome: OutcomeHandler;
   clock: Clock;
   random: Random;
@@ -44,7 +44,7 @@ export interface CheckSchedulerOptions {
 }
 
 interface Slot {
-  readonly check: CheckConfig;
+  readonly check: ProbedCheckConfig;
   /** Grid time of the current run's slot (before jitter), epoch ms. */
   slotAt: number;
   /** When the current run was due (slot + jitter) and when it actually started, epoch ms. */
@@ -65,7 +65,7 @@ export interface RescheduleReport {
   kept: string[];
 }
 
-function validate(checks: readonly CheckConfig[], jitter: number): void {
+function validate(checks: readonly ProbedCheckConfig[], jitter: number): void {
   const problems: ConfigProblem[] = [];
   const seen = new Set<string>();
   checks.forEach((c, i) => {
@@ -89,7 +89,7 @@ function validate(checks: readonly CheckConfig[], jitter: number): void {
   if (problems.length > 0) throw new ConfigError(problems, 'check scheduler');
 }
 
-function newSlot(check: CheckConfig): Slot {
+function newSlot(check: ProbedCheckConfig): Slot {
   return { check, slotAt: 0, dueAt: 0, startedAt: 0, timer: undefined, run: undefined, abort: undefined };
 }
 
@@ -153,7 +153,7 @@ export class CheckScheduler {
    * nothing happened; a removed or changed one stops (a run in flight is aborted and not reported: it
    * probed the old definition); new and changed ones start on a fresh random phase.
    */
-  reschedule(checks: readonly CheckConfig[]): RescheduleReport {
+  reschedule(checks: readonly ProbedCheckConfig[]): RescheduleReport {
     validate(checks, this.opts.jitter);
     const report: RescheduleReport = { added: [], removed: [], changed: [], kept: [] };
     const wanted = new Map(checks.map((c) => [c.id, c]));
@@ -249,7 +249,11 @@ export class CheckScheduler {
   }
 
   /** The run's outcome, or a synthesized one if it throws or ignores its abort for longer than the grace. */
-  private async guarded(check: CheckConfig, signal: AbortSignal, startedAt: number): Promise<CheckOutcome> {
+  private async guarded(
+    check: ProbedCheckConfig,
+    signal: AbortSignal,
+    startedAt: number,
+  ): Promise<CheckOutcome> {
     const { clock, lookup } = this.opts;
     let graceTimer: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;

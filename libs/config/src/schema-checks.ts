@@ -1,16 +1,22 @@
 /** JSON schema of one entry under `checks:`. Cross-field rules (url vs host, tcp vs http) are semantic. */
+import { CHECK_TYPES, DNS_CHECK_RECORD_TYPES, DNS_RCODES } from './check-kind-names.js';
 import { defs, strictObject } from './schema-defs.js';
 import type { Schema } from './schema-defs.js';
 
 export const checkSchema: Schema = strictObject(
   {
-    type: { enum: ['https', 'http', 'tcp'], description: 'Check type.' },
+    type: { enum: [...CHECK_TYPES], description: 'Check type.' },
     url: {
       type: 'string',
       description: 'Full URL (http/https checks), e.g. https://192.0.2.10:8443/healthz. Either url or host.',
     },
     host: { type: 'string', description: 'Name or IP literal to connect to. Either url or host.' },
-    port: { type: 'integer', minimum: 1, maximum: 65535, description: 'Default 443 (https), 80 (http).' },
+    port: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 65535,
+      description: 'Default 443 (https), 80 (http), 53 (dns).',
+    },
     path: { type: 'string', description: 'Path and query, with host. Default "/".' },
     method: { type: 'string', pattern: '^[A-Za-z]+$', default: 'GET' },
     headers: {
@@ -46,6 +52,50 @@ export const checkSchema: Schema = strictObject(
     rise: { type: 'integer', minimum: 1, maximum: 100, default: 2 },
     regions: { ...defs.regionList, description: 'Default: every region.' },
     quorum: { ...defs.quorum, description: 'Default: the top-level quorum.' },
+    // ---- issue 14 (i14-checks): dns and composite checks ----
+    name: { type: 'string', description: 'dns: the name to query.' },
+    recordType: {
+      type: 'string',
+      enum: [...DNS_CHECK_RECORD_TYPES],
+      default: 'A',
+      description: 'dns: the query type.',
+    },
+    transport: {
+      enum: ['udp', 'tcp'],
+      default: 'udp',
+      description: 'dns: udp (retried over TCP when truncated) or tcp only.',
+    },
+    expectRcode: {
+      type: 'string',
+      enum: [...DNS_RCODES],
+      default: 'NOERROR',
+      description: 'dns: response code.',
+    },
+    expectAnswers: strictObject(
+      {
+        exact: { type: 'array', items: { type: ['string', 'number'] } },
+        contains: { type: 'array', items: { type: ['string', 'number'] }, minItems: 1 },
+      },
+      {
+        minProperties: 1,
+        maxProperties: 1,
+        description: 'dns: { exact: [values] } (the answer set) or { contains: [values] }.',
+      },
+    ),
+    children: {
+      type: 'array',
+      items: defs.id,
+      minItems: 1,
+      description: 'composite: ids of the checks it is calculated from.',
+    },
+    atLeast: {
+      type: 'integer',
+      minimum: 1,
+      default: 1,
+      description: 'composite: children up for it to be up.',
+    },
+    invert: { type: 'boolean', default: false, description: 'composite: swap up and down.' },
+    // ---- end issue 14 (i14-checks) ----
   },
   { required: ['type'] },
 );

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { probedChecks } from '@understudy/core';
 import { parseConfig } from './parse-config.js';
 
 const parse = (text: string) => parseConfig(text, { baseDir: '/etc/understudy', env: {} });
@@ -37,7 +38,7 @@ describe('parseConfig: value forms', () => {
 
   it('halves the default timeout for short intervals', () => {
     const r = parse('regions: [a]\nchecks:\n  t: { type: tcp, host: 192.0.2.1, port: 1, interval: 1s }\n');
-    expect(r.config.checks[0]!.timeout).toBe(500);
+    expect(probedChecks(r.config.checks)[0]!.timeout).toBe(500);
   });
 
   it('defaults minVoters to the number of regions when there are fewer than two', () => {
@@ -54,7 +55,9 @@ checks:
     <<: *one
     host: 192.0.2.2
 `);
-    expect(config.checks.map((c) => [c.id, c.type === 'tcp' && c.host, c.interval, c.fall])).toEqual([
+    expect(
+      probedChecks(config.checks).map((c) => [c.id, c.type === 'tcp' && c.host, c.interval, c.fall]),
+    ).toEqual([
       ['one', '192.0.2.1', 30_000, 5],
       ['two', '192.0.2.2', 30_000, 5],
     ]);

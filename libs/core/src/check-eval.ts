@@ -1,5 +1,12 @@
 /** Verdict evaluation for a set of checks, with the mass-failure guard in between "what votes say" and "apply". */
-import type { CheckConfig, UnderstudyConfig } from './config-types.js';
+import { isProbed } from './check-kinds.js';
+import { compositeEvidence, compositeVerdict, describeComposite, type CompositeGraph } from './composite.js';
+import type {
+  CheckConfig,
+  CompositeCheckConfig,
+  ProbedCheckConfig,
+  UnderstudyConfig,
+} from './config-types.js';
 import type { Operation } from './operation.js';
 import { resetVotes } from './hysteresis.js';
 import type { DeciderState } from './state-types.js';
@@ -9,6 +16,8 @@ export interface CheckEvalDeps {
   config: UnderstudyConfig;
   st: DeciderState;
   checksById: ReadonlyMap<string, CheckConfig>;
+  /** Composite checks: evaluated after the probed checks they depend on, never counted by the guard. */
+  composites: CompositeGraph;
   /** Checks whose votes say down now (applied or held), with since when; the guard counts from it. */
   downSince: Map<string, number>;
   verdictContext(now: number): VerdictContext;
@@ -40,7 +49,8 @@ function heldChecks(deps: CheckEvalDeps): string[] {
 function updateGuard(deps: CheckEvalDeps, op: Operation, held: readonly string[]): boolean {
   const g = deps.config.decider.massFailureGuard;
   const guard = deps.st.guard;
-  const total = deps.config.checks.length;
+  // Composites follow their children; counting them too would count one failure twice.
+  const total = deps.config.checks.length - deps.composites.size;
   const armed = g.enabled && total >= g.minChecks;
   const counted = armed ? guardCount(deps, op.now) : [];
   const share = total ? counted.length / total : 0;
@@ -100,7 +110,7 @@ function rejudgeHeld(
   results: Map<string, VerdictResult>,
 ): void {
   for (const id of held) {
-    const check = deps.checksById.get(id)!;
+    const check = probed(deps, id);
     const cs = deps.st.checks[id]!;
     for (const region of check.regions) {
       const h = cs.regions[region];
@@ -123,10 +133,13 @@ function applyVerdict(
   r: VerdictResult,
   holding: boolean,
   ctx: VerdictContext,
-): void {
-  const check = deps.checksById.get(id)!;
+): boolean {
+  const check = probed(deps, id);
   const cs = deps.st.checks[id]!;
+  // Whether composites above this check must look again: its verdict or its confirmation changed.
+  let changed = false;
   if (r.insufficient !== cs.insufficient) {
+    changed = true;
     cs.insufficient = r.insufficient;
     op.touch();
     // An up verdict held on too few voters is not confirmed health: the records' failback timing changes.
@@ -142,8 +155,8 @@ function applyVerdict(
       });
     }
   }
-  if (r.candidate === cs.verdict) return;
-  if (r.candidate === 'down' && holding) return;
+  if (r.candidate === cs.verdict) return changed;
+  if (r.candidate === 'down' && holding) return changed;
   const from = cs.verdict;
   cs.verdict = r.candidate;
   cs.verdictChangedAt = op.now;
@@ -157,6 +170,56 @@ function applyVerdict(
     evidence: { checks: [checkEvidence(check, cs, r, ctx)] },
   });
   deps.onVerdictChanged(id);
+  return true;
+}
+
+function probed(deps: CheckEvalDeps, id: string): ProbedCheckConfig {
+  const check = deps.checksById.get(id)!;
+  if (!isProbed(check)) throw new Error(`check ${id} is a composite: it has no votes`);
+  return check;
+}
+
+/**
+ * Re-evaluates the composites that depend on `ids` (children first, so a composite of composites sees its
+ * children's new verdicts). Composites follow applied verdicts, so the guard holds them through their
+ * children. Cost: the composites affected, not all of them.
+ */
+function evaluateComposites(deps: CheckEvalDeps, op: Operation, ids: readonly string[]): void {
+  if (deps.composites.size === 0) return;
+  const verdictOf = (id: string) => deps.st.checks[id]?.verdict ?? 'unknown';
+  // A child's up held on too few voters is not confirmed: as a composite's own held verdict would not be.
+  const confirmedOf = (id: string) => {
+    const cs = deps.st.checks[id];
+    return cs && !cs.insufficient ? cs.verdict : 'unknown';
+  };
+  for (const id of deps.composites.affected(ids)) {
+    const check = deps.checksById.get(id) as CompositeCheckConfig;
+    const cs = deps.st.checks[id]!;
+    const t = compositeVerdict(check, verdictOf);
+    // Unconfirmed when the verdict would not stand on confirmed children alone.
+    const insufficient =
+      t.candidate !== 'unknown' && compositeVerdict(check, confirmedOf).candidate !== t.candidate;
+    if (insufficient !== cs.insufficient) {
+      cs.insufficient = insufficient;
+      op.touch();
+      deps.onVerdictChanged(id);
+    }
+    if (t.candidate === cs.verdict) continue;
+    const from = cs.verdict;
+    cs.verdict = t.candidate;
+    cs.verdictChangedAt = op.now;
+    op.touch();
+    op.emit({
+      type: 'verdict-changed',
+      severity: t.candidate === 'down' ? 'warning' : 'info',
+      check: id,
+      from,
+      to: t.candidate,
+      message: `Check ${id} is ${t.candidate}: ${t.up} of ${check.children.length} children up, ${t.unknown} unknown (${describeComposite(check)})`,
+      evidence: { checks: [compositeEvidence(check, cs.verdict, verdictOf)] },
+    });
+    deps.onVerdictChanged(id);
+  }
 }
 
 /**
@@ -167,8 +230,15 @@ function applyVerdict(
 export function evaluateChecks(deps: CheckEvalDeps, op: Operation, ids: Iterable<string>): void {
   const ctx = deps.verdictContext(op.now);
   const results = new Map<string, VerdictResult>();
+  // Composites asked for by name (a tick, a release) are re-evaluated with those whose children changed.
+  const changed: string[] = [];
   for (const id of ids) {
-    const r = computeVerdict(deps.checksById.get(id)!, deps.st.checks[id]!, ctx);
+    const check = deps.checksById.get(id)!;
+    if (!isProbed(check)) {
+      changed.push(id);
+      continue;
+    }
+    const r = computeVerdict(check, deps.st.checks[id]!, ctx);
     results.set(id, r);
     if (r.candidate !== 'down') deps.downSince.delete(id);
     else if (!deps.downSince.has(id)) deps.downSince.set(id, op.now);
@@ -180,11 +250,12 @@ export function evaluateChecks(deps: CheckEvalDeps, op: Operation, ids: Iterable
     rejudgeHeld(deps, held, ctx, results);
     // Checks outside this batch may have changed while the guard held: look at every check.
     for (const check of deps.config.checks) {
-      if (!results.has(check.id))
+      if (isProbed(check) && !results.has(check.id))
         results.set(check.id, computeVerdict(check, deps.st.checks[check.id]!, ctx));
     }
   }
-  for (const [id, r] of results) applyVerdict(deps, op, id, r, holding, ctx);
+  for (const [id, r] of results) if (applyVerdict(deps, op, id, r, holding, ctx)) changed.push(id);
+  evaluateComposites(deps, op, changed);
 }
 
 /** Operator release: stays released until the condition clears on its own. */

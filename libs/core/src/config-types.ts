@@ -64,7 +64,62 @@ export interface TcpCheckConfig extends CheckBase {
   port: number;
 }
 
-export type CheckConfig = HttpCheckConfig | TcpCheckConfig;
+// ---- issue 14 (i14-checks): DNS and composite checks ----
+
+/** DNS response codes a DNS check can expect, by mnemonic (RFC 1035, 2136, 6891). */
+export type DnsRcodeName =
+  | 'NOERROR'
+  | 'FORMERR'
+  | 'SERVFAIL'
+  | 'NXDOMAIN'
+  | 'NOTIMP'
+  | 'REFUSED'
+  | 'YXDOMAIN'
+  | 'YXRRSET'
+  | 'NXRRSET'
+  | 'NOTAUTH'
+  | 'NOTZONE';
+
+/** Queries a DNS server for (name, type); healthy when the rcode (and optionally the answer values) match. */
+export interface DnsCheckConfig extends CheckBase {
+  type: 'dns';
+  /** Server to query: a name (resolved at every run) or an IP literal. */
+  host: string;
+  port: number;
+  /** Absolute query name, lower-case, with the trailing dot. */
+  name: string;
+  /** Query type mnemonic, upper case (A, AAAA, CNAME, MX, NS, PTR, SOA, SRV, TXT, CAA). */
+  recordType: string;
+  /** udp: UDP, retried over TCP when the reply is truncated (TC); tcp: TCP only. */
+  transport: 'udp' | 'tcp';
+  expectRcode: DnsRcodeName;
+  /**
+   * Answer values (canonical presentation form, of the answer records of recordType): `exact` the set must
+   * be equal, `contains` every listed value must be present. null: any answer (or none) will do.
+   */
+  expectAnswers: { exact: string[] } | { contains: string[] } | null;
+}
+
+/**
+ * A calculated check (Route 53 "calculated"): no probing, its verdict follows its children's cross-region
+ * verdicts in the decider. up when at least `atLeast` children are up; with `invert`, up and down swap.
+ */
+export interface CompositeCheckConfig {
+  id: string;
+  type: 'composite';
+  /** Ids of other checks (probed or composite; no cycles). */
+  children: string[];
+  /** 1..children.length. */
+  atLeast: number;
+  invert: boolean;
+}
+
+/** The checks the probes run. */
+export type ProbedCheckConfig = HttpCheckConfig | TcpCheckConfig | DnsCheckConfig;
+
+export type CheckConfig = ProbedCheckConfig | CompositeCheckConfig;
+
+// ---- end issue 14 (i14-checks) ----
 
 export interface AnswerConfig {
   /** Unique within the record; tier order is array order (first is PRIMARY). */

@@ -3,6 +3,8 @@
  * Pure and deterministic: time comes in as `now`, nothing is read or written outside this object.
  */
 import { evaluateChecks, releaseGuard, type CheckEvalDeps } from './check-eval.js';
+import { isProbed, probedChecks } from './check-kinds.js';
+import { CompositeGraph } from './composite.js';
 import type { CheckConfig, FailoverRecordConfig, UnderstudyConfig } from './config-types.js';
 import { PatchTracker, type DeciderStatePatch } from './decider-patch.js';
 import { DueIndex, nextDue } from './due-index.js';
@@ -119,6 +121,7 @@ export class DecisionEngine {
       config: this.config,
       st: this.st,
       checksById: this.checksById,
+      composites: new CompositeGraph(opts.config.checks),
       downSince: this.downSince,
       verdictContext: (now) => this.verdictContext(now),
       onVerdictChanged: (id) => {
@@ -127,7 +130,7 @@ export class DecisionEngine {
       },
     };
     const ctx = this.verdictContext(opts.now);
-    for (const check of this.config.checks) {
+    for (const check of probedChecks(this.config.checks)) {
       const cs = this.st.checks[check.id]!;
       if (computeVerdict(check, cs, ctx).candidate !== 'down') continue;
       // An applied down keeps its age across restarts, so an old outage does not arm the guard.
@@ -228,7 +231,8 @@ export class DecisionEngine {
     const ctx = this.verdictContext(now);
     for (const r of batch.results) {
       const check = this.checksById.get(r.checkId);
-      if (!check || r.region !== batch.region || !check.regions.includes(r.region)) {
+      // A composite is never probed: a result naming one comes from a probe with another config.
+      if (!check || !isProbed(check) || r.region !== batch.region || !check.regions.includes(r.region)) {
         stats.unknown++;
         continue;
       }
@@ -416,7 +420,7 @@ export class DecisionEngine {
 
   /** How long a region may be silent before it is stale, or Infinity for a region without checks. */
   private staleLimit(region: string): number {
-    const intervals = this.config.checks.filter((c) => c.regions.includes(region)).map((c) => c.interval);
+    const intervals = probedChecks(this.config.checks, region).map((c) => c.interval);
     return intervals.length ? this.config.decider.staleAfterIntervals * Math.min(...intervals) : Infinity;
   }
 
@@ -425,8 +429,7 @@ export class DecisionEngine {
    * staleness, it then earns its votes anew, since what it reported while unhealthy proves nothing.
    */
   private regionVotingChanged(region: string, healthy: boolean, dirty: Set<string>, now: number): void {
-    for (const check of this.config.checks) {
-      if (!check.regions.includes(region)) continue;
+    for (const check of probedChecks(this.config.checks, region)) {
       const h = this.st.checks[check.id]!.regions[region];
       if (healthy && h) resetVotes(h, now);
       this.patch.check(check.id);

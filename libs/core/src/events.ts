@@ -62,6 +62,8 @@ export interface CheckEvidence {
   rise: number;
   interval: number;
   timeout: number;
+  /** Composite checks (issue 14): the children's verdicts the rule was applied to; votes is then empty. */
+  children?: { check: string; verdict: Health }[];
 }
 
 export interface TimingEvidence {

@@ -33,3 +33,5 @@ export * from './plan/create-plan.js';
 export * from './plan/safety.js';
 export * from './plan/rate-limit.js';
 export * from './plan/batch.js';
+export * from './check-kinds.js';
+export * from './composite.js';

@@ -9,6 +9,7 @@ import { batch, config, REGIONS, result } from './test-support/fixtures.js';
 import { Harness } from './test-support/harness.js';
 import type { RegionVote } from './events.js';
 import { regionVotes } from './verdict.js';
+import { probedChecks } from './check-kinds.js';
 
 const EMFILE = {
   reason: 'probe-error',
@@ -63,7 +64,7 @@ describe('DecisionEngine: probe-errors do not vote', () => {
     const votes = (held.evidence.checks as { votes: RegionVote[] }[])[0]!.votes;
     expect(votes.find((v) => v.region === 'us-east')).toMatchObject({ reason: 'probe-error' });
     const ctx = { now: hx.now, staleAfterIntervals: 3, minVoters: 2 };
-    const now = regionVotes(hx.config.checks[0]!, hx.engine.state.checks.primary!, ctx);
+    const now = regionVotes(probedChecks(hx.config.checks)[0]!, hx.engine.state.checks.primary!, ctx);
     expect(now.every((v) => v.reason === 'probe-error' && /EMFILE/.test(v.notVoting ?? ''))).toBe(true);
   });
 

@@ -1,6 +1,7 @@
 /** Re-evaluates one failover record: eligibility, damping, failback hold, switch, and the events for each. */
 import type { CheckConfig, FailoverRecordConfig, UnderstudyConfig } from './config-types.js';
-import type { Evidence } from './events.js';
+import { compositeEvidence } from './composite.js';
+import type { CheckEvidence, Evidence } from './events.js';
 import type { Operation } from './operation.js';
 import {
   activeLabel,
@@ -43,12 +44,17 @@ function recordEvidence(
   health: AnswerHealth[],
 ): Evidence {
   const ctx = deps.verdictContext(now);
-  const checks = [];
+  const checks: CheckEvidence[] = [];
+  const verdictOf = (id: string) => deps.st.checks[id]?.verdict ?? 'unknown';
   for (const a of rec.answers) {
     if (a.check === null) continue;
     const check = deps.checksById.get(a.check)!;
     const cs = deps.st.checks[a.check]!;
-    checks.push(checkEvidence(check, cs, computeVerdict(check, cs, ctx), ctx));
+    checks.push(
+      check.type === 'composite'
+        ? compositeEvidence(check, cs.verdict, verdictOf)
+        : checkEvidence(check, cs, computeVerdict(check, cs, ctx), ctx),
+    );
   }
   return { checks, answers: health };
 }
@@ -59,8 +65,21 @@ function detectBudget(
   answerName: string,
 ): number | undefined {
   const checkId = rec.answers.find((a) => a.name === answerName)?.check;
-  const check = checkId ? deps.checksById.get(checkId) : undefined;
-  return check ? check.interval * check.fall + check.timeout : undefined;
+  return checkId ? checkBudget(deps.checksById, checkId, new Set()) : undefined;
+}
+
+/** A composite moves as soon as its slowest child can: the largest budget among its children. */
+function checkBudget(
+  byId: ReadonlyMap<string, CheckConfig>,
+  id: string,
+  seen: Set<string>,
+): number | undefined {
+  const check = byId.get(id);
+  if (!check || seen.has(id)) return undefined;
+  if (check.type !== 'composite') return check.interval * check.fall + check.timeout;
+  seen.add(id);
+  const budgets = check.children.map((c) => checkBudget(byId, c, seen) ?? 0);
+  return budgets.length ? Math.max(...budgets) : undefined;
 }
 
 const SEVERITY: Record<SwitchKind, 'critical' | 'warning' | 'info'> = {

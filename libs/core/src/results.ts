@@ -10,6 +10,10 @@ export type FailureReason =
   | 'timeout'
   | 'reset'
   | 'protocol'
+  /** DNS checks (issue 14): the server answered with another response code than expected. */
+  | 'rcode'
+  /** DNS checks: the expected response code, but not the expected answer values. */
+  | 'answer'
   | 'internal'
   /**
    * The probe itself failed (out of descriptors or buffers, a stalled event loop, a bug): a fact about

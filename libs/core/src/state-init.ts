@@ -67,7 +67,9 @@ export function reconcileState(config: UnderstudyConfig, persisted: DeciderState
   for (const check of config.checks) {
     const prev = base.checks[check.id];
     const cs = prev ?? newCheckState();
-    cs.regions = Object.fromEntries(Object.entries(cs.regions).filter(([r]) => check.regions.includes(r)));
+    // A composite has no regions of its own (issue 14): it keeps only its verdict.
+    const regions = check.type === 'composite' ? [] : check.regions;
+    cs.regions = Object.fromEntries(Object.entries(cs.regions).filter(([r]) => regions.includes(r)));
     next.checks[check.id] = cs;
   }
   for (const rec of allFailoverRecords(config)) {

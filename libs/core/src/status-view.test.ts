@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyState } from './state-init.js';
 import { statusView } from './status-view.js';
-import { config } from './test-support/fixtures.js';
+import { config, httpCheck } from './test-support/fixtures.js';
 import { Harness } from './test-support/harness.js';
 
 describe('statusView', () => {
@@ -32,5 +32,24 @@ describe('statusView', () => {
     expect(v.records[0]).toMatchObject({ active: 'primary', tier: 0, switchedAt: null });
     expect(v.checks[0]!.regions[0]).toMatchObject({ state: 'unknown', stale: false, last: null });
     expect(v.regions[0]).toEqual({ region: 'us-east', lastSeenAt: null, stale: false });
+  });
+
+  it('shows each check with its type and target; a composite with its rule and no region cells', () => {
+    const either = {
+      id: 'either',
+      type: 'composite' as const,
+      children: ['primary', 'secondary'],
+      atLeast: 1,
+      invert: true,
+    };
+    const cfg = config({ checks: [httpCheck('primary'), httpCheck('secondary'), either] });
+    const h = new Harness(cfg);
+    h.rounds(2, { primary: '+++', secondary: '+++' });
+    const v = statusView(cfg, h.engine.state, h.now);
+    expect(v.checks.map((c) => [c.id, c.type, c.target, c.verdict, c.regions.length])).toEqual([
+      ['primary', 'https', 'https://127.0.0.1:443/', 'up', 3],
+      ['secondary', 'https', 'https://127.0.0.1:443/', 'up', 3],
+      ['either', 'composite', 'not 1 of [primary, secondary]', 'down', 0],
+    ]);
   });
 });

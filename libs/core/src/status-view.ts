@@ -1,5 +1,6 @@
 /** A read model of the decider state for `understudy status`, /status and (later) the dashboard. */
-import type { UnderstudyConfig } from './config-types.js';
+import { checkTarget, isProbed } from './check-kinds.js';
+import type { CheckConfig, UnderstudyConfig } from './config-types.js';
 import { secondaryStatuses, type SecondaryStatus } from './secondaries.js';
 import { activeLabel } from './selection.js';
 import type { DeciderState, Health, LastResult, Publication } from './state-types.js';
@@ -22,6 +23,9 @@ export interface RecordStatus {
 
 export interface CheckStatus {
   id: string;
+  type: CheckConfig['type'];
+  /** What it looks at (checkTarget): a URL, host:port, DNS query, or a composite's rule. */
+  target: string;
   verdict: Health;
   verdictChangedAt: number | null;
   insufficient: boolean;
@@ -84,15 +88,18 @@ export function statusView(
     const cs = st.checks[check.id];
     return {
       id: check.id,
+      type: check.type,
+      target: checkTarget(check),
       verdict: cs?.verdict ?? 'unknown',
       verdictChangedAt: cs?.verdictChangedAt ?? null,
       insufficient: cs?.insufficient ?? false,
-      regions: check.regions.map((region) => {
+      // A composite has no region cells: its children's rows carry the votes.
+      regions: (isProbed(check) ? check.regions : []).map((region) => {
         const h = cs?.regions[region];
         return {
           region,
           state: h?.state ?? 'unknown',
-          stale: isStale(h, check, ctx),
+          stale: isProbed(check) && isStale(h, check, ctx),
           last: h?.last ?? null,
           changedAt: h?.changedAt ?? null,
         };

@@ -1,5 +1,5 @@
 /** Cross-region quorum: fold the fresh regions' votes for one check into a verdict. */
-import type { CheckConfig } from './config-types.js';
+import type { ProbedCheckConfig } from './config-types.js';
 import type { CheckEvidence, RegionVote } from './events.js';
 import { describeQuorum, requiredDownVotes } from './quorum.js';
 import type { CheckState, Health, RegionHealth } from './state-types.js';
@@ -23,7 +23,11 @@ export function notVoting(region: string, h: RegionHealth | undefined, ctx: Verd
   return null;
 }
 
-export function isStale(h: RegionHealth | undefined, check: CheckConfig, ctx: VerdictContext): boolean {
+export function isStale(
+  h: RegionHealth | undefined,
+  check: Pick<ProbedCheckConfig, 'interval'>,
+  ctx: VerdictContext,
+): boolean {
   if (!h || h.lastReceivedAt === 0) return false; // never reported: not voting, but not stale either
   return ctx.now - h.lastReceivedAt > ctx.staleAfterIntervals * check.interval;
 }
@@ -39,7 +43,7 @@ export interface VerdictResult {
 }
 
 /** Cheap: no allocation beyond the result, because it runs for every check on every tick. */
-export function computeVerdict(check: CheckConfig, cs: CheckState, ctx: VerdictContext): VerdictResult {
+export function computeVerdict(check: ProbedCheckConfig, cs: CheckState, ctx: VerdictContext): VerdictResult {
   let voters = 0;
   let downVotes = 0;
   for (const region of check.regions) {
@@ -57,7 +61,7 @@ export function computeVerdict(check: CheckConfig, cs: CheckState, ctx: VerdictC
   return { candidate, insufficient: false, voters, downVotes, required, minVoters };
 }
 
-export function regionVotes(check: CheckConfig, cs: CheckState, ctx: VerdictContext): RegionVote[] {
+export function regionVotes(check: ProbedCheckConfig, cs: CheckState, ctx: VerdictContext): RegionVote[] {
   return check.regions.map((region) => {
     const h = cs.regions[region];
     const vote: RegionVote = {
@@ -77,7 +81,7 @@ export function regionVotes(check: CheckConfig, cs: CheckState, ctx: VerdictCont
 }
 
 export function checkEvidence(
-  check: CheckConfig,
+  check: ProbedCheckConfig,
   cs: CheckState,
   result: VerdictResult,
   ctx: VerdictContext,

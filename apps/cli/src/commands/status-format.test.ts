@@ -44,6 +44,8 @@ const view: StatusView & { epoch: number } = {
   checks: [
     {
       id: 'primary',
+      type: 'https',
+      target: 'https://192.0.2.10:443/healthz',
       verdict: 'down',
       verdictChangedAt: now - 10_000,
       insufficient: false,

@@ -58,7 +58,10 @@ export function formatStatus(
     ['CHECK', 'VERDICT', ...regions],
     ...v.checks.map((c) => [
       c.id,
-      c.verdict + (c.insufficient ? ' (held: too few voters)' : ''),
+      c.verdict +
+        (c.insufficient ? ' (held: too few voters)' : '') +
+        // A composite has no region cells (issue 14): its rule explains the verdict.
+        (c.type === 'composite' ? ` (composite: ${c.target})` : ''),
       ...regions.map((region) => {
         const r = c.regions.find((x) => x.region === region);
         if (!r) return '-';

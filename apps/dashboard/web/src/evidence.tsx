@@ -36,6 +36,17 @@ export function Evidence(props: { event: DecisionEvent }) {
 
 function CheckEvidence(props: { c: NonNullable<Ev['checks']>[number]; at: number }) {
   const c = props.c;
+  // A composite check (issue 14) has no region votes: its children's verdicts are the evidence.
+  if (c.children)
+    return (
+      <div class="check-evidence">
+        <p>
+          Check <strong>{c.check}</strong> (composite): verdict {stateLabel(c.verdict)} by rule{' '}
+          <code>{c.rule}</code>. Children:{' '}
+          {c.children.map((ch) => `${ch.check} ${stateLabel(ch.verdict)}`).join(', ') || '–'}.
+        </p>
+      </div>
+    );
   return (
     <div class="check-evidence">
       <p>

@@ -6,7 +6,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import type { HttpCheckConfig, TcpCheckConfig } from '@understudy/core';
+import type { DnsCheckConfig, HttpCheckConfig, TcpCheckConfig } from '@understudy/core';
 
 export function httpCheckConfig(over: Partial<HttpCheckConfig> = {}): HttpCheckConfig {
   return {
@@ -121,5 +121,26 @@ async function listen(
       for (const s of sockets) s.destroy();
       await new Promise<void>((r) => server.close(() => r()));
     },
+  };
+}
+
+export function dnsCheckConfig(over: Partial<DnsCheckConfig> = {}): DnsCheckConfig {
+  return {
+    id: 'dns',
+    type: 'dns',
+    host: '127.0.0.1',
+    port: 53,
+    name: 'www.example.test.',
+    recordType: 'A',
+    transport: 'udp',
+    expectRcode: 'NOERROR',
+    expectAnswers: null,
+    timeout: 2_000,
+    interval: 10_000,
+    fall: 3,
+    rise: 2,
+    regions: ['eu'],
+    quorum: { kind: 'majority' },
+    ...over,
   };
 }
