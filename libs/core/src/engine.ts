@@ -482,7 +482,7 @@ export class DecisionEngine {
         this.publishLog.add(id, this.st.serial);
         records[id] = rs.values;
         this.ov.records[id] = rs.values;
-        if ((rs.ttl ?? null) !== null) ttls[id] = rs.ttl;
+        if (typeof rs.ttl === 'number') ttls[id] = rs.ttl;
       }
       withTtls(this.ov, mergeTtls(this.ov.ttls, { records, ttls }));
       for (const ev of op.events)

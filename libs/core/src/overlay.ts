@@ -58,7 +58,7 @@ export function overlayOf(
   const ttls: Record<string, number> = {};
   for (const [id, st] of Object.entries(records)) {
     out[id] = st.values;
-    if ((st.ttl ?? null) !== null) ttls[id] = st.ttl;
+    if (typeof st.ttl === 'number') ttls[id] = st.ttl;
   }
   return withTtls({ serial, epoch, generatedAt: now, records: out }, ttls);
 }
