@@ -1,5 +1,6 @@
 /** Issue 14: a change of a tier's served addresses, and the adaptive TTL of a degraded record. */
 import type { FailoverRecordConfig } from './config-types.js';
+import type { Evidence } from './events.js';
 import type { Operation } from './operation.js';
 import { activeLabel, type AnswerHealth, type Selection } from './selection.js';
 import type { DeciderState, RecordState } from './state-types.js';
@@ -13,7 +14,7 @@ export function applyAddressChange(
   rec: FailoverRecordConfig,
   rs: RecordState,
   sel: Selection,
-  health: AnswerHealth[],
+  evidence: Evidence,
   op: Operation,
 ): void {
   const before = rs.values;
@@ -38,7 +39,7 @@ export function applyAddressChange(
     to: activeLabel(rs.active),
     message: `Record ${rec.id}: ${activeLabel(rs.active)} ${parts.join(', ') || 'reordered'}; serving ${rs.values.join(', ') || 'no data'}`,
     evidence: {
-      answers: health,
+      ...evidence,
       kind: 'addresses',
       timing: { ttl: rs.ttl ?? rec.ttl, switchedAt: op.now, expectedEffectiveBy: op.now + rec.ttl * 1000 },
     },

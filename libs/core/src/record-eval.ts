@@ -172,7 +172,8 @@ function applySwitch(
   op: Operation,
 ): void {
   const change = sel.change!;
-  if (change.kind === 'addresses') return applyAddressChange(rec, rs, sel, health, op);
+  if (change.kind === 'addresses')
+    return applyAddressChange(rec, rs, sel, recordEvidence(deps, rec, op.now, health), op);
   rs.active = sel.next.active;
   rs.values = [...sel.next.values];
   rs.switchedAt = op.now;
