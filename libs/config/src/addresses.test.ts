@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HttpCheckConfig, TcpCheckConfig } from '@understudy/core';
+import { loadConfig } from './load-config.js';
 import { parseConfig } from './parse-config.js';
 import { problemsOf } from './test-support/problems-of.js';
 
@@ -134,5 +135,33 @@ describe('addresses and check templates (issue 14)', () => {
     const plain = doc(`      - { name: www, type: A, answers: [{ check: web, values: [192.0.2.1] }] }
 `);
     expect(messageAt(plain, 'zones[0].failover[0].answers[0].check')).toMatch(/is a template/);
+  });
+});
+
+describe('examples/per-address.example.yaml', () => {
+  it('validates without problems or warnings', async () => {
+    const file = new URL('../../../examples/per-address.example.yaml', import.meta.url).pathname;
+    const { config, warnings } = await loadConfig(file, { env: {} });
+    expect(warnings).toEqual([]);
+    expect(config.checks.map((c) => c.id)).toEqual([
+      'web-legacy',
+      'dr-web',
+      'web@192.0.2.1',
+      'web@192.0.2.2',
+    ]);
+    expect(config.zones[0]!.failover[0]).toMatchObject({ maxAnswers: 2, degradedTtl: 15 });
+    expect(config.zones[0]!.failover[0]!.answers[0]!.minHealthy).toBe(2);
+  });
+});
+
+describe('providers and per-address records', () => {
+  it('warns when Cloudflare cannot serve the degraded TTL', () => {
+    const text = `${GOOD}targets:
+  - { name: cf, type: cloudflare, apiToken: t, zones: [{ apex: example.test }] }
+`;
+    const { warnings } = parseConfig(text, { env: {} });
+    expect(warnings.find((w) => w.path === 'targets[0].minTtl')?.message).toBe(
+      `record www.example.test./A has degradedTtl 20s, below Cloudflare's minimum of 60s: target "cf" serves 60s while degraded`,
+    );
   });
 });

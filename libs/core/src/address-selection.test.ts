@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { capValues, tierHealth } from './address-health.js';
 import type { AnswerConfig, FailoverRecordConfig } from './config-types.js';
 import { applyDelta, materializeZoneState } from './overlay.js';
+import { statusView } from './status-view.js';
 import { config, failoverRecord, httpCheck } from './test-support/fixtures.js';
 import { Harness } from './test-support/harness.js';
 
@@ -158,5 +159,32 @@ describe('health per address: selection (issue 14)', () => {
     expect(next.ttls).toBeUndefined();
     expect(materializeZoneState(c, ov).zones[0]!.rrsets.at(-1)!.ttl).toBe(30);
     expect(materializeZoneState(c, next).zones[0]!.rrsets.at(-1)!.ttl).toBe(300);
+  });
+});
+
+describe('adaptive TTL: effectiveBy and the status view (issue 14)', () => {
+  it('a failover from a degraded record drains within the degraded TTL it served', () => {
+    const h = harness(
+      record({
+        ttl: 300,
+        degradedTtl: 30,
+        answers: [tier(2), { name: 'secondary', values: ['198.51.100.10'], check: null }],
+      }),
+    );
+    downs(h, ['192.0.2.1']);
+    const rs = h.engine.state.records['app.example.test./A']!;
+    expect(rs.ttl).toBe(30);
+    let view = statusView(h.config, h.engine.state, h.now).records[0]!;
+    expect(view).toMatchObject({ ttl: 300, ttlNow: 30, degraded: true, active: 'primary' });
+    // Long after the short TTL started, the primary tier falls below minHealthy.
+    for (let i = 0; i < 300; i++) downs(h, ['192.0.2.1'], 1);
+    downs(h, ['192.0.2.1', '192.0.2.2']);
+    expect(h.active()).toBe('secondary');
+    const at = h.now;
+    h.engine.markPublished('dns', h.engine.zoneState.serial, at);
+    // Every cache fetched the primary with TTL 30 for the last 300 s: drained 30 s after the publish.
+    expect(rs.effectiveBy.dns).toBe(at + 30_000);
+    view = statusView(h.config, h.engine.state, h.now).records[0]!;
+    expect(view).toMatchObject({ ttlNow: 300, degraded: false, active: 'secondary' });
   });
 });

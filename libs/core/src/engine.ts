@@ -12,6 +12,7 @@ import type { Actor, DecisionEvent } from './events.js';
 import { applyResult, isNewer, newRegionHealth, resetVotes } from './hysteresis.js';
 import { Operation, type NewEvent } from './operation.js';
 import { evaluateRecord, recordCheckIds, type RecordEvalDeps } from './record-eval.js';
+import { drainedBy } from './record-eval-addresses.js';
 import { ProbeHealthTracker } from './probe-health-tracker.js';
 import { isProbeError, type ResultBatch } from './results.js';
 import { nextSerial } from './serial.js';
@@ -364,7 +365,7 @@ export class DecisionEngine {
       if (!rec || rs.publishedAt[target] !== undefined) continue;
       this.patch.record(rec.id);
       rs.publishedAt[target] = at;
-      rs.effectiveBy[target] = at + rec.ttl * 1000;
+      rs.effectiveBy[target] = drainedBy(rec, rs, at); // issue 14: the TTL the old answer was served with
       changed = true;
     }
     return changed;

@@ -21,6 +21,7 @@ export function applyAddressChange(
   const after = sel.next.values;
   const removed = before.filter((v) => !after.includes(v));
   const added = after.filter((v) => !before.includes(v));
+  captureDrain(rs);
   rs.values = [...after];
   rs.switchedAt = op.now;
   rs.switchedSerial = null;
@@ -44,6 +45,23 @@ export function applyAddressChange(
       timing: { ttl: rs.ttl ?? rec.ttl, switchedAt: op.now, expectedEffectiveBy: op.now + rec.ttl * 1000 },
     },
   });
+}
+
+/** Remembers, at a change of values, the shorter TTL the old answer was served with (for effectiveBy). */
+export function captureDrain(rs: RecordState): void {
+  const ttl = rs.ttl ?? null;
+  if (ttl !== null || rs.drainFrom) rs.drainFrom = ttl === null ? null : { ttl, since: rs.ttlSince ?? 0 };
+}
+
+/**
+ * When every cache has the new answer, published at `at`: after the TTL the old answer was served with.
+ * Caches that fetched it before the degraded TTL started hold it up to the configured TTL from then.
+ */
+export function drainedBy(rec: FailoverRecordConfig, rs: RecordState, at: number): number {
+  const full = at + rec.ttl * 1000;
+  const d = rs.drainFrom;
+  if (!d) return full;
+  return Math.min(full, Math.max(at + d.ttl * 1000, d.since + rec.ttl * 1000));
 }
 
 /** Degraded: the active tier is up but some of its addresses, or some regions of its checks, fail. */
@@ -78,6 +96,7 @@ export function updateTtl(
   const ttl = degraded && (rec.degradedTtl ?? null) !== null ? rec.degradedTtl : null;
   if (ttl === (rs.ttl ?? null)) return;
   rs.ttl = ttl;
+  rs.ttlSince = ttl === null ? null : op.now;
   op.switched.add(rec.id);
   op.touch();
 }

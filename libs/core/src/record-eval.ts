@@ -1,7 +1,7 @@
 /** Re-evaluates one failover record: eligibility, damping, failback hold, switch, and the events for each. */
 import type { CheckConfig, FailoverRecordConfig, UnderstudyConfig } from './config-types.js';
 import { addressHealth, tierHealth } from './address-health.js';
-import { applyAddressChange, updateTtl } from './record-eval-addresses.js';
+import { applyAddressChange, captureDrain, updateTtl } from './record-eval-addresses.js';
 import type { Evidence } from './events.js';
 import type { Operation } from './operation.js';
 import {
@@ -174,6 +174,7 @@ function applySwitch(
   const change = sel.change!;
   if (change.kind === 'addresses')
     return applyAddressChange(rec, rs, sel, recordEvidence(deps, rec, op.now, health), op);
+  captureDrain(rs);
   rs.active = sel.next.active;
   rs.values = [...sel.next.values];
   rs.switchedAt = op.now;

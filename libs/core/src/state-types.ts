@@ -70,6 +70,10 @@ export interface RecordState {
   ttl?: number | null;
   /** Some addresses of the active tier, or some regions of its checks, are failing; the tier is up. */
   degraded?: boolean;
+  /** Since when the degraded TTL has been served (null: not served now). */
+  ttlSince?: number | null;
+  /** At the last change: the degraded TTL caches then held and since when, for effectiveBy. */
+  drainFrom?: { ttl: number; since: number } | null;
   // --- end issue 14 ---
 }
 

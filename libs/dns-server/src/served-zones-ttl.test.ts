@@ -1,5 +1,6 @@
 /** Issue 14 (adaptive TTL): the overlay's per-record TTL is served, through deltas and full overlays. */
 import { describe, expect, it } from 'vitest';
+import type { OverlayUpdate } from '@understudy/core';
 import { TYPE } from './constants.js';
 import { Packet } from './dns2.js';
 import { FastPath } from './fast-path.js';
@@ -48,7 +49,7 @@ describe('ServedZones: adaptive TTL (issue 14)', () => {
 
   it('refuses a TTL that is not one, keeping what it served', () => {
     const s = ServedZones.fromBase(fixtureBase(), overlay(1, { [APP]: ['192.0.2.7'] }));
-    const bad = {
+    const bad: OverlayUpdate = {
       kind: 'delta',
       delta: {
         base: 1,
@@ -58,7 +59,7 @@ describe('ServedZones: adaptive TTL (issue 14)', () => {
         records: { [APP]: ['192.0.2.9'] },
         ttls: { [APP]: -1 },
       },
-    } as const;
+    };
     expect(() => s.apply(bad)).toThrow(/ttl -1 is not a TTL/);
     expect(s.snapshot.serial).toBe(1);
   });
