@@ -188,3 +188,16 @@ describe('adaptive TTL: effectiveBy and the status view (issue 14)', () => {
     expect(view).toMatchObject({ ttlNow: 300, degraded: false, active: 'secondary' });
   });
 });
+
+describe('restart (issue 14)', () => {
+  it('keeps the served subset of a tier across a restart: no event, same values', () => {
+    const rec = record();
+    const h = harness(rec);
+    downs(h, ['192.0.2.2']);
+    expect(h.values()).toEqual(['192.0.2.1', '192.0.2.3']);
+    const again = new Harness(h.config, { state: structuredClone(h.engine.state), now: h.now });
+    expect(again.values()).toEqual(['192.0.2.1', '192.0.2.3']);
+    again.rounds(2, Object.fromEntries(A.map((v) => [check(v), v === '192.0.2.2' ? '---' : '+++'])));
+    expect(again.ofType('addresses-changed')).toEqual([]);
+  });
+});
