@@ -8,9 +8,12 @@
  * DNS runs with the production default (dns.workers: auto, cluster workers that re-run this script).
  * With --redis the same drill runs distributed mode in one process (`understudy run --redis`): results go
  * through BullMQ, the zone state through Redis pub/sub, on a real redis-server. Target: overhead p99 ≤ 150 ms.
+ * With --per-address (issue 14) the primary tier lists two addresses (127.0.0.1 and 127.0.0.2, two origins
+ * on one port) checked each on its own from a check template; a drill kills the first address and times
+ * the answer dropping it (the other stays served): the addresses-changed path, not a tier switch.
  */
 import cluster from 'node:cluster';
-import { runDnsWorker } from '@understudy/dns-server';
+import { runLeanDnsWorker } from '@understudy/dns';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,12 +32,15 @@ import { fmt, summarize } from './stats.js';
 import { pollUntilServed } from './udp-probe.js';
 
 if (cluster.isWorker) {
-  await runDnsWorker(createLogger({ name: 'bench-dns-worker', level: 'error', pretty: false }));
+  // The lean worker entry: it builds the zone base the primary wrote (a bare runDnsWorker has no loadBase
+  // since issue 11's workers, so every drill timed out waiting for an answer no worker served).
+  await runLeanDnsWorker();
   process.exit(0);
 }
 
 const DRILLS = Number(process.env.DRILLS ?? 30);
 const REDIS = process.argv.includes('--redis');
+const PER_ADDRESS = process.argv.includes('--per-address');
 const TARGET_MS = REDIS ? 150 : 50;
 const INTERVAL_MS = 1000;
 const RECORD = 'app.example.test./A';
@@ -46,6 +52,10 @@ const cert = await issueCert({ ca, commonName: 'localhost', altNames: ['localhos
 await writeFile(join(dir, 'ca.pem'), ca.certPem);
 const tls = { certPem: cert.certPem, keyPem: cert.keyPem };
 const primary = await startOrigin({ name: 'primary', tls });
+// --per-address: the tier's second address, on the same port of 127.0.0.2.
+const primaryB = PER_ADDRESS
+  ? await startOrigin({ name: 'primary-b', tls, host: '127.0.0.2', port: primary.port })
+  : null;
 const secondary = await startOrigin({ name: 'secondary', tls });
 const dnsPort = await freePort('127.0.0.1', 'both');
 const check = (url: string) => `
@@ -77,14 +87,32 @@ zones:
         failbackAfter: 1s
         flapDamping: false
 `;
-const loaded = parseConfig(yaml, { source: 'bench-failover.yaml', baseDir: dir });
+// Issue 14: the same record, its primary tier two addresses checked from one template.
+const perAddressYaml = yaml
+  .replace('  primary:', `  web:${check(`https://{address}:${primary.port}`)}\n  primary:`)
+  .replace(
+    '{ name: primary, values: [192.0.2.10], check: primary }',
+    '{ name: primary, checkTemplate: web, addresses: [127.0.0.1, 127.0.0.2] }',
+  );
+const KILLED = 'web@127.0.0.1';
+const loaded = parseConfig(PER_ADDRESS ? perAddressYaml : yaml, {
+  source: 'bench-failover.yaml',
+  baseDir: dir,
+});
 
 let switched: DecisionEvent | null = null;
 let served: { at: number; values: string[] } | null = null;
 const hooks = {
   onOutput: (out: { events: DecisionEvent[] }) => {
-    for (const e of out.events)
-      if (e.type === 'answer-switched' && e.record === RECORD && e.to === 'secondary') switched = e;
+    for (const e of out.events) {
+      if (e.record !== RECORD) continue;
+      if (
+        PER_ADDRESS
+          ? e.type === 'addresses-changed' && e.message.includes('dropped')
+          : e.type === 'answer-switched' && e.to === 'secondary'
+      )
+        switched = e;
+    }
   },
   onServing: (overlay: ZoneOverlay) => {
     served = { at: clock.now(), values: [...(overlay.records[RECORD] ?? [])] };
@@ -110,10 +138,16 @@ const detection: number[] = [];
 const overhead: number[] = [];
 const swapOverhead: number[] = [];
 try {
-  await waitFor(() => engine().state.checks.primary!.verdict === 'up' && active() === 'primary', {
-    timeoutMs: 15_000,
-    what: 'a healthy start',
-  });
+  const upCheck = PER_ADDRESS ? KILLED : 'primary';
+  const wantValues = PER_ADDRESS ? ['127.0.0.2'] : ['198.51.100.10'];
+  const servesAll = () => engine().state.records[RECORD]!.values.length === (PER_ADDRESS ? 2 : 1);
+  await waitFor(
+    () => engine().state.checks[upCheck]!.verdict === 'up' && active() === 'primary' && servesAll(),
+    {
+      timeoutMs: 15_000,
+      what: 'a healthy start',
+    },
+  );
   for (let i = 0; i < DRILLS; i++) {
     switched = null;
     served = null;
@@ -122,17 +156,18 @@ try {
     const firstServed = pollUntilServed({
       port: dnsPort,
       name: 'app.example.test',
-      want: '198.51.100.10',
+      want: wantValues[0]!,
+      ...(PER_ADDRESS ? { without: '127.0.0.1' } : {}),
       now: clock.now,
     });
     await primary.setMode('down');
-    await waitFor(() => switched && served && served.values[0] === '198.51.100.10', {
+    await waitFor(() => switched && served && served.values.join() === wantValues.join(), {
       timeoutMs: 15_000,
       intervalMs: 5,
       what: `drill ${i + 1} failover`,
     });
     const ev = switched as unknown as DecisionEvent;
-    const votes = ev.evidence.checks!.find((c) => c.check === 'primary')!.votes;
+    const votes = ev.evidence.checks!.find((c) => c.check === upCheck)!.votes;
     const decisive = Math.max(
       ...votes.filter((v) => v.state === 'down' && !v.stale).map((v) => v.lastObservedAt ?? 0),
     );
@@ -142,10 +177,10 @@ try {
     overhead.push(servedAt - decisive);
     swapOverhead.push(swappedAt - decisive);
     const answer = await dig({ server: '127.0.0.1', port: dnsPort, name: 'app.example.test', type: 'A' });
-    if (answer.answer[0]?.data !== '198.51.100.10')
+    if (answer.answer.map((a) => a.data).join() !== wantValues.join())
       throw new Error(`drill ${i + 1}: dig answered ${answer.raw}`);
     await primary.setMode('up');
-    await waitFor(() => active() === 'primary', {
+    await waitFor(() => active() === 'primary' && servesAll(), {
       timeoutMs: 15_000,
       intervalMs: 20,
       what: `drill ${i + 1} failback`,
@@ -154,7 +189,7 @@ try {
 } finally {
   await app.close();
   await redis?.stop();
-  await Promise.all([primary.stop(), secondary.stop()]);
+  await Promise.all([primary.stop(), secondary.stop(), primaryB?.stop()]);
   await rm(dir, { recursive: true, force: true });
 }
 
@@ -164,7 +199,7 @@ const line = (name: string, s: ReturnType<typeof summarize>) =>
   `${name.padEnd(22)} mean ${fmt(s.mean).padStart(7)}  p50 ${fmt(s.p50).padStart(7)}  p99 ${fmt(s.p99).padStart(7)}  max ${fmt(s.max).padStart(7)}`;
 process.stdout.write(
   [
-    `bench:failover (${REDIS ? 'distributed, over Redis' : 'embedded'}) — ${d.n} drills, interval ${INTERVAL_MS} ms, fall 1, quorum 2/3, random kill phase`,
+    `bench:failover (${REDIS ? 'distributed, over Redis' : 'embedded'}${PER_ADDRESS ? ', per-address: one of two addresses dies' : ''}) — ${d.n} drills, interval ${INTERVAL_MS} ms, fall 1, quorum 2/3, random kill phase`,
     line('detection (ms)', d),
     line('pipeline overhead (ms)', o),
     line('  to every worker ack (ms)', summarize(swapOverhead)),

@@ -44,6 +44,8 @@ export function pollUntilServed(opts: {
   port: number;
   name: string;
   want: string;
+  /** Issue 14: the answer must also leave this address out (a tier serving a smaller subset). */
+  without?: string;
   now: () => number;
   everyMs?: number;
   timeoutMs?: number;
@@ -61,7 +63,9 @@ export function pollUntilServed(opts: {
     sock.on('error', (err) => finish(err));
     sock.on('message', (msg) => {
       const at = opts.now();
-      if (answerAddresses(msg).includes(opts.want)) finish(null, at);
+      const got = answerAddresses(msg);
+      if (got.includes(opts.want) && (opts.without === undefined || !got.includes(opts.without)))
+        finish(null, at);
     });
     const timer = setInterval(
       () => sock.send(encodeQuery(++id & 0xffff, opts.name), opts.port, '127.0.0.1'),

@@ -3,13 +3,14 @@ import {
   BUILTIN_TARGET,
   secondaryAddress,
   secondaryTarget,
+  type AnswerConfig,
   type DeciderState,
   type FailoverRecordConfig,
   type Publication,
   type TargetSyncStatus,
   type UnderstudyConfig,
 } from '@understudy/core';
-import type { CheckItem, RecordItem, RecordTargetItem, RegionItem, TargetItem } from './types.js';
+import type { AnswerItem, CheckItem, RecordItem, RecordTargetItem, RegionItem, TargetItem } from './types.js';
 
 function instancesOf(publications: readonly Publication[], target: string): TargetItem['instances'] {
   return publications
@@ -63,6 +64,22 @@ function recordTargets(switchedSerial: number | null, targets: readonly TargetIt
   });
 }
 
+/** Issue 14: a tier's addresses with their own checks' verdicts, and the tier's health from them. */
+function addressItems(
+  a: AnswerConfig,
+  verdicts: ReadonlyMap<string, CheckItem['verdict']>,
+): Partial<AnswerItem> {
+  if (!a.addresses) return {};
+  const addresses = a.addresses.map((ad) => ({
+    value: ad.value,
+    check: ad.check,
+    health: ad.check === null ? ('up' as const) : (verdicts.get(ad.check) ?? 'unknown'),
+  }));
+  const min = a.minHealthy ?? 1;
+  const notDown = addresses.filter((x) => x.health !== 'down').length;
+  return { addresses, minHealthy: min, health: notDown >= min ? 'up' : 'down' };
+}
+
 function recordItem(
   rec: FailoverRecordConfig,
   st: DeciderState | null,
@@ -93,8 +110,11 @@ function recordItem(
       check: a.check,
       health: a.check === null ? 'up' : (verdicts.get(a.check) ?? 'unknown'),
       override: overrides[a.name] ?? 'obey',
+      ...addressItems(a, verdicts),
     })),
     targets: recordTargets(rs?.switchedSerial ?? null, targets),
+    ttlNow: rs?.ttl ?? rec.ttl,
+    degraded: rs?.degraded ?? false,
   };
 }
 

@@ -88,14 +88,21 @@ export const recordItem = obj({
   damped: bool,
   answers: {
     type: 'array',
-    items: obj({
-      name: str,
-      values: strings,
-      check: nullable('string'),
-      health,
-      override: { type: 'string', enum: ['up', 'down', 'obey'] },
-    }),
+    items: obj(
+      {
+        name: str,
+        values: strings,
+        check: nullable('string'),
+        health,
+        override: { type: 'string', enum: ['up', 'down', 'obey'] },
+        addresses: { type: 'array', items: obj({ value: str, check: nullable('string'), health }) },
+        minHealthy: int,
+      },
+      ['addresses', 'minHealthy'],
+    ),
   },
+  ttlNow: int,
+  degraded: bool,
   targets: {
     type: 'array',
     items: obj({ target: str, type: targetType, inSync: bool, appliedSerial: nullable('integer') }),

@@ -53,6 +53,9 @@ export interface AnswerItem {
   /** The answer's check verdict ('up' for an answer without a check). */
   health: Health;
   override: OverrideMode;
+  /** Issue 14: a tier checked per address; its health is up while minHealthy addresses are not down. */
+  addresses?: { value: string; check: string | null; health: Health }[];
+  minHealthy?: number;
 }
 
 /** A provider, the built-in server, or a zone-transfer secondary (issue 15: `secondary:<host>:<port>`). */
@@ -83,6 +86,9 @@ export interface RecordItem {
   damped: boolean;
   answers: AnswerItem[];
   targets: RecordTargetItem[];
+  /** Issue 14: the TTL served now (degradedTtl while degraded) and whether the record is degraded. */
+  ttlNow: number;
+  degraded: boolean;
 }
 
 export interface ProbeItem {

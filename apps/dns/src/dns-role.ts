@@ -8,7 +8,10 @@
  */
 import {
   BUILTIN_TARGET,
+  copyOverlay,
+  mergeTtls,
   nextSerial,
+  withTtls,
   secondaryTarget,
   type Clock,
   type Logger,
@@ -314,7 +317,9 @@ export class DnsRole {
     const before = { serial: o.serial, epoch: o.epoch, generatedAt: o.generatedAt };
     const previous: Record<string, string[] | undefined> = {};
     for (const id of Object.keys(d.records)) previous[id] = o.records[id];
+    const ttlsBefore = o.ttls;
     Object.assign(o.records, d.records);
+    withTtls(o, mergeTtls(o.ttls, d)); // issue 14: adaptive TTL (few records)
     o.serial = d.serial;
     o.epoch = d.epoch;
     o.generatedAt = d.generatedAt;
@@ -325,6 +330,7 @@ export class DnsRole {
       else o.records[id] = values;
     }
     Object.assign(o, before);
+    withTtls(o, ttlsBefore);
     this.opts.logger.error(
       { serial: d.serial, base: d.base, error: res.error },
       'dns: overlay update rejected; still serving the previous answers',
@@ -346,7 +352,7 @@ export class DnsRole {
         { serial: overlay.serial, cachedSerial: current },
         'dns: following the store again; no longer serving the disk cache',
       );
-    const own: ZoneOverlay = { ...overlay, records: { ...overlay.records } };
+    const own: ZoneOverlay = copyOverlay(overlay);
     // Set first: a single in-process server acknowledges (served) synchronously inside the call.
     this.served_ = { overlay: own, source };
     const res =

@@ -4,6 +4,8 @@ import type { AnswerConfig, FailoverRecordConfig, FailoverRecordType, WhenAllDow
 import { formatDuration } from './duration.js';
 import { didYouMean } from './problems.js';
 import type { Path, Problems } from './problems.js';
+import { buildAddressTier } from './build-addresses.js';
+import type { TemplateExpander } from './check-templates.js';
 import { duration, int, isObj, list, obj, str } from './read.js';
 import type { Obj } from './read.js';
 import { canonicalList, collectValues } from './record-values.js';
@@ -21,6 +23,8 @@ export interface FailoverContext {
   zoneTtl: number;
   /** Every check id declared (even ones whose definition has problems), for reference checks. */
   checkIds: ReadonlySet<string>;
+  /** Issue 14: check templates and their per-address expansions. */
+  expander: TemplateExpander;
 }
 
 export const tierName = (i: number): string => TIER_NAMES[i] ?? `tier-${i + 1}`;
@@ -50,8 +54,31 @@ export function buildFailover(o: Obj, at: Path, ctx: FailoverContext): FailoverR
     whenAllDown: whenAllDown(o.whenAllDown, fallbacks, answers, [...at, 'whenAllDown'], problems),
     failbackAfter,
     flapDamping: flapDamping(o.flapDamping, [...at, 'flapDamping'], problems),
+    ...perAddressOptions(o, ttl, at, problems),
   };
 }
+
+// --- issue 14: health per address (i14addr) ---
+function perAddressOptions(
+  o: Obj,
+  ttl: number,
+  at: Path,
+  problems: Problems,
+): Pick<FailoverRecordConfig, 'maxAnswers' | 'degradedTtl'> {
+  const maxAnswers = int(o.maxAnswers, 1, 64) ?? null;
+  const degradedTtl = int(o.degradedTtl, 0, 2_147_483_647) ?? null;
+  if (degradedTtl !== null && degradedTtl >= ttl)
+    problems.warn(
+      [...at, 'degradedTtl'],
+      `${degradedTtl}s is not shorter than the TTL (${ttl}s), so a degraded record drains no faster`,
+    );
+  // Left out when unset, so existing configs keep their exact shape (and config hash).
+  return {
+    ...(maxAnswers === null ? {} : { maxAnswers }),
+    ...(degradedTtl === null ? {} : { degradedTtl }),
+  };
+}
+// --- end issue 14 ---
 
 function buildAnswers(
   raw: unknown,
@@ -71,8 +98,24 @@ function buildAnswers(
     if (first !== undefined)
       problems.error([...here, 'name'], `duplicate answer name "${name}" (also answers[${first}])`);
     seen.set(name, first ?? i);
+    const tier = buildAddressTier(item, type, here, ctx);
+    if (tier) {
+      out.push({
+        name,
+        values: tier.values,
+        check: null,
+        addresses: tier.addresses,
+        minHealthy: tier.minHealthy,
+      });
+      continue;
+    }
     const values = collectValues(item, type, here, problems) ?? [];
     const check = str(item.check) ?? null;
+    if (check !== null && ctx.expander.templates.has(check))
+      problems.error(
+        [...here, 'check'],
+        `check "${check}" is a template (${'{address}'}): list addresses and name it as checkTemplate`,
+      );
     if (check !== null && !ctx.checkIds.has(check))
       problems.error([...here, 'check'], `check "${check}" is not defined${didYouMean(check, ctx.checkIds)}`);
     if (check === null && item.check === undefined)

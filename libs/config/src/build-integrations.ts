@@ -13,7 +13,11 @@ import type { Problems } from './problems.js';
 import { bool, duration, int, list, num, obj, str } from './read.js';
 import type { Obj } from './read.js';
 import { WEBHOOK_EVENT_KINDS } from './schema-integrations.js';
-import { checkCloudflareDelegations, checkRoute53MarkerNames } from './target-limits.js';
+import {
+  checkCloudflareDelegations,
+  checkRoute53MarkerNames,
+  warnCloudflareDegradedTtls,
+} from './target-limits.js';
 
 /** Route 53 and Cloudflare reject TTLs below these; Cloudflare proxied records always have 300 s. */
 const CLOUDFLARE_PROXIED_TTL = 300;
@@ -117,6 +121,7 @@ export function buildTargets(raw: unknown, zones: ZoneConfig[], problems: Proble
       out.push(cf);
       warnCloudflareTtls(cf, i, zones, problems);
       checkCloudflareDelegations(cf, i, zones, problems);
+      warnCloudflareDegradedTtls(cf, i, zones, problems); // issue 14
     }
   }
   return out;

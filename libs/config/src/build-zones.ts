@@ -2,6 +2,7 @@
 import { normalizeName, resolveOwner } from '@understudy/core';
 import type { FailoverRecordConfig, RecordType, RRset, SoaConfig, ZoneConfig } from '@understudy/core';
 import { buildFailover } from './build-failover.js';
+import type { TemplateExpander } from './check-templates.js';
 import { warnCnameLoops } from './cname-loops.js';
 import type { Path, Problems } from './problems.js';
 import { int, isObj, list, obj, str } from './read.js';
@@ -16,6 +17,8 @@ const UINT32 = 4_294_967_295;
 export interface ZoneContext {
   problems: Problems;
   checkIds: ReadonlySet<string>;
+  /** Issue 14: check templates and their per-address expansions. */
+  expander: TemplateExpander;
 }
 
 export function buildZones(raw: unknown, ctx: ZoneContext): ZoneConfig[] {
@@ -65,7 +68,13 @@ function buildZone(o: Obj, at: Path, ctx: ZoneContext): { zone: ZoneConfig; owne
     owned.push({ name: rrset.name, type: rrset.type, path: here, kind: 'static' });
   }
   const failover: FailoverRecordConfig[] = [];
-  const fctx = { problems, apex: apex.name, zoneTtl: defaultTtl, checkIds: ctx.checkIds };
+  const fctx = {
+    problems,
+    apex: apex.name,
+    zoneTtl: defaultTtl,
+    checkIds: ctx.checkIds,
+    expander: ctx.expander,
+  };
   for (const [i, item] of list(o.failover).entries()) {
     if (!isObj(item)) continue;
     const here = [...at, 'failover', i];

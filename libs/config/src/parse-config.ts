@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ConfigError, deepFreeze } from '@understudy/core';
 import type { ConfigProblem, QuorumRule, UnderstudyConfig } from '@understudy/core';
 import { buildChecks } from './build-checks.js';
+import { splitTemplates, TemplateExpander, templateIds, withSentinels } from './check-templates.js';
 import { buildMetrics } from './build-metrics.js';
 import {
   buildDecider,
@@ -91,14 +92,20 @@ function build(data: unknown, baseDir: string, stateDir: string, problems: Probl
   const regions = buildRegions(top.regions, problems);
   const quorum = quorumAt(top.quorum, ['quorum'], MAJORITY, problems);
   const decider = buildDecider(top.decider, regions.length, problems);
-  const checks = buildChecks(top.checks, {
+  // --- issue 14: check templates ({address}) are validated like checks, then expanded per address ---
+  const templates = templateIds(top.checks);
+  const built = buildChecks(withSentinels(top.checks, templates), {
     problems,
     regions,
     quorum,
     baseDir,
   });
+  const split = splitTemplates(built, templates, problems);
+  const expander = new TemplateExpander(split.byId);
   const checkIds = new Set(Object.keys(obj(top.checks)).filter((id) => ID.test(id)));
-  const zones = buildZones(top.zones, { problems, checkIds });
+  const zones = buildZones(top.zones, { problems, checkIds, expander });
+  const checks = [...split.checks, ...expander.expanded];
+  // --- end issue 14 ---
   return {
     regions,
     quorum,

@@ -34,6 +34,33 @@ const answerSchema = strictObject({
   values: { type: 'array', minItems: 1, items: { type: 'string' } },
   value: { type: 'string' },
   check: { type: ['string', 'null'], description: 'Check id. Without one the answer is always healthy.' },
+  // --- issue 14: health per address (i14addr) ---
+  addresses: {
+    type: 'array',
+    minItems: 1,
+    items: {
+      type: ['string', 'object'],
+      additionalProperties: false,
+      required: ['value'],
+      properties: {
+        value: { type: 'string' },
+        weight: { type: 'integer', minimum: 1, maximum: 1000, default: 1 },
+        check: { type: ['string', 'null'], description: 'Default: checkTemplate expanded for this address.' },
+      },
+    },
+    description: 'Addresses checked each on its own (instead of values + check).',
+  },
+  checkTemplate: {
+    type: 'string',
+    description: 'Id of a check whose host or URL holds {address}; one check per address is made from it.',
+  },
+  minHealthy: {
+    type: ['integer', 'string'],
+    minimum: 1,
+    pattern: '^(100|[1-9]?[0-9])%$',
+    description: 'Eligible addresses the tier needs to be up: a count or a share ("50%"). Default 1.',
+  },
+  // --- end issue 14 ---
 });
 
 const failoverSchema = strictObject(
@@ -66,6 +93,18 @@ const failoverSchema = strictObject(
       },
       description: 'false disables; default { maxFlips: 4, window: 15m }.',
     },
+    // --- issue 14: health per address (i14addr) ---
+    maxAnswers: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 64,
+      description: 'Serve at most this many values (Route 53 multivalue: 8). Default: no cap.',
+    },
+    degradedTtl: {
+      ...defs.ttl,
+      description: 'TTL (s) while degraded: some addresses or regions failing, the tier still up.',
+    },
+    // --- end issue 14 ---
   },
   { required: ['name', 'type', 'answers'] },
 );

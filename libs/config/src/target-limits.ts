@@ -77,3 +77,31 @@ export function checkCloudflareDelegations(
     }
   }
 }
+
+// --- issue 14: health per address (i14addr) ---
+/**
+ * The healthy set of a per-address tier is published as one RRset, which every provider holds; what
+ * Cloudflare cannot hold is a degraded TTL below its minimum, or any TTL but 300 s on proxied records.
+ */
+export function warnCloudflareDegradedTtls(
+  t: CloudflareTargetConfig,
+  i: number,
+  zones: readonly ZoneConfig[],
+  problems: Problems,
+): void {
+  const synced = new Set(t.zones.map((z) => z.apex));
+  for (const zone of zones) {
+    if (!synced.has(zone.apex)) continue;
+    for (const rec of zone.failover) {
+      const d = rec.degradedTtl ?? null;
+      if (d === null || (!t.proxied && d >= t.minTtl)) continue;
+      problems.warn(
+        ['targets', i, t.proxied ? 'proxied' : 'minTtl'],
+        t.proxied
+          ? `record ${rec.id} has degradedTtl ${d}s, but proxied Cloudflare records always have 300s: target "${t.name}" does not shorten it`
+          : `record ${rec.id} has degradedTtl ${d}s, below Cloudflare's minimum of ${t.minTtl}s: target "${t.name}" serves ${t.minTtl}s while degraded`,
+      );
+    }
+  }
+}
+// --- end issue 14 ---

@@ -128,7 +128,27 @@ export interface AnswerConfig {
   values: string[];
   /** Check id; an answer without a check is always healthy. */
   check: string | null;
+  // --- issue 14: health per address (i14addr) ---
+  /**
+   * Addresses checked each on its own (from `checkTemplate` or a check per address); `values` then lists
+   * them all in config order and `check` is null. Absent (hand-built configs) or null: one check per tier.
+   */
+  addresses?: AddressConfig[] | null;
+  /** With addresses: the tier is up while at least this many are eligible (resolved from a count or a share). */
+  minHealthy?: number;
+  // --- end issue 14 ---
 }
+
+// --- issue 14: health per address (i14addr) ---
+export interface AddressConfig {
+  /** Canonical presentation-format value. */
+  value: string;
+  /** When maxAnswers caps the healthy set, the heaviest addresses are served (ties: config order). */
+  weight: number;
+  /** Check id (a concrete check, or a template's expansion such as `web@192.0.2.1`); null = always healthy. */
+  check: string | null;
+}
+// --- end issue 14 ---
 
 export type WhenAllDown =
   | { mode: 'primary' }
@@ -154,6 +174,12 @@ export interface FailoverRecordConfig {
   /** How long a better tier must stay healthy before we move back to it, or 'manual' (operator approval). */
   failbackAfter: number | 'manual';
   flapDamping: FlapDampingConfig | null;
+  // --- issue 14: health per address (i14addr) ---
+  /** At most this many values are served (Route 53 multivalue: 8); absent or null = no cap. */
+  maxAnswers?: number | null;
+  /** Seconds served while the record is degraded (some addresses or regions failing); absent/null = off. */
+  degradedTtl?: number | null;
+  // --- end issue 14 ---
 }
 
 export interface RRset {

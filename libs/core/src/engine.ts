@@ -13,12 +13,20 @@ import { NotFoundError, StateConflictError } from './errors.js';
 import type { Actor, DecisionEvent } from './events.js';
 import { applyResult, isNewer, newRegionHealth, resetVotes } from './hysteresis.js';
 import { Operation, type NewEvent } from './operation.js';
-import { evaluateRecord, type RecordEvalDeps } from './record-eval.js';
+import { evaluateRecord, recordCheckIds, type RecordEvalDeps } from './record-eval.js';
+import { drainedBy } from './record-eval-addresses.js';
 import { ProbeHealthTracker } from './probe-health-tracker.js';
 import { isProbeError, type ResultBatch } from './results.js';
 import { nextSerial } from './serial.js';
 import { allFailoverRecords, reconcileState } from './state-init.js';
-import { materializeZoneState, overlayOf, type OverlayDelta, type ZoneOverlay } from './overlay.js';
+import {
+  materializeZoneState,
+  mergeTtls,
+  overlayOf,
+  withTtls,
+  type OverlayDelta,
+  type ZoneOverlay,
+} from './overlay.js';
 import type { DeciderState, OverrideMode, ZoneState } from './state-types.js';
 import { computeVerdict, isStale, notVoting, type VerdictContext } from './verdict.js';
 
@@ -110,11 +118,11 @@ export class DecisionEngine {
     this.records = allFailoverRecords(opts.config);
     this.recordsById = new Map(this.records.map((r) => [r.id, r]));
     for (const rec of this.records) {
-      for (const a of rec.answers) {
-        if (a.check === null) continue;
-        const list = this.recordsByCheck.get(a.check) ?? [];
+      // Tier checks and (issue 14) per-address checks.
+      for (const id of recordCheckIds(rec)) {
+        const list = this.recordsByCheck.get(id) ?? [];
         if (!list.includes(rec)) list.push(rec);
-        this.recordsByCheck.set(a.check, list);
+        this.recordsByCheck.set(id, list);
       }
     }
     this.deps = {
@@ -254,6 +262,10 @@ export class DecisionEngine {
       stats.accepted++;
       // A probe-error stops the region's vote at once; the next real result gives it back.
       if (changed || !wasVoting || isProbeError(r)) dirty.add(check.id);
+      // Issue 14: a region's vote moving can degrade a record (adaptive TTL) with no verdict change.
+      if (changed)
+        for (const rec of this.recordsByCheck.get(check.id) ?? [])
+          if ((rec.degradedTtl ?? null) !== null) this.dirtyRecords.add(rec.id);
     }
     evaluateChecks(this.deps, op, dirty);
     this.evaluateDirtyRecords(op);
@@ -357,7 +369,7 @@ export class DecisionEngine {
       if (!rec || rs.publishedAt[target] !== undefined) continue;
       this.patch.record(rec.id);
       rs.publishedAt[target] = at;
-      rs.effectiveBy[target] = at + rec.ttl * 1000;
+      rs.effectiveBy[target] = drainedBy(rec, rs, at); // issue 14: the TTL the old answer was served with
       changed = true;
     }
     return changed;
@@ -467,18 +479,25 @@ export class DecisionEngine {
       const base = this.ov.serial;
       this.st.serial = nextSerial(Math.max(this.st.serial, base), op.now);
       const records: Record<string, string[]> = {};
+      const ttls: Record<string, number> = {};
       for (const id of op.switched) {
         const rs = this.st.records[id]!;
         rs.switchedSerial = this.st.serial;
         this.publishLog.add(id, this.st.serial);
         records[id] = rs.values;
         this.ov.records[id] = rs.values;
+        if (typeof rs.ttl === 'number') ttls[id] = rs.ttl;
       }
-      for (const ev of op.events) if (ev.type === 'answer-switched') ev.serial = this.st.serial;
+      withTtls(this.ov, mergeTtls(this.ov.ttls, { records, ttls }));
+      for (const ev of op.events)
+        if (ev.type === 'answer-switched' || ev.type === 'addresses-changed') ev.serial = this.st.serial;
       this.ov.serial = this.st.serial;
       this.ov.epoch = this.epoch;
       this.ov.generatedAt = op.now;
-      delta = { base, serial: this.st.serial, epoch: this.epoch, generatedAt: op.now, records };
+      delta = withTtls(
+        { base, serial: this.st.serial, epoch: this.epoch, generatedAt: op.now, records },
+        ttls,
+      );
       op.touch();
     }
     return { events: op.events, delta, stateChanged: op.stateChanged, stats };

@@ -5,6 +5,8 @@ import type { Health } from './state-types.js';
 export type EventType =
   | 'verdict-changed'
   | 'answer-switched'
+  /** Issue 14: the active tier serves another subset of its addresses. */
+  | 'addresses-changed'
   | 'all-down'
   | 'all-down-cleared'
   | 'failback-pending'

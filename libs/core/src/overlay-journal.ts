@@ -2,6 +2,7 @@
  * Pure helpers over overlay deltas shared by the stores and the decider: reading a journal back from a
  * serial, and folding consecutive deltas into one (a commit that failed is retried with what followed it).
  */
+import { mergeTtls, withTtls } from './overlay.js';
 import type { OverlayDelta, OverlayUpdate, ZoneOverlay } from './overlay.js';
 
 /** Deltas a journal kept by every store by default (about a day of busy failovers, and small). */
@@ -27,18 +28,20 @@ export function deltasAfter(
 
 /** `next` folded into `prev` (next.base must be prev.serial): one delta from prev.base to next.serial. */
 export function mergeDeltas(prev: OverlayDelta, next: OverlayDelta): OverlayDelta {
-  return {
+  const merged: OverlayDelta = {
     base: prev.base,
     serial: next.serial,
     epoch: next.epoch,
     generatedAt: next.generatedAt,
     records: { ...prev.records, ...next.records },
   };
+  return withTtls(merged, mergeTtls(prev.ttls, next));
 }
 
 /** A copy of an overlay that shares nothing mutable with it (value arrays are replaced, never changed). */
 export function copyOverlay(o: Readonly<ZoneOverlay>): ZoneOverlay {
-  return { serial: o.serial, epoch: o.epoch, generatedAt: o.generatedAt, records: { ...o.records } };
+  const copy = { serial: o.serial, epoch: o.epoch, generatedAt: o.generatedAt, records: { ...o.records } };
+  return withTtls(copy, o.ttls && { ...o.ttls });
 }
 
 /** The epoch an update carries. */
@@ -64,5 +67,11 @@ export function overlayUpdateProblem(u: unknown): string | null {
     if (!Array.isArray(vals) || vals.some((x) => typeof x !== 'string'))
       return `records["${id.slice(0, 100)}"] is not a list of strings`;
   }
+  const ttls = body.ttls;
+  if (ttls === undefined) return null;
+  if (typeof ttls !== 'object' || ttls === null || Array.isArray(ttls)) return 'ttls is not an object';
+  for (const [id, t] of Object.entries(ttls))
+    if (!Number.isSafeInteger(t) || (t as number) < 0 || (t as number) > 2_147_483_647)
+      return `ttls["${id.slice(0, 100)}"] is not a TTL`;
   return null;
 }

@@ -20,6 +20,11 @@ export interface ZoneOverlay {
    * config that is absent serves its first answer; an id the config does not know is ignored.
    */
   records: Record<string, string[]>;
+  /**
+   * Issue 14 (adaptive TTL): failover record id → the TTL it serves now, only while that differs from its
+   * configured TTL (a degraded record). Absent (older writers) = every record serves its configured TTL.
+   */
+  ttls?: Record<string, number>;
 }
 
 /** One change of the overlay: only the records whose values changed, from serial `base` to `serial`. */
@@ -30,6 +35,8 @@ export interface OverlayDelta {
   epoch: number;
   generatedAt: number;
   records: Record<string, string[]>;
+  /** TTLs of records in `records` that serve other than their configured TTL; a record listed without one serves its own. */
+  ttls?: Record<string, number>;
 }
 
 /** What a follower receives: a delta it can apply, or the whole overlay (start, gap, resync). */
@@ -48,8 +55,12 @@ export function overlayOf(
   now: number,
 ): ZoneOverlay {
   const out: Record<string, string[]> = {};
-  for (const [id, st] of Object.entries(records)) out[id] = st.values;
-  return { serial, epoch, generatedAt: now, records: out };
+  const ttls: Record<string, number> = {};
+  for (const [id, st] of Object.entries(records)) {
+    out[id] = st.values;
+    if (typeof st.ttl === 'number') ttls[id] = st.ttl;
+  }
+  return withTtls({ serial, epoch, generatedAt: now, records: out }, ttls);
 }
 
 /**
@@ -59,13 +70,42 @@ export function overlayOf(
  */
 export function applyDelta(overlay: ZoneOverlay, delta: OverlayDelta): ZoneOverlay | null {
   if (delta.base !== overlay.serial || delta.serial <= overlay.serial) return null;
-  return {
+  const next = {
     serial: delta.serial,
     epoch: delta.epoch,
     generatedAt: delta.generatedAt,
     records: { ...overlay.records, ...delta.records },
   };
+  return withTtls(next, mergeTtls(overlay.ttls, delta));
 }
+
+// --- issue 14: adaptive TTL (i14addr) ---
+/** `o` with `ttls` set when there are any (left out otherwise, so TTL-less overlays keep their old shape). */
+export function withTtls<T extends ZoneOverlay | OverlayDelta>(
+  o: T,
+  ttls: Record<string, number> | undefined,
+): T {
+  if (ttls && Object.keys(ttls).length > 0) o.ttls = ttls;
+  else delete o.ttls;
+  return o;
+}
+
+/** The TTLs after `delta`: a record the delta lists takes the delta's TTL for it, or its configured one. */
+export function mergeTtls(
+  base: Readonly<Record<string, number>> | undefined,
+  delta: Pick<OverlayDelta, 'records' | 'ttls'>,
+): Record<string, number> | undefined {
+  if (!base && !delta.ttls) return undefined;
+  const out = { ...base };
+  for (const id of Object.keys(delta.records)) delete out[id];
+  return Object.assign(out, delta.ttls);
+}
+
+/** The TTL a failover record serves under `overlay`. */
+export function overlayTtl(overlay: ZoneOverlay | null, rec: FailoverRecordConfig): number {
+  return overlay?.ttls?.[rec.id] ?? rec.ttl;
+}
+// --- end issue 14 ---
 
 /** The values a failover record serves under `overlay`: its entry, or its first answer's. */
 export function overlayValues(overlay: ZoneOverlay | null, rec: FailoverRecordConfig): string[] {
@@ -81,6 +121,13 @@ export function materializeZoneState(config: UnderstudyConfig, overlay: ZoneOver
     serial: overlay.serial,
     epoch: overlay.epoch,
     generatedAt: overlay.generatedAt,
-    zones: config.zones.map((z) => buildZoneData(z, (id) => overlay.records[id], overlay.serial)),
+    zones: config.zones.map((z) =>
+      buildZoneData(
+        z,
+        (id) => overlay.records[id],
+        overlay.serial,
+        (id) => overlay.ttls?.[id],
+      ),
+    ),
   };
 }

@@ -1,7 +1,9 @@
 /** Re-evaluates one failover record: eligibility, damping, failback hold, switch, and the events for each. */
 import type { CheckConfig, FailoverRecordConfig, UnderstudyConfig } from './config-types.js';
+import { addressHealth, tierHealth } from './address-health.js';
 import { compositeEvidence } from './composite.js';
 import type { CheckEvidence, Evidence } from './events.js';
+import { applyAddressChange, captureDrain, updateTtl } from './record-eval-addresses.js';
 import type { Operation } from './operation.js';
 import {
   activeLabel,
@@ -20,12 +22,34 @@ export interface RecordEvalDeps {
   verdictContext(now: number): VerdictContext;
 }
 
+/** Every check a record's answers use: the tier checks and the per-address ones (issue 14). */
+export function recordCheckIds(rec: FailoverRecordConfig): string[] {
+  const ids = new Set<string>();
+  for (const a of rec.answers) {
+    if (a.check !== null) ids.add(a.check);
+    for (const ad of a.addresses ?? []) if (ad.check !== null) ids.add(ad.check);
+  }
+  return [...ids];
+}
+
 export function answerHealth(st: DeciderState, rec: FailoverRecordConfig): AnswerHealth[] {
   const overrides = st.overrides[rec.id];
   return rec.answers.map((a): AnswerHealth => {
     const ov = overrides?.[a.name];
     if (ov === 'up') return { name: a.name, eligible: true, confirmed: true, reason: 'override-up' };
     if (ov === 'down') return { name: a.name, eligible: false, confirmed: false, reason: 'override-down' };
+    if (a.addresses) {
+      // Issue 14: the tier is as healthy as minHealthy of its addresses; it serves the eligible ones.
+      const t = tierHealth(
+        rec,
+        a,
+        a.addresses.map((ad) =>
+          addressHealth(ad.value, ad.check, ad.check ? st.checks[ad.check] : undefined),
+        ),
+      );
+      const reason = !t.eligible ? 'check-down' : t.confirmed ? 'check-up' : 'check-unknown';
+      return { name: a.name, reason, ...t };
+    }
     if (a.check === null) return { name: a.name, eligible: true, confirmed: true, reason: 'no-check' };
     const cs = st.checks[a.check];
     const verdict = cs?.verdict ?? 'unknown';
@@ -46,10 +70,9 @@ function recordEvidence(
   const ctx = deps.verdictContext(now);
   const checks: CheckEvidence[] = [];
   const verdictOf = (id: string) => deps.st.checks[id]?.verdict ?? 'unknown';
-  for (const a of rec.answers) {
-    if (a.check === null) continue;
-    const check = deps.checksById.get(a.check)!;
-    const cs = deps.st.checks[a.check]!;
+  for (const id of recordCheckIds(rec)) {
+    const check = deps.checksById.get(id)!;
+    const cs = deps.st.checks[id]!;
     checks.push(
       check.type === 'composite'
         ? compositeEvidence(check, cs.verdict, verdictOf)
@@ -64,7 +87,8 @@ function detectBudget(
   rec: FailoverRecordConfig,
   answerName: string,
 ): number | undefined {
-  const checkId = rec.answers.find((a) => a.name === answerName)?.check;
+  const answer = rec.answers.find((a) => a.name === answerName);
+  const checkId = answer?.check ?? answer?.addresses?.find((ad) => ad.check !== null)?.check;
   return checkId ? checkBudget(deps.checksById, checkId, new Set()) : undefined;
 }
 
@@ -87,6 +111,7 @@ const SEVERITY: Record<SwitchKind, 'critical' | 'warning' | 'info'> = {
   'all-down': 'critical',
   failback: 'info',
   recovered: 'warning',
+  addresses: 'warning',
 };
 
 /** healthySince follows confirmed health, so failbackAfter only counts time backed by fresh evidence. */
@@ -166,6 +191,9 @@ function applySwitch(
   op: Operation,
 ): void {
   const change = sel.change!;
+  if (change.kind === 'addresses')
+    return applyAddressChange(rec, rs, sel, recordEvidence(deps, rec, op.now, health), op);
+  captureDrain(rs);
   rs.active = sel.next.active;
   rs.values = [...sel.next.values];
   rs.switchedAt = op.now;
@@ -220,4 +248,5 @@ export function evaluateRecord(deps: RecordEvalDeps, rec: FailoverRecordConfig, 
       evidence: recordEvidence(deps, rec, op.now, health),
     });
   }
+  updateTtl(deps.st, rec, rs, health, op);
 }

@@ -2,6 +2,7 @@
  * Answer selection for one failover record. Failing away from a dead answer is never delayed; moving back
  * to a better tier (failback) waits for failbackAfter (or approval) and is suspended while damped.
  */
+import { capValues } from './address-health.js';
 import type { FailoverRecordConfig } from './config-types.js';
 import type { ActiveAnswer, RecordState } from './state-types.js';
 
@@ -18,9 +19,16 @@ export interface AnswerHealth {
    */
   confirmed: boolean;
   reason: EligibilityReason;
+  // --- issue 14: health per address (i14addr) ---
+  /** The values this tier serves now (its eligible addresses, capped); absent = all its values, capped. */
+  values?: string[];
+  /** Some of its addresses are down although the tier is up. */
+  degraded?: boolean;
+  // --- end issue 14 ---
 }
 
-export type SwitchKind = 'failover' | 'failback' | 'all-down' | 'recovered';
+/** 'addresses': the same tier serves another subset of its addresses (issue 14). */
+export type SwitchKind = 'failover' | 'failback' | 'all-down' | 'recovered' | 'addresses';
 
 export interface Served {
   active: ActiveAnswer;
@@ -46,9 +54,16 @@ function sameValues(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
-function answerServed(cfg: FailoverRecordConfig, index: number, allDown: boolean): Served {
+function answerServed(
+  cfg: FailoverRecordConfig,
+  index: number,
+  allDown: boolean,
+  health?: readonly AnswerHealth[],
+): Served {
   const a = cfg.answers[index]!;
-  return { active: { kind: 'answer', name: a.name }, values: a.values, allDown };
+  // All down serves the whole tier (fail open); otherwise its healthy addresses.
+  const values = (!allDown && health?.[index]?.values) || capValues(cfg, a, a.values);
+  return { active: { kind: 'answer', name: a.name }, values, allDown };
 }
 
 /** What whenAllDown serves when no answer is eligible. */
@@ -88,8 +103,10 @@ export function selectAnswer({ cfg, st, health, recentFlips, now }: SelectionInp
       !sameValues(next.values, current.values) || activeLabel(next.active) !== activeLabel(current.active);
     return {
       next,
-      change:
-        changed && kind ? { kind, from: activeLabel(current.active), to: activeLabel(next.active) } : null,
+      change: changed
+        ? // Another subset of the same tier's addresses is a change of values, not a switch.
+          { kind: kind ?? 'addresses', from: activeLabel(current.active), to: activeLabel(next.active) }
+        : null,
       pendingFailback: null,
       dampingBlocked: false,
       consumedApproval: false,
@@ -103,10 +120,10 @@ export function selectAnswer({ cfg, st, health, recentFlips, now }: SelectionInp
   if (!currentWorks) {
     // Failing away from a dead answer (or out of the all-down state) is never delayed.
     const kind: SwitchKind = st.allDown || curIdx < 0 ? 'recovered' : best > curIdx ? 'failover' : 'failback';
-    return result(answerServed(cfg, best, false), kind);
+    return result(answerServed(cfg, best, false, health), kind);
   }
 
-  const stay = answerServed(cfg, curIdx, false);
+  const stay = answerServed(cfg, curIdx, false, health);
   // Better tiers that are confirmed healthy are failback candidates; the best one whose hold is over wins.
   const candidates = health.slice(0, curIdx).flatMap((h, i) => (h.confirmed ? [i] : []));
   if (!candidates.length) return result(stay, null);
@@ -116,7 +133,7 @@ export function selectAnswer({ cfg, st, health, recentFlips, now }: SelectionInp
   });
   // An operator's approval moves back at once, whatever the hold or damping.
   if (st.failbackApproved)
-    return result(answerServed(cfg, first, false), 'failback', { consumedApproval: true });
+    return result(answerServed(cfg, first, false, health), 'failback', { consumedApproval: true });
   if (cfg.flapDamping && recentFlips + 1 >= cfg.flapDamping.maxFlips) {
     return result(stay, null, { ...pendingFor(first, null), dampingBlocked: true });
   }
@@ -124,6 +141,6 @@ export function selectAnswer({ cfg, st, health, recentFlips, now }: SelectionInp
   const hold = cfg.failbackAfter;
   const dueAt = (i: number): number => (st.healthySince[cfg.answers[i]!.name] ?? now) + hold;
   const ready = candidates.find((i) => now >= dueAt(i));
-  if (ready !== undefined) return result(answerServed(cfg, ready, false), 'failback');
+  if (ready !== undefined) return result(answerServed(cfg, ready, false, health), 'failback');
   return result(stay, null, pendingFor(first, dueAt(first)));
 }

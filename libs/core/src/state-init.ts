@@ -1,4 +1,5 @@
 /** Fresh decider state, and reconciliation of persisted state with the current config. */
+import { capValues } from './address-health.js';
 import type { FailoverRecordConfig, UnderstudyConfig } from './config-types.js';
 import type { CheckState, DeciderState, RecordState } from './state-types.js';
 
@@ -7,7 +8,7 @@ export function newRecordState(rec: FailoverRecordConfig): RecordState {
   return {
     active: { kind: 'answer', name: primary.name },
     allDown: false,
-    values: [...primary.values],
+    values: capValues(rec, primary, primary.values),
     switchedAt: null,
     switchedSerial: null,
     publishedAt: {},
@@ -50,7 +51,11 @@ function valuesFor(rec: FailoverRecordConfig, st: RecordState): string[] | null 
       ? rec.whenAllDown.values
       : null;
   }
-  return rec.answers.find((x) => x.name === a.name)?.values ?? null;
+  const answer = rec.answers.find((x) => x.name === a.name);
+  if (!answer) return null;
+  // Issue 14: a tier serving a subset of its addresses keeps that subset across a restart (no flap).
+  const kept = answer.addresses ? st.values.filter((v) => answer.values.includes(v)) : [];
+  return kept.length > 0 ? kept : capValues(rec, answer, answer.values);
 }
 
 /**

@@ -65,6 +65,16 @@ export interface RecordState {
   pendingFailback: { to: string; dueAt: number | null } | null;
   /** Operator approval of a manual failback (consumed when used). */
   failbackApproved: boolean;
+  // --- issue 14: adaptive TTL (i14addr) ---
+  /** The TTL served while degraded (the record's degradedTtl); absent or null = its configured TTL. */
+  ttl?: number | null;
+  /** Some addresses of the active tier, or some regions of its checks, are failing; the tier is up. */
+  degraded?: boolean;
+  /** Since when the degraded TTL has been served (null: not served now). */
+  ttlSince?: number | null;
+  /** At the last change: the degraded TTL caches then held and since when, for effectiveBy. */
+  drainFrom?: { ttl: number; since: number } | null;
+  // --- end issue 14 ---
 }
 
 export interface GuardState {

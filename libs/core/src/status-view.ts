@@ -19,6 +19,12 @@ export interface RecordStatus {
   pendingFailback: { to: string; dueAt: number | null } | null;
   damped: boolean;
   overrides: Record<string, string>;
+  // --- issue 14: health per address (i14addr) ---
+  /** The TTL served now: `ttl`, or the record's degradedTtl while degraded. */
+  ttlNow?: number;
+  /** The active tier is up but some of its addresses, or some regions of its checks, fail. */
+  degraded?: boolean;
+  // --- end issue 14 ---
 }
 
 export interface CheckStatus {
@@ -81,6 +87,8 @@ export function statusView(
         pendingFailback: rs?.pendingFailback ?? null,
         damped: rs?.damped ?? false,
         overrides: st.overrides[rec.id] ?? {},
+        ttlNow: rs?.ttl ?? rec.ttl,
+        degraded: rs?.degraded ?? false,
       };
     }),
   );

@@ -11,6 +11,8 @@ export function buildZoneData(
   zone: ZoneConfig,
   valuesOf: (recordId: string) => readonly string[] | undefined,
   serial: number,
+  /** Issue 14: a record's TTL when it differs from its configured one (adaptive TTL). */
+  ttlOf: (recordId: string) => number | undefined = () => undefined,
 ): ZoneData {
   const rrsets: RRset[] = [
     { name: zone.apex, type: 'SOA', ttl: zone.soa.ttl, values: [soaValue(zone, serial)] },
@@ -21,7 +23,7 @@ export function buildZoneData(
     rrsets.push({
       name: rec.name,
       type: rec.type,
-      ttl: rec.ttl,
+      ttl: ttlOf(rec.id) ?? rec.ttl,
       values: [...(valuesOf(rec.id) ?? rec.answers[0]!.values)],
     });
   }

@@ -19,6 +19,7 @@ import cluster from 'node:cluster';
 import type { Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import type { Logger, OverlayUpdate, ZoneOverlay, ZoneState } from '@understudy/core';
+import { copyOverlay, mergeTtls, withTtls } from '@understudy/core';
 import { isFromWorker } from './pool-protocol.js';
 import type { FromWorker, ToWorker, WorkerInit } from './pool-protocol.js';
 import type { BoundAddress, DnsServerOptions, SetZoneStateResult } from './server.js';
@@ -117,7 +118,7 @@ export class DnsWorkerPool {
     } catch (err) {
       return this.rejected(overlay?.serial, err);
     }
-    const copy = { ...overlay, records: { ...overlay.records } };
+    const copy = copyOverlay(overlay);
     this.baseSource = source;
     this.latest = { kind: 'base', slots: new Map(base.slots.map((s) => [s.id, s])), overlay: copy };
     const gen = this.tracker.accept(overlay.serial);
@@ -136,8 +137,9 @@ export class DnsWorkerPool {
       const d = u.delta;
       Object.assign(l.overlay, { serial: d.serial, epoch: d.epoch, generatedAt: d.generatedAt });
       Object.assign(l.overlay.records, d.records); // in place: O(delta)
+      withTtls(l.overlay, mergeTtls(l.overlay.ttls, d)); // issue 14: adaptive TTL (few records)
     } else {
-      l.overlay = { ...u.overlay, records: { ...u.overlay.records } };
+      l.overlay = copyOverlay(u.overlay);
     }
     const gen = this.tracker.accept(l.overlay.serial);
     for (const w of this.workers) this.post(w, { t: 'us:update', u, gen });

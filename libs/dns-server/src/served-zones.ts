@@ -34,6 +34,15 @@ interface SlotState {
   type: number;
   zone: ZoneModel;
   values: string[];
+  /** Issue 14: the TTL served (the slot's, or the overlay's adaptive TTL). */
+  ttl: number;
+}
+
+type Change = { st: SlotState; values: string[]; ttl: number; rdata: Rdata[] | undefined };
+
+/** The change a slot needs to serve `values` at `ttl`, or null when it serves them already. */
+function changeOf(st: SlotState, values: string[], ttl: number, rdata: Rdata[] | undefined): Change | null {
+  return sameValues(st.values, values) && st.ttl === ttl ? null : { st, values, ttl, rdata };
 }
 
 function sameValues(a: readonly string[], b: readonly string[]): boolean {
@@ -68,7 +77,12 @@ export class ServedZones {
     const zs = baseZoneState(base, overlay);
     try {
       if (problems.length === 0)
-        return ServedZones.build(zs, base.slots, (s) => overlay.records[s.id] ?? s.values);
+        return ServedZones.build(
+          zs,
+          base.slots,
+          (s) => overlay.records[s.id] ?? s.values,
+          (s) => overlay.ttls?.[s.id] ?? s.ttl,
+        );
       buildModel(zs); // only for its problems, listed with the slots'
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
@@ -82,6 +96,7 @@ export class ServedZones {
     zs: ZoneState,
     slots: readonly FailoverSlot[] = [],
     valuesOf: (s: FailoverSlot) => string[] = (s) => s.values,
+    ttlOf: (s: FailoverSlot) => number = (s) => s.ttl,
   ): ServedZones {
     const model = buildModel(zs);
     const watched = new Set(slots.map((s) => s.name));
@@ -95,7 +110,8 @@ export class ServedZones {
     const states = new Map<string, SlotState>();
     for (const slot of slots) {
       const zone = model.zones.get(slot.zone)!;
-      states.set(slot.id, { slot, type: TYPE_CODE[slot.type], zone, values: valuesOf(slot) });
+      const st = { slot, type: TYPE_CODE[slot.type], zone, values: valuesOf(slot), ttl: ttlOf(slot) };
+      states.set(slot.id, st);
     }
     const snap: Snapshot = { serial: zs.serial, epoch: zs.epoch, model, table };
     return new ServedZones(snap, states, watched);
@@ -112,16 +128,20 @@ export class ServedZones {
     const problem = updateProblem(this.slotSpecs, snap.serial, u, parsed);
     if (problem) throw new Error(problem);
     const { serial, epoch } = u.kind === 'delta' ? u.delta : u.overlay;
-    const changes: { st: SlotState; values: string[]; rdata: Rdata[] | undefined }[] = [];
+    const changes: Change[] = [];
+    const ttls = u.kind === 'delta' ? u.delta.ttls : u.overlay.ttls;
     if (u.kind === 'delta') {
       for (const [id, values] of Object.entries(u.delta.records)) {
         const st = this.slots.get(id);
-        if (st && !sameValues(st.values, values)) changes.push({ st, values, rdata: parsed.get(id) });
+        const c = st && changeOf(st, values, ttls?.[id] ?? st.slot.ttl, parsed.get(id));
+        if (c) changes.push(c);
       }
     } else {
       for (const st of this.slots.values()) {
-        const values = u.overlay.records[st.slot.id] ?? st.slot.values;
-        if (!sameValues(st.values, values)) changes.push({ st, values, rdata: parsed.get(st.slot.id) });
+        const id = st.slot.id;
+        const values = u.overlay.records[id] ?? st.slot.values;
+        const c = changeOf(st, values, ttls?.[id] ?? st.slot.ttl, parsed.get(id));
+        if (c) changes.push(c);
       }
     }
     const before = snap.table.encoded;
@@ -129,7 +149,7 @@ export class ServedZones {
     let encoded: [FastName, EncodedName][];
     let negatives: [ZoneModel, Buffer][];
     try {
-      for (const c of changes) this.setValues(c.st, c.values, c.rdata, undo);
+      for (const c of changes) this.setValues(c.st, c.values, c.ttl, c.rdata, undo);
       if (serial !== snap.serial) this.setSerial(serial, undo);
       ({ encoded, negatives } = this.encode(changes, serial !== snap.serial));
     } catch (err) {
@@ -162,7 +182,10 @@ export class ServedZones {
       fz.nx.body = body;
       fz.nodata.body = body;
     }
-    for (const c of changes) c.st.values = c.values;
+    for (const c of changes) {
+      c.st.values = c.values;
+      c.st.ttl = c.ttl;
+    }
     snap.serial = serial;
     snap.epoch = epoch;
     return { serial, names: changes.length, bodies: table.encoded - before };
@@ -172,15 +195,16 @@ export class ServedZones {
   private setValues(
     st: SlotState,
     values: string[],
+    ttl: number,
     rdata: readonly Rdata[] | undefined,
     undo: (() => void)[],
   ): void {
     const { slot, type } = st;
     const node = st.zone.nodes.get(slot.name)!;
     const records = (rdata ?? values.map((v) => parsedOrThrow(slot, v))).map((r) =>
-      toResource(slot.name, slot.ttl, r),
+      toResource(slot.name, ttl, r),
     );
-    const next: RRsetModel = { name: slot.name, type, ttl: slot.ttl, records };
+    const next: RRsetModel = { name: slot.name, type, ttl, records };
     const old = node.rrsets.get(type)!;
     const oldCname = node.cname;
     undo.push(() => {

@@ -79,7 +79,8 @@ export function baseZoneState(base: ZoneBase, overlay: ZoneOverlay): ZoneState {
   for (const s of base.slots) {
     const values = overlay.records[s.id] ?? s.values;
     // A slot whose zone is missing is reported by slotProblems; here it only has nowhere to go.
-    byZone.get(s.zone)?.rrsets.push({ name: s.name, type: s.type, ttl: s.ttl, values: [...values] });
+    const ttl = overlay.ttls?.[s.id] ?? s.ttl; // issue 14: adaptive TTL
+    byZone.get(s.zone)?.rrsets.push({ name: s.name, type: s.type, ttl, values: [...values] });
   }
   return { serial: overlay.serial, epoch: overlay.epoch, generatedAt: overlay.generatedAt, zones };
 }
@@ -151,5 +152,10 @@ export function updateProblem(
     if (p) problems.push(p);
     else if (list) parsed!.set(id, list);
   }
+  // Issue 14: adaptive TTLs, when present, must be TTLs (RFC 2181 §8).
+  const ttls = u.kind === 'delta' ? u.delta.ttls : u.overlay.ttls;
+  for (const [id, t] of Object.entries(ttls ?? {}))
+    if (!Number.isInteger(t) || t < 0 || t > 2_147_483_647)
+      problems.push(`${id}: ttl ${String(t)} is not a TTL`);
   return problems.length > 0 ? problems.join('; ') : null;
 }

@@ -139,6 +139,28 @@ export function describeDnsProviderConformance(name: string, harness: ProviderHa
       expect(sortRecords((await fx.provider.read(fx.zone)).owned)).toEqual(normalized(fx, next));
     });
 
+    // Issue 14: a tier's healthy addresses are published as one RRset; a subset change (with the shorter
+    // degraded TTL) is one in-place update of that RRset, and so is the address coming back.
+    run('per-address subset: the healthy set changes as one RRset update, TTL included', async (fx) => {
+      const all = ['192.0.2.1', '192.0.2.2', '192.0.2.3'];
+      const withApp = (values: string[], ttl: number) =>
+        sample(fx.zone).map((r) => (r.type === 'A' ? { ...r, ttl, values } : r));
+      await syncTo(fx, withApp(all, 300), { expectChanges: 3 });
+      for (const [values, ttl] of [
+        [['192.0.2.1', '192.0.2.3'], 60],
+        [all, 300],
+      ] as const) {
+        const next = withApp([...values], ttl);
+        const plan = await planFor(fx, next);
+        expect(plan.updates.map((u) => recordKey(u.after))).toEqual([`app.${fx.zone}/A`]);
+        expect(plan.updates[0]!.after).toMatchObject({ ttl, values: [...values].sort() });
+        expect(plan.creates).toEqual([]);
+        expect(plan.deletes).toEqual([]);
+        await applyOk(fx, plan);
+        expect(sortRecords((await fx.provider.read(fx.zone)).owned)).toEqual(normalized(fx, next));
+      }
+    });
+
     run('delete: removing every owned record leaves the backend as it was', async (fx) => {
       const baseline = await rawState(fx);
       await syncTo(fx, sample(fx.zone), { expectChanges: 3 });

@@ -39,6 +39,7 @@ export function formatStatus(
       const notes = [
         r.allDown ? 'ALL DOWN' : '',
         r.damped ? 'flap-damped' : '',
+        r.degraded ? `degraded: TTL ${r.ttlNow ?? r.ttl}s` : '', // issue 14
         r.pendingFailback ? `failback to ${r.pendingFailback.to} ${pendingWhen(r, now)}` : '',
         ...Object.entries(r.overrides).map(([a, m]) => `override ${a}=${m}`),
       ].filter(Boolean);

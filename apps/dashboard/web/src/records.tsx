@@ -50,6 +50,12 @@ function RecordCard(props: { rec: RecordView; now: number }) {
     <article class="record" aria-labelledby={headingId} data-record={rec.id}>
       <h3 id={headingId}>
         {rec.name} <span class="rtype">{rec.type}</span> <span class="muted small">TTL {rec.ttl} s</span>
+        {rec.ttlNow !== rec.ttl && (
+          <span class="warn small" data-testid="record-ttl-now">
+            {' '}
+            · degraded: serving TTL {rec.ttlNow} s
+          </span>
+        )}
       </h3>
       <p class="current" data-testid="record-active">
         <span class={rec.allDown ? 'st-down' : 'st-up'}>{rec.allDown ? '▼ all answers down · ' : '● '}</span>
@@ -84,7 +90,22 @@ function RecordCard(props: { rec: RecordView; now: number }) {
                 <code>{a.values.join(', ')}</code>
               </td>
               <td class={`st-${a.health}`}>
-                {stateLabel(a.health)} <span class="muted small">{a.check ?? 'no check'}</span>
+                {stateLabel(a.health)}{' '}
+                <span class="muted small">
+                  {a.addresses
+                    ? `${a.minHealthy ?? 1} of ${a.addresses.length} needed`
+                    : (a.check ?? 'no check')}
+                </span>
+                {a.addresses && (
+                  <ul class="addresses small" data-testid={`addresses-${a.name}`}>
+                    {a.addresses.map((ad) => (
+                      <li key={ad.value} class={`st-${ad.health}`}>
+                        <code>{ad.value}</code> {stateLabel(ad.health)}{' '}
+                        <span class="muted">{ad.check ?? 'no check'}</span>
+                      </li>
+                    ))}
+                  </ul>
+                )}
               </td>
               <td>
                 <div class="modes" role="group" aria-label={`Override for ${a.name}`}>

@@ -19,6 +19,7 @@ import {
 } from './fixtures.js';
 import { describeStateStoreCommit } from './state-store-commit.js';
 import { describeStateStoreOverlay } from './state-store-overlay.js';
+import { describeStateStoreTtls } from './state-store-ttls.js';
 import { describeStateStoreCrash } from './state-store-crash.js';
 import { describeStateStoreFencing } from './state-store-fencing.js';
 import { describeStateStorePatch } from './state-store-patch.js';
@@ -76,6 +77,7 @@ export function describeStateStoreConformance(name: string, harness: StateStoreH
     describeStateStoreFencing(() => store);
     describeStateStoreCommit(() => store);
     describeStateStoreOverlay(() => store);
+    describeStateStoreTtls(() => store); // issue 14
     describeStateStorePatch(() => store, harness.reopen);
 
     it('accepts only strictly increasing zone serials', async () => {

@@ -4,6 +4,8 @@
  */
 import {
   deepFreeze,
+  mergeTtls,
+  withTtls,
   updateSerial,
   type OverlayDelta,
   type OverlayUpdate,
@@ -42,7 +44,11 @@ export interface Applied {
 }
 
 function frozenDelta(d: OverlayDelta): OverlayDelta {
-  return deepFreeze({ ...d, records: structuredClone(d.records) });
+  return deepFreeze({
+    ...d,
+    records: structuredClone(d.records),
+    ...(d.ttls ? { ttls: { ...d.ttls } } : {}),
+  });
 }
 
 export function applyUpdate(
@@ -64,6 +70,9 @@ export function applyUpdate(
   const target = overlay!;
   const d = frozenDelta(u.delta);
   const before = { serial: target.serial, epoch: target.epoch, generatedAt: target.generatedAt };
+  // Issue 14: the TTLs (adaptive TTL) are small and rare: replaced as a whole, restored as a whole.
+  const ttlsBefore = target.ttls;
+  withTtls(target, mergeTtls(target.ttls, d));
   const previous = new Map<string, string[] | undefined>();
   for (const [id, values] of Object.entries(d.records)) {
     previous.set(id, Object.hasOwn(target.records, id) ? target.records[id] : undefined);
@@ -78,6 +87,7 @@ export function applyUpdate(
     notice: { kind: 'delta', delta: d },
     undo: () => {
       Object.assign(target, before);
+      withTtls(target, ttlsBefore);
       for (const [id, v] of previous) {
         if (v === undefined) delete target.records[id];
         else target.records[id] = v;

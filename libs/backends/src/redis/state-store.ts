@@ -222,7 +222,11 @@ export class RedisStateStore implements StateStore {
       const serial = updateSerial(u);
       checkCount(serial, 'overlay serial');
       const body = u.kind === 'delta' ? u.delta : u.overlay;
-      for (const [id, values] of Object.entries(body.records)) pairs.push(id, JSON.stringify(values));
+      // Issue 14: a record serving an adaptive TTL is stored as { values, ttl }; the others as before.
+      for (const [id, values] of Object.entries(body.records)) {
+        const ttl = body.ttls?.[id];
+        pairs.push(id, JSON.stringify(ttl === undefined ? values : { values, ttl }));
+      }
       const base = u.kind === 'delta' ? u.delta.base : '';
       zoneArgs.splice(
         0,

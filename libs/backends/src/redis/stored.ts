@@ -1,5 +1,5 @@
 /** Reading back what the Redis adapters stored: JSON with a shape check, and an error that names the key. */
-import { overlayUpdateProblem, type OverlayDelta, type ZoneOverlay } from '@understudy/core';
+import { overlayUpdateProblem, withTtls, type OverlayDelta, type ZoneOverlay } from '@understudy/core';
 
 export class StoredDataError extends Error {
   override readonly name = 'StoredDataError';
@@ -34,20 +34,38 @@ export function parseOverlay(
   where: string,
 ): ZoneOverlay {
   const records: Record<string, string[]> = {};
+  const ttls: Record<string, number> = {};
   for (const [id, text] of Object.entries(fields)) {
-    records[id] = parseStored<string[]>(text, `${where} ${id.slice(0, 100)}`, (v) =>
-      Array.isArray(v) && v.every((x) => typeof x === 'string') ? null : 'not a list of strings',
+    const v = parseStored<string[] | { values: string[]; ttl: number }>(
+      text,
+      `${where} ${id.slice(0, 100)}`,
+      storedRecordProblem,
     );
+    if (Array.isArray(v)) records[id] = v;
+    else {
+      records[id] = v.values;
+      ttls[id] = v.ttl;
+    }
   }
-  const overlay = {
+  const overlay: ZoneOverlay = {
     serial: Number(meta.serial),
     epoch: Number(meta.epoch),
     generatedAt: Number(meta.generatedAt),
     records,
   };
+  withTtls(overlay, ttls);
   const problem = overlayUpdateProblem({ kind: 'full', overlay });
   if (problem) throw new StoredDataError(`${where}:meta: ${problem}`);
   return overlay;
+}
+
+const isStrings = (v: unknown): boolean => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+/** A record field: its values, or (issue 14, adaptive TTL) { values, ttl }. */
+function storedRecordProblem(v: unknown): string | null {
+  if (isStrings(v)) return null;
+  if (isObject(v) && isStrings(v.values) && isSafeCount(v.ttl)) return null;
+  return 'not a list of strings (nor { values, ttl })';
 }
 
 export const anObject = (v: unknown): string | null => (isObject(v) ? null : 'not an object');
