@@ -1,5 +1,6 @@
 /** Record, region and target items, prepared from config + stored state once per view. */
 import {
+  dampingResumesAt,
   secondaryAddress,
   secondaryTarget,
   type DeciderState,
@@ -89,6 +90,7 @@ function recordItem(
     effectiveBy: rs?.effectiveBy ?? {},
     pendingFailback: rs?.pendingFailback ?? null,
     damped: rs?.damped ?? false,
+    resumesAt: rs?.damped ? dampingResumesAt(rs.flips, rec.flapDamping) : null,
     answers: rec.answers.map((a) => ({
       name: a.name,
       values: a.values,

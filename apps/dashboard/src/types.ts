@@ -77,6 +77,8 @@ export interface RecordItem {
   effectiveBy: Record<string, number>;
   pendingFailback: { to: string; dueAt: number | null } | null;
   damped: boolean;
+  /** While damped: when failback resumes if no further flip happens (epoch ms); else null. */
+  resumesAt: number | null;
   answers: AnswerItem[];
   targets: RecordTargetItem[];
 }

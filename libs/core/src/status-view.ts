@@ -1,5 +1,6 @@
 /** A read model of the decider state for `understudy status`, /status and (later) the dashboard. */
 import type { UnderstudyConfig } from './config-types.js';
+import { dampingResumesAt } from './flap-damping.js';
 import { secondaryStatuses, type SecondaryStatus } from './secondaries.js';
 import { activeLabel } from './selection.js';
 import type { DeciderState, Health, LastResult, Publication } from './state-types.js';
@@ -17,6 +18,8 @@ export interface RecordStatus {
   effectiveBy: Record<string, number>;
   pendingFailback: { to: string; dueAt: number | null } | null;
   damped: boolean;
+  /** While damped: when failback resumes if no further flip happens (epoch ms); else null. */
+  resumesAt: number | null;
   overrides: Record<string, string>;
 }
 
@@ -76,6 +79,7 @@ export function statusView(
         effectiveBy: rs?.effectiveBy ?? {},
         pendingFailback: rs?.pendingFailback ?? null,
         damped: rs?.damped ?? false,
+        resumesAt: rs?.damped ? dampingResumesAt(rs.flips, rec.flapDamping) : null,
         overrides: st.overrides[rec.id] ?? {},
       };
     }),
