@@ -14,6 +14,7 @@ import {
   type DnsProvider,
   type Logger,
   type NewEvent,
+  type OwnershipMarker,
   type Plan,
   type ProviderRecord,
   type StateStore,
@@ -25,18 +26,22 @@ import { SyncManager, type PlanOnceResult } from '@understudy/sync';
 import { systemClock, systemRandom } from '../embedded.js';
 import { providersFromConfig } from '../leader-services.js';
 import { connectRedis, redisBackends, redisUrl } from '../redis-mode.js';
+import { plannedMarkers, recordingReads, savedPlan, writePlanFile } from './plan-file.js';
 import { CliExit, EXIT_FAILURE, EXIT_OK, loadOrExit } from './shared.js';
 
 /** `plan` exits with this when a target has something to change (0: nothing; 1: a target failed). */
 export const EXIT_CHANGES = 2;
 
 export interface PlanOptions {
-  config: string;
+  /** `-c`; discovered when not given. */
+  config?: string;
   /** Read the zone state from Redis (distributed mode) instead of state.file. */
   redis?: string;
   target?: string;
   json?: boolean;
   logLevel?: string;
+  /** Save the plan here (plan-file.ts), for `sync --plan FILE`. */
+  out?: string;
 }
 
 /** The zone state to plan, and where it came from (for the operator). */
@@ -222,6 +227,15 @@ export function changeLines(plans: readonly Plan[], indent = '    '): string[] {
   return lines;
 }
 
+/** The ownership markers a target will write, so the operator sees everything the plan creates. */
+export function markerLines(markers: readonly OwnershipMarker[], indent = '    '): string[] {
+  if (markers.length === 0) return [];
+  return [
+    `${indent.slice(2)}ownership markers to write (${markers.length}):`,
+    ...markers.map((m) => `${indent}+ ${m.kind === 'comment' ? `${m.record} ${m.text}` : m.text}`),
+  ];
+}
+
 /** A SyncManager for one plan or one sync: no loop, events and publications only logged. */
 export function oneShotManager(o: {
   providers: DnsProvider[];
@@ -253,8 +267,12 @@ export function inConfigOrder<T extends { target: string }>(
   return [...results].sort((x, y) => (order.get(x.target) ?? 0) - (order.get(y.target) ?? 0));
 }
 
-/** The readable report of `understudy plan`. */
-export function formatPlans(results: readonly PlanOnceResult[], source: string): string {
+/** The readable report of `understudy plan`; `markers`: the ownership markers each target will write. */
+export function formatPlans(
+  results: readonly PlanOnceResult[],
+  source: string,
+  markers: ReadonlyMap<string, readonly OwnershipMarker[]> = new Map(),
+): string {
   const out = [`Plan against ${source}.`, ''];
   if (results.length === 0) out.push('No provider targets are configured (targets:): nothing to plan.');
   for (const r of results) {
@@ -265,7 +283,7 @@ export function formatPlans(results: readonly PlanOnceResult[], source: string):
     }
     const safety = r.safety.safe ? '' : ' (UNSAFE: needs --force)';
     out.push(`target ${r.target}: ${n === 0 ? 'in sync' : `${n} change${n === 1 ? '' : 's'}${safety}`}`);
-    out.push(...changeLines(r.plans));
+    out.push(...changeLines(r.plans), ...markerLines(markers.get(r.target) ?? []));
     for (const v of r.safety.violations) out.push(`  unsafe: ${v.message}`);
     for (const w of r.warnings) out.push(`  warning: ${w}`);
   }
@@ -281,8 +299,12 @@ export async function planCommand(opts: PlanOptions, out: NodeJS.WritableStream)
   const logger = commandLogger('understudy-plan', opts.logLevel);
   const url = redisUrl(opts.redis);
   const input = await planInput(config, systemClock.now(), url ? { redisUrl: url, logger } : {});
-  const { providers, broken } = await openProviders(config, logger, opts.target);
+  const opened = await openProviders(config, logger, opts.target);
+  const broken = opened.broken;
+  // Each provider remembers what it read: the base a saved plan is checked against (plan-file.ts).
+  const { providers, reads } = recordingReads(opened.providers);
   let results: PlanOnceResult[];
+  let markers: Map<string, OwnershipMarker[]>;
   try {
     const store = await MemoryStateStore.open();
     const manager = oneShotManager({ providers, config, store, logger });
@@ -293,14 +315,34 @@ export async function planCommand(opts: PlanOptions, out: NodeJS.WritableStream)
     ]);
     await manager.close();
     await store.close();
+    markers = plannedMarkers(results, providers);
   } finally {
-    await closeProviders(providers);
+    await closeProviders(opened.providers);
+  }
+  if (opts.out !== undefined) {
+    const saved = savedPlan({
+      results,
+      providers,
+      reads,
+      source: input.source,
+      serial: input.zoneState.serial,
+      now: systemClock.now(),
+    });
+    await writePlanFile(opts.out, saved);
   }
   if (opts.json) {
-    const targets = results.map((r) => ({ ...r, changes: changeCount(r.plans) }));
+    const targets = results.map((r) => ({
+      ...r,
+      changes: changeCount(r.plans),
+      markers: markers.get(r.target) ?? [],
+    }));
     out.write(
       `${JSON.stringify({ source: input.file ?? 'config', serial: input.zoneState.serial, targets }, null, 2)}\n`,
     );
-  } else out.write(formatPlans(results, input.source));
+  } else {
+    out.write(formatPlans(results, input.source, markers));
+    if (opts.out !== undefined)
+      out.write(`Plan saved to ${opts.out}: apply exactly it with \`understudy sync --plan ${opts.out}\`.\n`);
+  }
   return planExitCode(results);
 }
