@@ -14,7 +14,13 @@ export async function loadOrExit(file: string | undefined): Promise<LoadedConfig
   try {
     return await loadConfig(configPath(file));
   } catch (err) {
-    if (err instanceof ConfigError) throw new CliExit(err.message);
+    if (err instanceof ConfigError) {
+      // A file that cannot be read at all is one line naming it, not a one-problem report.
+      const only = err.problems.length === 1 ? err.problems[0]! : null;
+      if (only?.path === '' && only.message.startsWith('cannot read config file'))
+        throw new CliExit(`understudy: ${only.message}`);
+      throw new CliExit(err.message);
+    }
     throw err;
   }
 }
