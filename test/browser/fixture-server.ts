@@ -24,7 +24,8 @@ export async function startFixtureServer(opts: {
 }): Promise<FixtureServer> {
   const now = Date.now();
   const checks = fixtureChecks(opts.checks, now);
-  const record = fixtureRecord(now, 'secondary');
+  // Flap-damped: the record view says when failback resumes (issue 13).
+  const record = { ...fixtureRecord(now, 'secondary'), damped: true, resumesAt: now + 10 * 60_000 };
   const events: DecisionEvent[] = [fixtureEvent(1, now - 5000)];
   const streams = new Set<ServerResponse>();
   const json = (res: ServerResponse, status: number, body: unknown): void => {

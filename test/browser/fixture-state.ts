@@ -83,6 +83,7 @@ export function fixtureRecord(now: number, active: 'primary' | 'secondary') {
     effectiveBy: { builtin: now + 25_000 },
     pendingFailback: null,
     damped: false,
+    resumesAt: null,
     answers: [
       {
         name: 'primary',

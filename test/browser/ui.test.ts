@@ -77,6 +77,13 @@ describe('dashboard UI (fixture API, 10,000 checks)', () => {
     await expect.poll(() => eff.textContent(), { timeout: 5000 }).not.toBe(first);
   });
 
+  it('says when failback resumes on a flap-damped record, in UTC with Z', async () => {
+    const damped = await page.getByTestId('record-damped').textContent();
+    expect(damped).toMatch(
+      /flap-damped: failback resumes \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \(in (9|10) min \d+ s\)/,
+    );
+  });
+
   it('expands the evidence of a decision: votes per region, rule and timing', async () => {
     const ev = page.locator('li[data-type=answer-switched]').first();
     await ev.getByRole('button', { name: 'Evidence' }).click();

@@ -190,7 +190,9 @@ describe('hidden primary for NSD and Knot', () => {
     });
     expect(code, output).toBe(0);
     for (const port of [nsd.port, knot.port])
-      expect(output).toMatch(new RegExp(`127\\.0\\.0\\.1:${port}\\s+${view.v.serial}\\s+\\d+s ago`));
+      expect(output).toMatch(
+        new RegExp(`127\\.0\\.0\\.1:${port}\\s+${view.v.serial}\\s+\\S+Z \\(\\d+s ago\\)`),
+      );
     // The dashboard's API lists them as targets (its view is rebuilt on its own poll: waited for).
     type Targets = { items: { target: string; type: string; instances: { serial: number }[] }[] };
     await waitFor(

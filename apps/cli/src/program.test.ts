@@ -60,10 +60,28 @@ describe('understudy validate', () => {
     }
   });
 
-  it('is a usage error without a file, or with two different ones', async () => {
-    for (const args of [[], ['other.yaml', '-c', example]]) {
-      const r = await cli('validate', ...args);
-      expect(r).toEqual({ code: 2, out: expect.stringContaining('give one config file') as unknown });
+  it('is a usage error with two different files', async () => {
+    const r = await cli('validate', 'other.yaml', '-c', example);
+    expect(r).toEqual({ code: 2, out: expect.stringContaining('give one config file') as unknown });
+  });
+
+  it('without a file, finds it like every command: $UNDERSTUDY_CONFIG, ./understudy.yaml, /etc/understudy', async () => {
+    const saved = process.env.UNDERSTUDY_CONFIG;
+    try {
+      process.env.UNDERSTUDY_CONFIG = example;
+      expect(await cli('validate')).toEqual({
+        code: 0,
+        out: expect.stringContaining(`${example}: OK`) as unknown,
+      });
+      delete process.env.UNDERSTUDY_CONFIG;
+      const none = await cli('validate');
+      expect(none.code).toBe(1);
+      expect(none.out).toContain(
+        `no config file found; tried: -c/--config (not given), $UNDERSTUDY_CONFIG (not set), ${process.cwd()}/understudy.yaml, /etc/understudy/understudy.yaml`,
+      );
+    } finally {
+      if (saved === undefined) delete process.env.UNDERSTUDY_CONFIG;
+      else process.env.UNDERSTUDY_CONFIG = saved;
     }
   });
 });

@@ -5,12 +5,14 @@
  * `validate` do not load the provider SDKs, the HTTP framework or the queues (issue 12: start-up cost).
  * The bundle is split per command (scripts/build.mjs), so an unused command is not even parsed.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import type { adminCommand } from './commands/admin.js';
 import type { DrillCommandOptions } from './commands/drill.js';
 import type { PlanOptions } from './commands/plan.js';
+import type { StatusOptions } from './commands/status.js';
 import type { SyncOptions } from './commands/sync.js';
-import { CliExit, EXIT_OK, EXIT_USAGE } from './commands/exit.js';
+import { CliExit, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './commands/exit.js';
+import { LOG_FORMAT_ENV } from './commands/log-format.js';
 import { DEMO_DEFAULTS, ORIGIN_MODES } from './demo/demo-defaults.js';
 import { VERSION } from './version.js';
 
@@ -30,6 +32,24 @@ const httpOption = () =>
     "health/metrics listen address, port 0 = any, 'off' = none (default: listen.http)",
   );
 
+// --- issue 13 (CLI habits): config discovery, log format, plan/sync exit codes -------------------------
+const configOption = (what = 'config file (YAML)') =>
+  new Option(
+    '-c, --config <file>',
+    `${what} (default: $UNDERSTUDY_CONFIG, else ./understudy.yaml, else /etc/understudy/understudy.yaml)`,
+  );
+const logFormat = () =>
+  new Option(
+    '--log-format <format>',
+    'json: one JSON object per line; pretty: one human line per event (default: $UNDERSTUDY_LOG_FORMAT, else json)',
+  ).choices(['json', 'pretty']);
+/** plan and sync exit 1 on a usage error too (terraform's habit): 2 means "plan has changes". */
+const usageExitsOne = (err: CommanderError): never => {
+  const done = ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(err.code);
+  throw done ? err : new CliExit('', EXIT_FAILURE);
+};
+// --------------------------------------------------------------------------------------------------------
+
 /** `understudy override|approve-failback|release-guard`, loaded when one of them runs. */
 const adminCmd = async (...a: Parameters<typeof adminCommand>) =>
   (await import('./commands/admin.js')).adminCommand(...a);
@@ -40,14 +60,20 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError()
     .configureHelp({ showGlobalOptions: true })
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', (_program, cmd) => {
+      // Every logger the command makes, and the DNS workers it forks, read it from there (log-format.ts).
+      const format = cmd.opts<{ logFormat?: string }>().logFormat;
+      if (format !== undefined) process.env[LOG_FORMAT_ENV] = format;
+    });
 
   program
     .command('run')
     .description('run every role in one process (embedded mode: no Redis needed; over Redis with --redis)')
-    .requiredOption('-c, --config <file>', 'config file (YAML)')
+    .addOption(configOption())
     .addOption(redisOption())
     .addOption(logLevel())
+    .addOption(logFormat())
     .action((o: { config: string; redis?: string; logLevel?: string }) =>
       import('./commands/run.js').then((m) => m.runCommand(o)),
     );
@@ -56,26 +82,32 @@ export function buildProgram(): Command {
     .command('validate')
     .description('check a config file and report every problem with its path and line')
     .argument('[file]', 'config file (YAML)')
-    .option('-c, --config <file>', 'config file (YAML), as the other commands take it')
+    .addOption(configOption('config file (YAML), as the other commands take it'))
     .option('--json', 'print the result as JSON')
     .action(async (arg: string | undefined, o: { config?: string; json?: boolean }) => {
-      const file = arg ?? o.config;
-      if (file === undefined || (arg !== undefined && o.config !== undefined && arg !== o.config))
+      if (arg !== undefined && o.config !== undefined && arg !== o.config)
         throw new CliExit(
           'understudy validate: give one config file: validate FILE or validate -c FILE',
           EXIT_USAGE,
         );
-      const { validateCommand } = await import('./commands/validate.js');
-      process.exitCode = await validateCommand(file, o, process.stdout);
+      const [{ validateCommand }, { configPath }] = await Promise.all([
+        import('./commands/validate.js'),
+        import('./commands/config-path.js'),
+      ]);
+      process.exitCode = await validateCommand(configPath(arg ?? o.config), o, process.stdout);
     });
 
   program
     .command('status')
     .description("print every failover record's answer and every check's verdict per region")
-    .requiredOption('-c, --config <file>', 'config file (YAML)')
-    .option('--url <url>', 'ops endpoint of a running instance (default: listen.http from the config)')
-    .option('--json', 'print JSON')
-    .action((o: { config: string; url?: string; json?: boolean }) =>
+    .addOption(configOption())
+    .option(
+      '--url <url>',
+      'ops endpoint of a running instance; alone, no config or token is needed (default: listen.http from the config)',
+    )
+    .addOption(new Option('-o, --output <format>', 'output format (default: text)').choices(['json', 'text']))
+    .option('--json', 'same as --output json')
+    .action((o: StatusOptions) =>
       import('./commands/status.js').then((m) => m.statusCommand(o, process.stdout)),
     );
 
@@ -84,11 +116,13 @@ export function buildProgram(): Command {
     .description(
       'show what provider sync would change at each target (Route 53, Cloudflare), without changing anything',
     )
-    .requiredOption('-c, --config <file>', 'config file (YAML)')
+    .addOption(configOption())
     .option('--redis <url>', 'read the zone state from Redis (distributed mode; default: $REDIS_URL if set)')
     .option('--target <name>', 'plan only this target')
     .option('--json', 'print the plans as JSON')
+    .option('--out <file>', 'also save the plan (JSON) for `understudy sync --plan FILE`')
     .addOption(stderrLogLevel())
+    .exitOverride(usageExitsOne)
     .addHelpText(
       'after',
       `
@@ -96,8 +130,12 @@ Plans the last zone state the decider published (state.file), or, before any, th
 failover record on its primary. A target that fails (credentials, unknown zone) is reported by name;
 the others still plan.
 
-Exit codes: 0 nothing to change, 2 changes to apply, 1 a target failed or the config is unusable
-(a command-line usage error exits 2 too).`,
+Each change line says which ownership markers it writes (Route 53: a TXT record per record;
+Cloudflare: the record's comment). --out FILE saves the plan with the provider state it was computed
+from; \`sync --plan FILE\` applies exactly that plan, and refuses it once that state has changed.
+
+Exit codes: 0 nothing to change, 2 changes to apply, 1 any error: a target failed, the config is
+unusable, or a command-line usage error.`,
     )
     .action(async (o: PlanOptions) => {
       const { planCommand } = await import('./commands/plan.js');
@@ -106,14 +144,21 @@ Exit codes: 0 nothing to change, 2 changes to apply, 1 a target failed or the co
 
   program
     .command('sync')
-    .description('apply the provider plan once (--once); continuous sync runs inside the decider')
-    .requiredOption('-c, --config <file>', 'config file (YAML)')
+    .description(
+      'apply the provider plan once (--once), or a saved plan (--plan FILE); continuous sync runs inside the decider',
+    )
+    .addOption(configOption())
     .option('--once', 'reconcile every target once and exit')
     .option('--force', 'apply unsafe plans too (too much change, deleting a last answer, apex NS/SOA)')
     .option('--redis <url>', 'read the zone state from Redis (distributed mode; default: $REDIS_URL if set)')
     .option('--target <name>', 'sync only this target')
+    .option(
+      '--plan <file>',
+      'apply exactly this saved plan (`plan --out FILE`); refused if the targets changed since',
+    )
     .option('--json', 'print the outcome as JSON')
     .addOption(stderrLogLevel())
+    .exitOverride(usageExitsOne)
     .addHelpText(
       'after',
       `
@@ -122,8 +167,8 @@ Continuous sync runs inside the leading decider (understudy run / understudy dec
 \`understudy plan\`. Target statuses go to the state file only when no instance answers on
 listen.http or listen.dashboard, so it never overwrites a running instance's state.
 
-Exit codes: 0 every target applied or in sync, 1 a target failed or refused an unsafe plan,
-2 usage (e.g. without --once).`,
+Exit codes: 0 every target applied or in sync, 1 a target failed, refused an unsafe or outdated
+plan, or a usage error (e.g. neither --once nor --plan).`,
     )
     .action(async (o: SyncOptions) => {
       const { syncCommand } = await import('./commands/sync.js');
@@ -132,11 +177,11 @@ Exit codes: 0 every target applied or in sync, 1 a target failed or refused an u
 
   const adminOptions = (cmd: Command): Command =>
     cmd
-      .requiredOption('-c, --config <file>', 'config file (YAML) of the running instance')
+      .addOption(configOption('config file (YAML) of the running instance'))
       .requiredOption('--reason <text>', 'why: written to the audit timeline')
       .option('--url <url>', 'ops endpoint of the running instance (default: listen.http from the config)')
       .option('--token <token>', 'one of admin.tokens (default: $UNDERSTUDY_TOKEN)');
-  type AdminOpts = { config: string; reason: string; url?: string; token?: string };
+  type AdminOpts = { config?: string; reason: string; url?: string; token?: string };
 
   adminOptions(
     program
@@ -171,9 +216,10 @@ Exit codes: 0 every target applied or in sync, 1 a target failed or refused an u
     .description(
       'run only the authoritative DNS server (follows Redis with --redis; else serves the state file, or the config on primaries)',
     )
-    .requiredOption('-c, --config <file>', 'config file (YAML)')
+    .addOption(configOption())
     .addOption(redisOption())
     .addOption(logLevel())
+    .addOption(logFormat())
     .option(
       '--cache-file <path>',
       'zone-state disk cache served when started without Redis (overrides dns.cacheFile; "" = off)',
@@ -185,11 +231,12 @@ Exit codes: 0 every target applied or in sync, 1 a target failed or refused an u
   program
     .command('probe')
     .description('run a probe worker: the checks of a region, published to the decider through Redis')
-    .requiredOption('-c, --config <file>', 'config file (YAML)')
+    .addOption(configOption())
     .requiredOption('--region <region>', 'region(s) to probe for, comma-separated')
     .addOption(redisOption())
     .addOption(httpOption())
     .addOption(logLevel())
+    .addOption(logFormat())
     .action((o: { config: string; region: string; redis?: string; http?: string; logLevel?: string }) =>
       import('./commands/probe.js').then((m) => m.probeCommand(o)),
     );
@@ -197,11 +244,12 @@ Exit codes: 0 every target applied or in sync, 1 a target failed or refused an u
   program
     .command('decider')
     .description('run a decider: the leader while it holds the lease in Redis, a hot standby otherwise')
-    .requiredOption('-c, --config <file>', 'config file (YAML)')
+    .addOption(configOption())
     .addOption(redisOption())
     .addOption(httpOption())
     .option('--lease-ttl <duration>', 'leader lease TTL, e.g. 5s (default: decider.leaseTtl)')
     .addOption(logLevel())
+    .addOption(logFormat())
     .action((o: { config: string; redis?: string; http?: string; leaseTtl?: string; logLevel?: string }) =>
       import('./commands/decider.js').then((m) => m.deciderCommand(o)),
     );
@@ -211,10 +259,11 @@ Exit codes: 0 every target applied or in sync, 1 a target failed or refused an u
     .description(
       'run the dashboard (web UI and /api/v1) on its own, reading the shared state in Redis; actions are relayed to the leading decider',
     )
-    .requiredOption('-c, --config <file>', 'config file (YAML)')
+    .addOption(configOption())
     .addOption(redisOption())
     .option('--listen <host:port>', 'listen address (default: listen.dashboard)')
     .addOption(logLevel())
+    .addOption(logFormat())
     .action((o: { config: string; redis?: string; listen?: string; logLevel?: string }) =>
       import('./commands/dashboard.js').then((m) => m.dashboardCommand(o)),
     );
@@ -249,6 +298,7 @@ Exit codes: 0 every target applied or in sync, 1 a target failed or refused an u
     .option('--dashboard <host:port>', 'dashboard (web UI and API) listen address', DEMO_DEFAULTS.dashboard)
     .option('--dir <dir>', 'where to write the generated config, CA and state (default: a new temp dir)')
     .addOption(logLevel())
+    .addOption(logFormat())
     .action(
       (o: {
         dns: string;
@@ -277,6 +327,16 @@ Exit codes: 0 every target applied or in sync, 1 a target failed or refused an u
     .option('--token <token>', 'the demo operator token it printed (default: $UNDERSTUDY_DEMO_TOKEN)')
     .action((origin: string, o: { control: string; token?: string }) =>
       import('./demo/demo-client.js').then((m) => m.demoOriginCommand('restore', origin, o, process.stdout)),
+    );
+
+  program
+    .command('completion')
+    .description('print a shell completion script: source <(understudy completion bash), or zsh')
+    .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh']))
+    .action((shell: 'bash' | 'zsh') =>
+      import('./commands/completion.js').then((m) => {
+        process.stdout.write(m.completionScript(shell, program));
+      }),
     );
 
   return program;

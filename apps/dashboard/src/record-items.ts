@@ -1,6 +1,7 @@
 /** Record, region and target items, prepared from config + stored state once per view. */
 import {
   BUILTIN_TARGET,
+  dampingResumesAt,
   secondaryAddress,
   secondaryTarget,
   type AnswerConfig,
@@ -104,6 +105,7 @@ function recordItem(
     effectiveBy: rs?.effectiveBy ?? {},
     pendingFailback: rs?.pendingFailback ?? null,
     damped: rs?.damped ?? false,
+    resumesAt: rs?.damped ? dampingResumesAt(rs.flips, rec.flapDamping) : null,
     answers: rec.answers.map((a) => ({
       name: a.name,
       values: a.values,

@@ -86,6 +86,7 @@ export const recordItem = obj({
   effectiveBy: numberMap,
   pendingFailback: { ...obj({ to: str, dueAt: nullable('number') }), type: ['object', 'null'] },
   damped: bool,
+  resumesAt: nullable('number'),
   answers: {
     type: 'array',
     items: obj(

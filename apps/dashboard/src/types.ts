@@ -84,6 +84,8 @@ export interface RecordItem {
   effectiveBy: Record<string, number>;
   pendingFailback: { to: string; dueAt: number | null } | null;
   damped: boolean;
+  /** While damped: when failback resumes if no further flip happens (epoch ms); else null. */
+  resumesAt: number | null;
   answers: AnswerItem[];
   targets: RecordTargetItem[];
   /** Issue 14: the TTL served now (degradedTtl while degraded) and whether the record is degraded. */

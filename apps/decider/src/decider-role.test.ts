@@ -136,6 +136,16 @@ describe('DeciderRole', () => {
     expect(role.status().records[0]).toMatchObject({ active: 'secondary' });
   });
 
+  it('logs a failover at the severity of its event: critical as an error line', async () => {
+    const logger = recordingLogger();
+    const { bus } = await setup({ logger });
+    await failPrimary(bus);
+    const switched = () =>
+      logger.entries.find((e) => (e.obj.event as { type?: string } | undefined)?.type === 'answer-switched');
+    await waitFor(() => switched() !== undefined, { timeoutMs: 5000, what: 'the failover logged' });
+    expect(switched()).toMatchObject({ level: 'error', obj: { event: { severity: 'critical' } } });
+  });
+
   it('turns a publication into publishedAt and effectiveBy on the next tick', async () => {
     const { store, bus, role } = await setup();
     await failPrimary(bus);

@@ -28,6 +28,7 @@ import {
   type WriteOutcome,
 } from '@understudy/core';
 import type { LoadedConfig } from '@understudy/config';
+import { eventLogLevel } from '@understudy/observability/logger';
 import { OverlayPublisher } from './overlay-publisher.js';
 import { PendingDeciderPatch } from './pending-patch.js';
 import { foldPublications } from './publications.js';
@@ -447,7 +448,8 @@ export class DeciderRole {
     for (const e of out.events) {
       const { evidence, ...summary } = e;
       // The evidence is in the stored timeline; logs get the summary, and the evidence at debug level.
-      this.opts.logger[e.severity === 'info' ? 'info' : 'warn']({ event: summary }, e.message);
+      // A failover (critical) is an error line, as alerting on logs expects; see eventLogLevel.
+      this.opts.logger[eventLogLevel(e.severity)]({ event: summary }, e.message);
       this.opts.logger.debug({ seq: e.seq, evidence }, 'event evidence');
     }
     if (out.stats.future) {

@@ -10,7 +10,8 @@ export async function runWorkerProcess(loadBase: Parameters<typeof runDnsWorker>
   const logger = createLogger({
     name: 'understudy-dns-worker',
     level: process.env.UNDERSTUDY_LOG_LEVEL ?? 'info',
-    pretty: false,
+    // `--log-format` of the primary, passed down like the level.
+    format: process.env.UNDERSTUDY_LOG_FORMAT === 'pretty' ? 'pretty' : 'json',
   });
   await runDnsWorker(logger, loadBase);
 }

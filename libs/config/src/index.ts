@@ -6,3 +6,5 @@ export { parseQuorum, formatQuorum } from './quorum.js';
 export { configSchema } from './schema.js';
 export { canonicalJson } from './hash.js';
 export { parseListenAddress } from './listen-address.js';
+export { CONFIG_ENV, LOCAL_CONFIG, SYSTEM_CONFIG, resolveConfigPath } from './discover.js';
+export type { ConfigDiscovery, ConfigResolution } from './discover.js';

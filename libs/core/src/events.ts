@@ -92,6 +92,8 @@ export interface Evidence {
     rejudged?: string[];
   };
   flips?: { count: number; window: number; maxFlips: number };
+  /** flap-damped: when failback resumes if no further flip happens (epoch ms). */
+  resumesAt?: number;
   [key: string]: unknown;
 }
 

@@ -12,6 +12,7 @@ export * from './quorum.js';
 export * from './hysteresis.js';
 export * from './verdict.js';
 export * from './selection.js';
+export * from './flap-damping.js';
 export * from './serial.js';
 export * from './zone-state.js';
 export * from './overlay.js';

@@ -72,6 +72,15 @@ export type ProviderType = 'builtin' | 'route53' | 'cloudflare';
 
 /** The publication target name of the built-in DNS server (a provider target may not take it). */
 export const BUILTIN_TARGET = 'dns';
+/** An ownership marker a plan will write, for the operator to see before applying (issue 13). */
+export interface OwnershipMarker {
+  /** The managed record it marks, `name/type`. */
+  record: string;
+  /** Route 53: a TXT record of its own; Cloudflare: the record's comment. */
+  kind: 'record' | 'comment';
+  /** As it will be written, e.g. `_understudy-a.app.example.com. TXT 300 "understudy:owner=x;type=A"`. */
+  text: string;
+}
 
 export interface DnsProvider extends Closeable {
   /** Target name from config. */
@@ -80,6 +89,8 @@ export interface DnsProvider extends Closeable {
   read(zone: string): Promise<ZoneRead>;
   normalize(desired: ProviderRecord[]): NormalizeResult;
   apply(plan: Plan): Promise<ApplyReport>;
+  /** The ownership markers apply(plan) would write, judged against the last read of the plan's zone. */
+  ownershipMarkers?(plan: Plan): OwnershipMarker[];
 }
 
 /** Per-target sync status, persisted by the StateStore so it survives a decider restart or failover. */

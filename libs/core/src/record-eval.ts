@@ -3,6 +3,7 @@ import type { CheckConfig, FailoverRecordConfig, UnderstudyConfig } from './conf
 import { addressHealth, tierHealth } from './address-health.js';
 import { compositeEvidence } from './composite.js';
 import type { CheckEvidence, Evidence } from './events.js';
+import { countsAsFlip, dampingResumesAt } from './flap-damping.js';
 import { applyAddressChange, captureDrain, updateTtl } from './record-eval-addresses.js';
 import type { Operation } from './operation.js';
 import {
@@ -140,12 +141,14 @@ function updateDamping(rs: RecordState, rec: FailoverRecordConfig, sel: Selectio
   const flips = { count: rs.flips.length, window: d?.window ?? 0, maxFlips: d?.maxFlips ?? 0 };
   if (sel.dampingBlocked && !rs.damped) {
     rs.damped = true;
+    const resumesAt = dampingResumesAt(rs.flips, d);
+    const resumes = resumesAt === null ? '' : `; failback resumes at ${new Date(resumesAt).toISOString()}`;
     op.emit({
       type: 'flap-damped',
       severity: 'warning',
       record: rec.id,
-      message: `Record ${rec.id} switched ${flips.count} times within ${flips.window / 1000}s: holding ${activeLabel(rs.active)}, failback suspended`,
-      evidence: { flips },
+      message: `Record ${rec.id} switched ${flips.count} times within ${flips.window / 1000}s: holding ${activeLabel(rs.active)}, failback suspended${resumes}`,
+      evidence: { flips, ...(resumesAt === null ? {} : { resumesAt }) },
     });
   } else if (rs.damped && (!d || rs.flips.length + 1 < d.maxFlips)) {
     rs.damped = false;
@@ -200,7 +203,7 @@ function applySwitch(
   rs.switchedSerial = null;
   rs.publishedAt = {};
   rs.effectiveBy = {};
-  if (rec.flapDamping) rs.flips.push(op.now);
+  if (rec.flapDamping && countsAsFlip(sel, health)) rs.flips.push(op.now);
   if (sel.consumedApproval) rs.failbackApproved = false;
   op.switched.add(rec.id);
   const budget = detectBudget(deps, rec, change.kind === 'failback' ? change.to : change.from);

@@ -1,6 +1,7 @@
 /** A read model of the decider state for `understudy status`, /status and (later) the dashboard. */
 import { checkTarget, isProbed } from './check-kinds.js';
 import type { CheckConfig, UnderstudyConfig } from './config-types.js';
+import { dampingResumesAt } from './flap-damping.js';
 import { secondaryStatuses, type SecondaryStatus } from './secondaries.js';
 import { activeLabel } from './selection.js';
 import type { DeciderState, Health, LastResult, Publication } from './state-types.js';
@@ -18,6 +19,8 @@ export interface RecordStatus {
   effectiveBy: Record<string, number>;
   pendingFailback: { to: string; dueAt: number | null } | null;
   damped: boolean;
+  /** While damped: when failback resumes if no further flip happens (epoch ms); else null. */
+  resumesAt: number | null;
   overrides: Record<string, string>;
   // --- issue 14: health per address (i14addr) ---
   /** The TTL served now: `ttl`, or the record's degradedTtl while degraded. */
@@ -86,6 +89,7 @@ export function statusView(
         effectiveBy: rs?.effectiveBy ?? {},
         pendingFailback: rs?.pendingFailback ?? null,
         damped: rs?.damped ?? false,
+        resumesAt: rs?.damped ? dampingResumesAt(rs.flips, rec.flapDamping) : null,
         overrides: st.overrides[rec.id] ?? {},
         ttlNow: rs?.ttl ?? rec.ttl,
         degraded: rs?.degraded ?? false,

@@ -64,7 +64,7 @@ export type FromWorker =
   /** Sent once the worker listens for messages; anything sent before that would be lost. */
   | { t: 'us:hello' }
   | { t: 'us:ready'; addresses: { udp: BoundAddress[]; tcp: BoundAddress[] } }
-  | { t: 'us:failed'; error: string }
+  | { t: 'us:failed'; error: string; code?: string; address?: string; port?: number }
   /** The worker is listening and answers from this generation. */
   | { t: 'us:serving'; gen: number; serial: number }
   | { t: 'us:zone-rejected'; serial: number; error: string }

@@ -111,7 +111,15 @@ export function runDnsWorker(logger: Logger, loadBase?: LoadBase): Promise<void>
         await s.start();
         send({ t: 'us:ready', addresses: s.addresses() });
       } catch (err) {
-        send({ t: 'us:failed', error: message(err) });
+        // The errno fields let the CLI name the address in one line (EADDRINUSE, EACCES).
+        const e = err as { code?: unknown; address?: unknown; port?: unknown };
+        send({
+          t: 'us:failed',
+          error: message(err),
+          ...(typeof e.code === 'string' ? { code: e.code } : {}),
+          ...(typeof e.address === 'string' ? { address: e.address } : {}),
+          ...(typeof e.port === 'number' ? { port: e.port } : {}),
+        });
         shutdown();
       }
     };

@@ -257,7 +257,13 @@ export class DnsWorkerPool {
         settle();
         break;
       case 'us:failed':
-        settle(new Error(`dns worker could not start: ${m.error}`));
+        settle(
+          Object.assign(new Error(`dns worker could not start: ${m.error}`), {
+            ...(m.code === undefined ? {} : { code: m.code }),
+            ...(m.address === undefined ? {} : { address: m.address }),
+            ...(m.port === undefined ? {} : { port: m.port }),
+          }),
+        );
         break;
       case 'us:zone-rejected':
         this.logger.error(

@@ -7,3 +7,4 @@ export { AdminGate } from './admin-gate.js';
 export type { NamedToken, GateResult } from './admin-gate.js';
 export * from './http-guard.js';
 export type { TransferMetrics } from './transfer-metrics.js';
+export * from './pretty.js';

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TransientError } from '@understudy/core';
 import { DEFAULT_REDACT_PATHS, createLogger } from './logger.js';
 import { DEFAULT_REDACT_KEYS, createRedactor } from './redact.js';
@@ -116,17 +116,24 @@ describe('createLogger', () => {
     });
   });
 
-  it('pretty-prints through pino-pretty in this thread, still redacted', async () => {
+  it('format pretty writes one line per event, time with its zone, still redacted', () => {
     const out = captureStream();
-    const log = createLogger({ name: 'pretty-test', destination: out, pretty: true });
-    log.warn({ apiToken: 'tok-123', zone: 'example.test.' }, 'pretty line');
-    await vi.waitFor(() => expect(out.text()).toContain('pretty line'));
-    const text = out.text();
-    expect(text).toContain('WARN');
-    expect(text).toContain('pretty line');
-    expect(text).toContain('example.test.');
-    expect(text).not.toContain('tok-123');
-    expect(() => JSON.parse(text.split('\n')[0]!) as unknown).toThrow();
+    const log = createLogger({ name: 'pretty-test', destination: out, format: 'pretty' });
+    log.warn({ apiToken: 'tok-123', zone: 'example.test.', event: { type: 'x', n: 2 } }, 'pretty line');
+    log.child({ role: 'decider' }).error({ err: new Error('boom') }, 'second');
+    const lines = out.text().trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z WARN {2}pretty-test: pretty line {2}apiToken=\[Redacted\] zone=example\.test\. event\.type=x event\.n=2$/,
+    );
+    expect(lines[1]).toMatch(/Z ERROR decider: second {2}err="Error: boom"$/);
+    expect(out.text()).not.toContain('tok-123');
+  });
+
+  it('is JSON by default, on a terminal too', () => {
+    const out = captureStream();
+    createLogger({ name: 'json-test', destination: out }).info({ a: 1 }, 'plain');
+    expect(out.json()[0]).toMatchObject({ level: 'info', name: 'json-test', a: 1, msg: 'plain' });
   });
 });
 

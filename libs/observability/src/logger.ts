@@ -1,11 +1,12 @@
 /**
- * The one logger: pino, JSON lines to stdout, secrets redacted (see redact.ts). On a terminal it pretty-prints through
- * pino-pretty used as a plain stream in this thread (not a worker-thread transport), so it also works when
- * the CLI is bundled into one file by esbuild.
+ * The one logger: pino, JSON lines to stdout, secrets redacted (see redact.ts). `format: 'pretty'` turns
+ * each line into one human line (pretty.ts) in this thread, not in a worker-thread transport, so it also
+ * works when the CLI is bundled into one file by esbuild.
  */
 import pino from 'pino';
 import type { DestinationStream, Logger as PinoLogger } from 'pino';
-import pretty from 'pino-pretty';
+import type { Severity } from '@understudy/core';
+import { prettyDestination, type LogFormat } from './pretty.js';
 import { REDACTED, createRedactor } from './redact.js';
 
 export type AppLogger = PinoLogger;
@@ -45,7 +46,9 @@ export interface LoggerOptions {
   name: string;
   /** pino level name; default 'info'. */
   level?: string;
-  /** Human-readable output; default: whether stdout is a terminal. */
+  /** `json` (the default, on a terminal too: what an operator pipes or ships) or `pretty` (one human line per event). */
+  format?: LogFormat;
+  /** Same as `format: 'pretty'` when true. */
   pretty?: boolean;
   /** Key names redacted at any depth in addition to DEFAULT_REDACT_KEYS. */
   redactKeys?: string[];
@@ -56,7 +59,7 @@ export interface LoggerOptions {
 }
 
 export function createLogger(opts: LoggerOptions): AppLogger {
-  const usePretty = opts.pretty ?? process.stdout.isTTY === true;
+  const usePretty = opts.format === 'pretty' || (opts.format === undefined && opts.pretty === true);
   const redact = createRedactor(opts.redactKeys);
   const options: pino.LoggerOptions = {
     name: opts.name,
@@ -66,21 +69,19 @@ export function createLogger(opts: LoggerOptions): AppLogger {
     formatters: {
       log: redact,
       bindings: redact,
-      // Level names rather than numbers keep raw JSON readable in kubectl logs; pino-pretty wants numbers.
-      ...(usePretty ? {} : { level: (label: string) => ({ level: label }) }),
+      // Level names rather than numbers keep raw JSON readable in kubectl logs.
+      level: (label: string) => ({ level: label }),
     },
     redact: { paths: [...DEFAULT_REDACT_PATHS, ...(opts.redact ?? [])], censor: REDACTED },
   };
-  const stream = usePretty
-    ? pretty({
-        colorize: opts.destination === undefined && process.stdout.isTTY === true,
-        destination: opts.destination ?? 1,
-        sync: true,
-        translateTime: 'SYS:HH:MM:ss.l',
-        ignore: 'pid,hostname',
-      })
-    : (opts.destination ?? pino.destination({ dest: 1, sync: true }));
+  const dest = opts.destination ?? pino.destination({ dest: 1, sync: true });
+  const stream = usePretty ? prettyDestination(dest) : dest;
   return withRedactedChildBindings(pino(options, stream), redact);
+}
+
+/** The log level of a decision event: a failover (critical) is an error line, a warning a warn line. */
+export function eventLogLevel(severity: Severity): 'info' | 'warn' | 'error' {
+  return severity === 'critical' ? 'error' : severity === 'warning' ? 'warn' : 'info';
 }
 
 /**

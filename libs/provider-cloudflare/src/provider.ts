@@ -17,6 +17,7 @@ import {
   type DnsProvider,
   type Logger,
   type NormalizeResult,
+  type OwnershipMarker,
   type Plan,
   type ProviderRecord,
   type Random,
@@ -27,7 +28,7 @@ import { newCounters, type CallCounters, type CallPolicy } from './api-call.js';
 import { runBatches } from './apply-run.js';
 import { buildOps } from './apply-ops.js';
 import { targetLabel } from './errors.js';
-import { isOwnedBy, ownerIdProblem } from './marker.js';
+import { isOwnedBy, ownerIdProblem, ownerMarker } from './marker.js';
 import { normalizeForCloudflare } from './normalize.js';
 import { bucketFor } from './rate-limit.js';
 import { absoluteName, canonicalValue, ttlSeconds, type CfRecord } from './record-map.js';
@@ -139,6 +140,15 @@ export class CloudflareProvider implements DnsProvider {
 
   normalize(desired: ProviderRecord[]): NormalizeResult {
     return normalizeForCloudflare(desired, this.config);
+  }
+
+  /** Records we create carry our comment; an update keeps or sets it (takeover), not shown as new. */
+  ownershipMarkers(plan: Plan): OwnershipMarker[] {
+    return plan.creates.map((r) => ({
+      record: `${r.name}/${r.type}`,
+      kind: 'comment',
+      text: `comment ${JSON.stringify(ownerMarker(this.opts.ownerId))}`,
+    }));
   }
 
   async apply(plan: Plan): Promise<ApplyReport> {

@@ -58,6 +58,17 @@ function claim(r: ProviderRecord, ownerId: string, snap: ZoneSnapshot): Change[]
   return [{ Action: existing ? 'UPSERT' : 'CREATE', ResourceRecordSet: toWire(ourMarker(r, ownerId)) }];
 }
 
+/** The marker RRsets a plan's creates and updates would write (none for records we already own). */
+export function markerClaims(
+  plan: Plan,
+  ownerId: string,
+  snap: ZoneSnapshot,
+): { record: ProviderRecord; marker: WireRecord }[] {
+  return [...plan.creates, ...plan.updates.map((u) => u.after)].flatMap((r) =>
+    claim(r, ownerId, snap).length ? [{ record: r, marker: ourMarker(r, ownerId) }] : [],
+  );
+}
+
 export function groupsFor(plan: Plan, ownerId: string, snap: ZoneSnapshot): ChangeGroup[] {
   return planChanges(plan).map((change): ChangeGroup => {
     const r = changeRecord(change);

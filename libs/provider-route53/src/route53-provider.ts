@@ -7,6 +7,7 @@ import type {
   DnsProvider,
   Logger,
   NormalizeResult,
+  OwnershipMarker,
   Plan,
   ProviderRecord,
   Random,
@@ -17,7 +18,7 @@ import { changeRecord, planIsEmpty } from '@understudy/core';
 import type { CallCounters, RetryPolicy } from './api-client.js';
 import { DEFAULT_RETRY, Route53Api } from './api-client.js';
 import type { ChangeGroup, ZoneSnapshot } from './change-batches.js';
-import { batchGroups, groupsFor, recordApplied } from './change-batches.js';
+import { batchGroups, groupsFor, markerClaims, recordApplied } from './change-batches.js';
 import { Route53TargetError } from './errors.js';
 import { decodeName, normalizeRecords } from './records.js';
 import { readZone, resolveZoneId } from './zone-reader.js';
@@ -83,6 +84,16 @@ export class Route53Provider implements DnsProvider {
 
   normalize(desired: ProviderRecord[]): NormalizeResult {
     return normalizeRecords(desired);
+  }
+
+  ownershipMarkers(plan: Plan): OwnershipMarker[] {
+    const apex = decodeName(plan.zone);
+    const snap = this.snapshots.get(apex) ?? { records: new Map(), markers: new Map(), special: new Map() };
+    return markerClaims(plan, this.opts.ownerId, snap).map(({ record, marker }) => ({
+      record: `${record.name}/${record.type}`,
+      kind: 'record',
+      text: `${marker.name} TXT ${marker.ttl} ${marker.values.join(' ')}`,
+    }));
   }
 
   async apply(plan: Plan): Promise<ApplyReport> {

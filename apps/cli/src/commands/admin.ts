@@ -3,7 +3,8 @@ import { CliExit, EXIT_USAGE, loadOrExit } from './shared.js';
 import { opsBaseUrl } from './status.js';
 
 export interface AdminOptions {
-  config: string;
+  /** `-c`; discovered when not given. */
+  config?: string;
   url?: string;
   token?: string;
   reason: string;

@@ -11,12 +11,10 @@ import {
   BUILTIN_TARGET,
   buildZoneState,
   materializeZoneState,
-  summarizePlan,
   type DnsProvider,
   type Logger,
   type NewEvent,
-  type Plan,
-  type ProviderRecord,
+  type OwnershipMarker,
   type StateStore,
   type UnderstudyConfig,
   type ZoneState,
@@ -26,18 +24,25 @@ import { SyncManager, type PlanOnceResult } from '@understudy/sync';
 import { systemClock, systemRandom } from '../embedded.js';
 import { providersFromConfig } from '../leader-services.js';
 import { connectRedis, redisBackends, redisUrl } from '../redis-mode.js';
+import { changeCount, formatPlans } from './plan-format.js';
+import { plannedMarkers, recordingReads, savedPlan, writePlanFile } from './plan-file.js';
 import { CliExit, EXIT_FAILURE, EXIT_OK, loadOrExit } from './shared.js';
+
+export { changeCount, changeLines, formatPlans, indentRest, markerLines } from './plan-format.js';
 
 /** `plan` exits with this when a target has something to change (0: nothing; 1: a target failed). */
 export const EXIT_CHANGES = 2;
 
 export interface PlanOptions {
-  config: string;
+  /** `-c`; discovered when not given. */
+  config?: string;
   /** Read the zone state from Redis (distributed mode) instead of state.file. */
   redis?: string;
   target?: string;
   json?: boolean;
   logLevel?: string;
+  /** Save the plan here (plan-file.ts), for `sync --plan FILE`. */
+  out?: string;
 }
 
 /** The zone state to plan, and where it came from (for the operator). */
@@ -184,43 +189,10 @@ export function brokenPlan(b: BrokenTarget, serial: number): PlanOnceResult {
   };
 }
 
-export function changeCount(plans: readonly Plan[]): number {
-  return plans.reduce((n, p) => n + summarizePlan(p).changes, 0);
-}
-
 /** 1 when a target failed, else 2 when a target has changes, else 0. */
 export function planExitCode(results: readonly PlanOnceResult[]): number {
   if (results.some((r) => r.error !== undefined)) return EXIT_FAILURE;
   return results.some((r) => changeCount(r.plans) > 0) ? EXIT_CHANGES : EXIT_OK;
-}
-
-/** Continuation lines of a multi-line message, indented under the target's line. */
-export const indentRest = (text: string): string => text.replace(/\n/g, '\n  ');
-
-const rr = (r: ProviderRecord): string => `${r.name} ${r.type} ${r.ttl} ${r.values.join(' ')}`;
-
-/** One line per change: `+` create, `~` update (before → after), `-` delete, `!` a conflict left alone. */
-export function changeLines(plans: readonly Plan[], indent = '    '): string[] {
-  const lines: string[] = [];
-  for (const p of plans) {
-    if (plans.length > 1 || summarizePlan(p).changes + p.conflicts.length > 0) {
-      const s = summarizePlan(p);
-      lines.push(
-        `${indent.slice(2)}zone ${p.zone}: ${s.creates} create, ${s.updates} update, ${s.deletes} delete`,
-      );
-    }
-    for (const c of p.creates) lines.push(`${indent}+ ${rr(c)}`);
-    for (const u of p.updates)
-      lines.push(
-        `${indent}~ ${u.before.name} ${u.before.type} ${u.before.ttl} ${u.before.values.join(' ')} → ${u.after.ttl} ${u.after.values.join(' ')}`,
-      );
-    for (const d of p.deletes) lines.push(`${indent}- ${rr(d)}`);
-    for (const c of p.conflicts)
-      lines.push(
-        `${indent}! ${c.name} ${c.type}: exists without our ownership marker; left alone (takeover: true to change it)`,
-      );
-  }
-  return lines;
 }
 
 /** A SyncManager for one plan or one sync: no loop, events and publications only logged. */
@@ -254,36 +226,17 @@ export function inConfigOrder<T extends { target: string }>(
   return [...results].sort((x, y) => (order.get(x.target) ?? 0) - (order.get(y.target) ?? 0));
 }
 
-/** The readable report of `understudy plan`. */
-export function formatPlans(results: readonly PlanOnceResult[], source: string): string {
-  const out = [`Plan against ${source}.`, ''];
-  if (results.length === 0) out.push('No provider targets are configured (targets:): nothing to plan.');
-  for (const r of results) {
-    const n = changeCount(r.plans);
-    if (r.error !== undefined) {
-      out.push(`target ${r.target}: ERROR ${indentRest(r.error)}`);
-      continue;
-    }
-    const safety = r.safety.safe ? '' : ' (UNSAFE: needs --force)';
-    out.push(`target ${r.target}: ${n === 0 ? 'in sync' : `${n} change${n === 1 ? '' : 's'}${safety}`}`);
-    out.push(...changeLines(r.plans));
-    for (const v of r.safety.violations) out.push(`  unsafe: ${v.message}`);
-    for (const w of r.warnings) out.push(`  warning: ${w}`);
-  }
-  const failed = results.filter((r) => r.error !== undefined).length;
-  const changing = results.filter((r) => r.error === undefined && changeCount(r.plans) > 0).length;
-  const inSync = results.length - failed - changing;
-  if (results.length > 0) out.push('', `${changing} to change, ${inSync} in sync, ${failed} failed.`);
-  return `${out.join('\n')}\n`;
-}
-
 export async function planCommand(opts: PlanOptions, out: NodeJS.WritableStream): Promise<number> {
   const { config } = await loadOrExit(opts.config);
   const logger = commandLogger('understudy-plan', opts.logLevel);
   const url = redisUrl(opts.redis);
   const input = await planInput(config, systemClock.now(), url ? { redisUrl: url, logger } : {});
-  const { providers, broken } = await openProviders(config, logger, opts.target);
+  const opened = await openProviders(config, logger, opts.target);
+  const broken = opened.broken;
+  // Each provider remembers what it read: the base a saved plan is checked against (plan-file.ts).
+  const { providers, reads } = recordingReads(opened.providers);
   let results: PlanOnceResult[];
+  let markers: Map<string, OwnershipMarker[]>;
   try {
     const store = await MemoryStateStore.open();
     const manager = oneShotManager({ providers, config, store, logger });
@@ -294,14 +247,34 @@ export async function planCommand(opts: PlanOptions, out: NodeJS.WritableStream)
     ]);
     await manager.close();
     await store.close();
+    markers = plannedMarkers(results, providers);
   } finally {
-    await closeProviders(providers);
+    await closeProviders(opened.providers);
+  }
+  if (opts.out !== undefined) {
+    const saved = savedPlan({
+      results,
+      providers,
+      reads,
+      source: input.source,
+      serial: input.zoneState.serial,
+      now: systemClock.now(),
+    });
+    await writePlanFile(opts.out, saved);
   }
   if (opts.json) {
-    const targets = results.map((r) => ({ ...r, changes: changeCount(r.plans) }));
+    const targets = results.map((r) => ({
+      ...r,
+      changes: changeCount(r.plans),
+      markers: markers.get(r.target) ?? [],
+    }));
     out.write(
       `${JSON.stringify({ source: input.file ?? 'config', serial: input.zoneState.serial, targets }, null, 2)}\n`,
     );
-  } else out.write(formatPlans(results, input.source));
+  } else {
+    out.write(formatPlans(results, input.source, markers));
+    if (opts.out !== undefined)
+      out.write(`Plan saved to ${opts.out}: apply exactly it with \`understudy sync --plan ${opts.out}\`.\n`);
+  }
   return planExitCode(results);
 }

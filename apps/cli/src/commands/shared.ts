@@ -3,15 +3,24 @@ import { ConfigError, type Logger } from '@understudy/core';
 import { loadConfig, type LoadedConfig } from '@understudy/config';
 import { createLogger } from '@understudy/observability';
 
+import { configPath } from './config-path.js';
+import { logFormatFromEnv } from './log-format.js';
 import { CliExit } from './exit.js';
 
 export { CliExit, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './exit.js';
 
-export async function loadOrExit(file: string): Promise<LoadedConfig> {
+/** `file` is `-c`; without it the config is discovered (config-path.ts). */
+export async function loadOrExit(file: string | undefined): Promise<LoadedConfig> {
   try {
-    return await loadConfig(file);
+    return await loadConfig(configPath(file));
   } catch (err) {
-    if (err instanceof ConfigError) throw new CliExit(err.message);
+    if (err instanceof ConfigError) {
+      // A file that cannot be read at all is one line naming it, not a one-problem report.
+      const only = err.problems.length === 1 ? err.problems[0]! : null;
+      if (only?.path === '' && only.message.startsWith('cannot read config file'))
+        throw new CliExit(`understudy: ${only.message}`);
+      throw new CliExit(err.message);
+    }
     throw err;
   }
 }
@@ -23,5 +32,6 @@ export function logWarnings(loaded: LoadedConfig, logger: Logger): void {
 export function makeLogger(name: string, level?: string): Logger {
   // DNS cluster workers are forked later and read their level from the environment.
   if (level) process.env.UNDERSTUDY_LOG_LEVEL = level;
-  return createLogger({ name, ...(level ? { level } : {}) });
+  // --log-format reaches here (and the workers) through the environment: see log-format.ts.
+  return createLogger({ name, ...(level ? { level } : {}), format: logFormatFromEnv() });
 }

@@ -24,6 +24,7 @@ const view: StatusView & { epoch: number } = {
       effectiveBy: { dns: now + 21_000, 'secondary:127.0.0.1:5300': now + 22_000 },
       pendingFailback: { to: 'primary', dueAt: now + 40_000 },
       damped: false,
+      resumesAt: null,
       overrides: { primary: 'down' },
     },
     {
@@ -38,6 +39,7 @@ const view: StatusView & { epoch: number } = {
       effectiveBy: {},
       pendingFailback: { to: 'primary', dueAt: null },
       damped: true,
+      resumesAt: now + 50_000,
       overrides: {},
     },
   ],
@@ -73,20 +75,42 @@ const view: StatusView & { epoch: number } = {
   ],
 };
 
+// now = 1970-01-01T00:16:40Z
+const T = (offsetS: number) => new Date(now + offsetS * 1000).toISOString().replace('.000Z', 'Z');
+const esc = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 describe('formatStatus', () => {
-  it('renders records, checks, timing and notes as aligned tables', () => {
+  it('renders records, checks, timing and notes as aligned tables, every time in UTC with Z', () => {
     const text = formatStatus(view, now);
-    expect(text).toContain('serial 42  epoch 3  MASS-FAILURE GUARD HOLDING');
+    expect(text).toContain(`as of 1970-01-01T00:16:40Z  serial 42  epoch 3  MASS-FAILURE GUARD HOLDING`);
     expect(text).toMatch(
-      /app\.example\.test\.\/A\s+secondary\s+198\.51\.100\.10\s+30s\s+10s ago\s+dns in 21s, secondary:127\.0\.0\.1:5300 in 22s\s+failback to primary in 40s; override primary=down/,
+      new RegExp(
+        `app\\.example\\.test\\./A\\s+secondary\\s+198\\.51\\.100\\.10\\s+30s\\s+${esc(T(-10))} \\(10s ago\\)\\s+` +
+          `dns ${esc(T(21))} \\(in 21s\\), secondary:127\\.0\\.0\\.1:5300 ${esc(T(22))} \\(in 22s\\)\\s+` +
+          `failback to primary at ${esc(T(40))} \\(in 40s\\); override primary=down`,
+      ),
     );
     expect(text).toMatch(
-      /x\.example\.test\.\/A\s+none\s+\(no data\)\s+60s\s+-\s+-\s+ALL DOWN; flap-damped; failback to primary suspended \(flapping\)/,
+      new RegExp(
+        `x\\.example\\.test\\./A\\s+none\\s+\\(no data\\)\\s+60s\\s+-\\s+-\\s+ALL DOWN; flap-damped; ` +
+          `failback to primary suspended \\(flapping\\) until ${esc(T(50))} \\(in 50s\\)`,
+      ),
     );
     expect(text).toMatch(/primary\s+down\s+down connect 3ms\s+stale/);
     expect(text).toContain('stale regions: eu-west');
     expect(text).toMatch(
-      /SECONDARY\s+SERIAL\s+SEEN\n127\.0\.0\.1:5300\s+42\s+2s ago\n\[::1\]:53\s+not seen\s+-/,
+      new RegExp(
+        `SECONDARY\\s+SERIAL\\s+SEEN\\n127\\.0\\.0\\.1:5300\\s+42\\s+${esc(T(-2))} \\(2s ago\\)\\n\\[::1\\]:53\\s+not seen\\s+-`,
+      ),
+    );
+    // No time without its zone: every date-time printed ends in Z.
+    expect(text.match(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?!Z)/g)).toBeNull();
+  });
+
+  it('a damped record without a pending failback still says when failback resumes', () => {
+    const rec = { ...view.records[0]!, pendingFailback: null, damped: true, resumesAt: now + 5000 };
+    expect(formatStatus({ ...view, records: [rec] }, now)).toContain(
+      `flap-damped, failback resumes ${T(5)} (in 5s)`,
     );
   });
 });

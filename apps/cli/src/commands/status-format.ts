@@ -1,16 +1,28 @@
 /** Renders a StatusView as the plain-text tables `understudy status` prints. */
 import type { StatusView } from '@understudy/core';
 
+/** An instant in UTC with its zone (ISO 8601, whole seconds, `Z`), as every time `status` prints. */
+export function utc(t: number): string {
+  return new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** A record as /status gives it; older servers' has no resumesAt. */
+type Rec = Omit<StatusView['records'][number], 'resumesAt'> & { resumesAt?: number | null };
+
+/** `2026-12-07T10:04:31Z (12s ago)`: the absolute time first, so a pasted report stays true. */
 function ago(t: number | null, now: number): string {
   if (t === null) return '-';
   const s = Math.round((now - t) / 1000);
-  return s >= 0 ? `${s}s ago` : `in ${-s}s`;
+  return `${utc(t)} (${s >= 0 ? `${s}s ago` : `in ${-s}s`})`;
 }
 
-function pendingWhen(r: StatusView['records'][number], now: number): string {
-  if (r.damped) return 'suspended (flapping)';
+function pendingWhen(r: Rec, now: number): string {
+  if (r.damped) {
+    const until = r.resumesAt === undefined || r.resumesAt === null ? '' : ` until ${ago(r.resumesAt, now)}`;
+    return `suspended (flapping)${until}`;
+  }
   const due = r.pendingFailback?.dueAt ?? null;
-  return due === null ? 'awaits approval' : ago(due, now);
+  return due === null ? 'awaits approval' : `at ${ago(due, now)}`;
 }
 
 function table(rows: string[][]): string {
@@ -26,10 +38,14 @@ function table(rows: string[][]): string {
 }
 
 export function formatStatus(
-  v: Omit<StatusView, 'secondaries'> & { epoch?: number; secondaries?: StatusView['secondaries'] },
+  v: Omit<StatusView, 'secondaries' | 'records'> & {
+    epoch?: number;
+    secondaries?: StatusView['secondaries'];
+    records: Rec[];
+  },
   now: number,
 ): string {
-  const head = `serial ${v.serial}${v.epoch === undefined ? '' : `  epoch ${v.epoch}`}${v.guard.holding ? '  MASS-FAILURE GUARD HOLDING' : ''}`;
+  const head = `as of ${utc(now)}  serial ${v.serial}${v.epoch === undefined ? '' : `  epoch ${v.epoch}`}${v.guard.holding ? '  MASS-FAILURE GUARD HOLDING' : ''}`;
   const records = [
     ['RECORD', 'ANSWER', 'VALUES', 'TTL', 'SWITCHED', 'EFFECTIVE BY', 'NOTE'],
     ...v.records.map((r) => {
@@ -38,7 +54,11 @@ export function formatStatus(
         .join(', ');
       const notes = [
         r.allDown ? 'ALL DOWN' : '',
-        r.damped ? 'flap-damped' : '',
+        r.damped && !r.pendingFailback
+          ? `flap-damped${r.resumesAt ? `, failback resumes ${ago(r.resumesAt, now)}` : ''}`
+          : r.damped
+            ? 'flap-damped'
+            : '',
         r.degraded ? `degraded: TTL ${r.ttlNow ?? r.ttl}s` : '', // issue 14
         r.pendingFailback ? `failback to ${r.pendingFailback.to} ${pendingWhen(r, now)}` : '',
         ...Object.entries(r.overrides).map(([a, m]) => `override ${a}=${m}`),

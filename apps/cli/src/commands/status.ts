@@ -1,12 +1,20 @@
 import { MemoryStateStore } from '@understudy/backends';
 import { statusView, type ListenAddress, type StatusView, type UnderstudyConfig } from '@understudy/core';
-import { formatStatus } from './status-format.js';
-import { CliExit, loadOrExit } from './shared.js';
+import { formatStatus, utc } from './status-format.js';
+import { CliExit, EXIT_USAGE, loadOrExit } from './shared.js';
+
+export type StatusOutput = 'json' | 'text';
 
 export interface StatusOptions {
-  config: string;
+  /** `-c`; without it and without --url the config is discovered. */
+  config?: string;
+  /** Alias of `--output json`. */
   json?: boolean;
-  /** Base URL of a running instance's ops endpoint; defaults to listen.http from the config. */
+  output?: StatusOutput;
+  /**
+   * Base URL of a running instance's ops endpoint. Alone, it is all `status` needs: /status is public,
+   * so an operator can read any instance without its config or an admin token.
+   */
   url?: string;
 }
 
@@ -21,34 +29,65 @@ export function opsBaseUrl(config: UnderstudyConfig): string | null {
   return config.listen.http ? localBaseUrl(config.listen.http) : null;
 }
 
-async function fromRunning(url: string): Promise<(StatusView & { epoch?: number }) | null> {
+type Fetched = { view: StatusView & { epoch?: number } } | { error: string };
+
+async function fromRunning(url: string): Promise<Fetched> {
+  let target: URL;
   try {
-    const res = await fetch(new URL('/status', url), { signal: AbortSignal.timeout(2000) });
-    return res.ok ? ((await res.json()) as StatusView) : null;
+    target = new URL('/status', url);
   } catch {
-    return null;
+    return { error: `--url ${url} is not a URL (e.g. http://127.0.0.1:9090)` };
   }
+  try {
+    const res = await fetch(target, { signal: AbortSignal.timeout(2000) });
+    if (!res.ok) return { error: `${target.href} answered HTTP ${res.status}` };
+    const body = (await res.json()) as (StatusView & { epoch?: number }) | null;
+    return body ? { view: body } : { error: `${target.href} has no decider state yet` };
+  } catch (err) {
+    const c = (err as { cause?: { code?: string; message?: string } }).cause;
+    const cause = c?.code ?? c?.message ?? (err as Error).message;
+    return { error: `no answer from ${target.href} (${cause})` };
+  }
+}
+
+export function statusFormat(opts: StatusOptions): StatusOutput {
+  if (opts.json && opts.output === 'text')
+    throw new CliExit('understudy status: --json is --output json; give one of them', EXIT_USAGE);
+  return opts.output ?? (opts.json ? 'json' : 'text');
 }
 
 /** Prints the answers and verdicts: from the running instance if reachable, else from the state file. */
 export async function statusCommand(opts: StatusOptions, out: NodeJS.WritableStream): Promise<void> {
-  const { config } = await loadOrExit(opts.config);
-  const url = opts.url ?? opsBaseUrl(config);
-  let view = url ? await fromRunning(url) : null;
-  let source = url ?? '';
-  if (!view && config.state.file) {
-    const store = await MemoryStateStore.open({ file: config.state.file });
-    const state = await store.loadDecider();
-    const publications = await store.readPublications();
-    await store.close();
-    if (state) view = statusView(config, state, Date.now(), publications);
-    source = config.state.file;
+  const format = statusFormat(opts);
+  let view: (StatusView & { epoch?: number }) | null = null;
+  let source = '';
+  if (opts.url !== undefined && opts.config === undefined) {
+    const got = await fromRunning(opts.url);
+    if ('error' in got) throw new CliExit(`understudy status: ${got.error}`);
+    view = got.view;
+    source = opts.url;
+  } else {
+    const { config } = await loadOrExit(opts.config);
+    const url = opts.url ?? opsBaseUrl(config);
+    const got = url ? await fromRunning(url) : null;
+    if (got && 'view' in got) {
+      view = got.view;
+      source = url!;
+    } else if (config.state.file) {
+      const store = await MemoryStateStore.open({ file: config.state.file });
+      const state = await store.loadDecider();
+      const publications = await store.readPublications();
+      await store.close();
+      if (state) view = statusView(config, state, Date.now(), publications);
+      source = config.state.file;
+    }
+    if (!view) {
+      throw new CliExit(
+        `no running instance answered${url ? ` at ${url}` : ''} and there is no state file (state.file) to read`,
+      );
+    }
   }
-  if (!view) {
-    throw new CliExit(
-      `no running instance answered${url ? ` at ${url}` : ''} and there is no state file (state.file) to read`,
-    );
-  }
-  if (opts.json) out.write(`${JSON.stringify({ source, ...view }, null, 2)}\n`);
-  else out.write(`${formatStatus(view, Date.now())}\n(from ${source})\n`);
+  const now = Date.now();
+  if (format === 'json') out.write(`${JSON.stringify({ source, asOf: utc(now), ...view }, null, 2)}\n`);
+  else out.write(`${formatStatus(view, now)}\n(from ${source})\n`);
 }

@@ -105,12 +105,12 @@ const update = {
 };
 
 describe('syncCommand', () => {
-  it('without --once says that continuous sync runs in the decider, as a usage error', async () => {
+  it('without --once or --plan says that continuous sync runs in the decider, exit 1 as every usage error', async () => {
     const err = await syncCommand({ config: 'unused.yaml' }, new Writable()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CliExit);
-    expect((err as CliExit).code).toBe(2);
+    expect((err as CliExit).code).toBe(1);
     expect((err as CliExit).message).toContain(CONTINUOUS_SYNC_HINT);
-    expect(CONTINUOUS_SYNC_HINT).toMatch(/understudy run.*understudy decider/);
+    expect(CONTINUOUS_SYNC_HINT).toMatch(/understudy run.*understudy decider.*sync --plan FILE/);
   });
 
   it('exits 0 with nothing to sync when no target is configured', async () => {

@@ -26,10 +26,13 @@ import {
   type BrokenTarget,
 } from './plan.js';
 import { localBaseUrl, opsBaseUrl } from './status.js';
-import { CliExit, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, loadOrExit } from './shared.js';
+import { CliExit, EXIT_FAILURE, EXIT_OK, loadOrExit } from './shared.js';
 
 export interface SyncOptions {
-  config: string;
+  /** `-c`; discovered when not given. */
+  config?: string;
+  /** Apply exactly this saved plan (sync-plan.ts). */
+  plan?: string;
   /** Read the zone state from Redis (distributed mode) instead of state.file. */
   redis?: string;
   once?: boolean;
@@ -41,7 +44,8 @@ export interface SyncOptions {
 
 export const CONTINUOUS_SYNC_HINT =
   'continuous provider sync runs inside the leading decider (`understudy run` or `understudy decider`); ' +
-  'use `understudy sync --once` to apply the current plan once, while the decider is stopped or for the first publish';
+  'use `understudy sync --once` to apply the current plan once, while the decider is stopped or for the first publish, ' +
+  'or `understudy sync --plan FILE` to apply a plan saved with `understudy plan --out FILE`';
 
 /** Where the running instance of this config would answer, if it had one. */
 export function instanceUrls(config: UnderstudyConfig): string[] {
@@ -139,7 +143,16 @@ export function formatSync(results: readonly SyncLine[], source: string, writes:
 }
 
 export async function syncCommand(opts: SyncOptions, out: NodeJS.WritableStream): Promise<number> {
-  if (!opts.once) throw new CliExit(`understudy sync: ${CONTINUOUS_SYNC_HINT}`, EXIT_USAGE);
+  if (opts.plan !== undefined) {
+    if (opts.redis !== undefined)
+      throw new CliExit(
+        'understudy sync: --plan applies a saved plan; it reads no zone state (drop --redis)',
+      );
+    const { syncPlanCommand } = await import('./sync-plan.js');
+    return syncPlanCommand({ ...opts, plan: opts.plan }, out);
+  }
+  // Exit 1, as every usage error of plan and sync (2 means "plan has changes").
+  if (!opts.once) throw new CliExit(`understudy sync: ${CONTINUOUS_SYNC_HINT}`, EXIT_FAILURE);
   const { config } = await loadOrExit(opts.config);
   const logger = commandLogger('understudy-sync', opts.logLevel);
   const url = redisUrl(opts.redis);

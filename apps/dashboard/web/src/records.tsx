@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { apiGet, apiPost, recordPath } from './api.js';
 import type { Items, OverrideMode, RecordView } from './api-types.js';
 import { useShared } from './context.js';
-import { fmtAge, fmtDuration, fmtTime, stateLabel, tierName } from './format.js';
+import { fmtAge, fmtDateTime, fmtDuration, fmtTime, stateLabel, tierName } from './format.js';
 import { useResource } from './hooks.js';
 import { OutcomeLine, ReasonField, useMutation } from './mutation.js';
 
@@ -60,7 +60,14 @@ function RecordCard(props: { rec: RecordView; now: number }) {
       <p class="current" data-testid="record-active">
         <span class={rec.allDown ? 'st-down' : 'st-up'}>{rec.allDown ? '▼ all answers down · ' : '● '}</span>
         Serving <strong>{activeLabel(rec)}</strong>: <code>{rec.values.join(', ') || '–'}</code>
-        {rec.damped && <span class="warn"> · ⚠ flap-damped</span>}
+        {rec.damped && (
+          <span class="warn" data-testid="record-damped">
+            {' '}
+            · ⚠ flap-damped
+            {rec.resumesAt !== null &&
+              `: failback resumes ${fmtDateTime(rec.resumesAt)} (${fmtAge(rec.resumesAt, now)})`}
+          </span>
+        )}
       </p>
       <p class="muted small">
         switched {rec.switchedAt ? `${fmtTime(rec.switchedAt)} (${fmtAge(rec.switchedAt, now)})` : 'never'}
