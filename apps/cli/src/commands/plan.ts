@@ -22,7 +22,7 @@ import {
 } from '@understudy/core';
 import { createLogger } from '@understudy/observability';
 import { SyncManager, type PlanOnceResult } from '@understudy/sync';
-import { systemClock, systemRandom } from '../embedded.js';
+import { systemClock, systemRandom } from '../assemble/assemble.js';
 import { providersFromConfig } from '../leader-services.js';
 import { connectRedis, redisBackends, redisUrl } from '../redis-mode.js';
 import { CliExit, EXIT_FAILURE, EXIT_OK, loadOrExit } from './shared.js';

@@ -1,0 +1,54 @@
+/**
+ * `understudy reload`: asks the running process to re-read its config file (POST /admin/reload on its ops
+ * endpoint, with an admin token, like the other operator actions). The same as `kill -HUP <pid>`, but
+ * audited with the token's name and a reason, and it reports what happened.
+ */
+import type { ReloadOutcome } from '@understudy/dashboard';
+import { CliExit, EXIT_FAILURE, EXIT_USAGE, loadOrExit } from './shared.js';
+import { opsBaseUrl } from './status.js';
+
+export interface ReloadOptions {
+  config: string;
+  url?: string;
+  token?: string;
+  reason?: string;
+}
+
+export async function reloadCommand(opts: ReloadOptions, out: NodeJS.WritableStream): Promise<number> {
+  const { config } = await loadOrExit(opts.config);
+  const base = opts.url ?? opsBaseUrl(config);
+  if (!base) throw new CliExit('listen.http is disabled in the config; pass --url', EXIT_USAGE);
+  const token = opts.token ?? process.env.UNDERSTUDY_TOKEN;
+  if (!token)
+    throw new CliExit('a token is required: --token or UNDERSTUDY_TOKEN (one of admin.tokens)', EXIT_USAGE);
+  let res: Response;
+  try {
+    res = await fetch(new URL('/admin/reload', base), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: opts.reason ?? 'understudy reload' }),
+      // A reload applies the config to every role of the process: more than an override takes.
+      signal: AbortSignal.timeout(60_000),
+    });
+  } catch {
+    throw new CliExit(`no running instance answered at ${base}`);
+  }
+  const reply = (await res.json().catch(() => ({}))) as Partial<ReloadOutcome> & { error?: string };
+  if (res.status === 422 || (res.ok && reply.ok === false)) {
+    out.write(`reload refused; the running config (${short(reply.from)}) stays:\n`);
+    for (const p of reply.problems ?? []) out.write(`  ${p}\n`);
+    return EXIT_FAILURE;
+  }
+  if (!res.ok) throw new CliExit(`reload: ${reply.error ?? `HTTP ${res.status}`} (HTTP ${res.status})`);
+  out.write(
+    reply.from === reply.to
+      ? `config unchanged (${short(reply.to)})\n`
+      : `config reloaded: ${short(reply.from)} -> ${short(reply.to)}\n`,
+  );
+  if (reply.applied?.length) out.write(`  applied by: ${reply.applied.join(', ')}\n`);
+  if (reply.restartNeeded?.length)
+    out.write(`  needs a restart to take it: ${reply.restartNeeded.join(', ')}\n`);
+  return 0;
+}
+
+const short = (hash: string | null | undefined): string => (hash ? hash.slice(0, 12) : '?');
