@@ -3,9 +3,11 @@
  * endpoint, with an admin token, like the other operator actions). The same as `kill -HUP <pid>`, but
  * audited with the token's name and a reason, and it reports what happened.
  */
+import { readFile } from 'node:fs/promises';
+import { loadConfig } from '@understudy/config';
 import type { ReloadOutcome } from '@understudy/dashboard';
-import { CliExit, EXIT_FAILURE, EXIT_USAGE, loadOrExit } from './shared.js';
-import { opsBaseUrl } from './status.js';
+import { CliExit, EXIT_FAILURE, EXIT_USAGE } from './shared.js';
+import { localBaseUrl, opsBaseUrl } from './status.js';
 
 export interface ReloadOptions {
   config: string;
@@ -15,8 +17,7 @@ export interface ReloadOptions {
 }
 
 export async function reloadCommand(opts: ReloadOptions, out: NodeJS.WritableStream): Promise<number> {
-  const { config } = await loadOrExit(opts.config);
-  const base = opts.url ?? opsBaseUrl(config);
+  const base = opts.url ?? (await opsUrlOf(opts.config));
   if (!base) throw new CliExit('listen.http is disabled in the config; pass --url', EXIT_USAGE);
   const token = opts.token ?? process.env.UNDERSTUDY_TOKEN;
   if (!token)
@@ -49,6 +50,25 @@ export async function reloadCommand(opts: ReloadOptions, out: NodeJS.WritableStr
   if (reply.restartNeeded?.length)
     out.write(`  needs a restart to take it: ${reply.restartNeeded.join(', ')}\n`);
   return 0;
+}
+
+/**
+ * The ops endpoint from the config. The file may well be the broken one being reloaded (the running process
+ * then refuses it and records why): its listen.http line is read on its own then.
+ */
+async function opsUrlOf(file: string): Promise<string | null> {
+  try {
+    return opsBaseUrl((await loadConfig(file)).config);
+  } catch (err) {
+    const text = await readFile(file, 'utf8').catch(() => {
+      throw new CliExit(`${file}: ${(err as Error).message}`, EXIT_USAGE);
+    });
+    const m = /^\s+http:\s*["']?(\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:]+\]|localhost):(\d+)["']?\s*$/im.exec(
+      text,
+    );
+    if (!m) throw new CliExit(`${file} does not load and names no listen.http; pass --url`, EXIT_USAGE);
+    return localBaseUrl({ host: m[1]!.replace(/^\[|\]$/g, ''), port: Number(m[2]) });
+  }
 }
 
 const short = (hash: string | null | undefined): string => (hash ? hash.slice(0, 12) : '?');
