@@ -26,12 +26,24 @@ export async function runProcess(opts: RunProcessOptions): Promise<Assembled | n
   const source = opts.signals ?? process;
   const stack = new CloseStack(logger);
   let app: Assembled | null = null;
+  let starting: Promise<Assembled> | null = null;
   const hooks = { ...opts.hooks };
   const shutdown: ShutdownHandle = onShutdown({
     logger,
     process: source,
     ...(opts.exit ? { exit: opts.exit } : {}),
-    steps: [{ name: 'understudy', run: () => stack.close() }, ...(opts.extraSteps ?? [])],
+    steps: [
+      {
+        name: 'understudy',
+        run: async () => {
+          await stack.close();
+          // A role still starting (DNS workers forking) is closed as soon as its start returns: wait for it,
+          // or the process would exit with its workers and files behind.
+          await starting?.catch(() => undefined);
+        },
+      },
+      ...(opts.extraSteps ?? []),
+    ],
   });
   if (opts.backend === 'memory' && opts.roles.has('decider') && !hooks.onStandDown) {
     // Embedded mode has one decider: without it nothing decides, so exit non-zero for a supervisor to restart.
@@ -52,7 +64,8 @@ export async function runProcess(opts: RunProcessOptions): Promise<Assembled | n
   source.on('SIGHUP', onHup);
   opts.onListening?.();
   try {
-    app = await assemble({ ...opts, hooks }, stack);
+    starting = assemble({ ...opts, hooks }, stack);
+    app = await starting;
   } catch (err) {
     if (err instanceof ShuttingDown) {
       // The shutdown under way closes the rest and exits.
