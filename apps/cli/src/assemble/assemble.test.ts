@@ -7,33 +7,14 @@ import { freePort } from '@understudy/testkit/ports';
 import { waitFor } from '@understudy/testkit/wait';
 import { assemble } from './assemble.js';
 import { CloseStack } from './close-stack.js';
+import { testConfigYaml } from './test-config.js';
 import type { RoleName } from './types.js';
 
 const logger = createLogger({ name: 'test', level: 'silent', pretty: false });
 const ALL = new Set<RoleName>(['dns', 'decider', 'probe', 'dashboard']);
 
 function config(dnsPort: number, dashboard: string | null) {
-  return parseConfig(`regions: [r1]
-listen:
-  dns: ["127.0.0.1:${dnsPort}"]
-  http: "127.0.0.1:0"
-${dashboard ? `  dashboard: "${dashboard}"\n` : ''}dns: { workers: 1 }
-decider: { tickInterval: 200ms }
-checks:
-  primary: { type: tcp, host: 127.0.0.1, port: 1, interval: 1s, timeout: 500ms }
-zones:
-  - apex: example.test
-    ns: [ns1.example.test]
-    records:
-      - { name: ns1, type: A, values: [127.0.0.1] }
-    failover:
-      - name: app
-        type: A
-        ttl: 5
-        answers:
-          - { name: primary, values: [192.0.2.10], check: primary }
-          - { name: secondary, values: [198.51.100.10] }
-`);
+  return parseConfig(testConfigYaml({ dnsPort, http: '127.0.0.1:0', dashboard }));
 }
 
 /** True when nothing holds the UDP port any more. */

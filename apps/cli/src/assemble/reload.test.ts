@@ -6,28 +6,12 @@ import { loadConfig, type LoadedConfig } from '@understudy/config';
 import type { NewEvent } from '@understudy/core';
 import { createLogger } from '@understudy/observability';
 import { Reloader } from './reload.js';
+import { testConfigYaml } from './test-config.js';
 import type { RoleName, RolePart } from './types.js';
 
 const logger = createLogger({ name: 'test', level: 'silent', pretty: false });
 
-const yaml = (ttl: number, quorum = '1/1') => `regions: [r1]
-quorum: "${quorum}"
-listen: { dns: ["127.0.0.1:0"] }
-checks:
-  primary: { type: tcp, host: 127.0.0.1, port: 1, interval: 1s, timeout: 500ms }
-zones:
-  - apex: example.test
-    ns: [ns1.example.test]
-    records:
-      - { name: ns1, type: A, values: [127.0.0.1] }
-    failover:
-      - name: app
-        type: A
-        ttl: ${ttl}
-        answers:
-          - { name: primary, values: [192.0.2.10], check: primary }
-          - { name: secondary, values: [198.51.100.10] }
-`;
+const yaml = (ttl: number, quorum = '1/1') => testConfigYaml({ ttl, quorum });
 
 let dir: string;
 let file: string;

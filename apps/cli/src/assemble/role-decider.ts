@@ -4,11 +4,11 @@
  * while this process leads. In memory mode it is the only decider; over Redis it competes for the lease.
  */
 import { readLeaseHolder, type ActionHandler, type RedisStateStore } from '@understudy/backends/redis';
-import { StateConflictError, statusView } from '@understudy/core';
+import { StateConflictError, statusView, type StateStore } from '@understudy/core';
 import { DeciderLeadership, DeciderRole } from '@understudy/decider';
 import { adminActions, leaderActions } from '../admin-actions.js';
 import { actionHandler, createLocalActions, localOrRelayed, relayedActions } from '../dashboard-wiring.js';
-import { LeaderServices, providersFromConfig } from '../leader-services.js';
+import { LeaderServices, providersFromConfig, type LeaderServicesOptions } from '../leader-services.js';
 import { deciderMetrics, leaseMetrics, pollQueueDepth } from '../metrics-adapters.js';
 import { refusedWritesOf } from '../redis-mode.js';
 import type { AssemblyContext, RolePart } from './types.js';
@@ -25,21 +25,12 @@ function dnsServers(ctx: AssemblyContext) {
 }
 
 async function startMemoryDecider(ctx: AssemblyContext): Promise<RolePart> {
-  const { backend, clock, random, metrics, stack, opts } = ctx;
+  const { backend, clock, metrics, stack, opts } = ctx;
   const { config } = ctx.current();
   const log = ctx.log('decider');
   const store = await backend.store();
   const bus = await backend.bus();
-  const services = new LeaderServices({
-    config,
-    providers: await providersFromConfig(config, log, clock, random),
-    store,
-    clock,
-    random,
-    logger: log,
-    metrics,
-  });
-  await stack.push('webhooks and providers', () => services.close());
+  const services = await leaderServices(ctx, store);
   const decider = await DeciderRole.start({
     attach: services.attach,
     config,
@@ -81,7 +72,7 @@ async function startMemoryDecider(ctx: AssemblyContext): Promise<RolePart> {
 }
 
 async function startRedisDecider(ctx: AssemblyContext): Promise<RolePart> {
-  const { backend, clock, random, metrics, stack, opts } = ctx;
+  const { backend, clock, metrics, stack, opts } = ctx;
   const redis = backend.redis!;
   const connection = backend.connection!;
   const loaded = ctx.current();
@@ -92,20 +83,11 @@ async function startRedisDecider(ctx: AssemblyContext): Promise<RolePart> {
   // Provider sync, webhooks and the actions relayed from dashboards run only while this decider leads.
   const relay = redis.relay();
   let handler: ActionHandler | null = null;
-  const services = new LeaderServices({
-    config,
-    providers: await providersFromConfig(config, log, clock, random),
-    store,
-    clock,
-    random,
-    logger: log,
-    metrics,
-    perTerm: () =>
-      relay.serve((kind, payload) =>
-        handler ? handler(kind, payload) : Promise.reject(new StateConflictError('the decider is starting')),
-      ),
-  });
-  await stack.push('webhooks and providers', () => services.close());
+  const services = await leaderServices(ctx, store, () =>
+    relay.serve((kind, payload) =>
+      handler ? handler(kind, payload) : Promise.reject(new StateConflictError('the decider is starting')),
+    ),
+  );
   const leadership = DeciderLeadership.start({
     attach: services.attach,
     onChange: leaseMetrics(metrics, backend.holder).onChange,
@@ -173,6 +155,28 @@ async function startRedisDecider(ctx: AssemblyContext): Promise<RolePart> {
         ? Promise.resolve({ holder: backend.holder, epoch: leadership.role.epoch })
         : readLeaseHolder(connection),
   };
+}
+
+/** Provider sync and webhooks, attached to whichever DeciderRole leads in this process. */
+async function leaderServices(
+  ctx: AssemblyContext,
+  store: StateStore,
+  perTerm?: LeaderServicesOptions['perTerm'],
+): Promise<LeaderServices> {
+  const { config } = ctx.current();
+  const log = ctx.log('decider');
+  const services = new LeaderServices({
+    config,
+    providers: await providersFromConfig(config, log, ctx.clock, ctx.random),
+    store,
+    clock: ctx.clock,
+    random: ctx.random,
+    logger: log,
+    metrics: ctx.metrics,
+    ...(perTerm ? { perTerm } : {}),
+  });
+  await ctx.stack.push('webhooks and providers', () => services.close());
+  return services;
 }
 
 function hasApply(x: object): boolean {

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { loadConfig } from '@understudy/config';
 import type { ReloadOutcome } from '@understudy/dashboard';
+import { postAdmin } from './admin.js';
 import { CliExit, EXIT_FAILURE, EXIT_USAGE } from './shared.js';
 import { localBaseUrl, opsBaseUrl } from './status.js';
 
@@ -18,22 +19,14 @@ export interface ReloadOptions {
 
 export async function reloadCommand(opts: ReloadOptions, out: NodeJS.WritableStream): Promise<number> {
   const base = opts.url ?? (await opsUrlOf(opts.config));
-  if (!base) throw new CliExit('listen.http is disabled in the config; pass --url', EXIT_USAGE);
-  const token = opts.token ?? process.env.UNDERSTUDY_TOKEN;
-  if (!token)
-    throw new CliExit('a token is required: --token or UNDERSTUDY_TOKEN (one of admin.tokens)', EXIT_USAGE);
-  let res: Response;
-  try {
-    res = await fetch(new URL('/admin/reload', base), {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ reason: opts.reason ?? 'understudy reload' }),
-      // A reload applies the config to every role of the process: more than an override takes.
-      signal: AbortSignal.timeout(60_000),
-    });
-  } catch {
-    throw new CliExit(`no running instance answered at ${base}`);
-  }
+  // A reload applies the config to every role of the process: more than an override takes.
+  const res = await postAdmin(
+    base,
+    'reload',
+    opts.token,
+    { reason: opts.reason ?? 'understudy reload' },
+    60_000,
+  );
   const reply = (await res.json().catch(() => ({}))) as Partial<ReloadOutcome> & { error?: string };
   if (res.status === 422 || (res.ok && reply.ok === false)) {
     out.write(`reload refused; the running config (${short(reply.from)}) stays:\n`);
