@@ -43,18 +43,6 @@ export function createCommand<O extends { config: string; logLevel?: string }>(
   };
 }
 
-/** A command without a config of its own (validate, status, demo...): crash handlers and one error report. */
-export function createPlainCommand<A extends unknown[]>(
-  name: string,
-  handler: (...args: A) => Promise<number | void>,
-): (...args: A) => Promise<void> {
-  return async (...args) => {
-    // Logs to stderr: these commands print their result on stdout.
-    const logger = makeLogger(`understudy-${name}`, undefined, 'stderr');
-    await withCommand(logger, () => handler(...args));
-  };
-}
-
 /** Crash handlers on `logger` and one error report around `run` (for a command that makes its own logger). */
 export async function withCommand(logger: Logger, run: () => Promise<number | void>): Promise<void> {
   installCrashHandlers(logger);

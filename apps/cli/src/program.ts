@@ -38,7 +38,7 @@ const httpOption = () =>
  * error report, exit code); the wrapper and the command's module load when it runs.
  */
 async function plain(name: string, run: () => Promise<number | void>): Promise<void> {
-  const { createPlainCommand } = await import('./command.js');
+  const { createPlainCommand } = await import('./plain-command.js');
   await createPlainCommand(name, run)();
 }
 
