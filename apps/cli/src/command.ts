@@ -7,6 +7,8 @@
 import type { LoadedConfig } from '@understudy/config';
 import type { Logger } from '@understudy/core';
 import { installCrashHandlers } from '@understudy/observability';
+import type { Assembled } from './assemble/assemble.js';
+import { runProcess, type RunProcessOptions } from './assemble/run-process.js';
 import { CliExit, EXIT_FAILURE } from './commands/exit.js';
 import { loadOrExit, logWarnings, makeLogger } from './commands/shared.js';
 import { describeFailure } from './describe-failure.js';
@@ -16,7 +18,11 @@ export interface CommandContext {
   file: string;
   loaded: LoadedConfig;
   logger: Logger;
+  /** Runs the process's roles until a signal, on this config (what a reload re-reads) and logger. */
+  run: (opts: ProcessSpec) => Promise<Assembled | null>;
 }
+
+export type ProcessSpec = Omit<RunProcessOptions, 'loaded' | 'configFile' | 'logger'>;
 
 export interface CommandSpec<O> {
   /** The logger's name: understudy-<name> ("understudy" for run). */
@@ -37,7 +43,8 @@ export function createCommand<O extends { config: string; logLevel?: string }>(
     installCrashHandlers(logger);
     logWarnings(loaded, logger);
     await reported(async () => {
-      const code = await spec.handler(opts, { file: opts.config, loaded, logger });
+      const run = (p: ProcessSpec) => runProcess({ ...p, loaded, configFile: opts.config, logger });
+      const code = await spec.handler(opts, { file: opts.config, loaded, logger, run });
       if (typeof code === 'number') process.exitCode = code;
     }, logger);
   };

@@ -4,7 +4,6 @@
  * need the decider's engine: they are relayed through Redis to whichever decider leads, and answered
  * with 409 when none does.
  */
-import { runProcess } from '../assemble/run-process.js';
 import { createCommand } from '../command.js';
 import { parseHostPort } from '../demo/host-port.js';
 import { requireRedisUrl } from '../redis-mode.js';
@@ -19,7 +18,7 @@ export interface DashboardOptions {
 
 export const dashboardCommand = createCommand<DashboardOptions>({
   name: 'dashboard',
-  handler: async (opts, { file, loaded, logger }) => {
+  handler: async (opts, { loaded, run }) => {
     const url = requireRedisUrl(opts.redis, 'dashboard');
     const listen = opts.listen ? parseHostPort(opts.listen, '--listen') : loaded.config.listen.dashboard;
     if (!listen)
@@ -27,13 +26,10 @@ export const dashboardCommand = createCommand<DashboardOptions>({
         'understudy dashboard: set listen.dashboard in the config or pass --listen <host:port>',
         EXIT_USAGE,
       );
-    await runProcess({
-      loaded,
-      configFile: file,
+    await run({
       backend: 'redis',
       redisUrl: url,
       roles: new Set(['dashboard']),
-      logger,
       name: 'dashboard',
       dashboardListen: listen,
       running: (app) => ({

@@ -1,6 +1,5 @@
 import { parseDuration } from '@understudy/config';
 import type { UnderstudyConfig } from '@understudy/core';
-import { runProcess } from '../assemble/run-process.js';
 import { createCommand } from '../command.js';
 import { requireRedisUrl } from '../redis-mode.js';
 import { httpListen } from './probe.js';
@@ -30,16 +29,13 @@ export function leaseTtlMs(flag: string | undefined, config: UnderstudyConfig): 
 /** A decider: the leader while it holds the lease in Redis, a hot standby otherwise. */
 export const deciderCommand = createCommand<DeciderOptions>({
   name: 'decider',
-  handler: async (opts, { file, loaded, logger }) => {
+  handler: async (opts, { loaded, run }) => {
     const url = requireRedisUrl(opts.redis, 'decider');
     const ttl = leaseTtlMs(opts.leaseTtl, loaded.config);
-    await runProcess({
-      loaded,
-      configFile: file,
+    await run({
       backend: 'redis',
       redisUrl: url,
       roles: new Set(['decider']),
-      logger,
       name: 'decider',
       leaseTtl: ttl,
       http: httpListen(opts.http, loaded.config.listen.http),

@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { runProcess } from '../assemble/run-process.js';
 import { createCommand } from '../command.js';
 import { redisUrl } from '../redis-mode.js';
 
@@ -20,16 +19,13 @@ export interface DnsOptions {
  */
 export const dnsCommand = createCommand<DnsOptions>({
   name: 'dns',
-  handler: async (opts, { file, loaded, logger }) => {
+  handler: async (opts, { run }) => {
     const url = redisUrl(opts.redis);
     const flag = opts.cacheFile;
-    await runProcess({
-      loaded,
-      configFile: file,
+    await run({
       backend: url ? 'redis' : 'memory',
       ...(url ? { redisUrl: url } : {}),
       roles: new Set(['dns']),
-      logger,
       name: 'dns',
       ...(flag !== undefined ? { cacheFile: flag.trim() === '' ? null : resolve(flag) } : {}),
       running: (app) => {

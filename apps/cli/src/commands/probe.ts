@@ -1,6 +1,5 @@
 import { parseListenAddress } from '@understudy/config';
 import type { ListenAddress } from '@understudy/core';
-import { runProcess } from '../assemble/run-process.js';
 import { createCommand } from '../command.js';
 import { requireRedisUrl } from '../redis-mode.js';
 import { CliExit, EXIT_USAGE } from './shared.js';
@@ -30,7 +29,7 @@ export function httpListen(flag: string | undefined, fallback: ListenAddress | n
  */
 export const probeCommand = createCommand<ProbeOptions>({
   name: 'probe',
-  handler: async (opts, { file, loaded, logger }) => {
+  handler: async (opts, { loaded, run }) => {
     const { config } = loaded;
     const url = requireRedisUrl(opts.redis, 'probe');
     const regions = opts.region
@@ -43,13 +42,10 @@ export const probeCommand = createCommand<ProbeOptions>({
         `--region: ${unknown.length ? unknown.join(', ') : '(none)'} not among the config's regions (${config.regions.join(', ')})`,
         EXIT_USAGE,
       );
-    await runProcess({
-      loaded,
-      configFile: file,
+    await run({
       backend: 'redis',
       redisUrl: url,
       roles: new Set(['probe']),
-      logger,
       // The Redis client name says which regions this worker probes.
       name: `probe-${regions.join('_')}`,
       regions,

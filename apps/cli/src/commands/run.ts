@@ -1,7 +1,6 @@
 import type { LoadedConfig } from '@understudy/config';
 import type { Logger } from '@understudy/core';
 import type { RoleName } from '../assemble/types.js';
-import { runProcess } from '../assemble/run-process.js';
 import { createCommand } from '../command.js';
 import { redisUrl } from '../redis-mode.js';
 
@@ -16,16 +15,13 @@ export const ALL_ROLES: ReadonlySet<RoleName> = new Set(['dns', 'decider', 'prob
 /** All roles in one process, until SIGTERM/SIGINT: embedded, or over Redis with --redis / REDIS_URL. */
 export const runCommand = createCommand<RunOptions>({
   name: 'run',
-  handler: async (opts, { file, loaded, logger }) => {
+  handler: async (opts, { loaded, logger, run }) => {
     const url = redisUrl(opts.redis);
     if (!url) warnSameHostRegions(loaded, logger);
-    await runProcess({
-      loaded,
-      configFile: file,
+    await run({
       backend: url ? 'redis' : 'memory',
       ...(url ? { redisUrl: url } : {}),
       roles: ALL_ROLES,
-      logger,
       name: 'run',
       running: (app) => ({
         // Over Redis, losing the lease is not fatal: this process stands by and may lead again.
