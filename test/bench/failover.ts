@@ -18,7 +18,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startDistributed, startEmbedded } from '@understudy/cli';
+import { assemble, type RoleName } from '@understudy/cli';
 import { parseConfig } from '@understudy/config';
 import type { DecisionEvent, ZoneOverlay } from '@understudy/core';
 import { createLogger } from '@understudy/observability';
@@ -120,11 +120,19 @@ const hooks = {
 };
 const logger = createLogger({ name: 'bench', level: 'error', pretty: false });
 const redis = REDIS ? await startRedis() : null;
-const app = redis
-  ? await startDistributed({ loaded, clock, logger, redisUrl: redis.url, ...hooks })
-  : await startEmbedded({ loaded, clock, logger, ...hooks });
+const roles = new Set<RoleName>(['dns', 'decider', 'probe', 'dashboard']);
+const app = await assemble({
+  loaded,
+  clock,
+  logger,
+  roles,
+  name: 'run',
+  hooks,
+  ...(redis ? { backend: 'redis', redisUrl: redis.url } : { backend: 'memory' }),
+});
 const engine = () => {
-  const e = 'engine' in app.decider ? app.decider.engine : app.decider.role?.engine;
+  const d = app.decider!;
+  const e = 'engine' in d ? d.engine : d.role?.engine;
   if (!e) throw new Error('this process does not lead');
   return e;
 };

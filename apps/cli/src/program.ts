@@ -15,6 +15,9 @@ import { CliExit, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './commands/exit.js';
 import { LOG_FORMAT_ENV } from './commands/log-format.js';
 import { DEMO_DEFAULTS, ORIGIN_MODES } from './demo/demo-defaults.js';
 import { VERSION } from './version.js';
+import { describeFailure } from './describe-failure.js';
+
+export { describeFailure };
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 const logLevel = () =>
@@ -50,9 +53,18 @@ const usageExitsOne = (err: CommanderError): never => {
 };
 // --------------------------------------------------------------------------------------------------------
 
+/**
+ * Runs a command that has no config of its own to load under the command wrapper (crash handlers, one
+ * error report, exit code); the wrapper and the command's module load when it runs.
+ */
+async function plain(name: string, run: () => Promise<number | void>): Promise<void> {
+  const { createPlainCommand } = await import('./plain-command.js');
+  await createPlainCommand(name, run)();
+}
+
 /** `understudy override|approve-failback|release-guard`, loaded when one of them runs. */
-const adminCmd = async (...a: Parameters<typeof adminCommand>) =>
-  (await import('./commands/admin.js')).adminCommand(...a);
+const adminCmd = (...a: Parameters<typeof adminCommand>) =>
+  plain(a[0], async () => (await import('./commands/admin.js')).adminCommand(...a));
 
 export function buildProgram(): Command {
   const program = new Command('understudy')
@@ -90,11 +102,13 @@ export function buildProgram(): Command {
           'understudy validate: give one config file: validate FILE or validate -c FILE',
           EXIT_USAGE,
         );
-      const [{ validateCommand }, { configPath }] = await Promise.all([
-        import('./commands/validate.js'),
-        import('./commands/config-path.js'),
-      ]);
-      process.exitCode = await validateCommand(configPath(arg ?? o.config), o, process.stdout);
+      await plain('validate', async () => {
+        const [{ validateCommand }, { configPath }] = await Promise.all([
+          import('./commands/validate.js'),
+          import('./commands/config-path.js'),
+        ]);
+        return validateCommand(configPath(arg ?? o.config), o, process.stdout);
+      });
     });
 
   program
@@ -108,7 +122,7 @@ export function buildProgram(): Command {
     .addOption(new Option('-o, --output <format>', 'output format (default: text)').choices(['json', 'text']))
     .option('--json', 'same as --output json')
     .action((o: StatusOptions) =>
-      import('./commands/status.js').then((m) => m.statusCommand(o, process.stdout)),
+      plain('status', async () => (await import('./commands/status.js')).statusCommand(o, process.stdout)),
     );
 
   program
@@ -137,10 +151,9 @@ from; \`sync --plan FILE\` applies exactly that plan, and refuses it once that s
 Exit codes: 0 nothing to change, 2 changes to apply, 1 any error: a target failed, the config is
 unusable, or a command-line usage error.`,
     )
-    .action(async (o: PlanOptions) => {
-      const { planCommand } = await import('./commands/plan.js');
-      process.exitCode = await planCommand(o, process.stdout);
-    });
+    .action((o: PlanOptions) =>
+      plain('plan', async () => (await import('./commands/plan.js')).planCommand(o, process.stdout)),
+    );
 
   program
     .command('sync')
@@ -170,10 +183,9 @@ listen.http or listen.dashboard, so it never overwrites a running instance's sta
 Exit codes: 0 every target applied or in sync, 1 a target failed, refused an unsafe or outdated
 plan, or a usage error (e.g. neither --once nor --plan).`,
     )
-    .action(async (o: SyncOptions) => {
-      const { syncCommand } = await import('./commands/sync.js');
-      process.exitCode = await syncCommand(o, process.stdout);
-    });
+    .action((o: SyncOptions) =>
+      plain('sync', async () => (await import('./commands/sync.js')).syncCommand(o, process.stdout)),
+    );
 
   const adminOptions = (cmd: Command): Command =>
     cmd
@@ -210,6 +222,25 @@ plan, or a usage error (e.g. neither --once nor --plan).`,
       .command('release-guard')
       .description('release a holding mass-failure guard (it re-arms once the failure clears)'),
   ).action((o: AdminOpts) => adminCmd('release-guard', {}, o, process.stdout));
+
+  program
+    .command('reload')
+    .description(
+      'make a running instance re-read and apply its config file (as SIGHUP does); a bad file is refused with every problem',
+    )
+    .requiredOption('-c, --config <file>', 'config file (YAML) of the running instance')
+    .option('--url <url>', 'ops endpoint of the running instance (default: listen.http from the config)')
+    .option('--token <token>', 'one of admin.tokens (default: $UNDERSTUDY_TOKEN)')
+    .option('--reason <text>', 'why: written to the audit timeline', 'understudy reload')
+    .addHelpText(
+      'after',
+      `
+Each process reloads its own file: in distributed mode run it (or kill -HUP) for every process.
+Exit codes: 0 applied (or unchanged), 1 the file was refused or the instance did not answer, 2 usage.`,
+    )
+    .action((o: { config: string; url?: string; token?: string; reason?: string }) =>
+      plain('reload', async () => (await import('./commands/reload.js')).reloadCommand(o, process.stdout)),
+    );
 
   program
     .command('dns')
@@ -281,7 +312,7 @@ plan, or a usage error (e.g. neither --once nor --plan).`,
     .option('--token <token>', 'admin token (default: $UNDERSTUDY_TOKEN)')
     .option('--json', 'print the report as JSON')
     .action((o: DrillCommandOptions) =>
-      import('./commands/drill.js').then((m) => m.drillCommand(o, process.stdout)),
+      plain('drill', async () => (await import('./commands/drill.js')).drillCommand(o, process.stdout)),
     );
 
   const demo = program
@@ -317,7 +348,9 @@ plan, or a usage error (e.g. neither --once nor --plan).`,
     .option('--control <host:port>', 'the running demo control address', DEMO_DEFAULTS.control)
     .option('--token <token>', 'the demo operator token it printed (default: $UNDERSTUDY_DEMO_TOKEN)')
     .action((origin: string, o: { mode: string; control: string; token?: string }) =>
-      import('./demo/demo-client.js').then((m) => m.demoOriginCommand('fail', origin, o, process.stdout)),
+      plain('demo', async () =>
+        (await import('./demo/demo-client.js')).demoOriginCommand('fail', origin, o, process.stdout),
+      ),
     );
   demo
     .command('restore')
@@ -326,7 +359,9 @@ plan, or a usage error (e.g. neither --once nor --plan).`,
     .option('--control <host:port>', 'the running demo control address', DEMO_DEFAULTS.control)
     .option('--token <token>', 'the demo operator token it printed (default: $UNDERSTUDY_DEMO_TOKEN)')
     .action((origin: string, o: { control: string; token?: string }) =>
-      import('./demo/demo-client.js').then((m) => m.demoOriginCommand('restore', origin, o, process.stdout)),
+      plain('demo', async () =>
+        (await import('./demo/demo-client.js')).demoOriginCommand('restore', origin, o, process.stdout),
+      ),
     );
 
   program
@@ -360,23 +395,4 @@ export async function main(argv: string[]): Promise<void> {
     process.stderr.write(`understudy: ${describeFailure(err)}\n`);
     process.exitCode = 1;
   }
-}
-
-/** A port in use or a permission problem is the operator's to fix: say which address, without a stack. */
-export function describeFailure(err: unknown): string {
-  const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
-  if (
-    err instanceof Error &&
-    (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL')
-  ) {
-    const where = e.address !== undefined ? ` ${e.address}${e.port !== undefined ? `:${e.port}` : ''}` : '';
-    const why =
-      e.code === 'EADDRINUSE'
-        ? 'is already in use (another instance running?)'
-        : e.code === 'EACCES'
-          ? 'needs more privileges (ports below 1024 need root or CAP_NET_BIND_SERVICE)'
-          : 'is not an address of this host';
-    return `cannot listen on${where}: the address ${why}`;
-  }
-  return err instanceof Error ? (err.stack ?? err.message) : String(err);
 }

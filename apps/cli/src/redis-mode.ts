@@ -31,13 +31,20 @@ export function instanceName(role: string): string {
   return `${role}@${hostname()}/${process.pid}`;
 }
 
-export async function connectRedis(url: string, logger: Logger, name: string): Promise<RedisConnection> {
+/** `waitForReady: false`: the connection keeps trying in the background (a DNS server starts without Redis). */
+export async function connectRedis(
+  url: string,
+  logger: Logger,
+  name: string,
+  waitForReady = true,
+): Promise<RedisConnection> {
   try {
     return await RedisConnection.create({
       url,
       logger: logger.child({ component: 'redis' }),
       name,
       field: '--redis',
+      ...(waitForReady ? {} : { waitForReady: false }),
     });
   } catch (err) {
     if (err instanceof ConfigError) throw new CliExit(err.message, EXIT_USAGE);

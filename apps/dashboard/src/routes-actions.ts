@@ -114,6 +114,22 @@ export function registerActionRoutes(app: FastifyInstance, d: ActionDeps): void 
     },
   );
 
+  app.post<{ Body: { reason: string } }>(
+    '/api/v1/reload',
+    {
+      ...admin(
+        'Re-read and validate the config file, and apply it; a bad file is refused with every problem',
+      ),
+      schema: { body: S.reasonBody, response: { 200: S.reloadBody, 422: S.reloadBody, ...err4xx } },
+    },
+    async (req, reply) => {
+      if (!d.actions.reload) throw new HttpError(503, 'unavailable', 'this process cannot reload its config');
+      const outcome = await d.actions.reload(actor(req));
+      await d.source.refresh();
+      return reply.code(outcome.ok ? 200 : 422).send(outcome);
+    },
+  );
+
   const read = { summary: '', auth: 'read' as const };
   app.get<{ Params: { id: string } }>(
     '/api/v1/drills/:id',

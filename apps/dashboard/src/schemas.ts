@@ -295,6 +295,15 @@ export const eventsQuery = obj(
 
 export const recordBody = obj({ record: recordItem });
 export const okBody = obj({ ok: bool });
+/** POST /api/v1/reload (issue 13): 200 when applied, 422 with every problem when the file was refused. */
+export const reloadBody = obj({
+  ok: bool,
+  from: str,
+  to: nullable('string'),
+  applied: strings,
+  restartNeeded: strings,
+  problems: strings,
+});
 export const forceBody = obj({ results: { type: 'array', items: anyObject } });
 export const acceptedBody = obj({ id: str });
 export const openapiBody = anyObject;

@@ -224,4 +224,21 @@ export interface DashboardActions {
   startDrill(req: { recordId: string; target?: string; actor: Actor }): Promise<{ id: string }>;
   drill(id: string): Promise<DrillReport | null>;
   drills(): Promise<DrillReport[]>;
+  /**
+   * Re-reads and validates the config file of the process serving this dashboard and applies it (issue 13).
+   * Absent where the process cannot reload (the route then answers 503).
+   */
+  reload?(actor: Actor): Promise<ReloadOutcome>;
+}
+
+/** What a reload did: the config hashes, the roles that applied it or need a restart, or every problem. */
+export interface ReloadOutcome {
+  ok: boolean;
+  /** Hash of the config running before (and still running after a refused reload). */
+  from: string;
+  /** Hash of the file read; null when it could not be read or parsed. */
+  to: string | null;
+  applied: string[];
+  restartNeeded: string[];
+  problems: string[];
 }

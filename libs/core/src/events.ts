@@ -33,7 +33,10 @@ export type EventType =
   | 'plan-refused'
   | 'plan-forced'
   | 'drill-started'
-  | 'drill-finished';
+  | 'drill-finished'
+  // Reload (issue 13): a process re-read its config file; evidence names the hashes, or every problem.
+  | 'config-reloaded'
+  | 'config-reload-failed';
 
 export type Severity = 'info' | 'warning' | 'critical';
 

@@ -3,24 +3,14 @@
  * a store opened when Redis answers (with a short first wait), and a background wait that retries until it
  * does or the process shuts down.
  */
-import { ConfigError, TransientError, type Logger } from '@understudy/core';
-import { RedisConnection, RedisStateStore } from '@understudy/backends/redis';
-import { CliExit, EXIT_USAGE } from './shared.js';
+import { TransientError, type Logger } from '@understudy/core';
+import type { RedisConnection } from '@understudy/backends/redis';
+import { RedisStateStore } from '@understudy/backends/redis';
+import { connectRedis } from '../redis-mode.js';
 
 /** The connection starts reconnecting at once; nothing here waits for Redis. A bad URL exits (usage). */
-export async function lazyRedisConnection(url: string, logger: Logger): Promise<RedisConnection> {
-  try {
-    return await RedisConnection.create({
-      url,
-      logger: logger.child({ component: 'redis' }),
-      name: 'dns',
-      field: '--redis',
-      waitForReady: false,
-    });
-  } catch (err) {
-    if (err instanceof ConfigError) throw new CliExit(err.message, EXIT_USAGE);
-    throw err;
-  }
+export function lazyRedisConnection(url: string, logger: Logger): Promise<RedisConnection> {
+  return connectRedis(url, logger, 'dns', false);
 }
 
 /**

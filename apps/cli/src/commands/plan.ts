@@ -21,7 +21,7 @@ import {
 } from '@understudy/core';
 import { createLogger } from '@understudy/observability';
 import { SyncManager, type PlanOnceResult } from '@understudy/sync';
-import { systemClock, systemRandom } from '../embedded.js';
+import { systemClock, systemRandom } from '@understudy/system';
 import { providersFromConfig } from '../leader-services.js';
 import { connectRedis, redisBackends, redisUrl } from '../redis-mode.js';
 import { changeCount, formatPlans } from './plan-format.js';

@@ -29,7 +29,15 @@ export function logWarnings(loaded: LoadedConfig, logger: Logger): void {
   for (const w of loaded.warnings) logger.warn({ path: w.path, line: w.line }, `config: ${w.message}`);
 }
 
-export function makeLogger(name: string, level?: string): Logger {
+/** JSON logs to stdout (a server's stream); 'stderr' for commands that print their result on stdout. */
+export function makeLogger(name: string, level?: string, to: 'stdout' | 'stderr' = 'stdout'): Logger {
+  if (to === 'stderr')
+    return createLogger({
+      name,
+      level: level ?? 'error',
+      pretty: process.stderr.isTTY === true,
+      destination: { write: (line: string) => void process.stderr.write(line) },
+    });
   // DNS cluster workers are forked later and read their level from the environment.
   if (level) process.env.UNDERSTUDY_LOG_LEVEL = level;
   // --log-format reaches here (and the workers) through the environment: see log-format.ts.

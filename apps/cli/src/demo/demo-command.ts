@@ -7,9 +7,11 @@ import { parseConfig } from '@understudy/config';
 import { createCa, issueCert } from '@understudy/origins/certs';
 import { startOrigin, type Origin } from '@understudy/origins/origin';
 import type { Logger } from '@understudy/core';
-import { runEmbeddedUntilSignal } from '../commands/run.js';
-import type { Embedded } from '../embedded.js';
+import type { Assembled } from '../assemble/assemble.js';
+import { runProcess } from '../assemble/run-process.js';
+import { ALL_ROLES } from '../commands/run.js';
 import { CliExit, EXIT_USAGE, makeLogger } from '../commands/shared.js';
+import { withCommand } from '../command.js';
 import { startControlServer } from './control-server.js';
 import { demoConfigYaml } from './demo-config.js';
 import { EarlyStop } from './early-stop.js';
@@ -30,6 +32,10 @@ export interface DemoOptions {
 
 export async function demoCommand(opts: DemoOptions, out: NodeJS.WritableStream): Promise<void> {
   const logger = makeLogger('understudy-demo', opts.logLevel ?? 'info');
+  await withCommand(logger, () => demo(opts, out, logger));
+}
+
+async function demo(opts: DemoOptions, out: NodeJS.WritableStream, logger: Logger): Promise<void> {
   const early = new EarlyStop();
   const app = await startDemo(opts, logger, early).catch(async (err: unknown) => {
     await early.unwind((name, e) =>
@@ -39,13 +45,13 @@ export async function demoCommand(opts: DemoOptions, out: NodeJS.WritableStream)
   });
   // Stopped before the app was up: the steps taken are undone and nothing is left running.
   if (app === undefined) return;
-  // A signal that came while the app started is delivered again to the app's shutdown: no banner then.
-  if (early.handOver()) return;
+  // A signal that came while the app started was delivered again to the app's shutdown: no banner then.
+  if (app.app.closing) return;
   printBanner(opts, app, out);
 }
 
 interface Started {
-  app: Embedded;
+  app: Assembled;
   origins: Map<string, Origin>;
   configFile: string;
   token: string;
@@ -109,13 +115,29 @@ async function startDemo(opts: DemoOptions, logger: Logger, early: EarlyStop): P
   const control = await startControlServer(parseHostPort(opts.control, '--control'), origins, logger, token);
   early.started('demo control', () => control.close());
   if (await stopped()) return undefined;
-  // From here the app's shutdown (onShutdown, installed when the app is up) undoes all of it.
-  const app = await runEmbeddedUntilSignal(loaded, logger, [
-    { name: 'demo control', run: () => control.close() },
-    { name: 'demo origins', run: stopOrigins },
-    { name: 'demo files', run: removeDir },
-  ]);
-  return { app, origins, configFile, token, envToken };
+  // From here the app's shutdown undoes all of it: it listens before the first role starts, and a signal
+  // EarlyStop held meanwhile is delivered to it again.
+  const app = await runProcess({
+    loaded,
+    configFile,
+    backend: 'memory',
+    roles: ALL_ROLES,
+    logger,
+    name: 'run',
+    extraSteps: [
+      { name: 'demo control', run: () => control.close() },
+      { name: 'demo origins', run: stopOrigins },
+      { name: 'demo files', run: removeDir },
+    ],
+    onListening: () => void early.handOver(),
+    running: (a) => ({
+      msg: 'understudy running (embedded mode)',
+      fields: { dns: a.dns?.addresses(), regions: a.loaded.config.regions },
+    }),
+  });
+  // Up (or stopped by a signal): the app's shutdown undoes the steps from now on, not a failed start.
+  early.forget();
+  return app ? { app, origins, configFile, token, envToken } : undefined;
 }
 
 function printBanner(opts: DemoOptions, started: Started, out: NodeJS.WritableStream): void {

@@ -58,10 +58,14 @@ export class EarlyStop {
    */
   handOver(): boolean {
     this.release();
-    this.undo.length = 0;
     if (this.signal === undefined) return false;
     process.kill(process.pid, this.signal);
     return true;
+  }
+
+  /** The app is up and its shutdown undoes the steps: nothing is left for unwind(). */
+  forget(): void {
+    this.undo.length = 0;
   }
 
   private release(): void {
