@@ -25,6 +25,7 @@ import {
   type DnsServerOptions,
   type ZoneBase,
 } from '@understudy/dns-server';
+import { settleHeapAfterStart } from './heap-release.js';
 import { notifierFor, secondaryWatchFor, type NotifyHooks } from './transfer-notify.js';
 import { writeWorkerBase, type WorkerConfigSource } from './worker.js';
 import type { ZoneCache } from './zone-cache.js';
@@ -94,6 +95,7 @@ export class DnsRole {
   private server!: DnsServer | DnsWorkerPool;
   private readonly base: ZoneBase;
   private heartbeat: NodeJS.Timeout | undefined;
+  private stopSettling: (() => void) | undefined;
   /** Deletes the base file the workers read, if one was written. */
   private removeBaseFile: (() => void) | undefined;
   /** The serial recorded as published by this instance, once every worker served it. */
@@ -161,6 +163,17 @@ export class DnsRole {
       role.removeBaseFile?.();
       throw err;
     }
+    // With workers answering, this process's start-up peak (config parse, base build) is dead now and
+    // nothing here answers queries: give it back before the decider and probes start, and again after
+    // their first burst (heap-release.ts).
+    if (workers > 1)
+      role.stopSettling = settleHeapAfterStart({
+        onRelease: (before, after) =>
+          opts.logger.debug(
+            { heapMb: [before.total >> 20, after.total >> 20], rssMb: process.memoryUsage.rss() >> 20 },
+            'dns: start-up heap released',
+          ),
+      });
     const every = opts.publicationHeartbeat ?? 10_000;
     if (every > 0) {
       role.heartbeat = setInterval(() => {
@@ -215,6 +228,7 @@ export class DnsRole {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.heartbeat);
+    this.stopSettling?.();
     this.unsubscribe?.();
     this.notifier?.close();
     this.watch?.close();
