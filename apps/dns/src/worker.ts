@@ -52,7 +52,7 @@ export async function loadWorkerBase(source: unknown): Promise<ZoneBase> {
   // Once the pool has built the answers from the base (synchronously, right after this resolves), the
   // parsed config and the build's garbage are dead: a full collection then lets the heap shrink back,
   // instead of holding the start-up peak for the life of the worker.
-  setImmediate(releaseHeap);
+  setImmediate(() => releaseHeap(false));
   return base;
 }
 
