@@ -50,6 +50,8 @@ interface Change {
   st: SlotState;
   values: string[];
   rdata: Rdata[] | undefined;
+  /** The new RRset, once built. */
+  next?: RRsetModel;
 }
 
 /** A checked update: what it changes, and the names to re-encode. */
@@ -210,7 +212,7 @@ export class ServedZones {
   private withChanges<T>(p: Plan, fn: () => T): T {
     const undo: (() => void)[] = [];
     try {
-      for (const c of p.changes) this.setValues(c.st, c.values, c.rdata, undo);
+      for (const c of p.changes) this.setValues(c, undo);
       if (p.serial !== p.from) this.setSerial(p.serial, undo);
       return fn();
     } finally {
@@ -226,7 +228,7 @@ export class ServedZones {
     let negatives: [ZoneModel, Buffer][];
     const undo: (() => void)[] = [];
     try {
-      for (const c of p.changes) this.setValues(c.st, c.values, c.rdata, undo);
+      for (const c of p.changes) this.setValues(c, undo);
       if (serialMoved) this.setSerial(p.serial, undo);
       negatives = serialMoved ? [...snap.model.zones.values()].map((z) => [z, negativeBody(z)]) : [];
     } catch (err) {
@@ -264,18 +266,18 @@ export class ServedZones {
   }
 
   /** Puts new records into the model (with their undo); checks the alias rule at that name. */
-  private setValues(
-    st: SlotState,
-    values: string[],
-    rdata: readonly Rdata[] | undefined,
-    undo: (() => void)[],
-  ): void {
-    const { slot, type } = st;
-    const node = st.zone.nodes.get(slot.name)!;
-    const records = (rdata ?? values.map((v) => parsedOrThrow(slot, v))).map((r) =>
-      toResource(slot.name, slot.ttl, r),
-    );
-    const next: RRsetModel = { name: slot.name, type, ttl: slot.ttl, records };
+  private setValues(c: Change, undo: (() => void)[]): void {
+    const { slot, type } = c.st;
+    const node = c.st.zone.nodes.get(slot.name)!;
+    // Built once per update: a sliced update puts it in and takes it out again for every slice.
+    const next: RRsetModel = (c.next ??= {
+      name: slot.name,
+      type,
+      ttl: slot.ttl,
+      records: (c.rdata ?? c.values.map((v) => parsedOrThrow(slot, v))).map((r) =>
+        toResource(slot.name, slot.ttl, r),
+      ),
+    });
     const old = node.rrsets.get(type)!;
     const oldCname = node.cname;
     undo.push(() => {
@@ -283,10 +285,11 @@ export class ServedZones {
       node.cname = oldCname;
     });
     node.rrsets.set(type, next);
-    if (type === TYPE.CNAME) node.cname = records.length > 0 ? next : null;
-    const data = [...node.rrsets.values()].some((r) => r.type !== TYPE.CNAME && r.records.length > 0);
-    if (node.cname && data)
-      throw new Error(`${slot.id}: a CNAME cannot coexist with other data at ${slot.name}`);
+    if (type === TYPE.CNAME) node.cname = next.records.length > 0 ? next : null;
+    if (!node.cname) return;
+    for (const r of node.rrsets.values())
+      if (r.type !== TYPE.CNAME && r.records.length > 0)
+        throw new Error(`${slot.id}: a CNAME cannot coexist with other data at ${slot.name}`);
   }
 
   private setSerial(serial: number, undo: (() => void)[]): void {
