@@ -53,6 +53,29 @@ describe('settleHeapAfterStart', () => {
     stop();
   });
 
+  it('releases at most maxReleases times', () => {
+    vi.useFakeTimers();
+    const h = { total: 900 * MB, used: MB };
+    let calls = 0;
+    const stop = settleHeapAfterStart({
+      everyMs: 1000,
+      maxReleases: 2,
+      heap: () => ({ ...h }),
+      release: () => {
+        calls++;
+        h.total = 100 * MB;
+        return true;
+      },
+    });
+    h.total = 900 * MB;
+    vi.advanceTimersByTime(1000);
+    expect(calls).toBe(2);
+    h.total = 900 * MB;
+    vi.advanceTimersByTime(5000);
+    expect(calls).toBe(2);
+    stop();
+  });
+
   it('does nothing more when no collection is available, and nothing under the floor', () => {
     vi.useFakeTimers();
     let calls = 0;
