@@ -29,6 +29,7 @@ import {
   type DnsServerOptions,
   type ZoneBase,
 } from '@understudy/dns-server';
+import { settleHeapAfterStart } from './heap-release.js';
 import { dnsRestartNeeded, notifyChanged, type ConfigUpdate } from './reconfigure.js';
 import { notifierFor, secondaryWatchFor, type NotifyHooks } from './transfer-notify.js';
 import { writeWorkerBase, type WorkerConfigSource } from './worker.js';
@@ -105,6 +106,7 @@ export class DnsRole {
   /** Base files of earlier configs, removed once a later swap is served (a respawned worker reads the latest). */
   private oldBaseFiles: (() => void)[] = [];
   private heartbeat: NodeJS.Timeout | undefined;
+  private stopSettling: (() => void) | undefined;
   /** Deletes the base file the workers read, if one was written. */
   private removeBaseFile: (() => void) | undefined;
   /** The serial recorded as published by this instance, once every worker served it. */
@@ -162,6 +164,17 @@ export class DnsRole {
       role.removeBaseFile?.();
       throw err;
     }
+    // With workers answering, this process's start-up peak (config parse, base build) is dead now and
+    // nothing here answers queries: give it back before the decider and probes start, and again after
+    // their first burst (heap-release.ts).
+    if (workers > 1)
+      role.stopSettling = settleHeapAfterStart({
+        onRelease: (before, after) =>
+          opts.logger.debug(
+            { heapMb: [before.total >> 20, after.total >> 20], rssMb: process.memoryUsage.rss() >> 20 },
+            'dns: start-up heap released',
+          ),
+      });
     const every = opts.publicationHeartbeat ?? 10_000;
     if (every > 0) {
       role.heartbeat = setInterval(() => {
@@ -271,6 +284,7 @@ export class DnsRole {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.heartbeat);
+    this.stopSettling?.();
     this.unsubscribe?.();
     this.notifier?.close();
     this.watch?.close();

@@ -9,6 +9,7 @@
  */
 import type { ConfigOrigin, LoadedConfig } from '@understudy/config';
 import { zoneBaseFromConfig, type ZoneBase } from '@understudy/dns-server';
+import { releaseHeap } from './heap-release.js';
 import { loadBaseFile, type WorkerBaseFile } from './worker-base-file.js';
 import { runWorkerProcess } from './worker-run.js';
 
@@ -50,8 +51,8 @@ export async function loadWorkerBase(source: unknown): Promise<ZoneBase> {
   const base = zoneBaseFromConfig(loaded.config);
   // Once the pool has built the answers from the base (synchronously, right after this resolves), the
   // parsed config and the build's garbage are dead: a full collection then lets the heap shrink back,
-  // instead of holding the start-up peak for the life of the worker (DNS_WORKER_NODE_FLAGS exposes gc).
-  setImmediate(() => (globalThis as { gc?: () => void }).gc?.());
+  // instead of holding the start-up peak for the life of the worker.
+  setImmediate(() => releaseHeap(false));
   return base;
 }
 

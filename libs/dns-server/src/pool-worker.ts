@@ -21,6 +21,9 @@ function send(m: FromWorker): void {
 /** How long a worker whose primary went away waits for its sockets to close before it exits anyway. */
 const DISCONNECT_GRACE_MS = 2000;
 
+/** Lets the event loop read the sockets (poll phase) before the next slice of an update (check phase). */
+const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /**
@@ -130,8 +133,11 @@ export function runDnsWorker(logger: Logger, loadBase?: LoadBase): Promise<void>
       if (m.t === 'us:zone') applyState(server, m);
       else if (m.t === 'us:base') await applyBase(server, m);
       else if (m.t === 'us:update') {
-        const s = server;
-        const res = versioned(m.gen, () => s.applyUpdate(m.u));
+        // Sliced, yielding to the sockets between slices: a query never waits behind a whole update.
+        const before = gen;
+        gen = m.gen; // before the swap: the server reports serving from inside the change
+        const res = await server.applyUpdateSliced(m.u, yieldToIo);
+        if (!res.ok) gen = before;
         const serial = m.u.kind === 'delta' ? m.u.delta.serial : m.u.overlay.serial;
         if (!res.ok) send({ t: 'us:update-rejected', kind: m.u.kind, serial, error: res.error });
       }

@@ -172,21 +172,49 @@ export class DnsServer {
   applyUpdate(u: OverlayUpdate): SetZoneStateResult {
     const t0 = performance.now();
     const served = this.served;
-    let serial: number;
     try {
       if (!served) throw new Error('no base is served yet: call setBase first');
       const journaled = this.transfers ? trackUpdate(this.journal, served, u) : undefined;
-      const r = served.apply(u);
-      journaled?.();
-      serial = r.serial;
-      this.applied({ ...r, kind: u.kind, ms: performance.now() - t0 });
+      return this.updated(u, t0, served.apply(u), journaled);
     } catch (err) {
-      const error = err instanceof Error ? err.message : String(err);
-      this.logger.error({ kind: u?.kind, error }, 'dns: overlay update rejected; keeping what was served');
-      return { ok: false, error };
+      return this.updateFailed(u, err);
     }
-    if (this.listening) this.serving(serial);
-    return { ok: true, serial };
+  }
+
+  /**
+   * applyUpdate, with the re-encoding cut into slices of about 2 ms and `pause()` awaited between them
+   * (ServedZones.applySliced): queries are answered from the previous answers meanwhile, and the swap is
+   * still one synchronous step. The caller must not change this server until it settles.
+   */
+  async applyUpdateSliced(u: OverlayUpdate, pause: () => Promise<void>): Promise<SetZoneStateResult> {
+    const t0 = performance.now();
+    const served = this.served;
+    try {
+      if (!served) throw new Error('no base is served yet: call setBase first');
+      // Between slices the model is unchanged, so the journal reads the records before here, as above.
+      const journaled = this.transfers ? trackUpdate(this.journal, served, u) : undefined;
+      return this.updated(u, t0, await served.applySliced(u, pause), journaled);
+    } catch (err) {
+      return this.updateFailed(u, err);
+    }
+  }
+
+  private updated(
+    u: OverlayUpdate,
+    t0: number,
+    r: { serial: number; names: number; bodies: number },
+    journaled: (() => void) | undefined,
+  ): SetZoneStateResult {
+    journaled?.();
+    this.applied({ ...r, kind: u.kind, ms: performance.now() - t0 });
+    if (this.listening) this.serving(r.serial);
+    return { ok: true, serial: r.serial };
+  }
+
+  private updateFailed(u: OverlayUpdate, err: unknown): SetZoneStateResult {
+    const error = err instanceof Error ? err.message : String(err);
+    this.logger.error({ kind: u?.kind, error }, 'dns: overlay update rejected; keeping what was served');
+    return { ok: false, error };
   }
 
   private install(serialForLog: unknown, build: () => ServedZones): SetZoneStateResult {
