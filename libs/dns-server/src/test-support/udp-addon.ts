@@ -1,7 +1,7 @@
 /**
  * Builds the batched-UDP addon for tests that need it (scripts/build-native.mjs skips an up-to-date
  * build) and says whether it loads. Where it cannot build (no cc), tests of the batched path expect
- * the dgram fallback instead, so the suite passes on such a machine too.
+ * the dgram fallback instead, so the suite passes on such a machine too (but not on CI).
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,9 @@ export function ensureUdpAddon(): boolean {
     const script = fileURLToPath(new URL('../../../../scripts/build-native.mjs', import.meta.url));
     execFileSync(process.execPath, [script], { stdio: 'inherit' });
     built = loadUdpAddon().ok;
+    // On CI the batched path must be tested, not quietly replaced by dgram: .ci/run installs cc.
+    if (!built && process.env['CI'] === 'true')
+      throw new Error('the batched UDP addon did not build or load on CI (scripts/build-native.mjs)');
   }
   return built;
 }
