@@ -4,7 +4,6 @@
  * role command and the demo are this with different options; see run-process.ts for signals.
  */
 import type { LoadedConfig } from '@understudy/config';
-import type { Clock, Random } from '@understudy/core';
 import type { ReloadOutcome } from '@understudy/dashboard';
 import type { DeciderLeadership, DeciderRole } from '@understudy/decider';
 import type { DnsRole } from '@understudy/dns';
