@@ -103,7 +103,8 @@ describe('Reloader', () => {
     const a = s.reloader.reload(actor);
     const b = s.reloader.reload(actor);
     await expect.poll(() => s.calls).toContain('decider:start:60');
-    expect(s.calls).toEqual(['decider:start:60']);
+    // DNS applies first; the decider (slowed here) holds the reload, and the second waits for it.
+    expect(s.calls).toEqual(['dns:start:60', 'dns:done', 'decider:start:60']);
     release();
     const [ra, rb] = await Promise.all([a, b]);
     expect(ra.applied).toHaveLength(4);
