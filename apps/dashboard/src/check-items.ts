@@ -1,77 +1,34 @@
 /** Check items and the region matrix, prepared from config + decider state once per view. */
-import { checkTarget, describeComposite, describeQuorum, isStale } from '@understudy/core';
-import type {
-  CheckConfig,
-  DeciderState,
-  ProbedCheckConfig,
-  UnderstudyConfig,
-  VerdictContext,
-} from '@understudy/core';
+import { checkStatus, describeComposite, describeQuorum, verdictContextOf } from '@understudy/core';
+import type { CheckConfig, CheckRegionStatus, DeciderState, UnderstudyConfig } from '@understudy/core';
 import type { CheckItem, MatrixBody, RegionCell } from './types.js';
 
-function cell(
-  region: string,
-  check: ProbedCheckConfig,
-  cs: DeciderState['checks'][string] | undefined,
-  ctx: VerdictContext,
-): RegionCell {
-  const h = cs?.regions[region];
-  let last: RegionCell['last'] = null;
-  if (h?.last) {
-    const { observedAt: _observedAt, ...rest } = h.last;
-    last = rest;
-  }
-  return {
-    region,
-    state: h?.state ?? 'unknown',
-    stale: isStale(h, check, ctx),
-    consecutiveOk: h?.consecutiveOk ?? 0,
-    consecutiveFail: h?.consecutiveFail ?? 0,
-    lastObservedAt: h?.last?.observedAt ?? null,
-    changedAt: h?.changedAt ?? null,
-    last,
-  };
+/** core's region row, as the dashboard's cell: when the last result was observed, beside it. */
+function cell(row: CheckRegionStatus): RegionCell {
+  const { last, ...rest } = row;
+  if (!last) return { ...rest, lastObservedAt: null, last: null };
+  const { observedAt, ...result } = last;
+  return { ...rest, lastObservedAt: observedAt, last: result };
 }
 
+/** core's check status (the read model), with the schedule and rule the dashboard shows beside it. */
 export function checkItem(
   config: UnderstudyConfig,
   check: CheckConfig,
   st: DeciderState | null,
   now: number,
 ): CheckItem {
-  const ctx: VerdictContext = {
-    now,
-    staleAfterIntervals: config.decider.staleAfterIntervals,
-    minVoters: config.decider.minVoters,
-  };
-  const cs = st?.checks[check.id];
-  const state = {
-    verdict: cs?.verdict ?? 'unknown',
-    verdictChangedAt: cs?.verdictChangedAt ?? null,
-    insufficient: cs?.insufficient ?? false,
-  } as const;
+  const { regions, ...status } = checkStatus(check, st, verdictContextOf(config, now));
   // A composite is never probed: no schedule, no region cells; its rule stands where the quorum would.
-  if (check.type === 'composite') {
-    const common = {
-      id: check.id,
-      type: check.type,
-      target: checkTarget(check),
-      interval: 0,
-      fall: 0,
-      rise: 0,
-    };
-    return { ...common, quorum: describeComposite(check), ...state, regions: [] };
-  }
+  if (check.type === 'composite')
+    return { ...status, interval: 0, fall: 0, rise: 0, quorum: describeComposite(check), regions: [] };
   return {
-    id: check.id,
-    type: check.type,
-    target: checkTarget(check),
+    ...status,
     interval: check.interval,
     fall: check.fall,
     rise: check.rise,
     quorum: describeQuorum(check.quorum),
-    ...state,
-    regions: check.regions.map((region) => cell(region, check, cs, ctx)),
+    regions: regions.map(cell),
   };
 }
 

@@ -1,7 +1,7 @@
 /** Record, region and target items, prepared from config + stored state once per view. */
 import {
   BUILTIN_TARGET,
-  dampingResumesAt,
+  recordStatus,
   secondaryAddress,
   secondaryTarget,
   type AnswerConfig,
@@ -81,31 +81,23 @@ function addressItems(
   return { addresses, minHealthy: min, health: notDown >= min ? 'up' : 'down' };
 }
 
+/** core's record status (the read model), with the answers, targets and names the dashboard shows. */
 function recordItem(
   rec: FailoverRecordConfig,
   st: DeciderState | null,
   verdicts: ReadonlyMap<string, CheckItem['verdict']>,
   targets: readonly TargetItem[],
 ): RecordItem {
+  const { active: _label, tier: _tier, overrides, ...status } = recordStatus(rec, st);
   const rs = st?.records[rec.id];
-  const overrides = st?.overrides[rec.id] ?? {};
   const active = rs?.active ?? { kind: 'answer' as const, name: rec.answers[0]!.name };
   return {
-    id: rec.id,
+    ...status,
     zone: rec.zone,
     name: rec.name,
     type: rec.type,
-    ttl: rec.ttl,
     active: { kind: active.kind, name: active.kind === 'none' ? null : active.name },
-    allDown: rs?.allDown ?? false,
-    values: rs?.values ?? rec.answers[0]!.values,
-    switchedAt: rs?.switchedAt ?? null,
     switchedSerial: rs?.switchedSerial ?? null,
-    publishedAt: rs?.publishedAt ?? {},
-    effectiveBy: rs?.effectiveBy ?? {},
-    pendingFailback: rs?.pendingFailback ?? null,
-    damped: rs?.damped ?? false,
-    resumesAt: rs?.damped ? dampingResumesAt(rs.flips, rec.flapDamping) : null,
     answers: rec.answers.map((a) => ({
       name: a.name,
       values: a.values,
@@ -115,8 +107,6 @@ function recordItem(
       ...addressItems(a, verdicts),
     })),
     targets: recordTargets(rs?.switchedSerial ?? null, targets),
-    ttlNow: rs?.ttl ?? rec.ttl,
-    degraded: rs?.degraded ?? false,
   };
 }
 

@@ -1,10 +1,13 @@
-/** A read model of the decider state for `understudy status`, /status and (later) the dashboard. */
+/**
+ * The read model of the decider state: `understudy status`, /status, and the dashboard, which decorates
+ * these items (recordStatus, checkStatus) rather than rebuilding them.
+ */
 import { checkTarget, isProbed } from './check-kinds.js';
-import type { CheckConfig, UnderstudyConfig } from './config-types.js';
+import type { CheckConfig, FailoverRecordConfig, UnderstudyConfig } from './config-types.js';
 import { dampingResumesAt } from './flap-damping.js';
 import { secondaryStatuses, type SecondaryStatus } from './secondaries.js';
 import { activeLabel } from './selection.js';
-import type { DeciderState, Health, LastResult, Publication } from './state-types.js';
+import type { DeciderState, Health, LastResult, OverrideMode, Publication } from './state-types.js';
 import { isStale, type VerdictContext } from './verdict.js';
 
 export interface RecordStatus {
@@ -21,12 +24,12 @@ export interface RecordStatus {
   damped: boolean;
   /** While damped: when failback resumes if no further flip happens (epoch ms); else null. */
   resumesAt: number | null;
-  overrides: Record<string, string>;
+  overrides: Record<string, OverrideMode>;
   // --- issue 14: health per address (i14addr) ---
   /** The TTL served now: `ttl`, or the record's degradedTtl while degraded. */
-  ttlNow?: number;
+  ttlNow: number;
   /** The active tier is up but some of its addresses, or some regions of its checks, fail. */
-  degraded?: boolean;
+  degraded: boolean;
   // --- end issue 14 ---
 }
 
@@ -38,13 +41,18 @@ export interface CheckStatus {
   verdict: Health;
   verdictChangedAt: number | null;
   insufficient: boolean;
-  regions: {
-    region: string;
-    state: Health;
-    stale: boolean;
-    last: LastResult | null;
-    changedAt: number | null;
-  }[];
+  regions: CheckRegionStatus[];
+}
+
+/** One (check, region): its hysteresis state and the last result it saw. */
+export interface CheckRegionStatus {
+  region: string;
+  state: Health;
+  stale: boolean;
+  last: LastResult | null;
+  changedAt: number | null;
+  consecutiveOk: number;
+  consecutiveFail: number;
 }
 
 export interface StatusView {
@@ -60,6 +68,65 @@ export interface StatusView {
 /** Publications older than this do not count (an instance re-reports every 10 s while it is alive). */
 export const PUBLICATION_MAX_AGE = 60_000;
 
+/** What staleness and voter counts are judged by at `now`. */
+export function verdictContextOf(config: UnderstudyConfig, now: number): VerdictContext {
+  return {
+    now,
+    staleAfterIntervals: config.decider.staleAfterIntervals,
+    minVoters: config.decider.minVoters,
+  };
+}
+
+/** One failover record as it stands (its first answer before the decider has judged it). */
+export function recordStatus(rec: FailoverRecordConfig, st: DeciderState | null): RecordStatus {
+  const rs = st?.records[rec.id];
+  const active = rs ? activeLabel(rs.active) : rec.answers[0]!.name;
+  const tier = rec.answers.findIndex((a) => a.name === active);
+  return {
+    id: rec.id,
+    ttl: rec.ttl,
+    active,
+    values: rs?.values ?? rec.answers[0]!.values,
+    allDown: rs?.allDown ?? false,
+    tier: tier < 0 ? null : tier,
+    switchedAt: rs?.switchedAt ?? null,
+    publishedAt: rs?.publishedAt ?? {},
+    effectiveBy: rs?.effectiveBy ?? {},
+    pendingFailback: rs?.pendingFailback ?? null,
+    damped: rs?.damped ?? false,
+    resumesAt: rs?.damped ? dampingResumesAt(rs.flips, rec.flapDamping) : null,
+    overrides: st?.overrides[rec.id] ?? {},
+    ttlNow: rs?.ttl ?? rec.ttl,
+    degraded: rs?.degraded ?? false,
+  };
+}
+
+/** One check: its cross-region verdict and a row per region (none for a composite). */
+export function checkStatus(check: CheckConfig, st: DeciderState | null, ctx: VerdictContext): CheckStatus {
+  const cs = st?.checks[check.id];
+  return {
+    id: check.id,
+    type: check.type,
+    target: checkTarget(check),
+    verdict: cs?.verdict ?? 'unknown',
+    verdictChangedAt: cs?.verdictChangedAt ?? null,
+    insufficient: cs?.insufficient ?? false,
+    // A composite has no region cells: its children's rows carry the votes.
+    regions: (isProbed(check) ? check.regions : []).map((region): CheckRegionStatus => {
+      const h = cs?.regions[region];
+      return {
+        region,
+        state: h?.state ?? 'unknown',
+        stale: isProbed(check) && isStale(h, check, ctx),
+        last: h?.last ?? null,
+        changedAt: h?.changedAt ?? null,
+        consecutiveOk: h?.consecutiveOk ?? 0,
+        consecutiveFail: h?.consecutiveFail ?? 0,
+      };
+    }),
+  };
+}
+
 /** `publications`: what the targets reported (the store's), for the secondaries' serials. */
 export function statusView(
   config: UnderstudyConfig,
@@ -67,57 +134,9 @@ export function statusView(
   now: number,
   publications: readonly Publication[] = [],
 ): StatusView {
-  const ctx: VerdictContext = {
-    now,
-    staleAfterIntervals: config.decider.staleAfterIntervals,
-    minVoters: config.decider.minVoters,
-  };
-  const records = config.zones.flatMap((z) =>
-    z.failover.map((rec): RecordStatus => {
-      const rs = st.records[rec.id];
-      const active = rs ? activeLabel(rs.active) : rec.answers[0]!.name;
-      const tier = rec.answers.findIndex((a) => a.name === active);
-      return {
-        id: rec.id,
-        ttl: rec.ttl,
-        active,
-        values: rs?.values ?? rec.answers[0]!.values,
-        allDown: rs?.allDown ?? false,
-        tier: tier < 0 ? null : tier,
-        switchedAt: rs?.switchedAt ?? null,
-        publishedAt: rs?.publishedAt ?? {},
-        effectiveBy: rs?.effectiveBy ?? {},
-        pendingFailback: rs?.pendingFailback ?? null,
-        damped: rs?.damped ?? false,
-        resumesAt: rs?.damped ? dampingResumesAt(rs.flips, rec.flapDamping) : null,
-        overrides: st.overrides[rec.id] ?? {},
-        ttlNow: rs?.ttl ?? rec.ttl,
-        degraded: rs?.degraded ?? false,
-      };
-    }),
-  );
-  const checks = config.checks.map((check): CheckStatus => {
-    const cs = st.checks[check.id];
-    return {
-      id: check.id,
-      type: check.type,
-      target: checkTarget(check),
-      verdict: cs?.verdict ?? 'unknown',
-      verdictChangedAt: cs?.verdictChangedAt ?? null,
-      insufficient: cs?.insufficient ?? false,
-      // A composite has no region cells: its children's rows carry the votes.
-      regions: (isProbed(check) ? check.regions : []).map((region) => {
-        const h = cs?.regions[region];
-        return {
-          region,
-          state: h?.state ?? 'unknown',
-          stale: isProbed(check) && isStale(h, check, ctx),
-          last: h?.last ?? null,
-          changedAt: h?.changedAt ?? null,
-        };
-      }),
-    };
-  });
+  const ctx = verdictContextOf(config, now);
+  const records = config.zones.flatMap((z) => z.failover.map((rec) => recordStatus(rec, st)));
+  const checks = config.checks.map((check) => checkStatus(check, st, ctx));
   const regions = config.regions.map((region) => ({
     region,
     lastSeenAt: st.regions[region]?.lastSeenAt ?? null,
