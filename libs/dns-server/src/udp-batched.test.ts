@@ -2,7 +2,7 @@ import dgram from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { recordingLogger } from '@understudy/testkit/logger';
 import { waitFor } from '@understudy/testkit/wait';
 import { IoGuard } from './rate-limited-warning.js';
@@ -16,6 +16,9 @@ import { ensureUdpAddon, expectedIo } from './test-support/udp-addon.js';
 import { fixtureZoneState } from './test-support/zones.js';
 import { UdpEndpoint } from './udp-endpoint.js';
 import { loadUdpAddon } from './udp-native.js';
+
+// Build the addon (a fresh clone has none) before any server starts, or the first one falls back to dgram.
+beforeAll(() => void ensureUdpAddon());
 
 let server: DnsServer | undefined;
 let endpoint: UdpEndpoint | undefined;

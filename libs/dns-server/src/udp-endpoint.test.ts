@@ -1,14 +1,17 @@
 import type { RemoteInfo } from 'node:dgram';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { IoGuard } from './rate-limited-warning.js';
 import { Responder } from './responder.js';
 import { buildSnapshot } from './snapshot.js';
 import { udpExchange } from './test-support/client.js';
 import { recordingLogger } from '@understudy/testkit/logger';
 import { buildQuery, decodeReply } from './test-support/query.js';
-import { expectedIo } from './test-support/udp-addon.js';
+import { ensureUdpAddon, expectedIo } from './test-support/udp-addon.js';
 import { fixtureZoneState } from './test-support/zones.js';
 import { UdpEndpoint } from './udp-endpoint.js';
+
+// Build the addon (a fresh clone has none) before any server starts, or the first one falls back to dgram.
+beforeAll(() => void ensureUdpAddon());
 
 let endpoint: UdpEndpoint | undefined;
 afterEach(async () => {
