@@ -143,7 +143,14 @@ export class BatchedUdpSocket {
     recvBufferBytes: number,
     deps: Omit<BatchDeps, 'flush'>,
   ): BatchedUdpSocket {
-    const s = addon.open(host, port, reusePort, recvBufferBytes);
+    let s: UdpBatchSocket;
+    try {
+      s = addon.open(host, port, reusePort, recvBufferBytes);
+    } catch (err) {
+      // As dgram's bind errors do: say which address, so the operator's one-line error can name it.
+      if (err instanceof Error) Object.assign(err, { address: host, port });
+      throw err;
+    }
     const sock = new BatchedUdpSocket(addon, s, host);
     const answerer = new BatchAnswerer(s, addon, {
       ...deps,
