@@ -8,23 +8,7 @@ export class DnsWireError extends Error {
   override readonly name = 'DnsWireError';
 }
 
-export const RCODE_NAMES = [
-  'NOERROR',
-  'FORMERR',
-  'SERVFAIL',
-  'NXDOMAIN',
-  'NOTIMP',
-  'REFUSED',
-  'YXDOMAIN',
-  'YXRRSET',
-  'NXRRSET',
-  'NOTAUTH',
-  'NOTZONE',
-] as const;
-
-export function rcodeName(rcode: number): string {
-  return RCODE_NAMES[rcode] ?? (rcode === 16 ? 'BADVERS' : `RCODE${rcode}`);
-}
+export { rcodeName } from '@understudy/core';
 
 export const QTYPES: Readonly<Record<string, number>> = {
   A: 1,

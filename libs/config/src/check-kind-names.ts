@@ -6,16 +6,5 @@ export type CheckTypeName = (typeof CHECK_TYPES)[number];
 /** Query types a DNS check may ask for: the record types the system models (core rdata.ts). */
 export const DNS_CHECK_RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'NS', 'MX', 'TXT', 'SRV', 'CAA', 'SOA'] as const;
 
-export const DNS_RCODES = [
-  'NOERROR',
-  'FORMERR',
-  'SERVFAIL',
-  'NXDOMAIN',
-  'NOTIMP',
-  'REFUSED',
-  'YXDOMAIN',
-  'YXRRSET',
-  'NXRRSET',
-  'NOTAUTH',
-  'NOTZONE',
-] as const;
+/** The response codes `expectRcode` accepts: core's table. */
+export { DNS_RCODES } from '@understudy/core';

@@ -2,6 +2,7 @@
  * The validated, defaults-filled configuration. libs/config produces it from YAML; everything else consumes it.
  * All durations are milliseconds. All DNS names are absolute, lower-case and end with a dot.
  */
+import type { DnsRcodeName } from './dns-codes.js';
 
 export type RecordType = 'A' | 'AAAA' | 'CNAME' | 'TXT' | 'MX' | 'NS' | 'SRV' | 'CAA' | 'SOA';
 export type FailoverRecordType = 'A' | 'AAAA' | 'CNAME';
@@ -65,20 +66,6 @@ export interface TcpCheckConfig extends CheckBase {
 }
 
 // ---- issue 14 (i14-checks): DNS and composite checks ----
-
-/** DNS response codes a DNS check can expect, by mnemonic (RFC 1035, 2136, 6891). */
-export type DnsRcodeName =
-  | 'NOERROR'
-  | 'FORMERR'
-  | 'SERVFAIL'
-  | 'NXDOMAIN'
-  | 'NOTIMP'
-  | 'REFUSED'
-  | 'YXDOMAIN'
-  | 'YXRRSET'
-  | 'NXRRSET'
-  | 'NOTAUTH'
-  | 'NOTZONE';
 
 /** Queries a DNS server for (name, type); healthy when the rcode (and optionally the answer values) match. */
 export interface DnsCheckConfig extends CheckBase {

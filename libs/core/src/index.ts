@@ -8,6 +8,7 @@ export * from './errors.js';
 export * from './names.js';
 export * from './ip.js';
 export * from './rdata.js';
+export * from './dns-codes.js';
 export * from './quorum.js';
 export * from './hysteresis.js';
 export * from './verdict.js';

@@ -41,12 +41,8 @@ export const RCODE = {
   BADVERS: 16,
 } as const;
 
-const RCODE_NAMES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'];
-
-/** The mnemonic of an rcode, for logs and metric labels: NOERROR … REFUSED, BADVERS, else RCODE<n>. */
-export function rcodeName(rcode: number): string {
-  return RCODE_NAMES[rcode] ?? (rcode === RCODE.BADVERS ? 'BADVERS' : `RCODE${rcode}`);
-}
+/** The mnemonic of an rcode, for logs and metric labels (core's one table). */
+export { rcodeName } from '@understudy/core';
 
 export const CLASS_IN = 1;
 

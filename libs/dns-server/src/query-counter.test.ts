@@ -34,7 +34,8 @@ describe('rcodeName', () => {
       'REFUSED',
       'BADVERS',
     ]);
-    expect(rcodeName(6)).toBe('RCODE6');
+    expect(rcodeName(6)).toBe('YXDOMAIN');
+    expect(rcodeName(11)).toBe('RCODE11');
     expect(rcodeName(4095)).toBe('RCODE4095');
   });
 });
