@@ -167,7 +167,38 @@ export interface FailoverRecordConfig {
   /** Seconds served while the record is degraded (some addresses or regions failing); absent/null = off. */
   degradedTtl?: number | null;
   // --- end issue 14 ---
+  // --- issue 14 part 3: steering by client location (contract) ---
+  /** Location rules; absent or null = every client gets the same answer. */
+  steering?: SteeringConfig | null;
+  // --- end issue 14 part 3 ---
 }
+
+// --- issue 14 part 3: steering by client location (contract) ---
+/** Continent codes as the IP-location databases use them. */
+export type ContinentCode = 'AF' | 'AN' | 'AS' | 'EU' | 'NA' | 'OC' | 'SA';
+
+export interface SteeringMatch {
+  /** ISO 3166-1 alpha-2, upper case. */
+  countries: string[];
+  continents: ContinentCode[];
+}
+
+export interface SteeringRule {
+  /** A client matches the first rule (config order) that lists its country, or else its continent. */
+  match: SteeringMatch;
+  /** Answer names of the record, most preferred first: the first eligible one is served. */
+  order: string[];
+  /**
+   * Regions whose probes decide health for this rule (the regions nearest these clients); null = the
+   * record's normal cross-region verdict.
+   */
+  healthFrom: string[] | null;
+}
+
+export interface SteeringConfig {
+  rules: SteeringRule[];
+}
+// --- end issue 14 part 3 ---
 
 export interface RRset {
   name: string;
@@ -253,7 +284,22 @@ export interface DnsServerConfig {
    * batched where the addon loads (Linux). Always falls back to dgram. Absent (hand-built configs) = auto.
    */
   udpIo?: DnsUdpIo;
+  // --- issue 14 part 3: client location (contract) ---
+  /** How a client's location is found for steered records; absent (hand-built configs) = defaults. */
+  geo?: DnsGeoConfig;
+  // --- end issue 14 part 3 ---
 }
+
+// --- issue 14 part 3: client location (contract) ---
+export interface DnsGeoConfig {
+  /** Use EDNS Client Subnet (RFC 7871) when a query carries it; otherwise the resolver's address. */
+  ecs: boolean;
+  /** 'bundled' = the CC0 country database shipped as an npm package; a path = an MMDB file; null = none. */
+  database: string | null;
+  /** Operator networks checked before the database (private ranges, corrections): CIDR → country. */
+  networks: Array<{ prefix: string; country: string }>;
+}
+// --- end issue 14 part 3 ---
 
 export type DnsUdpIo = 'auto' | 'dgram' | 'batched';
 // --- end issue 11: batched UDP I/O ---

@@ -25,6 +25,12 @@ export interface ZoneOverlay {
    * configured TTL (a degraded record). Absent (older writers) = every record serves its configured TTL.
    */
   ttls?: Record<string, number>;
+  /**
+   * Issue 14 part 3: steered failover record id → the values served to the clients of each steering rule
+   * (index = rule index in the config). `records[id]` stays what every other client (and every provider)
+   * gets. Absent = no steered records.
+   */
+  steered?: Record<string, string[][]>;
 }
 
 /** One change of the overlay: only the records whose values changed, from serial `base` to `serial`. */
@@ -37,6 +43,12 @@ export interface OverlayDelta {
   records: Record<string, string[]>;
   /** TTLs of records in `records` that serve other than their configured TTL; a record listed without one serves its own. */
   ttls?: Record<string, number>;
+  /**
+   * Issue 14 part 3: for steered records listed in `records`, their per-rule values (whole list). A record
+   * in `records` that is steered always has its entry here; a change of rule values alone lists the record
+   * in `records` too (with its unchanged default values).
+   */
+  steered?: Record<string, string[][]>;
 }
 
 /** What a follower receives: a delta it can apply, or the whole overlay (start, gap, resync). */
