@@ -103,7 +103,7 @@ function build(data: unknown, baseDir: string, stateDir: string, problems: Probl
   const split = splitTemplates(built, templates, problems);
   const expander = new TemplateExpander(split.byId);
   const checkIds = new Set(Object.keys(obj(top.checks)).filter((id) => ID.test(id)));
-  const zones = buildZones(top.zones, { problems, checkIds, expander });
+  const zones = buildZones(top.zones, { problems, checkIds, expander, regions });
   const checks = [...split.checks, ...expander.expanded];
   // --- end issue 14 ---
   return {
