@@ -282,14 +282,14 @@ export class DecisionEngine {
       }
       stats.accepted++;
       // A probe-error stops the region's vote at once; the next real result gives it back.
-      if (changed || !wasVoting || isProbeError(r)) dirty.add(check.id);
+      const voteMoved = changed || !wasVoting || isProbeError(r);
+      if (voteMoved) dirty.add(check.id);
       // Issue 14: a region's vote moving can degrade a record (adaptive TTL) with no verdict change.
-      if (changed) {
+      if (changed)
         for (const rec of this.recordsByCheck.get(check.id) ?? [])
           if ((rec.degradedTtl ?? null) !== null) this.dirtyRecords.add(rec.id);
-        // Issue 14 part 3: a regional view can turn on one region's vote with no verdict change.
-        for (const rec of this.steeredByCheck.get(check.id) ?? []) this.dirtyRecords.add(rec.id);
-      }
+      // Issue 14 part 3: a regional view can turn on one region's vote with no verdict change.
+      if (voteMoved) for (const rec of this.steeredByCheck.get(check.id) ?? []) this.dirtyRecords.add(rec.id);
     }
     this.evaluateChecks(op, dirty);
     this.evaluateDirtyRecords(op);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FailoverRecordConfig, SteeringRule } from './config-types.js';
 import { applyDelta } from './overlay.js';
 import { recordStatus } from './status-view.js';
-import { config, failoverRecord, httpCheck } from './test-support/fixtures.js';
+import { batch, config, failoverRecord, httpCheck, result } from './test-support/fixtures.js';
 import { Harness } from './test-support/harness.js';
 
 const ID = 'app.example.test./A';
@@ -87,6 +87,15 @@ describe('steering by client location: rules (issue 14 part 3)', () => {
     // takes the global verdict (up), with no other result arriving for that check from it.
     h.rounds(5, { primary: '+.+', secondary: '+.+' });
     expect(h.engine.state.checks.secondary!.verdict).toBe('up');
+    expect(ruleValues(h)![0]).toEqual(EU);
+  });
+
+  it("re-judges a rule at once when a region's vote stops counting (probe-error), with no verdict change", () => {
+    const h = harness();
+    h.rounds(3, { primary: '+++', secondary: '+-+' });
+    expect(ruleValues(h)![0]).toEqual(US);
+    const r = result('secondary', 'eu-west', false, h.now, { reason: 'probe-error', message: 'EMFILE' });
+    h.engine.ingest(batch('eu-west', [r]), h.now);
     expect(ruleValues(h)![0]).toEqual(EU);
   });
 
