@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FailoverRecordConfig, SteeringRule } from './config-types.js';
 import { applyDelta } from './overlay.js';
+import { reconfigureState } from './reconfigure.js';
 import { recordStatus } from './status-view.js';
 import { batch, config, failoverRecord, httpCheck, result } from './test-support/fixtures.js';
 import { Harness } from './test-support/harness.js';
@@ -175,6 +176,21 @@ describe('steering by client location: rules (issue 14 part 3)', () => {
       { match: ['EU'], answer: 'primary', values: US },
       { match: ['US', 'CA'], answer: 'primary', values: US },
     ]);
+  });
+
+  it('a reload that changes the rules judges them anew, without an event; unsteering drops them', () => {
+    const h = harness();
+    h.rounds(3, { primary: '+++', secondary: '+-+' });
+    const after = config({ records: [steered([AMERICA])] });
+    const { state } = reconfigureState(h.config, after, h.engine.snapshot());
+    expect(state.records[ID]!.steered).toBeUndefined();
+    const again = new Harness(after, { state, now: h.now });
+    again.tick();
+    expect(again.engine.overlay.steered).toEqual({ [ID]: [US] });
+    expect(again.ofType('steering-changed')).toEqual([]);
+    const plain = reconfigureState(after, config(), again.engine.snapshot()).state;
+    expect(plain.records[ID]!.steered).toBeUndefined();
+    expect(new Harness(config(), { state: plain, now: h.now }).engine.overlay.steered).toBeUndefined();
   });
 
   it('a delta with steered values applies onto the overlay, and a delta listing the record replaces them', () => {
