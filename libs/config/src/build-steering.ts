@@ -2,7 +2,14 @@
  * A failover record's `steering:` (issue 14 part 3): rules by client country or continent, each an order of
  * the record's answers and optionally the regions whose probes judge their health for it.
  */
-import type { AnswerConfig, ContinentCode, SteeringConfig, SteeringRule } from '@understudy/core';
+import type {
+  AnswerConfig,
+  CheckConfig,
+  ContinentCode,
+  SteeringConfig,
+  SteeringRule,
+  ZoneConfig,
+} from '@understudy/core';
 import { didYouMean } from './problems.js';
 import type { Path, Problems } from './problems.js';
 import { isObj, list, obj } from './read.js';
@@ -109,4 +116,41 @@ function healthFrom(raw: unknown, at: Path, ctx: SteeringContext): string[] | nu
     else if (!out.includes(item)) out.push(item);
   }
   return out.length ? out : null;
+}
+
+/**
+ * A rule whose `healthFrom` regions run none of the checks under its answers always falls back to the
+ * global verdicts (steering.ts): legal, but surely not what was meant. Run once the checks (templates
+ * expanded) are known. Paths assume the built zones line up with the written ones, which holds whenever
+ * the config has no errors (the only time warnings are shown).
+ */
+export function warnHealthFromWithoutChecks(
+  zones: readonly ZoneConfig[],
+  checks: readonly CheckConfig[],
+  problems: Problems,
+): void {
+  const byId = new Map(checks.map((c) => [c.id, c]));
+  const regionsOf = (id: string, depth = 0): string[] => {
+    const c = byId.get(id);
+    if (!c || depth > 32) return [];
+    return c.type === 'composite' ? c.children.flatMap((x) => regionsOf(x, depth + 1)) : c.regions;
+  };
+  zones.forEach((zone, zi) =>
+    zone.failover.forEach((rec, fi) =>
+      rec.steering?.rules.forEach((rule, ri) => {
+        if (rule.healthFrom === null) return;
+        const ids = rec.answers
+          .filter((a) => rule.order.includes(a.name))
+          .flatMap((a) => [a.check, ...(a.addresses ?? []).map((ad) => ad.check)])
+          .filter((id): id is string => id !== null);
+        if (!ids.length) return;
+        const from = rule.healthFrom;
+        if (ids.some((id) => regionsOf(id).some((r) => from.includes(r)))) return;
+        problems.warn(
+          ['zones', zi, 'failover', fi, 'steering', 'rules', ri, 'healthFrom'],
+          `none of the checks of this rule's answers runs in ${from.join(', ')}: the rule always uses their global verdicts`,
+        );
+      }),
+    ),
+  );
 }

@@ -114,6 +114,27 @@ describe('steering rules in the config (issue 14 part 3)', () => {
     ]);
   });
 
+  it('warns when no check of the ordered answers runs in the healthFrom regions', () => {
+    const text =
+      doc(`          rules: [{ match: { countries: [DE] }, order: [eu, us], healthFrom: [eu-central] }]
+`)
+        .replace(
+          'eu-web: { type: http, url: "http://198.51.100.1/" }',
+          'eu-web: { type: http, url: "http://198.51.100.1/", regions: [eu-west] }',
+        )
+        .replace(
+          'us-web: { type: http, url: "http://192.0.2.1/" }',
+          'us-web: { type: http, url: "http://192.0.2.1/", regions: [us-east, eu-west] }',
+        );
+    const { warnings } = parseConfig(text, { env: {} });
+    expect(warnings.map((w) => [w.path, w.message])).toEqual([
+      [
+        `${RULES}[0].healthFrom`,
+        "none of the checks of this rule's answers runs in eu-central: the rule always uses their global verdicts",
+      ],
+    ]);
+  });
+
   it('accepts steering on a record with per-address answers', () => {
     const text = `${HEAD.replace(
       '- { name: eu, values: [198.51.100.1], check: eu-web }',
