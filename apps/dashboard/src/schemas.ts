@@ -104,11 +104,14 @@ export const recordItem = obj({
   },
   ttlNow: int,
   degraded: bool,
+  // Issue 14 part 3: steered records only (optional, below), one item per steering rule.
+  steered: { type: 'array', items: obj({ match: strings, answer: nullable('string'), values: strings }) },
   targets: {
     type: 'array',
     items: obj({ target: str, type: targetType, inSync: bool, appliedSerial: nullable('integer') }),
   },
 });
+recordItem.required = recordItem.required.filter((k) => k !== 'steered');
 
 const count = { type: 'integer', minimum: 0 } as const;
 

@@ -12,6 +12,7 @@ import type {
   LastResult,
   OverrideMode,
   ProviderType,
+  SteeredRuleStatus,
   TargetSyncStatus,
   UnderstudyConfig,
 } from '@understudy/core';
@@ -91,6 +92,8 @@ export interface RecordItem {
   /** Issue 14: the TTL served now (degradedTtl while degraded) and whether the record is degraded. */
   ttlNow: number;
   degraded: boolean;
+  /** Issue 14 part 3, steered records only: per steering rule, its clients' locations and what they get. */
+  steered?: SteeredRuleStatus[];
 }
 
 export interface ProbeItem {

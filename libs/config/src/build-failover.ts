@@ -5,6 +5,7 @@ import { formatDuration } from './duration.js';
 import { didYouMean } from './problems.js';
 import type { Path, Problems } from './problems.js';
 import { buildAddressTier } from './build-addresses.js';
+import { buildSteering } from './build-steering.js';
 import type { TemplateExpander } from './check-templates.js';
 import { duration, int, isObj, list, obj, str } from './read.js';
 import type { Obj } from './read.js';
@@ -25,6 +26,8 @@ export interface FailoverContext {
   checkIds: ReadonlySet<string>;
   /** Issue 14: check templates and their per-address expansions. */
   expander: TemplateExpander;
+  /** Issue 14 part 3: the config's regions, for steering rules' healthFrom. */
+  regions: readonly string[];
 }
 
 export const tierName = (i: number): string => TIER_NAMES[i] ?? `tier-${i + 1}`;
@@ -55,8 +58,21 @@ export function buildFailover(o: Obj, at: Path, ctx: FailoverContext): FailoverR
     failbackAfter,
     flapDamping: flapDamping(o.flapDamping, [...at, 'flapDamping'], problems),
     ...perAddressOptions(o, ttl, at, problems),
+    ...steeringOption(o.steering, answers, [...at, 'steering'], ctx),
   };
 }
+
+// --- issue 14 part 3: steering by client location ---
+function steeringOption(
+  raw: unknown,
+  answers: readonly AnswerConfig[],
+  at: Path,
+  ctx: FailoverContext,
+): Pick<FailoverRecordConfig, 'steering'> {
+  const steering = buildSteering(raw, answers, at, ctx);
+  return steering ? { steering } : {};
+}
+// --- end issue 14 part 3 ---
 
 // --- issue 14: health per address (i14addr) ---
 function perAddressOptions(

@@ -18,6 +18,7 @@ import {
   checkRoute53MarkerNames,
   warnCloudflareDegradedTtls,
 } from './target-limits.js';
+import { warnSteeredOnProviders } from './steering-targets.js';
 
 /** Route 53 and Cloudflare reject TTLs below these; Cloudflare proxied records always have 300 s. */
 const CLOUDFLARE_PROXIED_TTL = 300;
@@ -124,6 +125,7 @@ export function buildTargets(raw: unknown, zones: ZoneConfig[], problems: Proble
       warnCloudflareDegradedTtls(cf, i, zones, problems); // issue 14
     }
   }
+  warnSteeredOnProviders(out, zones, problems); // issue 14 part 3
   return out;
 }
 

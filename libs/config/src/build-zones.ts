@@ -19,6 +19,8 @@ export interface ZoneContext {
   checkIds: ReadonlySet<string>;
   /** Issue 14: check templates and their per-address expansions. */
   expander: TemplateExpander;
+  /** Issue 14 part 3: the config's regions (steering rules' healthFrom). */
+  regions: readonly string[];
 }
 
 export function buildZones(raw: unknown, ctx: ZoneContext): ZoneConfig[] {
@@ -74,6 +76,7 @@ function buildZone(o: Obj, at: Path, ctx: ZoneContext): { zone: ZoneConfig; owne
     zoneTtl: defaultTtl,
     checkIds: ctx.checkIds,
     expander: ctx.expander,
+    regions: ctx.regions,
   };
   for (const [i, item] of list(o.failover).entries()) {
     if (!isObj(item)) continue;

@@ -26,6 +26,7 @@ import { scrub } from './interpolate.js';
 import { dropShadowed, formatPath, Problems } from './problems.js';
 import type { RawProblem } from './problems.js';
 import { obj } from './read.js';
+import { warnHealthFromWithoutChecks } from './build-steering.js';
 import { ID_PATTERN } from './schema-defs.js';
 import { checkStructure } from './structure.js';
 import { groupWarnings } from './warning-groups.js';
@@ -103,8 +104,9 @@ function build(data: unknown, baseDir: string, stateDir: string, problems: Probl
   const split = splitTemplates(built, templates, problems);
   const expander = new TemplateExpander(split.byId);
   const checkIds = new Set(Object.keys(obj(top.checks)).filter((id) => ID.test(id)));
-  const zones = buildZones(top.zones, { problems, checkIds, expander });
+  const zones = buildZones(top.zones, { problems, checkIds, expander, regions });
   const checks = [...split.checks, ...expander.expanded];
+  warnHealthFromWithoutChecks(zones, checks, problems); // issue 14 part 3
   // --- end issue 14 ---
   return {
     regions,

@@ -63,6 +63,53 @@ const answerSchema = strictObject({
   // --- end issue 14 ---
 });
 
+// --- issue 14 part 3: steering by client location ---
+const twoLetters = { type: 'string', pattern: '^[A-Za-z]{2}$' };
+
+const steeringRuleSchema = strictObject(
+  {
+    match: strictObject({
+      countries: {
+        type: 'array',
+        items: twoLetters,
+        default: [],
+        description: 'ISO 3166-1 alpha-2 codes ("DE", "fr"): clients located there match.',
+      },
+      continents: {
+        type: 'array',
+        items: twoLetters,
+        default: [],
+        description: 'AF, AN, AS, EU, NA, OC or SA: clients located there match (after every country rule).',
+      },
+    }),
+    order: {
+      type: 'array',
+      minItems: 1,
+      items: { type: 'string' },
+      description: 'Answer names of this record, most preferred first: the first eligible one is served.',
+    },
+    healthFrom: {
+      type: ['array', 'null'],
+      minItems: 1,
+      items: { type: 'string' },
+      default: null,
+      description: 'Regions whose probes alone decide health for this rule; null: the global verdict.',
+    },
+  },
+  { required: ['match', 'order'] },
+);
+
+const steeringSchema = {
+  ...strictObject(
+    { rules: { type: 'array', minItems: 1, items: steeringRuleSchema } },
+    { required: ['rules'] },
+  ),
+  type: ['object', 'null'],
+  description:
+    'Answers by client location (EDNS Client Subnet or resolver address); served by the built-in server only.',
+};
+// --- end issue 14 part 3 ---
+
 const failoverSchema = strictObject(
   {
     name: { type: 'string' },
@@ -105,6 +152,9 @@ const failoverSchema = strictObject(
       description: 'TTL (s) while degraded: some addresses or regions failing, the tier still up.',
     },
     // --- end issue 14 ---
+    // --- issue 14 part 3: steering by client location ---
+    steering: steeringSchema,
+    // --- end issue 14 part 3 ---
   },
   { required: ['name', 'type', 'answers'] },
 );

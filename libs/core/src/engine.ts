@@ -21,13 +21,16 @@ import { nextSerial } from './serial.js';
 import { allFailoverRecords, reconcileState } from './state-init.js';
 import {
   materializeZoneState,
+  mergeSteered,
   mergeTtls,
   overlayOf,
+  withSteered,
   withTtls,
   type OverlayDelta,
   type ZoneOverlay,
 } from './overlay.js';
 import type { DeciderState, OverrideMode, ZoneState } from './state-types.js';
+import { evaluateSteering, initialSteered, probedIdsOf, steeringDue } from './steering.js';
 import { computeVerdict, isStale, notVoting, type VerdictContext } from './verdict.js';
 
 export interface IngestStats {
@@ -93,6 +96,9 @@ export class DecisionEngine {
   private readonly records: FailoverRecordConfig[];
   private readonly recordsById: Map<string, FailoverRecordConfig>;
   private readonly recordsByCheck = new Map<string, FailoverRecordConfig[]>();
+  /** Issue 14 part 3: steered records, and by every probed check under them (a regional vote steers them). */
+  private readonly steeredRecords: FailoverRecordConfig[];
+  private readonly steeredByCheck = new Map<string, FailoverRecordConfig[]>();
   private readonly downSince = new Map<string, number>();
   private readonly deps: CheckEvalDeps & RecordEvalDeps;
   private dirtyRecords = new Set<string>();
@@ -125,6 +131,14 @@ export class DecisionEngine {
         this.recordsByCheck.set(id, list);
       }
     }
+    this.steeredRecords = this.records.filter((r) => r.steering?.rules.length);
+    for (const rec of this.steeredRecords) {
+      for (const id of probedIdsOf({ checksById: this.checksById }, rec)) {
+        const list = this.steeredByCheck.get(id) ?? [];
+        list.push(rec);
+        this.steeredByCheck.set(id, list);
+      }
+    }
     this.deps = {
       config: this.config,
       st: this.st,
@@ -146,6 +160,13 @@ export class DecisionEngine {
     }
     this.st.serial = nextSerial(Math.max(this.st.serial, opts.minSerial ?? 0), opts.now);
     this.ov = overlayOf(this.st.records, this.st.serial, this.epoch, opts.now);
+    // Issue 14 part 3: rules never judged serve the record's values until the first operation judges them.
+    const unjudged = this.steeredRecords.filter((r) => !this.st.records[r.id]!.steered);
+    if (unjudged.length) {
+      const steered = { ...this.ov.steered };
+      for (const rec of unjudged) steered[rec.id] = initialSteered(rec, this.st.records[rec.id]!.values);
+      withSteered(this.ov, steered);
+    }
     this.publishLog = new PublishLog(
       Object.entries(this.st.records).flatMap(([id, rs]) =>
         rs.switchedSerial === null ? [] : [{ id, serial: rs.switchedSerial }],
@@ -261,13 +282,16 @@ export class DecisionEngine {
       }
       stats.accepted++;
       // A probe-error stops the region's vote at once; the next real result gives it back.
-      if (changed || !wasVoting || isProbeError(r)) dirty.add(check.id);
+      const voteMoved = changed || !wasVoting || isProbeError(r);
+      if (voteMoved) dirty.add(check.id);
       // Issue 14: a region's vote moving can degrade a record (adaptive TTL) with no verdict change.
       if (changed)
         for (const rec of this.recordsByCheck.get(check.id) ?? [])
           if ((rec.degradedTtl ?? null) !== null) this.dirtyRecords.add(rec.id);
+      // Issue 14 part 3: a regional view can turn on one region's vote with no verdict change.
+      if (voteMoved) for (const rec of this.steeredByCheck.get(check.id) ?? []) this.dirtyRecords.add(rec.id);
     }
-    evaluateChecks(this.deps, op, dirty);
+    this.evaluateChecks(op, dirty);
     this.evaluateDirtyRecords(op);
     return this.finish(op, stats);
   }
@@ -278,8 +302,7 @@ export class DecisionEngine {
     this.updateRegionStaleness(op);
     const healed = this.probeHealth.expire(now, (region) => this.staleLimit(region), op);
     for (const region of healed) this.regionVotingChanged(region, true, new Set(), now);
-    evaluateChecks(
-      this.deps,
+    this.evaluateChecks(
       op,
       this.config.checks.map((c) => c.id),
     );
@@ -347,8 +370,9 @@ export class DecisionEngine {
       evidence: {},
       actor,
     });
-    evaluateChecks(
-      this.deps,
+    // The operator's release: the guard no longer holds, so the frozen steering rules are judged again.
+    for (const rec of this.steeredRecords) this.dirtyRecords.add(rec.id);
+    this.evaluateChecks(
       op,
       this.config.checks.map((c) => c.id),
     );
@@ -417,15 +441,29 @@ export class DecisionEngine {
     };
   }
 
+  /** evaluateChecks, and (issue 14 part 3) the steering rules the guard froze judged again at its release. */
+  private evaluateChecks(op: Operation, ids: Iterable<string>): void {
+    const wasHolding = this.st.guard.holding;
+    evaluateChecks(this.deps, op, ids);
+    if (wasHolding && !this.st.guard.holding)
+      for (const rec of this.steeredRecords) this.dirtyRecords.add(rec.id);
+  }
+
   private evaluateDirtyRecords(op: Operation): void {
     const ids = this.dirtyRecords;
     this.dirtyRecords = new Set();
     for (const id of ids) {
       const rec = this.recordsById.get(id)!;
+      const rs = this.st.records[id]!;
       this.patch.record(id);
       evaluateRecord(this.deps, rec, op);
+      if (rec.steering) evaluateSteering(this.deps, rec, rs, op); // after the record: a rule may follow it
       // A switch settles on the next evaluation (e.g. the failback still pending from the new answer).
-      const when = op.switched.has(id) ? op.now : nextDue(rec, this.st.records[id]!, op.now);
+      let when = op.switched.has(id) ? op.now : nextDue(rec, rs, op.now);
+      if (rec.steering && when !== op.now) {
+        const views = steeringDue(this.deps, rec, this.deps.verdictContext(op.now));
+        if (views !== null) when = when === null ? views : Math.min(when, views);
+      }
       this.due.schedule(id, when);
     }
   }
@@ -446,6 +484,7 @@ export class DecisionEngine {
       if (healthy && h) resetVotes(h, now);
       this.patch.check(check.id);
       dirty.add(check.id);
+      for (const rec of this.steeredByCheck.get(check.id) ?? []) this.dirtyRecords.add(rec.id);
     }
   }
 
@@ -475,28 +514,43 @@ export class DecisionEngine {
 
   private finish(op: Operation, stats: IngestStats = noStats()): EngineOutput {
     let delta: OverlayDelta | null = null;
-    if (op.switched.size) {
+    if (op.switched.size || op.steered.size) {
       const base = this.ov.serial;
       this.st.serial = nextSerial(Math.max(this.st.serial, base), op.now);
       const records: Record<string, string[]> = {};
       const ttls: Record<string, number> = {};
+      const steered: Record<string, string[][]> = {};
+      const list = (id: string) => {
+        const rs = this.st.records[id]!;
+        records[id] = rs.values;
+        this.ov.records[id] = rs.values;
+        if (typeof rs.ttl === 'number') ttls[id] = rs.ttl;
+        // Issue 14 part 3: a steered record in a delta always carries its whole per-rule list.
+        if (rs.steered) steered[id] = rs.steered.map((r) => r.values);
+      };
       for (const id of op.switched) {
         const rs = this.st.records[id]!;
         rs.switchedSerial = this.st.serial;
         this.publishLog.add(id, this.st.serial);
-        records[id] = rs.values;
-        this.ov.records[id] = rs.values;
-        if (typeof rs.ttl === 'number') ttls[id] = rs.ttl;
+        list(id);
       }
+      // A rule's change alone is published, but is no switch of the record (its timing stays).
+      for (const id of op.steered) if (!op.switched.has(id)) list(id);
       withTtls(this.ov, mergeTtls(this.ov.ttls, { records, ttls }));
+      withSteered(this.ov, mergeSteered(this.ov.steered, { records, steered }));
       for (const ev of op.events)
-        if (ev.type === 'answer-switched' || ev.type === 'addresses-changed') ev.serial = this.st.serial;
+        if (
+          ev.type === 'answer-switched' ||
+          ev.type === 'addresses-changed' ||
+          ev.type === 'steering-changed'
+        )
+          ev.serial = this.st.serial;
       this.ov.serial = this.st.serial;
       this.ov.epoch = this.epoch;
       this.ov.generatedAt = op.now;
-      delta = withTtls(
-        { base, serial: this.st.serial, epoch: this.epoch, generatedAt: op.now, records },
-        ttls,
+      delta = withSteered(
+        withTtls({ base, serial: this.st.serial, epoch: this.epoch, generatedAt: op.now, records }, ttls),
+        steered,
       );
       op.touch();
     }

@@ -7,6 +7,8 @@ export type EventType =
   | 'answer-switched'
   /** Issue 14: the active tier serves another subset of its addresses. */
   | 'addresses-changed'
+  /** Issue 14 part 3: a steering rule of a record serves another answer (evidence: kind, rule index). */
+  | 'steering-changed'
   | 'all-down'
   | 'all-down-cleared'
   | 'failback-pending'

@@ -8,6 +8,8 @@ export class Operation {
   readonly events: DecisionEvent[] = [];
   /** Records whose served values changed in this operation. */
   readonly switched = new Set<string>();
+  /** Issue 14 part 3: steered records whose per-rule values changed (published like a change of values). */
+  readonly steered = new Set<string>();
   stateChanged = false;
 
   constructor(

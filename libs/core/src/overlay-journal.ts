@@ -2,7 +2,7 @@
  * Pure helpers over overlay deltas shared by the stores and the decider: reading a journal back from a
  * serial, and folding consecutive deltas into one (a commit that failed is retried with what followed it).
  */
-import { mergeTtls, withTtls } from './overlay.js';
+import { mergeSteered, mergeTtls, withSteered, withTtls } from './overlay.js';
 import type { OverlayDelta, OverlayUpdate, ZoneOverlay } from './overlay.js';
 
 /** Deltas a journal kept by every store by default (about a day of busy failovers, and small). */
@@ -35,13 +35,13 @@ export function mergeDeltas(prev: OverlayDelta, next: OverlayDelta): OverlayDelt
     generatedAt: next.generatedAt,
     records: { ...prev.records, ...next.records },
   };
-  return withTtls(merged, mergeTtls(prev.ttls, next));
+  return withSteered(withTtls(merged, mergeTtls(prev.ttls, next)), mergeSteered(prev.steered, next));
 }
 
 /** A copy of an overlay that shares nothing mutable with it (value arrays are replaced, never changed). */
 export function copyOverlay(o: Readonly<ZoneOverlay>): ZoneOverlay {
   const copy = { serial: o.serial, epoch: o.epoch, generatedAt: o.generatedAt, records: { ...o.records } };
-  return withTtls(copy, o.ttls && { ...o.ttls });
+  return withSteered(withTtls(copy, o.ttls && { ...o.ttls }), o.steered && { ...o.steered });
 }
 
 /** The epoch an update carries. */
@@ -68,10 +68,24 @@ export function overlayUpdateProblem(u: unknown): string | null {
       return `records["${id.slice(0, 100)}"] is not a list of strings`;
   }
   const ttls = body.ttls;
-  if (ttls === undefined) return null;
-  if (typeof ttls !== 'object' || ttls === null || Array.isArray(ttls)) return 'ttls is not an object';
-  for (const [id, t] of Object.entries(ttls))
-    if (!Number.isSafeInteger(t) || (t as number) < 0 || (t as number) > 2_147_483_647)
-      return `ttls["${id.slice(0, 100)}"] is not a TTL`;
+  if (ttls !== undefined) {
+    if (typeof ttls !== 'object' || ttls === null || Array.isArray(ttls)) return 'ttls is not an object';
+    for (const [id, t] of Object.entries(ttls))
+      if (!Number.isSafeInteger(t) || (t as number) < 0 || (t as number) > 2_147_483_647)
+        return `ttls["${id.slice(0, 100)}"] is not a TTL`;
+  }
+  return steeredProblem(body.steered);
+}
+
+/** Issue 14 part 3: steered is absent, or record id → one list of strings per rule. */
+function steeredProblem(steered: unknown): string | null {
+  if (steered === undefined) return null;
+  if (typeof steered !== 'object' || steered === null || Array.isArray(steered))
+    return 'steered is not an object';
+  for (const [id, rules] of Object.entries(steered)) {
+    const ok =
+      Array.isArray(rules) && rules.every((r) => Array.isArray(r) && r.every((x) => typeof x === 'string'));
+    if (!ok) return `steered["${id.slice(0, 100)}"] is not a list of value lists`;
+  }
   return null;
 }

@@ -68,11 +68,13 @@ export function overlayOf(
 ): ZoneOverlay {
   const out: Record<string, string[]> = {};
   const ttls: Record<string, number> = {};
+  const steered: Record<string, string[][]> = {};
   for (const [id, st] of Object.entries(records)) {
     out[id] = st.values;
     if (typeof st.ttl === 'number') ttls[id] = st.ttl;
+    if (st.steered) steered[id] = st.steered.map((r) => r.values);
   }
-  return withTtls({ serial, epoch, generatedAt: now, records: out }, ttls);
+  return withSteered(withTtls({ serial, epoch, generatedAt: now, records: out }, ttls), steered);
 }
 
 /**
@@ -88,7 +90,7 @@ export function applyDelta(overlay: ZoneOverlay, delta: OverlayDelta): ZoneOverl
     generatedAt: delta.generatedAt,
     records: { ...overlay.records, ...delta.records },
   };
-  return withTtls(next, mergeTtls(overlay.ttls, delta));
+  return withSteered(withTtls(next, mergeTtls(overlay.ttls, delta)), mergeSteered(overlay.steered, delta));
 }
 
 // --- issue 14: adaptive TTL (i14addr) ---
@@ -112,6 +114,32 @@ export function mergeTtls(
   for (const id of Object.keys(delta.records)) delete out[id];
   return Object.assign(out, delta.ttls);
 }
+
+// --- issue 14 part 3: steering by client location ---
+/** `o` with `steered` set when there are any (left out otherwise: unsteered overlays keep their old shape). */
+export function withSteered<T extends ZoneOverlay | OverlayDelta>(
+  o: T,
+  steered: Record<string, string[][]> | undefined,
+): T {
+  if (steered && Object.keys(steered).length > 0) o.steered = steered;
+  else delete o.steered;
+  return o;
+}
+
+/**
+ * The per-rule values after `delta`: a record the delta lists takes the delta's entry for it, or none (it
+ * is no longer steered). As mergeTtls: O(steered records), which are few.
+ */
+export function mergeSteered(
+  base: Readonly<Record<string, string[][]>> | undefined,
+  delta: Pick<OverlayDelta, 'records' | 'steered'>,
+): Record<string, string[][]> | undefined {
+  if (!base && !delta.steered) return undefined;
+  const out = { ...base };
+  for (const id of Object.keys(delta.records)) delete out[id];
+  return Object.assign(out, delta.steered);
+}
+// --- end issue 14 part 3 ---
 
 /** The TTL a failover record serves under `overlay`. */
 export function overlayTtl(overlay: ZoneOverlay | null, rec: FailoverRecordConfig): number {

@@ -93,6 +93,7 @@ export function reconcileState(config: UnderstudyConfig, persisted: DeciderState
     prev.healthySince = Object.fromEntries(
       rec.answers.map((a) => [a.name, prev.healthySince[a.name] ?? null]),
     );
+    reconcileSteered(rec, prev);
     next.records[rec.id] = prev;
   }
   for (const region of config.regions) {
@@ -103,3 +104,20 @@ export function reconcileState(config: UnderstudyConfig, persisted: DeciderState
   );
   return next;
 }
+
+// --- issue 14 part 3: steering by client location ---
+/**
+ * A rule's kept values stand until the first evaluation re-judges them (every record is evaluated at the
+ * first operation), while the rules still line up with the stored ones; otherwise they are dropped and
+ * judged anew (steering.ts: a first judgment raises no event). A record no longer steered drops them.
+ */
+function reconcileSteered(rec: FailoverRecordConfig, rs: RecordState): void {
+  const rules = rec.steering?.rules ?? [];
+  if (
+    rs.steered &&
+    (rs.steered.length !== rules.length ||
+      rs.steered.some((r, i) => r.answer !== null && !rules[i]!.order.includes(r.answer)))
+  )
+    delete rs.steered;
+}
+// --- end issue 14 part 3 ---

@@ -75,7 +75,19 @@ export interface RecordState {
   /** At the last change: the degraded TTL caches then held and since when, for effectiveBy. */
   drainFrom?: { ttl: number; since: number } | null;
   // --- end issue 14 ---
+  // --- issue 14 part 3: steering by client location ---
+  /** Steered records: per steering rule (config order), what its clients are served. Absent = not steered. */
+  steered?: SteeredRuleState[];
+  // --- end issue 14 part 3 ---
 }
+
+// --- issue 14 part 3: steering by client location ---
+export interface SteeredRuleState {
+  /** The answer of the rule's order it serves, or null: none eligible, it serves the record's own values. */
+  answer: string | null;
+  values: string[];
+}
+// --- end issue 14 part 3 ---
 
 export interface GuardState {
   holding: boolean;

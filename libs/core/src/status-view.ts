@@ -7,7 +7,14 @@ import type { CheckConfig, FailoverRecordConfig, UnderstudyConfig } from './conf
 import { dampingResumesAt } from './flap-damping.js';
 import { secondaryStatuses, type SecondaryStatus } from './secondaries.js';
 import { activeLabel } from './selection.js';
-import type { DeciderState, Health, LastResult, OverrideMode, Publication } from './state-types.js';
+import type {
+  DeciderState,
+  Health,
+  LastResult,
+  OverrideMode,
+  Publication,
+  RecordState,
+} from './state-types.js';
 import { isStale, type VerdictContext } from './verdict.js';
 
 export interface RecordStatus {
@@ -31,6 +38,17 @@ export interface RecordStatus {
   /** The active tier is up but some of its addresses, or some regions of its checks, fail. */
   degraded: boolean;
   // --- end issue 14 ---
+  /**
+   * Issue 14 part 3, steered records only: per steering rule (config order), where its clients are and what
+   * they are served (answer null: none of its order is eligible, the record's own values).
+   */
+  steered?: SteeredRuleStatus[];
+}
+
+export interface SteeredRuleStatus {
+  match: string[];
+  answer: string | null;
+  values: string[];
 }
 
 export interface CheckStatus {
@@ -98,7 +116,26 @@ export function recordStatus(rec: FailoverRecordConfig, st: DeciderState | null)
     overrides: st?.overrides[rec.id] ?? {},
     ttlNow: rs?.ttl ?? rec.ttl,
     degraded: rs?.degraded ?? false,
+    ...steeredStatus(rec, rs),
   };
+}
+
+function steeredStatus(
+  rec: FailoverRecordConfig,
+  rs: RecordState | undefined,
+): Pick<RecordStatus, 'steered'> {
+  const rules = rec.steering?.rules;
+  if (!rules?.length) return {};
+  const values = rs?.values ?? rec.answers[0]!.values;
+  const steered = rules.map((rule, i): SteeredRuleStatus => {
+    const st = rs?.steered?.[i];
+    return {
+      match: [...rule.match.countries, ...rule.match.continents],
+      answer: st?.answer ?? null,
+      values: st?.values ?? values,
+    };
+  });
+  return { steered };
 }
 
 /** One check: its cross-region verdict and a row per region (none for a composite). */

@@ -44,11 +44,15 @@ export function markerLines(markers: readonly OwnershipMarker[], indent = '    '
   ];
 }
 
-/** The readable report of `understudy plan`; `markers`: the ownership markers each target will write. */
+/**
+ * The readable report of `understudy plan`; `markers`: the ownership markers each target will write;
+ * `notes` (issue 14 part 3): what a target cannot express, such as steered records.
+ */
 export function formatPlans(
   results: readonly PlanOnceResult[],
   source: string,
   markers: ReadonlyMap<string, readonly OwnershipMarker[]> = new Map(),
+  notes: ReadonlyMap<string, readonly string[]> = new Map(),
 ): string {
   const out = [`Plan against ${source}.`, ''];
   if (results.length === 0) out.push('No provider targets are configured (targets:): nothing to plan.');
@@ -63,6 +67,7 @@ export function formatPlans(
     out.push(...changeLines(r.plans), ...markerLines(markers.get(r.target) ?? []));
     for (const v of r.safety.violations) out.push(`  unsafe: ${v.message}`);
     for (const w of r.warnings) out.push(`  warning: ${w}`);
+    for (const n of notes.get(r.target) ?? []) out.push(`  note: ${n}`);
   }
   const failed = results.filter((r) => r.error !== undefined).length;
   const changing = results.filter((r) => r.error === undefined && changeCount(r.plans) > 0).length;

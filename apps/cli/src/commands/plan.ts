@@ -25,6 +25,7 @@ import { systemClock, systemRandom } from '@understudy/system';
 import { providersFromConfig } from '../leader-services.js';
 import { connectRedis, redisBackends, redisUrl } from '../redis-mode.js';
 import { changeCount, formatPlans } from './plan-format.js';
+import { steeringNotes } from './plan-steering.js';
 import { plannedMarkers, recordingReads, savedPlan, writePlanFile } from './plan-file.js';
 import { CliExit, EXIT_FAILURE, EXIT_OK, loadOrExit } from './shared.js';
 
@@ -262,17 +263,19 @@ export async function planCommand(opts: PlanOptions, out: NodeJS.WritableStream)
     });
     await writePlanFile(opts.out, saved);
   }
+  const notes = steeringNotes(config); // issue 14 part 3
   if (opts.json) {
     const targets = results.map((r) => ({
       ...r,
       changes: changeCount(r.plans),
       markers: markers.get(r.target) ?? [],
+      notes: notes.get(r.target) ?? [],
     }));
     out.write(
       `${JSON.stringify({ source: input.file ?? 'config', serial: input.zoneState.serial, targets }, null, 2)}\n`,
     );
   } else {
-    out.write(formatPlans(results, input.source, markers));
+    out.write(formatPlans(results, input.source, markers, notes));
     if (opts.out !== undefined)
       out.write(`Plan saved to ${opts.out}: apply exactly it with \`understudy sync --plan ${opts.out}\`.\n`);
   }

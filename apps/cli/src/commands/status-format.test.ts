@@ -121,6 +121,15 @@ describe('formatStatus', () => {
     expect(text.match(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?!Z)/g)).toBeNull();
   });
 
+  it('says where each steering rule sends its clients (issue 14 part 3)', () => {
+    const steered = [
+      { match: ['EU', 'AF'], answer: 'primary', values: ['192.0.2.10'] },
+      { match: ['US'], answer: null, values: ['198.51.100.10'] },
+    ];
+    const rec = { ...view.records[0]!, steered, overrides: {}, pendingFailback: null };
+    expect(formatStatus({ ...view, records: [rec] }, now)).toMatch(/steering EU,AF→primary US→default\n/);
+  });
+
   it('a damped record without a pending failback still says when failback resumes', () => {
     const rec = { ...view.records[0]!, pendingFailback: null, damped: true, resumesAt: now + 5000 };
     expect(formatStatus({ ...view, records: [rec] }, now)).toContain(

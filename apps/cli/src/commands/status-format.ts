@@ -60,6 +60,10 @@ export function formatStatus(
             ? 'flap-damped'
             : '',
         r.degraded ? `degraded: TTL ${r.ttlNow ?? r.ttl}s` : '', // issue 14
+        // Issue 14 part 3: where each steering rule's clients go (default: the record's own answer).
+        r.steered?.length
+          ? `steering ${r.steered.map((x) => `${x.match.join(',')}→${x.answer ?? 'default'}`).join(' ')}`
+          : '',
         r.pendingFailback ? `failback to ${r.pendingFailback.to} ${pendingWhen(r, now)}` : '',
         ...Object.entries(r.overrides).map(([a, m]) => `override ${a}=${m}`),
       ].filter(Boolean);

@@ -69,6 +69,13 @@ function RecordCard(props: { rec: RecordView; now: number }) {
           </span>
         )}
       </p>
+      {/* Issue 14 part 3: one line per steering rule: where its clients are and what they are served. */}
+      {rec.steered?.map((r, i) => (
+        <p class="small" data-testid="record-steered" key={i}>
+          clients in {r.match.join(', ')} → <strong>{r.answer ?? 'default'}</strong>:{' '}
+          <code>{r.values.join(', ') || '–'}</code>
+        </p>
+      ))}
       <p class="muted small">
         switched {rec.switchedAt ? `${fmtTime(rec.switchedAt)} (${fmtAge(rec.switchedAt, now)})` : 'never'}
         {rec.switchedSerial !== null && ` · serial ${rec.switchedSerial}`}

@@ -20,6 +20,7 @@ import {
 import { describeStateStoreCommit } from './state-store-commit.js';
 import { describeStateStoreOverlay } from './state-store-overlay.js';
 import { describeStateStoreTtls } from './state-store-ttls.js';
+import { describeStateStoreSteered } from './state-store-steered.js';
 import { describeStateStoreCrash } from './state-store-crash.js';
 import { describeStateStoreFencing } from './state-store-fencing.js';
 import { describeStateStorePatch } from './state-store-patch.js';
@@ -78,6 +79,7 @@ export function describeStateStoreConformance(name: string, harness: StateStoreH
     describeStateStoreCommit(() => store);
     describeStateStoreOverlay(() => store);
     describeStateStoreTtls(() => store); // issue 14
+    describeStateStoreSteered(() => store, harness.reopen); // issue 14 part 3
     describeStateStorePatch(() => store, harness.reopen);
 
     it('accepts only strictly increasing zone serials', async () => {

@@ -4,7 +4,9 @@
  */
 import {
   deepFreeze,
+  mergeSteered,
   mergeTtls,
+  withSteered,
   withTtls,
   updateSerial,
   type OverlayDelta,
@@ -48,6 +50,7 @@ function frozenDelta(d: OverlayDelta): OverlayDelta {
     ...d,
     records: structuredClone(d.records),
     ...(d.ttls ? { ttls: { ...d.ttls } } : {}),
+    ...(d.steered ? { steered: structuredClone(d.steered) } : {}), // issue 14 part 3
   });
 }
 
@@ -73,6 +76,9 @@ export function applyUpdate(
   // Issue 14: the TTLs (adaptive TTL) are small and rare: replaced as a whole, restored as a whole.
   const ttlsBefore = target.ttls;
   withTtls(target, mergeTtls(target.ttls, d));
+  // Issue 14 part 3: the per-rule values of steered records, likewise (few records).
+  const steeredBefore = target.steered;
+  withSteered(target, mergeSteered(target.steered, d));
   const previous = new Map<string, string[] | undefined>();
   for (const [id, values] of Object.entries(d.records)) {
     previous.set(id, Object.hasOwn(target.records, id) ? target.records[id] : undefined);
@@ -88,6 +94,7 @@ export function applyUpdate(
     undo: () => {
       Object.assign(target, before);
       withTtls(target, ttlsBefore);
+      withSteered(target, steeredBefore);
       for (const [id, v] of previous) {
         if (v === undefined) delete target.records[id];
         else target.records[id] = v;

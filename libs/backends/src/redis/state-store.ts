@@ -53,7 +53,7 @@ import {
   runScript,
   type ScriptDef,
 } from './scripts.js';
-import { anObject, isObject, parseDelta, parseOverlay, parseStored } from './stored.js';
+import { anObject, isObject, parseDelta, parseOverlay, parseStored, storedRecord } from './stored.js';
 import { DECIDER_KEYS, deciderArgs, parseDecider } from './decider-keys.js';
 import { ZoneFollower } from './zone-follower.js';
 
@@ -222,11 +222,10 @@ export class RedisStateStore implements StateStore {
       const serial = updateSerial(u);
       checkCount(serial, 'overlay serial');
       const body = u.kind === 'delta' ? u.delta : u.overlay;
-      // Issue 14: a record serving an adaptive TTL is stored as { values, ttl }; the others as before.
-      for (const [id, values] of Object.entries(body.records)) {
-        const ttl = body.ttls?.[id];
-        pairs.push(id, JSON.stringify(ttl === undefined ? values : { values, ttl }));
-      }
+      // Issue 14: a record serving an adaptive TTL (or, part 3, a steered one) is stored as { values,
+      // ttl?, steered? }; the others as before.
+      for (const [id, values] of Object.entries(body.records))
+        pairs.push(id, storedRecord(values, body.ttls?.[id], body.steered?.[id]));
       const base = u.kind === 'delta' ? u.delta.base : '';
       zoneArgs.splice(
         0,
