@@ -193,6 +193,7 @@ export class DnsWorkerPool {
       'identity',
       'latencySampleEvery',
       'udpIo', // issue 11: batched UDP I/O
+      'geo', // issue 14 part 3
     ] as const;
     for (const k of optional) if (o[k] !== undefined) Object.assign(init, { [k]: o[k] });
     if (o.transfer)

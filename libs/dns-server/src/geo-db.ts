@@ -1,0 +1,53 @@
+/**
+ * Issue 14 part 3: loading the location lookup for dns.geo, once per process and only when the served
+ * zones have a steered record (a plain worker never reads the database: about 8 MB).
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { DnsGeoConfig } from '@understudy/core';
+import { Reader } from 'mmdb-lib';
+import { GeoLocator } from './geo-locator.js';
+import type { SteerPicker } from './steer-pick.js';
+
+/** The npm package of the bundled database (country only; data CC BY 4.0 by the NRO, see docs). */
+export const BUNDLED_GEO_PACKAGE = '@ip-location-db/geo-whois-asn-country-mmdb';
+const BUNDLED_FILE = 'geo-whois-asn-country.mmdb';
+
+/** dns.geo when a hand-built server has none: ECS on, the bundled database, no networks. */
+export const DEFAULT_GEO: DnsGeoConfig = { ecs: true, database: 'bundled', networks: [] };
+
+/** Loads the locator into `picker` unless it has one; throws as loadGeoLocator does. */
+export function ensureLocator(picker: SteerPicker, geo: DnsGeoConfig | undefined): void {
+  picker.locator ??= loadGeoLocator(geo ?? DEFAULT_GEO);
+}
+
+/** Where dns.geo.database points: the bundled package's file, a path, or null (no database). */
+export function geoDatabasePath(database: string | null): string | null {
+  if (database === null) return null;
+  if (database !== 'bundled') return database;
+  try {
+    return createRequire(import.meta.url).resolve(`${BUNDLED_GEO_PACKAGE}/${BUNDLED_FILE}`);
+  } catch (err) {
+    throw new Error(
+      `dns.geo.database is 'bundled' but the package ${BUNDLED_GEO_PACKAGE} is not installed (npm install it, or set a path)`,
+      { cause: err },
+    );
+  }
+}
+
+/** Reads and opens the database; throws an Error naming the path (or the package) when it cannot. */
+export function loadGeoLocator(geo: DnsGeoConfig): GeoLocator {
+  const path = geoDatabasePath(geo.database);
+  let reader: Reader<Record<string, unknown>> | null = null;
+  if (path !== null) {
+    try {
+      reader = new Reader(readFileSync(path));
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      const what =
+        geo.database === 'bundled' ? `the bundled database of ${BUNDLED_GEO_PACKAGE} (${path})` : path;
+      throw new Error(`dns.geo.database: cannot load ${what}: ${why}`, { cause: err });
+    }
+  }
+  return new GeoLocator(geo.networks, reader);
+}
