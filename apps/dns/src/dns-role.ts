@@ -26,6 +26,7 @@ import {
   defaultDnsWorkers,
   dnsServerOptions,
   zoneBaseFromConfig,
+  checkGeoDatabase,
   type DnsServerOptions,
   type ZoneBase,
 } from '@understudy/dns-server';
@@ -125,6 +126,8 @@ export class DnsRole {
   static async start(opts: DnsRoleOptions): Promise<DnsRole> {
     const role = new DnsRole(opts);
     const d = opts.config.dns;
+    // Issue 14 part 3: a database that cannot serve steered records fails the start, naming its path.
+    if (d.geo && role.base.slots.some((s) => s.steering)) checkGeoDatabase(d.geo);
     const serverOpts: DnsServerOptions = {
       listen: opts.config.listen.dns,
       logger: opts.logger,

@@ -2,7 +2,7 @@
  * Issue 14 part 3: loading the location lookup for dns.geo, once per process and only when the served
  * zones have a steered record (a plain worker never reads the database: about 8 MB).
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { DnsGeoConfig } from '@understudy/core';
 import { Reader } from 'mmdb-lib';
@@ -33,6 +33,33 @@ export function geoDatabasePath(database: string | null): string | null {
       { cause: err },
     );
   }
+}
+
+/** Where an MMDB file's metadata starts (MaxMind DB spec): within its last 128 KiB. */
+const METADATA_MARKER = Buffer.from('\xab\xcd\xefMaxMind.com', 'latin1');
+
+/**
+ * A start-up check that does not load the database (the process that runs it may never serve): the file
+ * exists, is readable and ends in MMDB metadata. Throws an Error naming the path, or the package.
+ */
+export function checkGeoDatabase(geo: DnsGeoConfig): void {
+  const path = geoDatabasePath(geo.database);
+  if (path === null) return;
+  let tail: Buffer;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      tail = Buffer.alloc(Math.min(size, 128 * 1024));
+      readSync(fd, tail, 0, tail.length, size - tail.length);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (err) {
+    throw new Error(`dns.geo.database: cannot read ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  if (!tail.includes(METADATA_MARKER))
+    throw new Error(`dns.geo.database: ${path} is not an MMDB file (no MaxMind DB metadata)`);
 }
 
 /** Reads and opens the database; throws an Error naming the path (or the package) when it cannot. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadGeoLocator } from './geo-db.js';
+import { checkGeoDatabase, loadGeoLocator } from './geo-db.js';
 import { GeoLocator } from './geo-locator.js';
 import type { CountryDb } from './geo-locator.js';
 
@@ -66,6 +66,17 @@ describe('GeoLocator', () => {
     );
     expect(() => loadGeoLocator({ ecs: true, database: import.meta.filename, networks: [] })).toThrow(
       /cannot load .*geo-locator.test.ts/,
+    );
+  });
+
+  it('the start-up check names a missing or non-MMDB file and passes the bundled one', () => {
+    const geo = (database: string) => ({ ecs: true, database, networks: [] });
+    expect(() => checkGeoDatabase(geo('bundled'))).not.toThrow();
+    expect(() => checkGeoDatabase(geo('/nonexistent/geo.mmdb'))).toThrow(
+      /cannot read \/nonexistent\/geo.mmdb/,
+    );
+    expect(() => checkGeoDatabase(geo(import.meta.filename))).toThrow(
+      /geo-locator.test.ts is not an MMDB file/,
     );
   });
 });
