@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ecsAddress, ecsSource, ecsWellFormed, writeEcs } from './ecs.js';
+import { ecsAddress, ecsSource, ecsV4, ecsWellFormed, writeEcs } from './ecs.js';
 
 /** Option data: FAMILY, SOURCE, SCOPE, ADDRESS. */
 const data = (family: number, source: number, addr: number[], scope = 0): Buffer =>
@@ -12,6 +12,7 @@ describe('EDNS Client Subnet option (RFC 7871 §6)', () => {
     expect(ok(v4)).toBe(true);
     expect(ecsAddress(v4, 0, v4.length)).toBe('192.0.2.0');
     expect(ecsSource(v4, 0)).toBe(24);
+    expect(ecsV4(v4, 0, v4.length)).toBe(0xc0000200);
     const v6 = data(2, 56, [0x20, 0x01, 0x0d, 0xb8, 0x12, 0x34, 0x56]);
     expect(ok(v6)).toBe(true);
     expect(ecsAddress(v6, 0, v6.length)).toBe('2001:db8:1234:5600:0:0:0:0');

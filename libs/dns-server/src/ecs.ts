@@ -39,6 +39,13 @@ export function ecsAddress(msg: Uint8Array, at: number, len: number): string {
   return s;
 }
 
+/** An IPv4 option's address as a 32-bit value (octets past SOURCE are zero). */
+export function ecsV4(msg: Uint8Array, at: number, len: number): number {
+  let v = 0;
+  for (let i = 0; i < 4; i++) v = (v << 8) | (i < len - 4 ? msg[at + 4 + i]! : 0);
+  return v >>> 0;
+}
+
 /** The option's SOURCE PREFIX-LENGTH. */
 export function ecsSource(msg: Uint8Array, at: number): number {
   return msg[at + 2]!;

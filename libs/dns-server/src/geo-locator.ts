@@ -69,6 +69,8 @@ export function parseNetwork(prefix: string, country: string): Network {
 export class GeoLocator {
   private readonly networks: Network[];
   private cache = new Map<string, ClientLocation>();
+  /** IPv4 by its 32-bit value: the ECS hot case, without building a string per query. */
+  private cache4 = new Map<number, ClientLocation>();
 
   constructor(
     networks: readonly { prefix: string; country: string }[],
@@ -86,6 +88,17 @@ export class GeoLocator {
       // Dropped whole when full: simpler than LRU, and a steady population refills it in a moment.
       if (this.cache.size >= CACHE_MAX) this.cache = new Map();
       this.cache.set(ip, hit);
+    }
+    return hit;
+  }
+
+  /** locate() for an IPv4 address given as its 32-bit value. */
+  locate4(v4: number): ClientLocation {
+    let hit = this.cache4.get(v4);
+    if (hit === undefined) {
+      hit = this.lookup(`${v4 >>> 24}.${(v4 >>> 16) & 255}.${(v4 >>> 8) & 255}.${v4 & 255}`);
+      if (this.cache4.size >= CACHE_MAX) this.cache4 = new Map();
+      this.cache4.set(v4, hit);
     }
     return hit;
   }

@@ -4,7 +4,7 @@
  * dns.geo.ecs is on), else the resolver's own address.
  */
 import type { FastAnswer, Steer } from './fast-table.js';
-import { ecsAddress } from './ecs.js';
+import { ecsAddress, ecsV4, FAMILY_IPV4 } from './ecs.js';
 import type { GeoLocator } from './geo-locator.js';
 
 /** The resolver's address, read only when a steered answer needs it (no string per plain query). */
@@ -46,12 +46,12 @@ export class SteerPicker {
     this.scope = 0;
     const geo = this.locator;
     if (geo === null) return null;
-    let ip: string;
     const subnet = ecsAt >= 0 && msg[ecsAt + 2]! > 0;
-    if (subnet) ip = ecsAddress(msg, ecsAt, ecsLen);
-    else if (src !== null) ip = src.address();
+    let loc;
+    if (subnet && msg[ecsAt + 1] === FAMILY_IPV4) loc = geo.locate4(ecsV4(msg, ecsAt, ecsLen));
+    else if (subnet) loc = geo.locate(ecsAddress(msg, ecsAt, ecsLen));
+    else if (src !== null) loc = geo.locate(src.address());
     else return null;
-    const loc = geo.locate(ip);
     if (subnet) this.scope = loc.prefix;
     const r = steer.picker.pick(loc.country, loc.continent);
     const rule = r < 0 ? null : steer.rules[r];
