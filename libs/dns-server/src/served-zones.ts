@@ -4,11 +4,9 @@
  * re-encoded completely before anything the query path reads is touched; the commit is one synchronous
  * run of assignments, so no query sees half of it, and an error leaves the old answers serving.
  */
-import { ConfigError, parseRdata } from '@understudy/core';
+import { ConfigError } from '@understudy/core';
 import type { ConfigProblem, OverlayUpdate, Rdata, ZoneOverlay, ZoneState } from '@understudy/core';
 import { TYPE, TYPE_CODE } from './constants.js';
-import { Packet } from './dns2.js';
-import type { Resource } from './dns2.js';
 import { buildFastTable, encodeName, negativeBody, patchSerial } from './fast-table.js';
 import type { EncodedName, FastName } from './fast-table.js';
 import { buildModel } from './model.js';
@@ -16,6 +14,8 @@ import type { RRsetModel, ZoneModel } from './model.js';
 import { toResource } from './records.js';
 import type { Snapshot } from './snapshot.js';
 import { SteerEncoder } from './served-steer.js';
+import { changeOf, parsedOrThrow, withSerial } from './served-changes.js';
+import type { Change, Plan, SlotState, Steered } from './served-changes.js';
 import { baseZoneState, slotProblems, updateProblem } from './zone-base.js';
 import type { FailoverSlot, ZoneBase } from './zone-base.js';
 
@@ -28,75 +28,6 @@ export interface ApplyInfo {
   /** Answer bodies encoded. */
   bodies: number;
   ms: number;
-}
-
-interface SlotState {
-  slot: FailoverSlot;
-  type: number;
-  zone: ZoneModel;
-  values: string[];
-  /** Issue 14: the TTL served (the slot's, or the overlay's adaptive TTL). */
-  ttl: number;
-  /** Issue 14 part 3: the values per steering rule (null: every rule serves `values`). */
-  steered: string[][] | null;
-}
-
-type Steered = string[][] | null;
-
-function sameSteered(a: Steered, b: Steered): boolean {
-  if (a === null || b === null) return a === b;
-  // A rule's entry may be null in JSON (absent: the rule serves the default values).
-  const same = (x: string[] | null | undefined, y: string[] | null | undefined): boolean =>
-    x === null || x === undefined ? y === null || y === undefined : !!y && sameValues(x, y);
-  return a.length === b.length && a.every((v, i) => same(v, b[i]));
-}
-
-function sameValues(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
-}
-
-/** The change a slot needs to serve `values` at `ttl`, or null when it serves them already. */
-function changeOf(
-  st: SlotState,
-  values: string[],
-  ttl: number,
-  rdata: Rdata[] | undefined,
-  steered: Steered,
-): Change | null {
-  const same = sameValues(st.values, values) && st.ttl === ttl && sameSteered(st.steered, steered);
-  return same ? null : { st, values, ttl, rdata, steered };
-}
-
-function parsedOrThrow(slot: FailoverSlot, value: string): Rdata {
-  const r = parseRdata(slot.type, value);
-  if (!r.ok) throw new Error(`${slot.id}: ${r.error}`);
-  return r.rdata;
-}
-
-interface Change {
-  st: SlotState;
-  values: string[];
-  ttl: number;
-  rdata: Rdata[] | undefined;
-  steered: Steered;
-  /** The new RRset, once built. */
-  next?: RRsetModel;
-}
-
-/** A checked update: what it changes, and the names to re-encode. */
-interface Plan {
-  /** The serial served when it was checked. */
-  from: number;
-  serial: number;
-  epoch: number;
-  changes: Change[];
-  affected: FastName[];
-  /** The table's encode counter before it, for ApplyInfo.bodies and to restore it on a failure. */
-  encodedAt: number;
-}
-
-function withSerial(rec: Resource, serial: number): Resource {
-  return new Packet.Resource({ ...rec, serial });
 }
 
 export class ServedZones {
