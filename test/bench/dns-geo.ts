@@ -11,7 +11,7 @@
  * resolver population that repeats. Target: steered ≤ 1.5 × plain CPU per query.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,7 +41,13 @@ const contenders: Contender[] = [
   { name: 'steered-src', mode: 'steered', ecs: null },
 ];
 
-async function measure(c: Contender, queryFile: string): Promise<{ qps: number; us: number }> {
+/** Resident memory of a process in MB (/proc: Linux). */
+function rssMb(pid: number): number {
+  const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Number(kb) / 1024;
+}
+
+async function measure(c: Contender, queryFile: string): Promise<{ qps: number; us: number; rss: number }> {
   const port = await freePort('127.0.0.1', 'both');
   const script = fileURLToPath(new URL('./dns-geo-server.ts', import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', script, String(port), c.mode], {
@@ -49,11 +55,13 @@ async function measure(c: Contender, queryFile: string): Promise<{ qps: number; 
   });
   try {
     await waitForAnswer(port, BENCH_APEX, 60_000);
+    // Idle, after the base (and for steered, the database) is loaded: what steering costs in memory.
+    const rss = rssMb(child.pid!);
     const cpu0 = treeCpuSeconds(child.pid!);
     const args = [...dnsperfArgs(port, queryFile, seconds), ...(c.ecs ? ['-E', c.ecs] : [])];
     const perf = await runDnsperf(args, seconds);
     const cpu = treeCpuSeconds(child.pid!) - cpu0;
-    return { qps: perf.qps, us: (cpu * 1e6) / Math.max(1, perf.completed) };
+    return { qps: perf.qps, us: (cpu * 1e6) / Math.max(1, perf.completed), rss };
   } finally {
     const exited = new Promise((r) => child.once('exit', r));
     if (child.exitCode === null) child.kill('SIGTERM');
@@ -77,6 +85,7 @@ export async function geoBench(): Promise<void> {
   console.log(`dnsperf ${dnsperfArgs(0, 'queries.txt', seconds).join(' ').replace('-p 0', '-p <port>')}`);
   console.log(`${runs} runs of ${seconds} s, query app.${BENCH_APEX} A; node ${process.version}`);
   const per = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
+  const rss = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
   try {
     for (let run = 0; run < runs; run++) {
       console.log(`run ${run + 1}`);
@@ -87,15 +96,19 @@ export async function geoBench(): Promise<void> {
       for (const c of order) {
         const m = await measure(c, queryFile);
         per.get(c.name)!.push(m.us);
+        rss.get(c.name)!.push(m.rss);
         console.log(
-          `  ${c.name.padEnd(12)} ${m.qps.toFixed(0).padStart(7)} qps  ${m.us.toFixed(2)} µs CPU/query`,
+          `  ${c.name.padEnd(12)} ${m.qps.toFixed(0).padStart(7)} qps  ${m.us.toFixed(2)} µs CPU/query  idle RSS ${m.rss.toFixed(1)} MB`,
         );
       }
     }
     const plain = median(per.get('plain')!);
     console.log('medians (CPU per query, and against plain)');
     for (const [name, us] of per)
-      console.log(`  ${name.padEnd(12)} ${median(us).toFixed(2)} µs  ×${(median(us) / plain).toFixed(2)}`);
+      console.log(
+        `  ${name.padEnd(12)} ${median(us).toFixed(2)} µs  ×${(median(us) / plain).toFixed(2)}` +
+          `  idle RSS ${median(rss.get(name)!).toFixed(1)} MB`,
+      );
     console.log('target: steered ≤ 1.5 × plain');
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -5,9 +5,12 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { DnsGeoConfig } from '@understudy/core';
-import { Reader } from 'mmdb-lib';
+import type { Reader } from 'mmdb-lib';
 import { GeoLocator } from './geo-locator.js';
 import type { SteerPicker } from './steer-pick.js';
+
+// A local require, so bundlers leave these to run time: a plain worker never loads mmdb-lib.
+const require = createRequire(import.meta.url);
 
 /** The npm package of the bundled database (country only; data CC BY 4.0 by the NRO, see docs). */
 export const BUNDLED_GEO_PACKAGE = '@ip-location-db/geo-whois-asn-country-mmdb';
@@ -21,12 +24,18 @@ export function ensureLocator(picker: SteerPicker, geo: DnsGeoConfig | undefined
   picker.locator ??= loadGeoLocator(geo ?? DEFAULT_GEO);
 }
 
+/** The bundled database's package and version, for messages (its data is dated by the version). */
+export function bundledVersion(): string {
+  const pkg = require('@ip-location-db/geo-whois-asn-country-mmdb/package.json') as { version?: string };
+  return `${BUNDLED_GEO_PACKAGE}@${pkg.version ?? '?'}`;
+}
+
 /** Where dns.geo.database points: the bundled package's file, a path, or null (no database). */
 export function geoDatabasePath(database: string | null): string | null {
   if (database === null) return null;
   if (database !== 'bundled') return database;
   try {
-    return createRequire(import.meta.url).resolve(`${BUNDLED_GEO_PACKAGE}/${BUNDLED_FILE}`);
+    return require.resolve(`${BUNDLED_GEO_PACKAGE}/${BUNDLED_FILE}`);
   } catch (err) {
     throw new Error(
       `dns.geo.database is 'bundled' but the package ${BUNDLED_GEO_PACKAGE} is not installed (npm install it, or set a path)`,
@@ -68,11 +77,11 @@ export function loadGeoLocator(geo: DnsGeoConfig): GeoLocator {
   let reader: Reader<Record<string, unknown>> | null = null;
   if (path !== null) {
     try {
-      reader = new Reader(readFileSync(path));
+      const mmdb = require('mmdb-lib') as { Reader: typeof Reader };
+      reader = new mmdb.Reader(readFileSync(path));
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
-      const what =
-        geo.database === 'bundled' ? `the bundled database of ${BUNDLED_GEO_PACKAGE} (${path})` : path;
+      const what = geo.database === 'bundled' ? `the bundled database ${bundledVersion()} (${path})` : path;
       throw new Error(`dns.geo.database: cannot load ${what}: ${why}`, { cause: err });
     }
   }
