@@ -2,7 +2,8 @@
 // runtime does not depend on how Node's ESM loader sees each CommonJS package's named exports, and an
 // installed package needs no node_modules (issue 12 §2).
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -52,3 +53,11 @@ await build({
 // The dashboard's web UI, served by the CLI from dist/web (next to dist/understudy.mjs).
 const { buildWeb } = await import('../apps/dashboard/web/build.mjs');
 await buildWeb({ outdir: join(root, 'dist/web') });
+
+// dns.geo.database 'bundled' (issue 14 part 3): the installed package has no node_modules, so the country
+// database and its licence note ship in dist/geo, where geo-db.ts looks first.
+const geoPackage = '@ip-location-db/geo-whois-asn-country-mmdb';
+const geoDir = join(createRequire(import.meta.url).resolve(`${geoPackage}/package.json`), '..');
+mkdirSync(join(root, 'dist/geo'), { recursive: true });
+for (const f of ['geo-whois-asn-country.mmdb', 'NRO_LICENSE', 'package.json'])
+  copyFileSync(join(geoDir, f), join(root, 'dist/geo', f));

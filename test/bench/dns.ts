@@ -14,6 +14,7 @@
  *        BENCH_UDP_IO (dns.udpIo for ours, default the config default), BENCH_BASE_UDP_IO (with it,
  *        "base" is this same build with that dns.udpIo, e.g. dgram against batched, when no
  *        BENCH_BASE_CLI is given)
+ *        BENCH_MODE=geo: the steering benchmark instead (dns-geo.ts)
  *   Our server is the built CLI: `understudy dns --config <bench zone>`. dnsperf is installed through
  *   apt when missing; NSD and PowerDNS are not installed, only skipped with a hint.
  */
@@ -221,4 +222,6 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+// BENCH_MODE=geo: steering by client location against the plain fast path (issue 14 part 3).
+if (process.env.BENCH_MODE === 'geo') await (await import('./dns-geo.js')).geoBench();
+else await main();

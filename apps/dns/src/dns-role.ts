@@ -9,8 +9,10 @@
 import {
   BUILTIN_TARGET,
   copyOverlay,
+  mergeSteered,
   mergeTtls,
   nextSerial,
+  withSteered,
   withTtls,
   secondaryTarget,
   type Clock,
@@ -26,6 +28,7 @@ import {
   defaultDnsWorkers,
   dnsServerOptions,
   zoneBaseFromConfig,
+  checkGeoDatabase,
   type DnsServerOptions,
   type ZoneBase,
 } from '@understudy/dns-server';
@@ -125,6 +128,8 @@ export class DnsRole {
   static async start(opts: DnsRoleOptions): Promise<DnsRole> {
     const role = new DnsRole(opts);
     const d = opts.config.dns;
+    // Issue 14 part 3: a database that cannot serve steered records fails the start, naming its path.
+    if (d.geo && role.base.slots.some((s) => s.steering)) checkGeoDatabase(d.geo);
     const serverOpts: DnsServerOptions = {
       listen: opts.config.listen.dns,
       logger: opts.logger,
@@ -332,8 +337,10 @@ export class DnsRole {
     const previous: Record<string, string[] | undefined> = {};
     for (const id of Object.keys(d.records)) previous[id] = o.records[id];
     const ttlsBefore = o.ttls;
+    const steeredBefore = o.steered;
     Object.assign(o.records, d.records);
     withTtls(o, mergeTtls(o.ttls, d)); // issue 14: adaptive TTL (few records)
+    withSteered(o, mergeSteered(o.steered, d)); // issue 14 part 3 (few records)
     o.serial = d.serial;
     o.epoch = d.epoch;
     o.generatedAt = d.generatedAt;
@@ -345,6 +352,7 @@ export class DnsRole {
     }
     Object.assign(o, before);
     withTtls(o, ttlsBefore);
+    withSteered(o, steeredBefore);
     this.opts.logger.error(
       { serial: d.serial, base: d.base, error: res.error },
       'dns: overlay update rejected; still serving the previous answers',

@@ -18,7 +18,8 @@ export function dnsRestartNeeded(before: UnderstudyConfig, after: UnderstudyConf
   if (!sameJson(before.listen.dns, after.listen.dns)) out.push('listen.dns');
   const a = before.dns;
   const b = after.dns;
-  for (const k of ['workers', 'udpPayloadSize', 'tcpIdleTimeout', 'limits', 'identity'] as const)
+  // dns.geo (issue 14 part 3): each DNS process reads it once, with the first steered record.
+  for (const k of ['workers', 'udpPayloadSize', 'tcpIdleTimeout', 'limits', 'identity', 'geo'] as const)
     if (!sameJson(a[k], b[k])) out.push(`dns.${k}`);
   const fixed = (t: typeof a.transfer) => t && { allow: t.allow, keys: t.keys, journalSize: t.journalSize };
   if (!sameJson(fixed(a.transfer), fixed(b.transfer))) out.push('dns.transfer (allow, keys, journalSize)');

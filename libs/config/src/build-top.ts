@@ -10,6 +10,7 @@ import type { Obj } from './read.js';
 import { REGION_PATTERN } from './schema-defs.js';
 import { buildDnsLimits } from './build-dns-limits.js';
 import { buildDnsTransfer } from './build-dns-transfer.js';
+import { buildDnsGeo } from './build-dns-geo.js';
 
 const REGION = new RegExp(REGION_PATTERN);
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
@@ -160,6 +161,8 @@ export function buildDns(raw: unknown, problems: Problems, baseDir: string): Und
     transfer: buildDnsTransfer(o.transfer, problems), // zone transfer (issue 15)
     // --- issue 11: batched UDP I/O (i11-io) ---
     udpIo: o.udpIo === 'dgram' || o.udpIo === 'batched' ? o.udpIo : 'auto',
+    // --- issue 14 part 3: client location (i14geodns) ---
+    geo: buildDnsGeo(o.geo, problems, baseDir),
   };
 }
 

@@ -94,6 +94,7 @@ describe('parseConfig: defaults', () => {
         notifyMinInterval: 20,
       },
       udpIo: 'auto', // issue 11: batched UDP I/O
+      geo: { ecs: true, database: 'bundled', networks: [] }, // issue 14 part 3
     });
   });
 
@@ -224,6 +225,7 @@ dns:
     notifyRetryMax: 30s
     notifyMinInterval: 100ms
   udpIo: dgram
+  geo: { ecs: false, database: null, networks: [{ prefix: 10.0.0.0/8, country: de }] }
 logging: { level: debug }
 checks:
   web:
@@ -319,6 +321,7 @@ zones:
         notifyMinInterval: 100,
       },
       udpIo: 'dgram', // issue 11: batched UDP I/O
+      geo: { ecs: false, database: null, networks: [{ prefix: '10.0.0.0/8', country: 'DE' }] }, // issue 14 part 3
     });
     expect(config.logging.level).toBe('debug');
   });

@@ -198,6 +198,35 @@ const dnsSchema = strictObject({
       'UDP I/O: batched = the recvmmsg/sendmmsg addon (Linux, built by npm run build), dgram = node:dgram, auto = batched where it loads. Falls back to dgram.',
   },
   // --- end issue 11: batched UDP I/O ---
+  // --- issue 14 part 3: client location (i14geodns) ---
+  geo: strictObject({
+    ecs: {
+      type: 'boolean',
+      default: true,
+      description:
+        'Read EDNS Client Subnet (RFC 7871) and steer by the client subnet it carries, echoing it with its scope; false = steer by the resolver address only.',
+    },
+    database: {
+      type: ['string', 'null'],
+      default: 'bundled',
+      description:
+        "Country database for steered records: 'bundled' = the npm package @ip-location-db/geo-whois-asn-country-mmdb, or a path to an MMDB file (relative to the config file), null = operator networks only. Read only when some record is steered.",
+    },
+    networks: {
+      type: 'array',
+      default: [],
+      description:
+        'Operator networks, checked before the database (longest prefix wins): CIDR prefix → country.',
+      items: strictObject(
+        {
+          prefix: { type: 'string', description: 'A CIDR prefix, e.g. "10.20.0.0/16" or "2001:db8::/32".' },
+          country: { type: 'string', pattern: '^[A-Za-z]{2}$', description: 'ISO 3166-1 alpha-2 code.' },
+        },
+        { required: ['prefix', 'country'] },
+      ),
+    },
+  }),
+  // --- end issue 14 part 3 ---
 });
 
 const probeSchema = strictObject({

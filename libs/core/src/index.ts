@@ -38,3 +38,7 @@ export * from './plan/batch.js';
 export * from './check-kinds.js';
 export * from './composite.js';
 export * from './steering.js';
+// --- issue 14 part 3: client location (i14geodns) ---
+export * from './geo-continents.js';
+export * from './geo-steering.js';
+// --- end issue 14 part 3 ---

@@ -17,6 +17,7 @@ export type ConfiguredDnsOptions = Pick<
   | 'identity'
   | 'transfer'
   | 'udpIo'
+  | 'geo'
 >;
 
 /** dns.transfer → the server's transfer settings (absent when nothing may transfer), secrets decoded. */
@@ -41,5 +42,6 @@ export function dnsServerOptions(dns: DnsServerConfig): ConfiguredDnsOptions {
     ...(dns.identity ? { identity: { ...dns.identity } } : {}),
     ...(transferSettings(dns.transfer) ? { transfer: transferSettings(dns.transfer)! } : {}),
     ...(dns.udpIo ? { udpIo: dns.udpIo } : {}), // issue 11: batched UDP I/O
+    ...(dns.geo ? { geo: { ...dns.geo, networks: dns.geo.networks.map((n) => ({ ...n })) } } : {}), // issue 14 part 3
   };
 }

@@ -7,6 +7,9 @@
 import { CLASSIC_UDP_LIMIT, isMetaType, RCODE, TYPE } from './constants.js';
 import type { FastAnswer, FastTable } from './fast-table.js';
 import { NameScanner } from './wire.js';
+import { ECS_OPTION, ecsWellFormed, writeEcs } from './ecs.js';
+import { SteerPicker } from './steer-pick.js';
+import type { ClientSource } from './steer-pick.js';
 
 const REFUSED: FastAnswer = {
   aa: false,
@@ -21,16 +24,24 @@ const REFUSED: FastAnswer = {
 const OPT_LEN = 11;
 
 /**
- * EDNS options are {code, length, data} triples that must fill the RDATA exactly. An NSID request
- * (option 3, RFC 5001) is declined too: its reply carries an option the pre-encoded OPT has not.
+ * EDNS options are {code, length, data} triples that must fill the RDATA exactly: -2 when they do not,
+ * else the offset of the ECS option's data when `ecs` and there is one (issue 14 part 3), else -1. An
+ * NSID request (option 3, RFC 5001) is declined too (-2): its reply carries an option the pre-encoded
+ * OPT has not; so is a second ECS option, or a malformed one (the slow path answers FORMERR).
  */
-function optionsWellFormed(msg: Uint8Array, start: number, end: number): boolean {
+function scanOptions(msg: Uint8Array, start: number, end: number, ecs: boolean): number {
   let p = start;
+  let found = -1;
   while (p < end) {
-    if (p + 4 > end || (msg[p] === 0 && msg[p + 1] === 3)) return false;
-    p += 4 + ((msg[p + 2]! << 8) | msg[p + 3]!);
+    if (p + 4 > end || (msg[p] === 0 && msg[p + 1] === 3)) return -2;
+    const n = (msg[p + 2]! << 8) | msg[p + 3]!;
+    if (ecs && msg[p] === 0 && msg[p + 1] === ECS_OPTION) {
+      if (found >= 0 || p + 4 + n > end || !ecsWellFormed(msg, p + 4, n)) return -2;
+      found = p + 4;
+    }
+    p += 4 + n;
   }
-  return p === end;
+  return p === end ? found : -2;
 }
 
 export class FastPath {
@@ -40,13 +51,19 @@ export class FastPath {
   /** Of the last reply written, for metrics. */
   rcode = 0;
   qtype = 0;
+  /** Issue 14 part 3: read and echo EDNS Client Subnet (dns.geo.ecs); steering by client location. */
+  ecs = false;
+  readonly steer = new SteerPicker();
 
   constructor(private readonly payloadSize: number) {
     this.out = Buffer.allocUnsafeSlow(payloadSize);
   }
 
-  /** Writes the reply into `out` and returns its length, or returns 0 to hand the query to the slow path. */
-  answer(msg: Buffer, table: FastTable): number {
+  /**
+   * Writes the reply into `out` and returns its length, or returns 0 to hand the query to the slow path.
+   * `src` is the resolver's address, read only for a steered answer without an ECS subnet.
+   */
+  answer(msg: Buffer, table: FastTable, src: ClientSource | null = null): number {
     const len = msg.length;
     // QR=0, opcode 0; qdcount 1, ancount 0, nscount 0, arcount ≤ 1.
     if (len < 17 || (msg[2]! & 0xf8) !== 0 || msg[4] !== 0 || msg[5] !== 1) return 0;
@@ -60,13 +77,16 @@ export class FastPath {
     const qEnd = nameEnd + 4;
     let limit = CLASSIC_UDP_LIMIT;
     let doFlag = -1;
+    let ecsAt = -1;
     if (msg[11] === 1) {
       // Only a plain OPT: root owner, version 0, options that fill the message exactly.
       if (qEnd + OPT_LEN > len || msg[qEnd] !== 0 || msg[qEnd + 1] !== 0 || msg[qEnd + 2] !== TYPE.OPT)
         return 0;
       if (msg[qEnd + 6] !== 0) return 0;
       const rdEnd = qEnd + OPT_LEN + ((msg[qEnd + 9]! << 8) | msg[qEnd + 10]!);
-      if (rdEnd !== len || !optionsWellFormed(msg, qEnd + OPT_LEN, len)) return 0;
+      if (rdEnd !== len) return 0;
+      ecsAt = scanOptions(msg, qEnd + OPT_LEN, len, this.ecs);
+      if (ecsAt === -2) return 0;
       const theirs = (msg[qEnd + 3]! << 8) | msg[qEnd + 4]!;
       limit =
         theirs < CLASSIC_UDP_LIMIT
@@ -82,13 +102,25 @@ export class FastPath {
     let ans: FastAnswer;
     let pointer = -1;
     const entry = table.find(sc.hashes[0]!, msg, 12, nameEnd);
+    let scope = 0;
     if (entry !== undefined) {
       ans = entry.other;
       const qtypes = entry.qtypes;
+      let qi = -1;
       for (let i = 0; i < qtypes.length; i++) {
         if (qtypes[i] === qtype) {
           ans = entry.answers[i]!;
+          qi = i;
           break;
+        }
+      }
+      // Issue 14 part 3: only names that read a failover record can be steered.
+      if (entry.deps.length !== 0 && table.steers.size !== 0) {
+        const steer = table.steers.get(entry);
+        if (steer !== undefined) {
+          const ecsLen = ecsAt < 0 ? 0 : (msg[ecsAt - 2]! << 8) | msg[ecsAt - 1]!;
+          ans = this.steer.pick(steer, qi, msg, ecsAt, ecsLen, src) ?? ans;
+          scope = this.steer.scope;
         }
       }
       // A shared negative answer: its SOA owner points at the apex suffix of the question.
@@ -105,7 +137,7 @@ export class FastPath {
         break;
       }
     }
-    return this.write(msg, qEnd, ans, pointer, doFlag, limit, qtype);
+    return this.write(msg, qEnd, ans, pointer, doFlag, limit, qtype, ecsAt, scope);
   }
 
   private write(
@@ -116,9 +148,13 @@ export class FastPath {
     doFlag: number,
     limit: number,
     qtype: number,
+    ecsAt: number,
+    scope: number,
   ): number {
     const body = ans.body;
-    const total = qEnd + body.length + (doFlag < 0 ? 0 : OPT_LEN);
+    const ecsLen = ecsAt < 0 ? 0 : (msg[ecsAt - 2]! << 8) | msg[ecsAt - 1]!;
+    const optLen = doFlag < 0 ? 0 : ecsAt < 0 ? OPT_LEN : OPT_LEN + 4 + ecsLen;
+    const total = qEnd + body.length + optLen;
     if (total > limit) return 0;
     const out = this.out;
     out[0] = msg[0]!;
@@ -155,9 +191,12 @@ export class FastPath {
       out[o + 6] = 0;
       out[o + 7] = doFlag;
       out[o + 8] = 0;
-      out[o + 9] = 0;
-      out[o + 10] = 0;
+      const rdLen = optLen - OPT_LEN;
+      out[o + 9] = rdLen >> 8;
+      out[o + 10] = rdLen & 0xff;
       o += OPT_LEN;
+      // RFC 7871 §7.2.1: echo FAMILY, SOURCE and ADDRESS, with the scope this answer depends on.
+      if (ecsAt >= 0) o = writeEcs(out, o, msg, ecsAt, ecsLen, scope);
     }
     this.rcode = ans.rcode;
     this.qtype = qtype;

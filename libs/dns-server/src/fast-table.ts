@@ -13,6 +13,7 @@ import type { ZoneModel, ZoneModelSet } from './model.js';
 import { findZone, resolve } from './resolve.js';
 import type { Resolution } from './resolve.js';
 import { hashWireName, keyEquals, nameToWire, slotOf } from './wire.js';
+import type { RulePicker } from '@understudy/core';
 
 export interface FastAnswer {
   aa: boolean;
@@ -74,6 +75,15 @@ export interface FastName {
   serialBound: boolean;
 }
 
+/**
+ * Issue 14 part 3: the answers of a name that reads a steered failover record, per steering rule. A
+ * rule whose entry is null serves the name's default answers.
+ */
+export interface Steer {
+  picker: RulePicker;
+  rules: ({ answers: FastAnswer[]; other: FastAnswer } | null)[];
+}
+
 /** Room a reply needs besides the body: header, an OPT record. The question comes on top. */
 const REPLY_OVERHEAD = 12 + 11;
 
@@ -87,6 +97,11 @@ export class FastTable {
   readonly serialBound = new Set<FastName>();
   /** Bodies encoded over the table's life: what an update cost (tests and onApplied read it). */
   encoded = 0;
+  /**
+   * Issue 14 part 3: the entries that read a steered record. Beside the entries, not in them: a field
+   * per name would cost every name of a large zone, and only names with deps are looked up here.
+   */
+  readonly steers = new Map<FastName, Steer>();
 
   constructor(
     readonly names: readonly FastName[],
@@ -206,6 +221,8 @@ export interface EncodedName {
   other: FastAnswer;
   deps: readonly string[];
   serialBound: boolean;
+  /** Issue 14 part 3: set by ServedZones for names that read a steered record. */
+  steer?: Steer | null;
 }
 
 const NO_DEPS: readonly string[] = [];

@@ -14,6 +14,7 @@ export type { ConfiguredDnsOptions } from './config-options.js';
 export { DNS_LIMIT_DEFAULTS } from './server.js';
 export type { AbuseCounts, RateLimitSettings } from './server.js';
 export { zoneBaseFromConfig } from './zone-base.js';
+export { checkGeoDatabase } from './geo-db.js'; // issue 14 part 3
 export type { FailoverSlot, ZoneBase } from './zone-base.js';
 export type { ApplyInfo } from './served-zones.js';
 // --- zone transfer (issue 15) ---

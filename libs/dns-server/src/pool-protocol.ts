@@ -1,5 +1,6 @@
 /** Messages between a DnsWorkerPool (cluster primary) and its workers, over the cluster IPC channel. */
 import type {
+  DnsGeoConfig,
   DnsIdentityConfig,
   ListenAddress,
   OverlayUpdate,
@@ -28,6 +29,8 @@ export interface WorkerInit {
   reportIntervalMs: number;
   /** dns.udpIo (issue 11: batched UDP I/O). */
   udpIo?: UdpIo;
+  /** dns.geo (issue 14 part 3). */
+  geo?: DnsGeoConfig;
   /** Zone transfers (issue 15); secrets as base64, since IPC carries JSON. */
   transfer?: {
     allow: TransferSettings['allow'];

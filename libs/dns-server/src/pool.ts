@@ -19,7 +19,7 @@ import cluster from 'node:cluster';
 import type { Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import type { Logger, OverlayUpdate, ZoneOverlay, ZoneState } from '@understudy/core';
-import { copyOverlay, mergeTtls, withTtls } from '@understudy/core';
+import { copyOverlay, mergeSteered, mergeTtls, withSteered, withTtls } from '@understudy/core';
 import { isFromWorker } from './pool-protocol.js';
 import type { FromWorker, ToWorker, WorkerInit } from './pool-protocol.js';
 import type { BoundAddress, DnsServerOptions, SetZoneStateResult } from './server.js';
@@ -138,6 +138,7 @@ export class DnsWorkerPool {
       Object.assign(l.overlay, { serial: d.serial, epoch: d.epoch, generatedAt: d.generatedAt });
       Object.assign(l.overlay.records, d.records); // in place: O(delta)
       withTtls(l.overlay, mergeTtls(l.overlay.ttls, d)); // issue 14: adaptive TTL (few records)
+      withSteered(l.overlay, mergeSteered(l.overlay.steered, d)); // issue 14 part 3 (few records)
     } else {
       l.overlay = copyOverlay(u.overlay);
     }
@@ -193,6 +194,7 @@ export class DnsWorkerPool {
       'identity',
       'latencySampleEvery',
       'udpIo', // issue 11: batched UDP I/O
+      'geo', // issue 14 part 3
     ] as const;
     for (const k of optional) if (o[k] !== undefined) Object.assign(init, { [k]: o[k] });
     if (o.transfer)

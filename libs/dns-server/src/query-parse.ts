@@ -7,6 +7,7 @@
  * record, no pointer chasing.
  */
 import { TYPE } from './constants.js';
+import { ECS_OPTION, ecsWellFormed } from './ecs.js';
 
 /** Longest query read over UDP or TCP. A query is a question plus an OPT (cookies, padding). */
 export const MAX_QUERY = 4096;
@@ -36,6 +37,9 @@ export interface QueryOpt {
   doFlag: boolean;
   /** The query asked for the server's NSID (RFC 5001 option 3). */
   nsid: boolean;
+  /** Issue 14 part 3: offset of the EDNS Client Subnet option's data, or -1 (none, or ECS off). */
+  ecsAt: number;
+  ecsLen: number;
 }
 
 export type ParsedQuery =
@@ -111,19 +115,30 @@ function readQuestion(msg: Buffer): { q: QueryQuestion; end: number } | null {
 
 const NSID_OPTION = 3;
 
+interface Options {
+  nsid: boolean;
+  ecsAt: number;
+}
+
 /**
- * EDNS options are {code, length, data} triples that must fill the RDATA exactly: -1 when they do not,
- * else 1 when one of them is NSID, 0 otherwise.
+ * EDNS options are {code, length, data} triples that must fill the RDATA exactly: null when they do not,
+ * or (with `ecs`) when an EDNS Client Subnet option is malformed or repeated (RFC 7871 §6: FORMERR).
  */
-function readOptions(msg: Uint8Array, start: number, end: number): number {
+function readOptions(msg: Uint8Array, start: number, end: number, ecs: boolean): Options | null {
   let p = start;
-  let nsid = 0;
+  const o: Options = { nsid: false, ecsAt: -1 };
   while (p < end) {
-    if (p + 4 > end) return -1;
-    if (u16(msg, p) === NSID_OPTION) nsid = 1;
-    p += 4 + u16(msg, p + 2);
+    if (p + 4 > end) return null;
+    const code = u16(msg, p);
+    const n = u16(msg, p + 2);
+    if (code === NSID_OPTION) o.nsid = true;
+    if (ecs && code === ECS_OPTION) {
+      if (o.ecsAt >= 0 || p + 4 + n > end || !ecsWellFormed(msg, p + 4, n)) return null;
+      o.ecsAt = p + 4;
+    }
+    p += 4 + n;
   }
-  return p === end ? nsid : -1;
+  return p === end ? o : null;
 }
 
 /**
@@ -131,7 +146,7 @@ function readOptions(msg: Uint8Array, start: number, end: number): number {
  * that runs past the message, an OPT whose owner is not the root (RFC 6891 §6.1.1), two OPTs, or
  * options that do not fill the OPT's RDATA.
  */
-function readAdditionals(msg: Buffer, off: number, count: number): QueryOpt | null | 'bad' {
+function readAdditionals(msg: Buffer, off: number, count: number, ecs: boolean): QueryOpt | null | 'bad' {
   let opt: QueryOpt | null = null;
   for (let i = 0; i < count; i++) {
     const nameEnd = skipName(msg, off, msg.length);
@@ -140,13 +155,16 @@ function readAdditionals(msg: Buffer, off: number, count: number): QueryOpt | nu
     const rdEnd = rdStart + u16(msg, nameEnd + 8);
     if (rdEnd > msg.length) return 'bad';
     if (u16(msg, nameEnd) === TYPE.OPT) {
-      const options: number = opt === null && nameEnd === off + 1 ? readOptions(msg, rdStart, rdEnd) : -1;
-      if (options < 0) return 'bad';
+      const options: Options | null =
+        opt === null && nameEnd === off + 1 ? readOptions(msg, rdStart, rdEnd, ecs) : null;
+      if (options === null) return 'bad';
       opt = {
         payload: u16(msg, nameEnd + 2),
         version: msg[nameEnd + 5]!,
         doFlag: (msg[nameEnd + 6]! & 0x80) !== 0,
-        nsid: options === 1,
+        nsid: options.nsid,
+        ecsAt: options.ecsAt,
+        ecsLen: options.ecsAt < 0 ? 0 : u16(msg, options.ecsAt - 2),
       };
     }
     off = rdEnd;
@@ -154,8 +172,11 @@ function readAdditionals(msg: Buffer, off: number, count: number): QueryOpt | nu
   return opt;
 }
 
-/** Reads what the slow path needs from a query of at most `maxLength` octets. */
-export function parseQuery(msg: Buffer, maxLength = MAX_QUERY): ParsedQuery {
+/**
+ * Reads what the slow path needs from a query of at most `maxLength` octets; with `ecs`, the EDNS Client
+ * Subnet option too (issue 14 part 3).
+ */
+export function parseQuery(msg: Buffer, maxLength = MAX_QUERY, ecs = false): ParsedQuery {
   if (msg.length < 12 || (msg[2]! & 0x80) !== 0 || msg.length > maxLength) return { kind: 'drop' };
   const opcode = (msg[2]! >> 3) & 0x0f;
   const qd = u16(msg, 4);
@@ -165,13 +186,13 @@ export function parseQuery(msg: Buffer, maxLength = MAX_QUERY): ParsedQuery {
   if (opcode !== 0) {
     // RFC 8906 §8.1.4: NOTIMP whatever follows; echo the question and OPT when they read cleanly.
     const read = plainCounts ? readQuestion(msg) : null;
-    const opt = read ? readAdditionals(msg, read.end, ar) : null;
+    const opt = read ? readAdditionals(msg, read.end, ar, ecs) : null;
     return { kind: 'notimp', question: read?.q ?? null, opt: opt === 'bad' ? null : opt };
   }
   if (!plainCounts) return { kind: 'formerr' };
   const read = readQuestion(msg);
   if (!read) return { kind: 'formerr' };
-  const opt = readAdditionals(msg, read.end, ar);
+  const opt = readAdditionals(msg, read.end, ar, ecs);
   if (opt === 'bad') return { kind: 'formerr' };
   return { kind: 'query', question: read.q, opt };
 }

@@ -12,6 +12,7 @@ import type { QueryCounter } from './query-counter.js';
 import { answerQuery } from './slow-path.js';
 import type { SlowReply, Transport } from './slow-path.js';
 import type { Snapshot } from './snapshot.js';
+import type { ClientSource } from './steer-pick.js';
 
 export class Responder {
   snapshot: Snapshot | null = null;
@@ -39,32 +40,44 @@ export class Responder {
    * Answers a datagram. Returns n > 0 when the reply is fast.out[0, n), -1 when it is slowBuf,
    * 0 when the datagram is dropped.
    */
-  answerUdp(msg: Buffer): number {
+  answerUdp(msg: Buffer, src: ClientSource | null = null): number {
     // Nothing a query needs is this long; not even worth a FORMERR.
     if (msg.length > MAX_QUERY) return 0;
     const snap = this.snapshot;
     if (snap !== null) {
-      const n = this.fast.answer(msg, snap.table);
+      const n = this.fast.answer(msg, snap.table, src);
       if (n > 0) {
         if (this.counter !== undefined) this.counter.add(false, this.fast.rcode);
         return n;
       }
     }
-    const reply = this.slow(msg, 'udp', snap);
+    const reply = this.slow(msg, 'udp', snap, src);
     if (reply === null) return 0;
     this.slowBuf = reply.buf;
     return -1;
   }
 
   /** Answers one TCP frame; null means drop it (and the connection). */
-  answerTcp(msg: Buffer): Buffer | null {
-    return this.slow(msg, 'tcp', this.snapshot)?.buf ?? null;
+  answerTcp(msg: Buffer, src: ClientSource | null = null): Buffer | null {
+    return this.slow(msg, 'tcp', this.snapshot, src)?.buf ?? null;
   }
 
-  private slow(msg: Buffer, transport: Transport, snap: Snapshot | null): SlowReply | null {
+  private slow(
+    msg: Buffer,
+    transport: Transport,
+    snap: Snapshot | null,
+    src: ClientSource | null,
+  ): SlowReply | null {
     let reply: SlowReply | null;
+    const fast = this.fast;
     try {
-      reply = answerQuery(msg, transport, snap, { payloadSize: this.payloadSize, identity: this.identity });
+      reply = answerQuery(msg, transport, snap, {
+        payloadSize: this.payloadSize,
+        identity: this.identity,
+        ecs: fast.ecs,
+        steer: fast.steer,
+        src,
+      });
     } catch (err) {
       // Network input reaching code with a bug costs one query, never the server.
       this.logger.warn({ err }, 'dns: query failed in the slow path; dropped');

@@ -4,17 +4,18 @@
  * re-encoded completely before anything the query path reads is touched; the commit is one synchronous
  * run of assignments, so no query sees half of it, and an error leaves the old answers serving.
  */
-import { ConfigError, parseRdata } from '@understudy/core';
+import { ConfigError } from '@understudy/core';
 import type { ConfigProblem, OverlayUpdate, Rdata, ZoneOverlay, ZoneState } from '@understudy/core';
 import { TYPE, TYPE_CODE } from './constants.js';
-import { Packet } from './dns2.js';
-import type { Resource } from './dns2.js';
 import { buildFastTable, encodeName, negativeBody, patchSerial } from './fast-table.js';
 import type { EncodedName, FastName } from './fast-table.js';
 import { buildModel } from './model.js';
 import type { RRsetModel, ZoneModel } from './model.js';
 import { toResource } from './records.js';
 import type { Snapshot } from './snapshot.js';
+import { SteerEncoder } from './served-steer.js';
+import { changeOf, parsedOrThrow, withSerial } from './served-changes.js';
+import type { Change, Plan, SlotState, Steered } from './served-changes.js';
 import { baseZoneState, slotProblems, updateProblem } from './zone-base.js';
 import type { FailoverSlot, ZoneBase } from './zone-base.js';
 
@@ -29,55 +30,6 @@ export interface ApplyInfo {
   ms: number;
 }
 
-interface SlotState {
-  slot: FailoverSlot;
-  type: number;
-  zone: ZoneModel;
-  values: string[];
-  /** Issue 14: the TTL served (the slot's, or the overlay's adaptive TTL). */
-  ttl: number;
-}
-
-function sameValues(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
-}
-
-/** The change a slot needs to serve `values` at `ttl`, or null when it serves them already. */
-function changeOf(st: SlotState, values: string[], ttl: number, rdata: Rdata[] | undefined): Change | null {
-  return sameValues(st.values, values) && st.ttl === ttl ? null : { st, values, ttl, rdata };
-}
-
-function parsedOrThrow(slot: FailoverSlot, value: string): Rdata {
-  const r = parseRdata(slot.type, value);
-  if (!r.ok) throw new Error(`${slot.id}: ${r.error}`);
-  return r.rdata;
-}
-
-interface Change {
-  st: SlotState;
-  values: string[];
-  ttl: number;
-  rdata: Rdata[] | undefined;
-  /** The new RRset, once built. */
-  next?: RRsetModel;
-}
-
-/** A checked update: what it changes, and the names to re-encode. */
-interface Plan {
-  /** The serial served when it was checked. */
-  from: number;
-  serial: number;
-  epoch: number;
-  changes: Change[];
-  affected: FastName[];
-  /** The table's encode counter before it, for ApplyInfo.bodies and to restore it on a failure. */
-  encodedAt: number;
-}
-
-function withSerial(rec: Resource, serial: number): Resource {
-  return new Packet.Resource({ ...rec, serial });
-}
-
 export class ServedZones {
   /** The failover slots by id, for cheap checks (the pool primary uses the same ones). */
   readonly slotSpecs: ReadonlyMap<string, FailoverSlot>;
@@ -86,8 +38,14 @@ export class ServedZones {
     readonly snapshot: Snapshot,
     private readonly slots: Map<string, SlotState>,
     private readonly watched: ReadonlySet<string>,
+    private readonly steer: SteerEncoder | null = null,
   ) {
     this.slotSpecs = new Map([...slots].map(([id, s]) => [id, s.slot]));
+  }
+
+  /** Issue 14 part 3: some record is steered by client location (the server then loads dns.geo). */
+  get steered(): boolean {
+    return this.steer !== null;
   }
 
   /** Validates and builds a base under an overlay; throws ConfigError naming every problem. */
@@ -101,6 +59,7 @@ export class ServedZones {
           base.slots,
           (s) => overlay.records[s.id] ?? s.values,
           (s) => overlay.ttls?.[s.id] ?? s.ttl,
+          (s) => overlay.steered?.[s.id] ?? null,
         );
       buildModel(zs); // only for its problems, listed with the slots'
     } catch (err) {
@@ -116,6 +75,7 @@ export class ServedZones {
     slots: readonly FailoverSlot[] = [],
     valuesOf: (s: FailoverSlot) => string[] = (s) => s.values,
     ttlOf: (s: FailoverSlot) => number = (s) => s.ttl,
+    steeredOf: (s: FailoverSlot) => Steered = () => null,
   ): ServedZones {
     const model = buildModel(zs);
     const watched = new Set(slots.map((s) => s.name));
@@ -129,11 +89,21 @@ export class ServedZones {
     const states = new Map<string, SlotState>();
     for (const slot of slots) {
       const zone = model.zones.get(slot.zone)!;
-      const st = { slot, type: TYPE_CODE[slot.type], zone, values: valuesOf(slot), ttl: ttlOf(slot) };
+      const type = TYPE_CODE[slot.type];
+      const st = { slot, type, zone, values: valuesOf(slot), ttl: ttlOf(slot), steered: steeredOf(slot) };
       states.set(slot.id, st);
     }
     const snap: Snapshot = { serial: zs.serial, epoch: zs.epoch, model, table };
-    return new ServedZones(snap, states, watched);
+    const steer = SteerEncoder.of(slots);
+    const served = new ServedZones(snap, states, watched, steer);
+    // Issue 14 part 3: the per-rule answers of every name that reads a steered record.
+    if (steer)
+      for (const name of steer.names)
+        for (const e of table.dependents.get(name) ?? []) {
+          const s = served.steerOf(e, e.deps);
+          if (s) table.steers.set(e, s);
+        }
+    return served;
   }
 
   /**
@@ -200,17 +170,19 @@ export class ServedZones {
     const { serial, epoch } = u.kind === 'delta' ? u.delta : u.overlay;
     const changes: Change[] = [];
     const ttls = u.kind === 'delta' ? u.delta.ttls : u.overlay.ttls;
+    const steered = u.kind === 'delta' ? u.delta.steered : u.overlay.steered;
     if (u.kind === 'delta') {
       for (const [id, values] of Object.entries(u.delta.records)) {
         const st = this.slots.get(id);
-        const c = st && changeOf(st, values, ttls?.[id] ?? st.slot.ttl, parsed.get(id));
+        const ttl = st && (ttls?.[id] ?? st.slot.ttl);
+        const c = st && changeOf(st, values, ttl!, parsed.get(id), steered?.[id] ?? null);
         if (c) changes.push(c);
       }
     } else {
       for (const st of this.slots.values()) {
         const id = st.slot.id;
         const values = u.overlay.records[id] ?? st.slot.values;
-        const c = changeOf(st, values, ttls?.[id] ?? st.slot.ttl, parsed.get(id));
+        const c = changeOf(st, values, ttls?.[id] ?? st.slot.ttl, parsed.get(id), steered?.[id] ?? null);
         if (c) changes.push(c);
       }
     }
@@ -264,6 +236,11 @@ export class ServedZones {
         for (const a of e.answers) patchSerial(a, p.serial);
         patchSerial(e.other, p.serial);
       }
+      // Issue 14 part 3: a rule's answers may embed the SOA where the default's do not; few names.
+      for (const [e, steer] of table.steers) {
+        if (fresh.has(e)) continue;
+        for (const r of steer.rules) if (r) for (const a of [...r.answers, r.other]) patchSerial(a, p.serial);
+      }
     }
     for (const [e, enc] of encoded) {
       table.unindex(e);
@@ -272,6 +249,8 @@ export class ServedZones {
       e.deps = enc.deps;
       e.serialBound = enc.serialBound;
       table.index(e);
+      if (enc.steer) table.steers.set(e, enc.steer);
+      else if (enc.steer === null) table.steers.delete(e);
     }
     for (const [zone, body] of negatives) {
       const fz = table.zones.get(zone.apex)!;
@@ -281,6 +260,7 @@ export class ServedZones {
     for (const c of p.changes) {
       c.st.values = c.values;
       c.st.ttl = c.ttl;
+      c.st.steered = c.steered;
     }
     snap.serial = p.serial;
     snap.epoch = p.epoch;
@@ -302,10 +282,13 @@ export class ServedZones {
     });
     const old = node.rrsets.get(type)!;
     const oldCname = node.cname;
+    const oldSteered = c.st.steered;
     undo.push(() => {
       node.rrsets.set(type, old);
       node.cname = oldCname;
+      c.st.steered = oldSteered;
     });
+    c.st.steered = c.steered;
     node.rrsets.set(type, next);
     if (type === TYPE.CNAME) node.cname = next.records.length > 0 ? next : null;
     if (!node.cname) return;
@@ -336,6 +319,15 @@ export class ServedZones {
   private encodeOne(e: FastName): [FastName, EncodedName] {
     const { model, table } = this.snapshot;
     const zone = model.zones.get(e.home.apex)!;
-    return [e, encodeName(model, zone, e.home, e.name, e.qtypes, this.watched, table)];
+    const enc = encodeName(model, zone, e.home, e.name, e.qtypes, this.watched, table);
+    if (this.steer) enc.steer = this.steerOf(e, enc.deps);
+    return [e, enc];
+  }
+
+  /** Issue 14 part 3: the per-rule answers of `e` with the model as it stands (see SteerEncoder). */
+  private steerOf(e: FastName, deps: readonly string[]) {
+    const slots = this.slots;
+    const byId = (id: string) => slots.get(id)?.steered ?? null;
+    return this.steer!.encode(this.snapshot.model, e, deps, this.watched, this.snapshot.table, byId);
   }
 }

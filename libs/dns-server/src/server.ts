@@ -1,5 +1,6 @@
 /** The authoritative DNS server: UDP + TCP listeners over one swappable snapshot. */
 import type {
+  DnsGeoConfig,
   DnsIdentityConfig,
   ListenAddress,
   Logger,
@@ -23,6 +24,7 @@ import type { TcpLimitCounts } from './tcp-endpoint.js';
 import { UdpEndpoint } from './udp-endpoint.js';
 import type { UdpIo } from './udp-bind-mode.js';
 import type { ZoneBase } from './zone-base.js';
+import { ensureLocator } from './geo-db.js';
 import { TransferJournal } from './transfer-journal.js';
 import { TransferServer } from './transfer-server.js';
 import type { TransferInfo, TransferSettings } from './transfer-server.js';
@@ -70,6 +72,8 @@ export interface DnsServerOptions {
   onTransfer?: (info: TransferInfo) => void;
   /** dns.udpIo: node:dgram or the batched-I/O addon (udp-bind-mode.ts; default auto). */
   udpIo?: UdpIo;
+  /** dns.geo (issue 14 part 3): ECS and the location database; absent = ecs on, the bundled database. */
+  geo?: DnsGeoConfig;
 }
 
 /** UDP response-rate limiting; responsesPerSecond 0 (the default) turns it off. */
@@ -133,6 +137,7 @@ export class DnsServer {
     this.counter = opts.onQueries ? new QueryCounter() : undefined;
     this.sampler = opts.onQueries ? new LatencySampler(opts.latencySampleEvery ?? 64) : undefined;
     this.responder = new Responder(size, opts.logger, this.counter, opts.identity);
+    this.responder.fast.ecs = opts.geo?.ecs ?? true;
     const rl = opts.rateLimit;
     this.limiter = rl && rl.responsesPerSecond > 0 ? new ResponseRateLimiter(rl) : undefined;
     this.journal = new TransferJournal(opts.transfer?.journalSize ?? 1000);
@@ -222,6 +227,8 @@ export class DnsServer {
     let serial: number;
     try {
       const served = build();
+      // Issue 14 part 3: the database is read once, by the first base with a steered record.
+      if (served.steered) ensureLocator(this.responder.fast.steer, this.opts.geo);
       this.journal.resetBase(served.snapshot.serial);
       this.served = served;
       this.responder.snapshot = served.snapshot;

@@ -4,12 +4,15 @@
  * question and OPT; the protocol decisions (AA, OPT echo, NOTIMP, BADVERS, TC, classes ANY and CH)
  * are made here; reply-writer.ts puts the reply on the wire around the question's own octets.
  */
-import { CLASS_IN, CLASSIC_UDP_LIMIT, MAX_MESSAGE, RCODE, TYPE } from './constants.js';
+import { CLASS_IN, CLASSIC_UDP_LIMIT, isMetaType, MAX_MESSAGE, RCODE, TYPE } from './constants.js';
 import { CLASS_CH, chaosAnswer, NO_IDENTITY } from './identity.js';
 import type { ServerIdentity } from './identity.js';
 import { parseQuery } from './query-parse.js';
 import type { QueryOpt, QueryQuestion } from './query-parse.js';
-import { writeReply } from './reply-writer.js';
+import { writePrepared, writeReply } from './reply-writer.js';
+import { steeredAnswer } from './slow-steer.js';
+import type { Prepared } from './slow-steer.js';
+import type { ClientSource, SteerPicker } from './steer-pick.js';
 import { resolve } from './resolve.js';
 import type { Resolution } from './resolve.js';
 import type { Snapshot } from './snapshot.js';
@@ -27,6 +30,12 @@ export interface SlowOptions {
   payloadSize: number;
   /** NSID and CHAOS identity answers (default: none). */
   identity?: ServerIdentity;
+  /** Issue 14 part 3: read and echo EDNS Client Subnet (dns.geo.ecs; default off). */
+  ecs?: boolean;
+  /** Issue 14 part 3: picks steered answers (absent: every client gets the defaults). */
+  steer?: SteerPicker;
+  /** The resolver's address, for steering without an ECS subnet. */
+  src?: ClientSource | null;
 }
 
 const EMPTY: Resolution = { rcode: RCODE.NOERROR, aa: false, answer: [], authority: [], additional: [] };
@@ -49,6 +58,9 @@ interface Verdict {
   res: Resolution;
   question: QueryQuestion | null;
   opt: QueryOpt | null;
+  /** Issue 14 part 3: a steered rule's pre-encoded answer, and the ECS scope of the reply. */
+  prepared?: Prepared | null;
+  scope?: number;
 }
 
 const CLASS_ANY = 255;
@@ -59,6 +71,8 @@ function decide(
   opt: QueryOpt | null,
   snap: Snapshot | null,
   identity: ServerIdentity,
+  msg: Buffer,
+  opts: SlowOptions,
 ): Verdict {
   const v = (res: Resolution): Verdict => ({ res, question, opt });
   if (opt && opt.version > 0) return v(fail(RCODE.BADVERS));
@@ -70,8 +84,14 @@ function decide(
   if (!snap) return v(fail(RCODE.SERVFAIL));
   // No zone transfers: this server is the only primary and has nothing to transfer to.
   if (question.type === TYPE.AXFR || question.type === TYPE.IXFR) return v(fail(RCODE.REFUSED));
+  let steered: Prepared | null = null;
+  if (question.class === CLASS_IN && opts.steer && snap.table.steers.size > 0 && !isMetaType(question.type)) {
+    steered = steeredAnswer(snap.table, msg, question, opt, opts.steer, opts.src ?? null);
+    if (steered?.ans) return { res: EMPTY, question, opt, prepared: steered, scope: steered.scope };
+  }
   const qname = question.name === '' ? '.' : `${asciiLower(question.name)}.`;
   const res = resolve(snap.model, qname, question.type);
+  if (steered) return { res, question, opt, scope: steered.scope };
   // RFC 1035 §3.2.5: class ANY matches our IN data. As NSD answers it: not authoritative (the data of
   // other classes is not ours to deny), so no AA and no SOA to cache a negative answer with.
   if (question.class === CLASS_ANY) return v({ ...res, aa: false, authority: res.aa ? [] : res.authority });
@@ -85,13 +105,16 @@ function asciiLower(s: string): string {
 
 function encode(msg: Buffer, v: Verdict, opts: SlowOptions, truncated: boolean): Buffer {
   const nsid = (opts.identity ?? NO_IDENTITY).nsid;
-  return writeReply(msg, v.res, {
+  const parts = {
     question: v.question,
     opt: v.opt,
     payloadSize: opts.payloadSize,
     nsid,
     truncated,
-  });
+    scope: v.scope ?? 0,
+  };
+  const p = v.prepared;
+  return p?.ans ? writePrepared(msg, p.ans, p.pointer, parts) : writeReply(msg, v.res, parts);
 }
 
 /** The requestor's UDP limit: 512 without EDNS (RFC 1035), else min(their size, ours), never below 512. */
@@ -110,7 +133,7 @@ export function answerQuery(
   snap: Snapshot | null,
   opts: SlowOptions,
 ): SlowReply | null {
-  const parsed = parseQuery(msg);
+  const parsed = parseQuery(msg, undefined, opts.ecs ?? false);
   if (parsed.kind === 'drop') return null;
   if (parsed.kind === 'formerr' || parsed.kind === 'refused') {
     const rcode = parsed.kind === 'formerr' ? RCODE.FORMERR : RCODE.REFUSED;
@@ -119,7 +142,7 @@ export function answerQuery(
   const v =
     parsed.kind === 'notimp'
       ? { res: fail(RCODE.NOTIMP), question: parsed.question, opt: parsed.opt }
-      : decide(parsed.question, parsed.opt, snap, opts.identity ?? NO_IDENTITY);
+      : decide(parsed.question, parsed.opt, snap, opts.identity ?? NO_IDENTITY, msg, opts);
   const qtype = v.question?.type ?? 0;
   try {
     let buf = encode(msg, v, opts, false);

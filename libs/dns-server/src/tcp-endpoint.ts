@@ -6,6 +6,7 @@
  * one of them destroys the socket: a half-close would leave it counted and its descriptor held
  * (issue #10: dns2's server only half-closed idle sockets, so 520 idle connections shut TCP off).
  */
+import { TextSource } from './steer-pick.js';
 import net from 'node:net';
 import cluster from 'node:cluster';
 import type { Logger } from '@understudy/core';
@@ -51,6 +52,8 @@ interface Conn {
   frameTimer: NodeJS.Timeout | undefined;
   /** frames.completed when frameTimer was armed. */
   armedAt: number;
+  /** Issue 14 part 3: the peer's address, for steering without an ECS subnet. */
+  src: TextSource;
 }
 
 export class TcpEndpoint {
@@ -105,7 +108,9 @@ export class TcpEndpoint {
       frames: new FrameReader(this.limits.maxQueryBytes, (msg) => this.onQuery(conn, msg)),
       frameTimer: undefined,
       armedAt: 0,
+      src: new TextSource(),
     };
+    conn.src.text = socket.remoteAddress ?? '';
     this.conns.set(socket, conn);
     this.perClient.set(client, open + 1);
     socket.setTimeout(this.limits.idleTimeoutMs, () => {
@@ -148,7 +153,7 @@ export class TcpEndpoint {
     const replies =
       this.transfers && isTransferQuery(msg)
         ? this.transfers.answer(msg, socket.remoteAddress ?? '')
-        : [this.responder.answerTcp(msg)];
+        : [this.responder.answerTcp(msg, conn.src)];
     if (replies.includes(null) || socket.writableLength > this.limits.maxQueuedBytes) {
       socket.destroy();
       return;

@@ -40,6 +40,8 @@ export class BatchAnswerer {
   private readonly omsg: Int32Array;
   private readonly views: (Buffer | undefined)[];
   private readonly viewLens: Int32Array;
+  /** Issue 14 part 3: the sender of the datagram being answered, as text only when steering reads it. */
+  private readonly src: { addrs: Uint8Array; at: number; address(): string };
 
   constructor(
     shared: Pick<UdpBatchSocket, 'in' | 'lens' | 'addrs' | 'out' | 'omsg'>,
@@ -53,6 +55,14 @@ export class BatchAnswerer {
     this.omsg = new Int32Array(shared.omsg);
     this.views = new Array<Buffer | undefined>(this.lens.length).fill(undefined);
     this.viewLens = new Int32Array(this.lens.length).fill(-1);
+    const addrs = this.addrs;
+    this.src = {
+      addrs,
+      at: 0,
+      address() {
+        return sourceAddress(addrs, this.at);
+      },
+    };
   }
 
   /** Datagram k as a Buffer; a query stream repeats lengths, so the view is usually reused. */
@@ -103,7 +113,8 @@ export class BatchAnswerer {
       try {
         const t0 = sampler !== undefined && sampler.tick() ? performance.now() : -1;
         const msg = this.view(k, len);
-        const got = r.answerUdp(msg);
+        this.src.at = a;
+        const got = r.answerUdp(msg, this.src);
         if (got === 0) continue;
         if (limiter !== undefined) {
           const verdict = limiter.check(sourceAddress(this.addrs, a));

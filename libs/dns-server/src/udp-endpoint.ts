@@ -2,6 +2,7 @@
  * One UDP socket serving queries through a Responder, sending replies synchronously: node:dgram, or the
  * batched-I/O addon when dns.udpIo allows it and it loads (udp-batched.ts).
  */
+import { TextSource } from './steer-pick.js';
 import dgram from 'node:dgram';
 import type { RemoteInfo } from 'node:dgram';
 import dns from 'node:dns';
@@ -53,6 +54,8 @@ export class UdpEndpoint {
    * Buffer per datagram (send with offset and length does). Dropped when the reply buffer changes.
    */
   private viewsOf: Buffer | null = null;
+  /** Issue 14 part 3: the sender of the datagram being answered, read only for steered answers. */
+  private readonly src = new TextSource();
   private views: (Buffer | undefined)[] = [];
 
   /**
@@ -208,7 +211,8 @@ export class UdpEndpoint {
     const sampler = this.sampler;
     const t0 = sampler !== undefined && sampler.tick() ? performance.now() : -1;
     const r = this.responder;
-    const n = r.answerUdp(msg);
+    this.src.text = rinfo.address;
+    const n = r.answerUdp(msg, this.src);
     if (n === 0) return;
     if (this.limiter !== undefined) {
       const verdict = this.limiter.check(rinfo.address);

@@ -7,6 +7,7 @@ import { parseRdata, soaValue } from '@understudy/core';
 import type {
   FailoverRecordType,
   Rdata,
+  SteeringMatch,
   OverlayUpdate,
   UnderstudyConfig,
   ZoneData,
@@ -25,6 +26,8 @@ export interface FailoverSlot {
   ttl: number;
   /** What it serves while the overlay has no entry for it: its first answer's values. */
   values: string[];
+  /** Issue 14 part 3: the match of each steering rule, in config order; absent = not steered. */
+  steering?: SteeringMatch[];
 }
 
 export interface ZoneBase {
@@ -53,6 +56,10 @@ export function zoneBaseFromConfig(config: UnderstudyConfig): ZoneBase {
         type: r.type,
         ttl: r.ttl,
         values: r.answers[0]!.values,
+        // Issue 14 part 3: only the matches; the decider turns the rules' order and health into values.
+        ...(r.steering && r.steering.rules.length > 0
+          ? { steering: r.steering.rules.map((rule) => rule.match) }
+          : {}),
       });
   }
   return { zones, slots };
@@ -151,6 +158,18 @@ export function updateProblem(
     const p = slotValuesProblem(slot, values, list);
     if (p) problems.push(p);
     else if (list) parsed!.set(id, list);
+  }
+  // Issue 14 part 3: per-rule values of steered records parse like the record's own.
+  const steered = u.kind === 'delta' ? u.delta.steered : u.overlay.steered;
+  for (const [id, lists] of Object.entries(steered ?? {})) {
+    const slot = slots.get(id);
+    if (!slot) continue;
+    if (!Array.isArray(lists)) problems.push(`${id}: steered values must be a list per rule`);
+    else
+      lists.forEach((values: unknown, i) => {
+        const p = values === undefined || values === null ? null : slotValuesProblem(slot, values);
+        if (p) problems.push(`steering rule ${i}: ${p}`);
+      });
   }
   // Issue 14: adaptive TTLs, when present, must be TTLs (RFC 2181 §8).
   const ttls = u.kind === 'delta' ? u.delta.ttls : u.overlay.ttls;
