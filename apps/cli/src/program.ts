@@ -307,7 +307,7 @@ Exit codes: 0 applied (or unchanged), 1 the file was refused or the instance did
     .requiredOption('--record <name>', 'failover record (name or id)')
     .requiredOption('--reason <text>', 'why, for the audit timeline')
     .option('--target <name>', 'limit the drill to one target (dns, or a provider target)')
-    .option('-c, --config <file>', 'config file, to find the dashboard API (listen.dashboard)')
+    .addOption(configOption('config file, to find the dashboard API (listen.dashboard)'))
     .option('--url <url>', 'dashboard API base URL, e.g. http://127.0.0.1:8080')
     .option('--token <token>', 'admin token (default: $UNDERSTUDY_TOKEN)')
     .option('--json', 'print the report as JSON')
