@@ -37,3 +37,4 @@ export * from './plan/rate-limit.js';
 export * from './plan/batch.js';
 export * from './check-kinds.js';
 export * from './composite.js';
+export * from './target-kind.js';
