@@ -42,8 +42,6 @@ export interface LeaderServicesOptions {
   providers: DnsProvider[];
   /** Something else that runs only while leading (the action relay's consumer), ended with the term. */
   perTerm?: (role: DeciderRole) => { close(): Promise<void> };
-  /** Builds the clients of targets a reload adds or changes; default providersFromConfig. */
-  createProviders?: (config: UnderstudyConfig) => Promise<DnsProvider[]>;
 }
 
 /** One term as leader: its sync manager (null while none runs: no targets, or a reload swapping it). */
@@ -185,10 +183,8 @@ export class LeaderServices {
       if (key !== null && key === clientKey(config, p.name)) kept.set(p.name, p);
     }
     const wanted = config.targets.filter((t) => !kept.has(t.name));
-    const created = await (this.opts.createProviders ?? this.defaultProviders)({
-      ...config,
-      targets: wanted,
-    });
+    const { logger, clock, random } = this.opts;
+    const created = await providersFromConfig({ ...config, targets: wanted }, logger, clock, random);
     const byName = new Map([...kept, ...created.map((p) => [p.name, p] as const)]);
     const retired = this.clients.filter((p) => kept.get(p.name) !== p);
     this.clients = config.targets.map((t) => byName.get(t.name)!);
@@ -200,9 +196,6 @@ export class LeaderServices {
         'sync: reload rebuilt provider clients',
       );
   }
-
-  private readonly defaultProviders = (config: UnderstudyConfig): Promise<DnsProvider[]> =>
-    providersFromConfig(config, this.opts.logger, this.opts.clock, this.opts.random);
 
   private startSync(term: Term): void {
     if (this.clients.length === 0) return;
