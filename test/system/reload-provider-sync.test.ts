@@ -1,7 +1,8 @@
 /**
  * Reload rebuilds provider sync (issue 13 §2): a reload that adds a Cloudflare target starts syncing it,
  * one that removes it stops, and the decider keeps its lease and epoch throughout. The assembler runs in
- * this process (a decider over the in-process backend) against both vendor emulators; a Route 53 target
+ * this process (a decider over the in-process backend, then one leading over a real redis-server) against
+ * both vendor emulators; a Route 53 target
  * configured throughout shows when a change has been synced, so "the removed target got nothing" is
  * checked after a change that did reach the one still configured, not after a sleep.
  */
@@ -12,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assemble, type Assembled } from '@understudy/cli';
 import { loadConfig } from '@understudy/config';
 import { createLogger } from '@understudy/observability';
+import { startRedis, type RedisServer } from '@understudy/testkit/redis-server';
 import { waitFor } from '@understudy/testkit/wait';
 import {
   CF_TOKEN,
@@ -34,6 +36,7 @@ let emus: Emulators;
 let dir: string;
 let file: string;
 let app: Assembled;
+let redis: RedisServer | null = null;
 
 /** One failover record (no probes run: it stays on its primary); targets r53, and cf when `cf`. */
 function yaml(o: { cf: boolean; primary: string }): string {
@@ -82,29 +85,31 @@ async function reloadTo(text: string) {
 
 const epoch = async () => (await app.parts.get('decider')!.lease!())?.epoch;
 
-beforeAll(async () => {
-  emus = await startEmulators();
-  dir = await mkdtemp(join(tmpdir(), 'understudy-reload-sync-'));
-  file = join(dir, 'understudy.yaml');
-  await writeFile(file, yaml({ cf: false, primary: '192.0.2.10' }));
-  app = await assemble({
-    loaded: await loadConfig(file),
-    configFile: file,
-    backend: 'memory',
-    roles: new Set(['decider']),
-    logger,
-    name: 'run',
-    http: null,
+describe.each(['memory', 'redis'] as const)('reload rebuilds provider sync (%s backend)', (backend) => {
+  beforeAll(async () => {
+    emus = await startEmulators();
+    dir = await mkdtemp(join(tmpdir(), 'understudy-reload-sync-'));
+    file = join(dir, 'understudy.yaml');
+    await writeFile(file, yaml({ cf: false, primary: '192.0.2.10' }));
+    redis = backend === 'redis' ? await startRedis() : null;
+    app = await assemble({
+      loaded: await loadConfig(file),
+      configFile: file,
+      backend,
+      ...(redis ? { redisUrl: redis.url, leaseTtl: 2000 } : {}),
+      roles: new Set(['decider']),
+      logger,
+      name: 'run',
+      http: null,
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await Promise.all([emus?.close(), redis?.stop()]);
+    await rm(dir, { recursive: true, force: true });
   });
-}, 60_000);
 
-afterAll(async () => {
-  await app?.close();
-  await emus?.close();
-  await rm(dir, { recursive: true, force: true });
-});
-
-describe('reload rebuilds provider sync', () => {
   it('syncs the targets it started with', async () => {
     await waitFor(() => r53Values(emus.r53, APP)?.[0] === '192.0.2.10', {
       timeoutMs: SYNC_MS,
