@@ -36,6 +36,8 @@ const sdkBlocks = () => [
     rules: sdkRules(null),
   },
   ...Object.keys(SDK_OWNERS).map((dir) => ({ files: [`${dir}/src/**/*.ts`], rules: sdkRules(dir) })),
+  // A provider's `/config` subpath is what libs/config loads: it must not pull its own SDK in either.
+  { files: Object.keys(SDK_OWNERS).map((dir) => `${dir}/src/config/**/*.ts`), rules: sdkRules(null) },
 ];
 const CORE_FORBIDDEN = ['node:*', 'fs', 'net', 'dgram', 'http', 'https', 'dns2', '@understudy/*'];
 

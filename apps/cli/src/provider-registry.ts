@@ -1,5 +1,6 @@
 /**
- * Provider kinds, by target type. A new provider registers a loader here instead of growing a conditional:
+ * Provider kinds, by target type. A new provider registers a loader here instead of growing a conditional
+ * (and its config side in libs/config target-kinds.ts, from the package's `/config` subpath):
  * the loader imports the provider package only when a target of its type is configured (the Cloudflare SDK
  * alone adds about 50 MB to a process, which one without targets need not carry).
  */

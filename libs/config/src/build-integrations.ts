@@ -1,27 +1,19 @@
 /** Targets, sync, webhooks and dashboard: the sections that connect Understudy to the outside. */
 import type {
-  CloudflareTargetConfig,
-  Route53TargetConfig,
   TargetConfig,
+  TargetReader,
   UnderstudyConfig,
   WebhookConfig,
   WebhookEventKind,
   ZoneConfig,
 } from '@understudy/core';
 import { BUILTIN_TARGET, normalizeName } from '@understudy/core';
-import type { Problems } from './problems.js';
+import type { Path, Problems } from './problems.js';
 import { bool, duration, int, list, num, obj, str } from './read.js';
 import type { Obj } from './read.js';
 import { WEBHOOK_EVENT_KINDS } from './schema-integrations.js';
-import {
-  checkCloudflareDelegations,
-  checkRoute53MarkerNames,
-  warnCloudflareDegradedTtls,
-} from './target-limits.js';
+import { targetKind } from './target-kinds.js';
 import { warnSteeredOnProviders } from './steering-targets.js';
-
-/** Route 53 and Cloudflare reject TTLs below these; Cloudflare proxied records always have 300 s. */
-const CLOUDFLARE_PROXIED_TTL = 300;
 
 function zonesOf(raw: Obj, at: (string | number)[], zones: ZoneConfig[], problems: Problems) {
   const out: TargetConfig['zones'] = [];
@@ -81,73 +73,29 @@ export function buildTargets(raw: unknown, zones: ZoneConfig[], problems: Proble
       takeover: bool(o.takeover) ?? false,
       endpoint: endpointOf(o, at, problems),
     };
-    if (o.type === 'route53') {
-      const accessKeyId = str(o.accessKeyId) || null;
-      const secretAccessKey = str(o.secretAccessKey) || null;
-      if ((accessKeyId === null) !== (secretAccessKey === null))
-        problems.error(
-          at,
-          'set both accessKeyId and secretAccessKey, or neither (to use the AWS credential chain)',
-        );
-      const r53: Route53TargetConfig = {
-        ...base,
-        type: 'route53',
-        region: str(o.region) ?? 'us-east-1',
-        accessKeyId,
-        secretAccessKey,
-        profile: str(o.profile) || null,
-        requestsPerSecond: num(o.requestsPerSecond, Number.MIN_VALUE, 100) ?? 5,
-        pollInterval: duration(o.pollInterval, [...at, 'pollInterval'], 2000, problems, { min: 100 }),
-        account: str(o.account) || null,
-      };
-      out.push(r53);
-      checkRoute53MarkerNames(r53, i, zones, problems);
-    } else if (o.type === 'cloudflare') {
-      const apiToken = str(o.apiToken);
-      if (apiToken === undefined) continue;
-      const rl = obj(o.rateLimit);
-      const cf: CloudflareTargetConfig = {
-        ...base,
-        type: 'cloudflare',
-        apiToken,
-        batchSize: int(o.batchSize, 1, 3500) ?? 200,
-        minTtl: int(o.minTtl, 30, 60) === 30 ? 30 : 60,
-        proxied: bool(o.proxied) ?? false,
-        rateLimit: {
-          requests: int(rl.requests, 1, Number.MAX_SAFE_INTEGER) ?? 1200,
-          window: duration(rl.window, [...at, 'rateLimit', 'window'], 300_000, problems, { min: 1000 }),
-        },
-        user: str(o.user) || null,
-      };
-      out.push(cf);
-      warnCloudflareTtls(cf, i, zones, problems);
-      checkCloudflareDelegations(cf, i, zones, problems);
-      warnCloudflareDegradedTtls(cf, i, zones, problems); // issue 14
-    }
+    const kind = targetKind(o.type);
+    // An unknown type has been reported by the schema.
+    const built = kind?.build(o, base, { path: at, zones, read: reader(problems), ...report(problems) });
+    if (built) out.push(built);
   }
   warnSteeredOnProviders(out, zones, problems); // issue 14 part 3
   return out;
 }
 
-/** A failover record whose TTL Cloudflare will not honour is served slower than configured: say so at load. */
-function warnCloudflareTtls(t: CloudflareTargetConfig, i: number, zones: ZoneConfig[], problems: Problems) {
-  const synced = new Set(t.zones.map((z) => z.apex));
-  for (const zone of zones) {
-    if (!synced.has(zone.apex)) continue;
-    for (const rec of zone.failover) {
-      if (t.proxied && rec.ttl !== CLOUDFLARE_PROXIED_TTL)
-        problems.warn(
-          ['targets', i, 'proxied'],
-          `record ${rec.id} has TTL ${rec.ttl}s, but proxied Cloudflare records always have ${CLOUDFLARE_PROXIED_TTL}s`,
-        );
-      else if (!t.proxied && rec.ttl < t.minTtl)
-        problems.warn(
-          ['targets', i, 'minTtl'],
-          `record ${rec.id} has TTL ${rec.ttl}s, below Cloudflare's minimum of ${t.minTtl}s: target "${t.name}" will serve ${t.minTtl}s, so failover there drains slower`,
-        );
-    }
-  }
-}
+/** The reads a provider's TargetKind uses (TargetReader), over this package's readers. */
+const reader = (problems: Problems): TargetReader => ({
+  str,
+  bool,
+  int,
+  num,
+  obj,
+  duration: (value, path, fallback, rule) => duration(value, path, fallback, problems, rule),
+});
+
+const report = (problems: Problems) => ({
+  error: (path: Path, message: string) => problems.error(path, message),
+  warn: (path: Path, message: string) => problems.warn(path, message),
+});
 
 export function buildSync(raw: unknown, problems: Problems): UnderstudyConfig['sync'] {
   const o = obj(raw);

@@ -1,7 +1,8 @@
 /** JSON schema of the sections that connect Understudy to the outside: targets, sync, webhooks, dashboard. */
 import { defs, strictObject } from './schema-defs.js';
 import type { Schema } from './schema-defs.js';
-import { cloudflareRateScope, route53RateScope } from './schema-rate-scope.js';
+import type { TargetKind, TargetSchemaTools } from '@understudy/core';
+import { TARGET_KINDS, TARGET_TYPES } from './target-kinds.js';
 
 export const WEBHOOK_EVENT_KINDS = [
   'failover',
@@ -45,66 +46,26 @@ const targetCommon = {
   },
 };
 
-const route53Target = strictObject(
-  {
-    ...targetCommon,
-    type: { const: 'route53' },
-    region: { type: 'string', default: 'us-east-1', description: 'AWS region for the API client.' },
-    accessKeyId: {
-      type: ['string', 'null'],
-      default: null,
-      description: 'Static credentials ("${AWS_ACCESS_KEY_ID}"); default: the standard AWS credential chain.',
-    },
-    secretAccessKey: { type: ['string', 'null'], default: null },
-    profile: { type: ['string', 'null'], default: null, description: 'Shared-config profile name.' },
-    requestsPerSecond: {
-      type: 'number',
-      exclusiveMinimum: 0,
-      maximum: 100,
-      default: 5,
-      description: 'Client-side limit for the whole account (Route 53 allows 5 requests/s).',
-    },
-    pollInterval: { ...defs.duration, default: '2s', description: 'GetChange polling until INSYNC.' },
-    ...route53RateScope,
-  },
-  { required: ['name', 'type', 'zones'] },
-);
+const tools: TargetSchemaTools = { duration: defs.duration, strictObject };
 
-const cloudflareTarget = strictObject(
-  {
-    ...targetCommon,
-    type: { const: 'cloudflare' },
-    apiToken: {
-      type: 'string',
-      minLength: 1,
-      description: 'API token with Zone:Read and DNS:Edit ("${CF_API_TOKEN}").',
-    },
-    batchSize: {
-      type: 'integer',
-      minimum: 1,
-      maximum: 3500,
-      default: 200,
-      description: 'Changes per /dns_records/batch call: 200 on Free, up to 3,500 on paid plans.',
-    },
-    minTtl: {
-      type: 'integer',
-      enum: [30, 60],
-      default: 60,
-      description: 'Provider minimum TTL: 60, or 30 on Enterprise.',
-    },
-    proxied: {
-      type: 'boolean',
-      default: false,
-      description: 'Publish proxied records (their TTL is fixed at 300 s by Cloudflare).',
-    },
-    rateLimit: strictObject({
-      requests: { type: 'integer', minimum: 1, default: 1200 },
-      window: { ...defs.duration, default: '5m' },
-    }),
-    ...cloudflareRateScope,
-  },
-  { required: ['name', 'type', 'zones', 'apiToken'] },
-);
+/** One target type's object: the common keys, `type`, then what its provider package adds. */
+const targetOf = (kind: TargetKind): Schema =>
+  strictObject(
+    { ...targetCommon, type: { const: kind.type }, ...kind.schemaProperties(tools) },
+    { required: ['name', 'type', 'zones', ...kind.required] },
+  );
+
+/** If type is the first kind then its object, else if the second … else the last: a chain of if/then/else. */
+function byType(kinds: readonly TargetKind[]): Schema {
+  const [first, ...rest] = kinds;
+  if (!first) return {};
+  if (rest.length === 0) return { allOf: [targetOf(first)] };
+  return {
+    if: { properties: { type: { const: first.type } } },
+    then: targetOf(first),
+    else: rest.length === 1 ? targetOf(rest[0]!) : byType(rest),
+  };
+}
 
 export const targetsSchema: Schema = {
   type: 'array',
@@ -115,10 +76,8 @@ export const targetsSchema: Schema = {
     // Closed by then/else, which list every property of their target type.
     additionalProperties: true,
     required: ['type'],
-    properties: { type: { enum: ['route53', 'cloudflare'] } },
-    if: { properties: { type: { const: 'route53' } } },
-    then: route53Target,
-    else: cloudflareTarget,
+    properties: { type: { enum: TARGET_TYPES } },
+    ...byType(TARGET_TYPES.map((t) => TARGET_KINDS[t] as TargetKind)),
   },
 };
 

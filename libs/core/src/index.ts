@@ -42,3 +42,4 @@ export * from './steering.js';
 export * from './geo-continents.js';
 export * from './geo-steering.js';
 // --- end issue 14 part 3 ---
+export * from './target-kind.js';

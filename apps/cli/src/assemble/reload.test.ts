@@ -113,6 +113,15 @@ describe('Reloader', () => {
     expect(s.calls.filter((c) => c.startsWith('decider:start'))).toHaveLength(1);
   });
 
+  it('applies a change outside the config hash (targets, sync, webhooks, admin): the hash alone is not the config', async () => {
+    await writeFile(file, `${yaml(5)}sync:\n  ownerId: other-installation\n`);
+    const s = setup();
+    const out = await s.reloader.reload(actor);
+    expect(out).toMatchObject({ ok: true, from: first.hash, to: first.hash });
+    expect(out.applied).toEqual(['dns', 'decider', 'probe', 'dashboard']);
+    expect(s.current().config.sync.ownerId).toBe('other-installation');
+  });
+
   it('refuses a reload during shutdown', async () => {
     const s = setup();
     s.close();

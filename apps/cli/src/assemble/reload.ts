@@ -3,7 +3,7 @@
  * and hand it to each role in RELOAD_ORDER. A bad file changes nothing: the running config stays, and an
  * event and a log line name every problem. Reloads run one at a time; one during shutdown is refused.
  */
-import { loadConfig, type LoadedConfig } from '@understudy/config';
+import { canonicalJson, loadConfig, type LoadedConfig } from '@understudy/config';
 import { ConfigError, StateConflictError, type Actor, type Logger, type NewEvent } from '@understudy/core';
 import type { ReloadOutcome } from '@understudy/dashboard';
 import { RELOAD_ORDER, type Reloadable, type RoleName, type RolePart } from './types.js';
@@ -74,7 +74,10 @@ export class Reloader {
     if (this.opts.closing()) throw new StateConflictError('reload refused: the process is shutting down');
     for (const w of next.warnings) logger.warn({ path: w.path, line: w.line }, `config: ${w.message}`);
     const failed: string[] = [];
-    if (next.hash !== before.hash) {
+    // The hash covers only what every role must agree on (not targets, sync, webhooks, admin, the
+    // dashboard, listen): a change to those alone is a change too.
+    const changed = next.hash !== before.hash || canonicalJson(next.config) !== canonicalJson(before.config);
+    if (changed) {
       this.opts.replace(next);
       for (const name of RELOAD_ORDER) {
         const part = this.opts.parts().get(name);
@@ -98,12 +101,11 @@ export class Reloader {
       }
     }
     const outcome: ReloadOutcome = { ...base, ok: failed.length === 0, to: next.hash, problems: failed };
-    const what =
-      next.hash === before.hash
-        ? 'unchanged'
-        : `${short(before.hash)} → ${short(next.hash)}; applied by ${base.applied.join(', ') || 'none'}` +
-          (base.restartNeeded.length ? `; needs a restart: ${base.restartNeeded.join(', ')}` : '') +
-          (failed.length ? `; failed: ${failed.join('; ')}` : '');
+    const what = !changed
+      ? 'unchanged'
+      : `${short(before.hash)} → ${short(next.hash)}; applied by ${base.applied.join(', ') || 'none'}` +
+        (base.restartNeeded.length ? `; needs a restart: ${base.restartNeeded.join(', ')}` : '') +
+        (failed.length ? `; failed: ${failed.join('; ')}` : '');
     logger.info({ ...outcome, actor: actor.name, reason: actor.reason }, `config reloaded (${what})`);
     await this.raise({
       type: failed.length ? 'config-reload-failed' : 'config-reloaded',

@@ -11,7 +11,7 @@ import { actionHandler, createLocalActions, localOrRelayed, relayedActions } fro
 import { LeaderServices, providersFromConfig, type LeaderServicesOptions } from '../leader-services.js';
 import { deciderMetrics, leaseMetrics, pollQueueDepth } from '../metrics-adapters.js';
 import { refusedWritesOf } from '../redis-mode.js';
-import type { AssemblyContext, RolePart } from './types.js';
+import type { AssemblyContext, Reloadable, RolePart } from './types.js';
 
 export async function startDeciderPart(ctx: AssemblyContext): Promise<RolePart> {
   return ctx.backend.kind === 'memory' ? startMemoryDecider(ctx) : startRedisDecider(ctx);
@@ -59,7 +59,7 @@ async function startMemoryDecider(ctx: AssemblyContext): Promise<RolePart> {
   return {
     name: 'decider',
     handle: () => decider,
-    reloadTarget: () => decider,
+    reloadTarget: () => withSync(services, decider),
     // Embedded mode has one decider: without it nothing decides.
     ready: () => decider.ready,
     detail: () => ({ decider: decider.ready }),
@@ -128,7 +128,7 @@ async function startRedisDecider(ctx: AssemblyContext): Promise<RolePart> {
   return {
     name: 'decider',
     handle: () => leadership,
-    reloadTarget: () => (hasApply(leadership) ? leadership : leadership.role),
+    reloadTarget: () => withSync(services, leadership),
     // Ready means "leading or able to lead": a standby whose lease attempts run and reach Redis.
     ready: () => leadership.leading || (leadership.competing && connection.health().ok),
     detail: () => ({
@@ -179,6 +179,13 @@ async function leaderServices(
   return services;
 }
 
-function hasApply(x: object): boolean {
-  return typeof (x as { applyConfig?: unknown }).applyConfig === 'function';
+/**
+ * What a reload hands the config to: the decider (or the leadership, which passes it to its term and
+ * keeps it for the next), with provider sync stopped around it and rebuilt when targets, sync or zones
+ * changed (LeaderServices.applyConfig). The lease and epoch stay.
+ */
+function withSync(services: LeaderServices, decider: Reloadable): Reloadable {
+  return {
+    applyConfig: (loaded) => services.applyConfig(loaded.config, () => decider.applyConfig(loaded)),
+  };
 }

@@ -1,7 +1,11 @@
 import http from 'node:http';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DrillReport } from '@understudy/drill';
+import { testConfigYaml } from '../assemble/test-config.js';
 import { drillCommand, formatDrillReport } from './drill.js';
 import { CliExit } from './shared.js';
 
@@ -104,5 +108,40 @@ describe('understudy drill', () => {
       report('failed', { targets: [{ target: 'cf', servedNewAt: null, restoredAt: null }] }),
     );
     expect(text).toMatch(/cf\s+-\s+-\s+-/);
+  });
+
+  it('without --url or -c, finds the config as every command does ($UNDERSTUDY_CONFIG) and calls its dashboard', async () => {
+    const { url, seen } = await api(report('done'));
+    const dir = await mkdtemp(join(tmpdir(), 'understudy-drill-'));
+    const saved = process.env.UNDERSTUDY_CONFIG;
+    try {
+      const file = join(dir, 'understudy.yaml');
+      await writeFile(file, testConfigYaml({ dashboard: new URL(url).host }));
+      process.env.UNDERSTUDY_CONFIG = file;
+      const s = sink();
+      await drillCommand({ token: 'tok', record: 'app', reason: 'x', pollMs: 10 }, s.out);
+      expect(seen[0]).toMatch(/^POST \/api\/v1\/drills Bearer tok/);
+      expect(s.text()).toContain('status: done');
+    } finally {
+      if (saved === undefined) delete process.env.UNDERSTUDY_CONFIG;
+      else process.env.UNDERSTUDY_CONFIG = saved;
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('with no config anywhere and no --url, names what it tried and offers --url (usage, exit 2)', async () => {
+    const saved = process.env.UNDERSTUDY_CONFIG;
+    delete process.env.UNDERSTUDY_CONFIG;
+    try {
+      const err = await drillCommand({ token: 'tok', record: 'app', reason: 'x' }, sink().out).catch(
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(CliExit);
+      expect((err as CliExit).code).toBe(2);
+      expect((err as CliExit).message).toContain('no config file found; tried: -c/--config (not given)');
+      expect((err as CliExit).message).toContain('or pass --url of the dashboard API');
+    } finally {
+      if (saved !== undefined) process.env.UNDERSTUDY_CONFIG = saved;
+    }
   });
 });

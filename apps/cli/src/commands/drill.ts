@@ -25,11 +25,15 @@ export function dashboardBaseUrl(config: UnderstudyConfig): string | null {
   return config.listen.dashboard ? localBaseUrl(config.listen.dashboard) : null;
 }
 
+/** --url, else listen.dashboard of the config found as every command finds it (-c, $UNDERSTUDY_CONFIG, ...). */
 async function baseUrl(opts: DrillCommandOptions): Promise<string> {
   if (opts.url) return opts.url;
-  if (!opts.config)
-    throw new CliExit('pass --url of the dashboard API, or --config to read it from', EXIT_USAGE);
-  const { config } = await loadOrExit(opts.config);
+  const { config } = await loadOrExit(opts.config).catch((err: unknown) => {
+    // Without a config the dashboard's address can still be given directly: say so.
+    if (err instanceof CliExit && err.message.includes('no config file found'))
+      throw new CliExit(`${err.message}; or pass --url of the dashboard API`, EXIT_USAGE);
+    throw err;
+  });
   const url = dashboardBaseUrl(config);
   if (!url) throw new CliExit('listen.dashboard is disabled in the config; pass --url', EXIT_USAGE);
   return url;

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from './parse-config.js';
-import { nameLengthProblem, route53MarkerName } from './target-limits.js';
 import { problemsOf } from './test-support/problems-of.js';
 
 const label = (c: string, n: number): string => c.repeat(n);
@@ -47,12 +46,6 @@ describe('Route 53 ownership marker names (issue 17, case 4)', () => {
         },
       ),
     ).not.toThrow();
-  });
-
-  it('marker names and the length rule', () => {
-    expect(route53MarkerName('*.x.test.', 'AAAA')).toBe('_understudy-aaaa-wildcard.x.test.');
-    expect(nameLengthProblem(`${'a'.repeat(64)}.test.`)).toMatch(/over 63/);
-    expect(nameLengthProblem(`${'a'.repeat(63)}.test.`)).toBeNull();
   });
 });
 
