@@ -66,6 +66,7 @@ class Reader {
   /** The shadow of the container read last (undefined after a scalar), for its parent to keep. */
   private shadow: Shadow | undefined;
   private readonly dollars: DollarScalar[] = [];
+  private readonly plainKeys = new Map<string, boolean>();
 
   constructor(private readonly text: string) {}
 
@@ -321,10 +322,23 @@ class Reader {
     this.skipSpaces(end);
     if (t[this.p] !== ':' || !this.separates(this.p + 1, end, flow)) return undefined;
     // Keys that resolve to null, booleans or numbers, merge keys and __proto__: left to `yaml`.
-    if (!quoted && (typeof resolvePlain(key) !== 'string' || key === '<<')) bail();
+    if (!quoted && !this.plainKey(key)) bail();
     if (key === '__proto__') bail();
     this.p++;
     return key;
+  }
+
+  /**
+   * Whether a plain key is a string, not a merge key. Remembered per key: a large config repeats a few
+   * dozen keys (name, type, values, ...) hundreds of thousands of times.
+   */
+  private plainKey(key: string): boolean {
+    let ok = this.plainKeys.get(key);
+    if (ok === undefined) {
+      ok = typeof resolvePlain(key) === 'string' && key !== '<<';
+      this.plainKeys.set(key, ok);
+    }
+    return ok;
   }
 
   private startsEntry(start: number): boolean {
