@@ -160,6 +160,15 @@ describe('readFastYaml', () => {
   for (const [name, text] of Object.entries(GIVES_UP))
     it(`leaves ${name} to the yaml library`, () => expect(readFastYaml(text)).toBeUndefined());
 
+  // Flow lists are handed back as exact-length copies (issue 11): interpolation must write into the copy.
+  it('points a "$" scalar of a flow list at the list in the data', () => {
+    const fast = readFastYaml('a: ["${X}", b, [c, "${Y}"]]\nm: { k: "${Z}" }\n')!;
+    const a = fast.data.a as unknown[];
+    expect(fast.dollars.map((d) => d.parent)).toEqual([a, a[2], fast.data.m]);
+    expect(fast.dollars[0]!.parent).toBe(a);
+    expect(fast.dollars[1]!.parent).toBe(a[2]);
+  });
+
   it('lists the scalars holding "$" with their paths and whether they were plain', () => {
     const fast = readFastYaml('a:\n  - u: "${X}"\n    p: ${Y}\nb: $$notref\n');
     expect(fast?.dollars.map((d) => [d.path, d.raw, d.plain])).toEqual([
