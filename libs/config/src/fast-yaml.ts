@@ -8,7 +8,7 @@
  * the caller falls back to the `yaml` library, which also gives every syntax error its proper message.
  */
 import type { Path, PathSegment } from './problems.js';
-import { lineCol, locateIn, type Position, type Shadow } from './fast-yaml-positions.js';
+import { lineCol, locateIn, type KeptShadow, type Position, type Shadow } from './fast-yaml-positions.js';
 import {
   AWKWARD,
   bail,
@@ -71,7 +71,9 @@ class Reader {
   private p = 0;
   private readonly path: PathSegment[] = [];
   /** The shadow of the container read last (undefined after a scalar), for its parent to keep. */
-  private shadow: Shadow | undefined;
+  private shadow: KeptShadow;
+  /** Off: a flow collection's shadow is its start offset only (see KeptShadow), read again when needed. */
+  private keepFlowPositions = false;
   private readonly dollars: DollarScalar[] = [];
   private readonly plainKeys = new Map<string, boolean>();
 
@@ -90,13 +92,28 @@ class Reader {
       top = this.text[topStart] === '{' ? this.inlineValue([], 0) : bail();
     }
     if (this.i < this.starts.length) bail();
-    const shadow = this.shadow!;
+    const shadow = this.shadow;
     const data = top as Record<string, unknown>;
+    const flowShadow = (start: number): Shadow => this.flowShadow(start);
     return {
       data,
       dollars: this.dollars,
-      locate: (path, atKey = false) => lineCol(lineStarts, locateIn(shadow, topStart, path, atKey)),
+      locate: (path, atKey = false) =>
+        lineCol(lineStarts, locateIn(shadow, topStart, path, atKey, flowShadow)),
     };
+  }
+
+  /** The full shadow of the one-line flow collection at `start`, read again (with its positions). */
+  private flowShadow(start: number): Shadow {
+    const t = this.text;
+    let end = t.indexOf('\n', start);
+    if (end < 0) end = t.length;
+    if (end > start && t.charCodeAt(end - 1) === 13) end--;
+    const again = new Reader(t);
+    again.keepFlowPositions = true;
+    again.p = start;
+    again.flow(end);
+    return again.shadow as Shadow;
   }
 
   /** Records every line with content; blank and comment-only lines carry no structure. */
@@ -245,14 +262,15 @@ class Reader {
   private flow(end: number): unknown {
     const open = this.text[this.p];
     const out: Record<string, unknown> | unknown[] = open === '{' ? {} : [];
-    const pos: Shadow = [];
+    const flowStart = this.p;
+    const pos: Shadow | null = this.keepFlowPositions ? [] : null;
     const close = open === '{' ? '}' : ']';
     const dollarsBefore = this.dollars.length;
     this.p++;
     this.skipSpaces(end);
     if (this.text[this.p] === close) {
       this.p++;
-      this.shadow = pos;
+      this.shadow = pos ?? flowStart;
       return out;
     }
     for (;;) {
@@ -264,7 +282,7 @@ class Reader {
         const k = this.key(end, true);
         if (k === undefined || Object.hasOwn(out, k)) bail();
         key = k!;
-        pos.push(key, keyStart);
+        pos?.push(key, keyStart);
       }
       this.skipSpaces(end);
       this.path.push(key);
@@ -273,16 +291,16 @@ class Reader {
       this.path.pop();
       if (Array.isArray(out)) {
         out.push(value);
-        pos.push(start, this.shadow);
+        pos?.push(start, this.shadow);
       } else {
         out[key as string] = value;
-        pos.push(value === null ? -1 : start, this.shadow);
+        pos?.push(value === null ? -1 : start, this.shadow);
       }
       this.skipSpaces(end);
       const c = this.text[this.p];
       this.p++;
       if (c === close) {
-        this.shadow = exact(pos);
+        this.shadow = pos ? exact(pos) : flowStart;
         return Array.isArray(out) ? this.exactList(out, dollarsBefore) : out;
       }
       if (c !== ',') bail();
