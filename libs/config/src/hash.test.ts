@@ -84,6 +84,17 @@ describe('config hash', () => {
   });
 });
 
+describe('LoadedConfig.hash (computed when first read)', () => {
+  it('is the same on every read, in a copy, and for the same text parsed again', () => {
+    const loaded = parseConfig(ORIGINAL, { env: {}, baseDir: '/etc/understudy' });
+    const first = loaded.hash;
+    expect(first).toMatch(/^[0-9a-f]{64}$/);
+    expect(loaded.hash).toBe(first);
+    expect({ ...loaded }.hash).toBe(first);
+    expect(hashOf(ORIGINAL)).toBe(first);
+  });
+});
+
 describe('canonicalJson', () => {
   it('sorts keys at every level and keeps array order', () => {
     expect(canonicalJson({ b: 1, a: { d: [2, 1], c: null }, u: undefined })).toBe(
