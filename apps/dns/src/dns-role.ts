@@ -88,6 +88,9 @@ export interface DnsRoleOptions {
 export const DNS_WORKER_NODE_FLAGS: readonly string[] = [
   '--max-semi-space-size=1',
   '--v8-pool-size=1',
+  // The optimizing compiler runs on the worker's own thread: a worker optimizes its few hot functions once,
+  // and the compiler thread's memory cost 6 MB of RSS per idle worker (70 → 64 MB, bench:startup).
+  '--no-concurrent-recompilation',
   // One full collection after the base is built (worker.ts), so the start-up peak is given back.
   '--expose-gc',
 ];

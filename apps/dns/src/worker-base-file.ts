@@ -88,9 +88,11 @@ export function loadBaseFile(source: unknown): ZoneBase {
   if (!isBaseFile(source)) throw new Error('dns worker: the primary sent no zone base file');
   const base = readBaseFile(source);
   // Once the pool has built the answers from the base (synchronously, right after this returns), the
-  // parsed base and the build's garbage are dead: a full collection then lets the heap shrink back. A plain
-  // one: it runs before this worker binds, and a memory-reducing one (5 times as long on the main process's
-  // start-up heap) saved only about 20 MB of a worker's RSS at 110,000 names (its heap is mostly live).
-  setImmediate(() => releaseHeap(false));
+  // parsed base and the build's garbage are dead: a collection then lets the heap shrink back. A
+  // memory-reducing one (compacts, returns pooled pages): at 110,000 names it leaves a worker at 205 MB of
+  // RSS where a plain one left 215-229 MB, which the whole tree's 600 MB budget needs (issue 11); it runs
+  // before this worker binds, and on a loaded 2-core machine its extra length was lost in the noise of the
+  // time to the first answer.
+  setImmediate(() => releaseHeap(true));
   return base;
 }

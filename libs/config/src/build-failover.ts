@@ -138,7 +138,7 @@ function buildAnswers(
       problems.warn(here, `answer "${name}" has no check, so it is always considered healthy`);
     out.push({ name, values, check });
   }
-  return out;
+  return out.slice(); // exact length: kept for the life of the config
 }
 
 function buildFallbacks(

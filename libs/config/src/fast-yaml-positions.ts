@@ -14,17 +14,31 @@ export interface Position {
  */
 export type Shadow = (string | number | Shadow | undefined)[];
 
+/**
+ * A value's shadow as the reader keeps it: a one-line flow collection (`{ name: a, values: [...] }`) is
+ * kept as its start offset only, and read again for its shadow when a problem points into it (issue 11:
+ * most of a large config is such lines, and their shadows cost more heap than the data).
+ */
+export type KeptShadow = Shadow | number | undefined;
+
 /** The offset a problem at `path` points at: the deepest part of the path that exists. */
-export function locateIn(root: Shadow, topStart: number, path: Path, atKey: boolean): number {
-  let shadow: Shadow | undefined = root;
-  let isList = false;
+export function locateIn(
+  root: KeptShadow,
+  topStart: number,
+  path: Path,
+  atKey: boolean,
+  flowShadow: (start: number) => Shadow,
+): number {
+  let kept: KeptShadow = root;
   let best = topStart;
   for (const [i, seg] of path.entries()) {
-    if (shadow === undefined) break;
+    if (kept === undefined) break;
+    const shadow: Shadow = typeof kept === 'number' ? flowShadow(kept) : kept;
+    const isList = typeof shadow[0] === 'number';
     if (isList) {
       if (typeof seg !== 'number' || seg * 2 >= shadow.length) break;
       best = shadow[seg * 2] as number;
-      shadow = shadow[seg * 2 + 1] as Shadow | undefined;
+      kept = shadow[seg * 2 + 1] as KeptShadow;
     } else {
       const key = String(seg);
       let k = 0;
@@ -33,9 +47,8 @@ export function locateIn(root: Shadow, topStart: number, path: Path, atKey: bool
       const keyStart = shadow[k + 1] as number;
       const valueStart = shadow[k + 2] as number;
       best = i === path.length - 1 && atKey ? keyStart : valueStart >= 0 ? valueStart : keyStart;
-      shadow = shadow[k + 3] as Shadow | undefined;
+      kept = shadow[k + 3] as KeptShadow;
     }
-    isList = shadow !== undefined && typeof shadow[0] === 'number';
   }
   return best;
 }

@@ -15,6 +15,13 @@ export const isFlowEnd = (c: number): boolean => c === COMMA || c === 93 || c ==
 export const isFlowIndicator = (c: number): boolean => isFlowEnd(c) || c === 91 || c === 123;
 /** Plain scalars that can only be strings: most of a config, so they skip the core-schema tests. */
 const STRING_START = /^[^-+.0-9~nNtTfF]/;
+/**
+ * Every form the tests below turn into something other than a string, in one pattern: most of what gets
+ * past STRING_START is still a string (names, IP addresses, durations), and one test rejects it where the
+ * chain below ran nine.
+ */
+const NOT_STRING =
+  /^(?:~|[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)?$/;
 const ESCAPES: Record<string, string> = {
   '"': '"',
   '\\': '\\',
@@ -27,7 +34,7 @@ const ESCAPES: Record<string, string> = {
 
 /** Core-schema (YAML 1.2) resolution of a plain scalar, as the `yaml` library does it. */
 export function resolvePlain(s: string): unknown {
-  if (STRING_START.test(s)) return s;
+  if (STRING_START.test(s) || !NOT_STRING.test(s)) return s;
   if (/^(?:~|[Nn]ull|NULL)?$/.test(s)) return null;
   if (/^(?:[Tt]rue|TRUE)$/.test(s)) return true;
   if (/^(?:[Ff]alse|FALSE)$/.test(s)) return false;
@@ -35,7 +42,8 @@ export function resolvePlain(s: string): unknown {
   if (/^[-+]?[0-9]+$/.test(s)) return parseInt(s, 10);
   if (/^0x[0-9a-fA-F]+$/.test(s)) return parseInt(s.slice(2), 16);
   if (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(s))
-    return s.endsWith('an') || s.endsWith('AN') ? NaN : s.startsWith('-') ? -Infinity : Infinity;
+    // .nan, .NaN and .NAN (a test of the last two letters read .NaN as infinity).
+    return /nan$/i.test(s) ? NaN : s.startsWith('-') ? -Infinity : Infinity;
   if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/.test(s)) return parseFloat(s);
   return s;
 }

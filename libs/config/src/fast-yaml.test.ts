@@ -81,6 +81,13 @@ t: '42'
 u: a:b
 v: -x
 w: :y
+x: [.NaN, .nan, +.inf, NULL, TRUE, Null, -0x1F, 0o8, .5, -.5e-3, 10.0.0.1, 2s, 1.5.6, "", ~x]
+`,
+  'the same keys many times': `
+list:
+  - { name: a, type: A, ttl: 30, values: [192.0.2.1] }
+  - { name: b, type: A, ttl: 30, values: [192.0.2.2] }
+  - { name: c, type: A, "ttl": 30, values: [] }
 `,
   'quoted scalars with escapes': String.raw`
 a: "tab\there \"quoted\" \\ \u00e9 \/"
@@ -124,6 +131,8 @@ const GIVES_UP = {
   'duplicate keys': 'a: 1\na: 2\n',
   'merge keys': 'base: {x: 1}\nb:\n  <<: {y: 2}\n',
   'numeric keys': '1: a\n',
+  'a null key after many string keys': 'a: { name: x }\nb: { name: y }\nc: { name: z, null: 1 }\n',
+  'a boolean key in a flow map': 'a: [{ x: 1 }, { true: 2 }]\n',
   tabs: 'a:\t1\n',
   'several documents': 'a: 1\n---\nb: 2\n',
   'a list at the top': '- a\n- b\n',
@@ -150,6 +159,15 @@ describe('readFastYaml', () => {
 
   for (const [name, text] of Object.entries(GIVES_UP))
     it(`leaves ${name} to the yaml library`, () => expect(readFastYaml(text)).toBeUndefined());
+
+  // Flow lists are handed back as exact-length copies (issue 11): interpolation must write into the copy.
+  it('points a "$" scalar of a flow list at the list in the data', () => {
+    const fast = readFastYaml('a: ["${X}", b, [c, "${Y}"]]\nm: { k: "${Z}" }\n')!;
+    const a = fast.data.a as unknown[];
+    expect(fast.dollars.map((d) => d.parent)).toEqual([a, a[2], fast.data.m]);
+    expect(fast.dollars[0]!.parent).toBe(a);
+    expect(fast.dollars[1]!.parent).toBe(a[2]);
+  });
 
   it('lists the scalars holding "$" with their paths and whether they were plain', () => {
     const fast = readFastYaml('a:\n  - u: "${X}"\n    p: ${Y}\nb: $$notref\n');

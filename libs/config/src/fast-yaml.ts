@@ -8,7 +8,7 @@
  * the caller falls back to the `yaml` library, which also gives every syntax error its proper message.
  */
 import type { Path, PathSegment } from './problems.js';
-import { lineCol, locateIn, type Position, type Shadow } from './fast-yaml-positions.js';
+import { lineCol, locateIn, type KeptShadow, type Position, type Shadow } from './fast-yaml-positions.js';
 import {
   AWKWARD,
   bail,
@@ -55,6 +55,13 @@ export function readFastYaml(text: string): FastYaml | undefined {
   }
 }
 
+/**
+ * An array filled by push() holds room for at least 17 elements; most containers here hold 1 to 12, and a
+ * config of 110,000 records keeps hundreds of thousands of them (data and positions) until it is built:
+ * copies at their exact length halve that heap (99 → ~50 MB), and with it the collector's work.
+ */
+const exact = <T>(a: T[]): T[] => (a.length < 17 ? a.slice() : a);
+
 class Reader {
   private readonly begins: number[] = [];
   private readonly indents: number[] = [];
@@ -64,8 +71,11 @@ class Reader {
   private p = 0;
   private readonly path: PathSegment[] = [];
   /** The shadow of the container read last (undefined after a scalar), for its parent to keep. */
-  private shadow: Shadow | undefined;
+  private shadow: KeptShadow;
+  /** Off: a flow collection's shadow is its start offset only (see KeptShadow), read again when needed. */
+  private keepFlowPositions = false;
   private readonly dollars: DollarScalar[] = [];
+  private readonly plainKeys = new Map<string, boolean>();
 
   constructor(private readonly text: string) {}
 
@@ -82,13 +92,28 @@ class Reader {
       top = this.text[topStart] === '{' ? this.inlineValue([], 0) : bail();
     }
     if (this.i < this.starts.length) bail();
-    const shadow = this.shadow!;
+    const shadow = this.shadow;
     const data = top as Record<string, unknown>;
+    const flowShadow = (start: number): Shadow => this.flowShadow(start);
     return {
       data,
       dollars: this.dollars,
-      locate: (path, atKey = false) => lineCol(lineStarts, locateIn(shadow, topStart, path, atKey)),
+      locate: (path, atKey = false) =>
+        lineCol(lineStarts, locateIn(shadow, topStart, path, atKey, flowShadow)),
     };
+  }
+
+  /** The full shadow of the one-line flow collection at `start`, read again (with its positions). */
+  private flowShadow(start: number): Shadow {
+    const t = this.text;
+    let end = t.indexOf('\n', start);
+    if (end < 0) end = t.length;
+    if (end > start && t.charCodeAt(end - 1) === 13) end--;
+    const again = new Reader(t);
+    again.keepFlowPositions = true;
+    again.p = start;
+    again.flow(end);
+    return again.shadow as Shadow;
   }
 
   /** Records every line with content; blank and comment-only lines carry no structure. */
@@ -167,7 +192,7 @@ class Reader {
       out[key!] = value;
       pos.push(key, keyStart, value === null ? -1 : valueStart, this.shadow);
     }
-    this.shadow = pos;
+    this.shadow = exact(pos);
     return out;
   }
 
@@ -197,7 +222,7 @@ class Reader {
       out.push(value);
       pos.push(start, this.shadow);
     }
-    this.shadow = pos;
+    this.shadow = exact(pos);
     return out;
   }
 
@@ -237,13 +262,15 @@ class Reader {
   private flow(end: number): unknown {
     const open = this.text[this.p];
     const out: Record<string, unknown> | unknown[] = open === '{' ? {} : [];
-    const pos: Shadow = [];
+    const flowStart = this.p;
+    const pos: Shadow | null = this.keepFlowPositions ? [] : null;
     const close = open === '{' ? '}' : ']';
+    const dollarsBefore = this.dollars.length;
     this.p++;
     this.skipSpaces(end);
     if (this.text[this.p] === close) {
       this.p++;
-      this.shadow = pos;
+      this.shadow = pos ?? flowStart;
       return out;
     }
     for (;;) {
@@ -255,7 +282,7 @@ class Reader {
         const k = this.key(end, true);
         if (k === undefined || Object.hasOwn(out, k)) bail();
         key = k!;
-        pos.push(key, keyStart);
+        pos?.push(key, keyStart);
       }
       this.skipSpaces(end);
       this.path.push(key);
@@ -264,17 +291,17 @@ class Reader {
       this.path.pop();
       if (Array.isArray(out)) {
         out.push(value);
-        pos.push(start, this.shadow);
+        pos?.push(start, this.shadow);
       } else {
         out[key as string] = value;
-        pos.push(value === null ? -1 : start, this.shadow);
+        pos?.push(value === null ? -1 : start, this.shadow);
       }
       this.skipSpaces(end);
       const c = this.text[this.p];
       this.p++;
       if (c === close) {
-        this.shadow = pos;
-        return out;
+        this.shadow = pos ? exact(pos) : flowStart;
+        return Array.isArray(out) ? this.exactList(out, dollarsBefore) : out;
       }
       if (c !== ',') bail();
       this.skipSpaces(end);
@@ -321,10 +348,33 @@ class Reader {
     this.skipSpaces(end);
     if (t[this.p] !== ':' || !this.separates(this.p + 1, end, flow)) return undefined;
     // Keys that resolve to null, booleans or numbers, merge keys and __proto__: left to `yaml`.
-    if (!quoted && (typeof resolvePlain(key) !== 'string' || key === '<<')) bail();
+    if (!quoted && !this.plainKey(key)) bail();
     if (key === '__proto__') bail();
     this.p++;
     return key;
+  }
+
+  /**
+   * A flow list at its exact length (see exact), with the `$` scalars noted in it pointing at the copy.
+   */
+  private exactList(out: unknown[], dollarsBefore: number): unknown[] {
+    const copy = exact(out);
+    for (let k = dollarsBefore; k < this.dollars.length; k++)
+      if (this.dollars[k]!.parent === out) this.dollars[k]!.parent = copy;
+    return copy;
+  }
+
+  /**
+   * Whether a plain key is a string, not a merge key. Remembered per key: a large config repeats a few
+   * dozen keys (name, type, values, ...) hundreds of thousands of times.
+   */
+  private plainKey(key: string): boolean {
+    let ok = this.plainKeys.get(key);
+    if (ok === undefined) {
+      ok = typeof resolvePlain(key) === 'string' && key !== '<<';
+      this.plainKeys.set(key, ok);
+    }
+    return ok;
   }
 
   private startsEntry(start: number): boolean {

@@ -84,10 +84,41 @@ describe('config hash', () => {
   });
 });
 
+describe('LoadedConfig.hash (computed when first read)', () => {
+  it('is the same on every read, in a copy, and for the same text parsed again', () => {
+    const loaded = parseConfig(ORIGINAL, { env: {}, baseDir: '/etc/understudy' });
+    const first = loaded.hash;
+    expect(first).toMatch(/^[0-9a-f]{64}$/);
+    expect(loaded.hash).toBe(first);
+    expect({ ...loaded }.hash).toBe(first);
+    expect(hashOf(ORIGINAL)).toBe(first);
+  });
+});
+
 describe('canonicalJson', () => {
   it('sorts keys at every level and keeps array order', () => {
     expect(canonicalJson({ b: 1, a: { d: [2, 1], c: null }, u: undefined })).toBe(
       '{"a":{"c":null,"d":[2,1]},"b":1}',
     );
+  });
+
+  // The writer hands its text over in chunks (issue 11): the result must not depend on where they break.
+  it('writes a large value (many chunks) exactly as the plain recursive definition does', () => {
+    const reference = (v: unknown): string => {
+      if (Array.isArray(v)) return `[${v.map(reference).join(',')}]`;
+      if (v !== null && typeof v === 'object') {
+        const entries = Object.entries(v).filter(([, x]) => x !== undefined);
+        entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${reference(x)}`).join(',')}}`;
+      }
+      return JSON.stringify(v) ?? 'null';
+    };
+    const big = Array.from({ length: 20_000 }, (_, i) => ({
+      z: i % 7 === 0 ? undefined : `n${i}\u00e9"`,
+      a: [i, i / 3, null, true, { 'k\u2028': NaN, B: 'x' }],
+    }));
+    const text = canonicalJson({ records: big, top: 1 });
+    expect(text.length).toBeGreaterThan(500_000);
+    expect(text).toBe(reference({ records: big, top: 1 }));
   });
 });

@@ -25,6 +25,7 @@ export async function loadConfig(
     throw new ConfigError([{ path: '', message: `cannot read config file ${absolute}: ${reason}` }], file);
   }
   const loaded = parseConfig(text, { source: file, baseDir: path.dirname(absolute), ...opts });
-  // The file, not its text: a large config is not kept in memory twice.
-  return { ...loaded, origin: { kind: 'file', file: absolute } };
+  // The file, not its text: a large config is not kept in memory twice. Assigned, not spread: a spread
+  // would compute the lazy hash.
+  return Object.assign(loaded, { origin: { kind: 'file', file: absolute } as const });
 }

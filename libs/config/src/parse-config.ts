@@ -69,10 +69,16 @@ export function parseConfig(text: string, opts: ParseOptions = {}): LoadedConfig
   const errors = finish(dropShadowed(problems.errors), src);
   if (errors.length > 0) throw new ConfigError(errors, source);
   const warnings = [...src.warnings, ...finish(problems.warnings, src, true)];
+  const frozen = deepFreeze(config);
+  let hash: string | undefined;
   return {
-    config: deepFreeze(config),
+    config: frozen,
     warnings,
-    hash: configHash(config, baseDir),
+    // Computed when first read (then kept): `validate` never reads it, and at 110,000 records it is a
+    // walk over the whole config (issue 11).
+    get hash(): string {
+      return (hash ??= configHash(frozen, baseDir));
+    },
     source,
     origin: { kind: 'text', text, source, baseDir },
   };

@@ -13,10 +13,12 @@ export async function validateCommand(
   out: NodeJS.WritableStream,
 ): Promise<number> {
   try {
-    const { config, warnings, hash } = await loadConfig(file);
+    const loaded = await loadConfig(file);
+    const { config, warnings } = loaded;
     const records = config.zones.reduce((n, z) => n + z.failover.length, 0);
     if (opts.json) {
-      out.write(`${JSON.stringify({ ok: true, file, hash, warnings }, null, 2)}\n`);
+      // Only here: the hash is computed when read (a walk over the whole config).
+      out.write(`${JSON.stringify({ ok: true, file, hash: loaded.hash, warnings }, null, 2)}\n`);
       return EXIT_OK;
     }
     out.write(
