@@ -80,6 +80,9 @@ describe('the npm package', () => {
         'package/dist/understudy.mjs',
         'package/dist/dns-worker.mjs',
         'package/dist/web/index.html',
+        // dns.geo.database 'bundled': the installed package has no node_modules to find it in.
+        'package/dist/geo/geo-whois-asn-country.mmdb',
+        'package/dist/geo/NRO_LICENSE',
         'package/examples/understudy.example.yaml',
       ]),
     );
