@@ -38,4 +38,14 @@ describe('compileSteering', () => {
     expect(rules.pick('JP', 'AS')).toBe(-1);
     expect(rules.pick(null, null)).toBe(-1);
   });
+
+  it('a country or continent listed by two rules belongs to the first', () => {
+    const twice = compileSteering([
+      { countries: ['DE'], continents: ['EU'] },
+      { countries: ['de'], continents: ['EU', 'AS'] },
+    ]);
+    expect(twice.pick('DE', 'EU')).toBe(0);
+    expect(twice.pick('IT', 'EU')).toBe(0);
+    expect(twice.pick('JP', 'AS')).toBe(1);
+  });
 });

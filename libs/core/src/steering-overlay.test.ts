@@ -1,11 +1,11 @@
 /** Issue 14 part 3: per-rule values through the overlay helpers, and the regional verdict's fallback. */
 import { describe, expect, it } from 'vitest';
 import type { OverlayDelta, ZoneOverlay } from './overlay.js';
-import { applyDelta, mergeSteered } from './overlay.js';
+import { applyDelta, mergeSteered, overlayTtl } from './overlay.js';
 import { copyOverlay, mergeDeltas, overlayUpdateProblem } from './overlay-journal.js';
 import { newCheckState } from './state-init.js';
 import type { DeciderState, RegionHealth } from './state-types.js';
-import { regionalVerdict } from './steering.js';
+import { probedIdsOf, regionalVerdict } from './steering.js';
 import { config, httpCheck } from './test-support/fixtures.js';
 
 const A = 'a./A';
@@ -98,5 +98,34 @@ describe('regionalVerdict', () => {
     expect(regionalVerdict(d, 'web', ['eu-west'], ctx)).toBe('down');
     // Not a region the check runs in: the global verdict too.
     expect(regionalVerdict(d, 'web', ['mars'], ctx)).toBe('down');
+  });
+
+  it('a check the config does not know has no regional view: its (unknown) global verdict', () => {
+    const d = deps({ 'eu-west': vote('down') }, 'up');
+    expect(regionalVerdict(d, 'gone', ['eu-west'], ctx)).toBe('unknown');
+  });
+});
+
+describe('probedIdsOf', () => {
+  it('lists the probed checks under the answers and skips ids the config does not know', () => {
+    const cfg = config({ checks: [httpCheck('web')] });
+    const rec = {
+      ...cfg.zones[0]!.failover[0]!,
+      answers: [
+        { name: 'a', values: ['192.0.2.1'], check: 'web' },
+        { name: 'b', values: ['192.0.2.2'], check: 'gone' },
+        { name: 'c', values: ['192.0.2.3'], check: null },
+      ],
+    };
+    expect(probedIdsOf({ checksById: new Map(cfg.checks.map((c) => [c.id, c])) }, rec)).toEqual(['web']);
+  });
+});
+
+describe('overlayTtl', () => {
+  it('is the configured TTL without an overlay or an entry, and the overlay’s while degraded', () => {
+    const rec = { ...config({ checks: [httpCheck('web')] }).zones[0]!.failover[0]!, id: A, ttl: 60 };
+    expect(overlayTtl(null, rec)).toBe(60);
+    expect(overlayTtl(overlay, rec)).toBe(60);
+    expect(overlayTtl({ ...overlay, ttls: { [A]: 5 } }, rec)).toBe(5);
   });
 });
