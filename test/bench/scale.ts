@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { freePort } from '@understudy/testkit/ports';
+import { monotonicUs, summarizeProfiles } from './cpu-profile-window.js';
 import { dnsperfArgs, ensureDnsperf, runDnsperf } from './dns-perf.js';
 import { processTree, treeCpuSeconds } from './dns-proc.js';
 import { NSD_BINARY, startNsdZones } from './dns-servers.js';
@@ -155,9 +156,18 @@ async function changeCycle(
   dnsPort: number,
   httpPort: number,
   listener: { down(): Promise<void>; up(): Promise<void> },
-): Promise<{ publishMs: number[]; worstMs: number; lost: number; sent: number; cpu: number }> {
+): Promise<{
+  publishMs: number[];
+  stages: Record<string, number>[];
+  worstMs: number;
+  lost: number;
+  sent: number;
+  cpu: number;
+}> {
   const id = `f0.${APEX}/A`;
   const publishMs: number[] = [];
+  const stages: Record<string, number>[] = [];
+  let totals = await stageTotals(httpPort);
   let worst = 0;
   let lost = 0;
   let sent = 0;
@@ -190,6 +200,15 @@ async function changeCycle(
         120_000,
         20,
       );
+      // Then on /metrics (small) until every worker serves it: a /status read is megabytes of JSON on the
+      // main process, and one taken before the last worker's acknowledgement is handled would delay it.
+      const published = (t: Totals) => t.get('decide')?.count ?? 0;
+      await until(
+        'the publish breakdown of the change',
+        async () => (published(await stageTotals(httpPort)) > published(totals) ? 1 : null),
+        120_000,
+        50,
+      );
       const v = await until(
         `${id} on ${want}, published`,
         async () => {
@@ -201,12 +220,53 @@ async function changeCycle(
         1000,
       );
       publishMs.push(Math.max(...Object.values(v.publishedAt)) - v.switchedAt!);
+      const now = await stageTotals(httpPort);
+      stages.push(stageMeans(totals, now));
+      totals = now;
     }
   } finally {
     pinging = false;
     await pinger;
   }
-  return { publishMs, worstMs: worst, lost, sent, cpu: (treeCpuSeconds(pid) - cpu0) / 2 };
+  return { publishMs, stages, worstMs: worst, lost, sent, cpu: (treeCpuSeconds(pid) - cpu0) / 2 };
+}
+
+type Totals = Map<string, { sum: number; count: number }>;
+
+/** understudy_dns_publish_stage_seconds (sum, count) by stage, and the slices counter, from /metrics. */
+async function stageTotals(httpPort: number): Promise<Totals> {
+  const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+  const out: Totals = new Map();
+  const at = (k: string) => out.get(k) ?? out.set(k, { sum: 0, count: 0 }).get(k)!;
+  for (const m of text.matchAll(
+    /^understudy_dns_publish_stage_seconds_(sum|count)\{stage="(\w+)"\} (\S+)$/gm,
+  ))
+    at(m[2]!)[m[1] as 'sum' | 'count'] = Number(m[3]);
+  const slices = /^understudy_dns_publish_slices_total (\S+)$/m.exec(text);
+  if (slices) at('slices').sum = Number(slices[1]);
+  return out;
+}
+
+/** Mean ms per observation of each stage between two readings; slices per worker apply. */
+function stageMeans(a: Totals, b: Totals): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [stage, t] of b) {
+    if (stage === 'slices') continue;
+    const n = t.count - (a.get(stage)?.count ?? 0);
+    if (n > 0) out[stage] = ((t.sum - (a.get(stage)?.sum ?? 0)) * 1000) / n;
+  }
+  const applies = (b.get('plan')?.count ?? 0) - (a.get('plan')?.count ?? 0);
+  if (applies > 0) out.slices = ((b.get('slices')?.sum ?? 0) - (a.get('slices')?.sum ?? 0)) / applies;
+  return out;
+}
+
+const STAGES = ['decide', 'handoff', 'ipc', 'queue', 'plan', 'encode', 'paused', 'commit', 'ack', 'slices'];
+
+function breakdown(perChange: Record<string, number>[]): string {
+  return STAGES.map((stage) => {
+    const s = summarize(perChange.flatMap((c) => (c[stage] === undefined ? [] : [c[stage]])));
+    return `${stage} ${fmt(s.p50)}/${fmt(s.max)}`;
+  }).join(' · ');
 }
 
 async function checkListeners(n: number) {
@@ -258,6 +318,8 @@ async function measureSize(size: number): Promise<string[]> {
   const queries = join(dir, 'queries.txt');
   writeFileSync(queries, queryMix(z));
   const out: string[] = [];
+  /** The change cycles, on the profiles' clock: --profile summarizes only them. */
+  const cyclesWindow = { from: 0, to: 0 };
   let t = performance.now();
   execFileSync(process.execPath, [CLI, 'validate', config], { stdio: 'ignore', maxBuffer: 1 << 28 });
   const validateMs = performance.now() - t;
@@ -309,20 +371,32 @@ async function measureSize(size: number): Promise<string[]> {
     );
     console.log(out.at(-1));
     const cycles = [];
+    cyclesWindow.from = monotonicUs();
     for (let c = 0; c < CYCLES; c++)
       cycles.push(await changeCycle(app.pid!, dnsPort, httpPort, listeners[0]!));
+    cyclesWindow.to = monotonicUs();
     const publish = summarize(cycles.flatMap((c) => c.publishMs));
+    const stages = cycles.flatMap((c) => c.stages);
     out.push(
       `  per change (${cycles.length * 2} changes of ${z.failovers / CHECKS} records): switchedAt → publishedAt ` +
         `p50 ${fmt(publish.p50)} ms, max ${fmt(publish.max)} ms · worst static-name latency ${Math.max(...cycles.map((c) => c.worstMs)).toFixed(0)} ms · ` +
         `lost ${cycles.reduce((n, c) => n + c.lost, 0)} of ${cycles.reduce((n, c) => n + c.sent, 0)} · ` +
         `tree CPU ${(cycles.reduce((n, c) => n + c.cpu, 0) / cycles.length).toFixed(2)} s per change`,
+      `  publish breakdown, ms per change, p50/max (worker stages: mean of the workers): ${breakdown(stages)}`,
     );
-    console.log(out.at(-1));
+    console.log(out.slice(-2).join('\n'));
   } finally {
     await stop(app);
     await Promise.all(listeners.map((l) => l.down()));
     rmSync(dir, { recursive: true, force: true });
+  }
+  if (args.profile && cyclesWindow.to > 0) {
+    const lines = [
+      `  CPU during the change cycles (${cyclesWindow.from}-${cyclesWindow.to} µs), by process (profiles in ${args.profile}):`,
+      ...summarizeProfiles(args.profile, cyclesWindow.from, cyclesWindow.to),
+    ];
+    out.push(...lines);
+    console.log(lines.join('\n'));
   }
   return out;
 }

@@ -3,6 +3,7 @@
  * (O(delta) for a delta) with an undo for when the file write that must precede it fails.
  */
 import {
+  cloneData,
   deepFreeze,
   mergeTtls,
   withTtls,
@@ -46,7 +47,7 @@ export interface Applied {
 function frozenDelta(d: OverlayDelta): OverlayDelta {
   return deepFreeze({
     ...d,
-    records: structuredClone(d.records),
+    records: cloneData(d.records),
     ...(d.ttls ? { ttls: { ...d.ttls } } : {}),
   });
 }
