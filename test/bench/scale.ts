@@ -11,7 +11,7 @@
  *                     switchedAt → publishedAt (every DNS worker serves it), the worst latency and the
  *                     lost queries of a static name queried every 20 ms meanwhile, and the tree's CPU
  *
- *   npm run bench:scale [-- --sizes 1100,11000] [--cycles 3] [--seconds 10] [--profile DIR]
+ *   npm run bench:scale [-- --sizes 1100,11000] [--cycles 3] [--seconds 10] [--profile DIR] [--cli FILE]
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
@@ -36,12 +36,14 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '10' },
     /** Writes CPU profiles of the app and its DNS workers here (node --cpu-prof), to see where a change goes. */
     profile: { type: 'string' },
+    /** Another build's understudy.mjs, to compare two builds on the same machine, e.g. a copy of dist/. */
+    cli: { type: 'string' },
   },
 });
 const SIZES = args.sizes.split(',').map(Number);
 const CYCLES = Number(args.cycles);
 const PERF_SECONDS = Number(args.seconds);
-const CLI = fileURLToPath(new URL('../../dist/understudy.mjs', import.meta.url));
+const CLI = args.cli ?? fileURLToPath(new URL('../../dist/understudy.mjs', import.meta.url));
 
 function nsdZone(z: Zone): string {
   const out = [

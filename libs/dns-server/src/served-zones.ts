@@ -40,6 +40,10 @@ export interface ApplyStages {
   commitMs: number;
 }
 
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a === b || (a.length === b.length && a.every((v, i) => v === b[i]));
+}
+
 export class ServedZones {
   /** The failover slots by id, for cheap checks (the pool primary uses the same ones). */
   readonly slotSpecs: ReadonlyMap<string, FailoverSlot>;
@@ -173,12 +177,14 @@ export class ServedZones {
     }
     for (const [apex, soa] of p.negativeSoas) model.zones.get(apex)!.negativeSoa = soa;
     for (const [e, enc] of p.encoded) {
-      table.unindex(e);
+      // Most re-encoded names read the same records as before: their index entries stay.
+      const reindex = e.serialBound !== enc.serialBound || !sameList(e.deps, enc.deps);
+      if (reindex) table.unindex(e);
       e.answers = enc.answers;
       e.other = enc.other;
       e.deps = enc.deps;
       e.serialBound = enc.serialBound;
-      table.index(e);
+      if (reindex) table.index(e);
     }
     for (const [zone, body] of p.negatives) {
       const fz = table.zones.get(zone.apex)!;
