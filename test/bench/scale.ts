@@ -10,6 +10,12 @@
  *   per change        one check going down and back up flips 10 % of the failover records:
  *                     switchedAt → publishedAt (every DNS worker serves it), the worst latency and the
  *                     lost queries of a static name queried every 20 ms meanwhile, and the tree's CPU
+ *   publish breakdown  where each change's time went (understudy_dns_publish_stage_seconds, read from
+ *                     /metrics per change): decide (decision → the DNS role has the update: evaluation,
+ *                     the store's commit and fsyncs), handoff, then per worker ipc, queue, plan, encode,
+ *                     paused (queries answered between slices), commit, ack; p50/max over the changes
+ *   --profile DIR      CPU profiles of the app and its workers; prints each one's top functions during
+ *                     the change cycles only (cpu-profile-window.ts)
  *
  *   npm run bench:scale [-- --sizes 1100,11000] [--cycles 3] [--seconds 10] [--profile DIR] [--cli FILE]
  */
@@ -27,6 +33,7 @@ import { dnsperfArgs, ensureDnsperf, runDnsperf } from './dns-perf.js';
 import { processTree, treeCpuSeconds } from './dns-proc.js';
 import { NSD_BINARY, startNsdZones } from './dns-servers.js';
 import { APEX, CHECKS, configYaml, ip, zoneOf, type Zone } from './scale-config.js';
+import { breakdown, stageMeans, stageTotals, type Totals } from './publish-stages.js';
 import { fmt, summarize } from './stats.js';
 
 const { values: args } = parseArgs({
@@ -231,44 +238,6 @@ async function changeCycle(
     await pinger;
   }
   return { publishMs, stages, worstMs: worst, lost, sent, cpu: (treeCpuSeconds(pid) - cpu0) / 2 };
-}
-
-type Totals = Map<string, { sum: number; count: number }>;
-
-/** understudy_dns_publish_stage_seconds (sum, count) by stage, and the slices counter, from /metrics. */
-async function stageTotals(httpPort: number): Promise<Totals> {
-  const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
-  const out: Totals = new Map();
-  const at = (k: string) => out.get(k) ?? out.set(k, { sum: 0, count: 0 }).get(k)!;
-  for (const m of text.matchAll(
-    /^understudy_dns_publish_stage_seconds_(sum|count)\{stage="(\w+)"\} (\S+)$/gm,
-  ))
-    at(m[2]!)[m[1] as 'sum' | 'count'] = Number(m[3]);
-  const slices = /^understudy_dns_publish_slices_total (\S+)$/m.exec(text);
-  if (slices) at('slices').sum = Number(slices[1]);
-  return out;
-}
-
-/** Mean ms per observation of each stage between two readings; slices per worker apply. */
-function stageMeans(a: Totals, b: Totals): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [stage, t] of b) {
-    if (stage === 'slices') continue;
-    const n = t.count - (a.get(stage)?.count ?? 0);
-    if (n > 0) out[stage] = ((t.sum - (a.get(stage)?.sum ?? 0)) * 1000) / n;
-  }
-  const applies = (b.get('plan')?.count ?? 0) - (a.get('plan')?.count ?? 0);
-  if (applies > 0) out.slices = ((b.get('slices')?.sum ?? 0) - (a.get('slices')?.sum ?? 0)) / applies;
-  return out;
-}
-
-const STAGES = ['decide', 'handoff', 'ipc', 'queue', 'plan', 'encode', 'paused', 'commit', 'ack', 'slices'];
-
-function breakdown(perChange: Record<string, number>[]): string {
-  return STAGES.map((stage) => {
-    const s = summarize(perChange.flatMap((c) => (c[stage] === undefined ? [] : [c[stage]])));
-    return `${stage} ${fmt(s.p50)}/${fmt(s.max)}`;
-  }).join(' · ');
 }
 
 async function checkListeners(n: number) {
