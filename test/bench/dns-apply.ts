@@ -7,7 +7,7 @@
  */
 import type { OverlayUpdate, RRset } from '@understudy/core';
 import { DnsServer } from '@understudy/dns-server';
-import type { ApplyInfo, FailoverSlot, ZoneBase } from '@understudy/dns-server';
+import type { ApplyInfo, ApplyStages, FailoverSlot, ZoneBase } from '@understudy/dns-server';
 import { recordingLogger } from '@understudy/testkit/logger';
 
 const APEX = 'scale.test.';
@@ -96,9 +96,12 @@ for (const n of sizes) {
   const whole = run(`${tenth.length}-record delta`, tenthDelta, 5);
   const slices: number[] = [];
   const walls: number[] = [];
+  const cpus: number[] = [];
+  const stages: ApplyStages[] = [];
   for (let k = 0; k < 5; k++) {
     let from = performance.now();
     const t = from;
+    const cpu0 = process.cpuUsage();
     const r = await server.applyUpdateSliced(tenthDelta(k + 10), async () => {
       slices.push(performance.now() - from);
       await new Promise((done) => setImmediate(done));
@@ -107,9 +110,16 @@ for (const n of sizes) {
     if (!r.ok) throw new Error(r.error);
     slices.push(performance.now() - from);
     walls.push(performance.now() - t);
+    const cpu = process.cpuUsage(cpu0);
+    cpus.push((cpu.user + cpu.system) / 1000);
+    stages.push(last!.stages!);
     serial = r.serial;
   }
-  const sliced = `sliced: slice p50 ${ms(median(slices))}, longest ${ms(Math.max(...slices))}, of ${slices.length / 5} per update, wall ${ms(median(walls))}`;
+  // CPU time and the stages' own figures move less than wall times on a shared, loaded machine.
+  const stage = (k: 'planMs' | 'encodeMs' | 'commitMs') => ms(median(stages.map((s) => s[k])));
+  const sliced =
+    `sliced: slice p50 ${ms(median(slices))}, longest ${ms(Math.max(...slices))}, of ${slices.length / 5} per update, ` +
+    `wall ${ms(median(walls))}, CPU ${ms(median(cpus))} (plan ${stage('planMs')}, encode ${stage('encodeMs')}, commit ${stage('commitMs')})`;
   console.log(
     `${n} names (${b.slots.length} failover): base build ${ms(buildMs)}, heap ${(perName / 1024).toFixed(2)} KiB/name; ` +
       `${one}; ${hundred}; ${serialOnly}; ${full}; ${whole}, ${sliced}`,

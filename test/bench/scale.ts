@@ -10,8 +10,14 @@
  *   per change        one check going down and back up flips 10 % of the failover records:
  *                     switchedAt → publishedAt (every DNS worker serves it), the worst latency and the
  *                     lost queries of a static name queried every 20 ms meanwhile, and the tree's CPU
+ *   publish breakdown  where each change's time went (understudy_dns_publish_stage_seconds, read from
+ *                     /metrics per change): decide (decision → the DNS role has the update: evaluation,
+ *                     the store's commit and fsyncs), handoff, then per worker ipc, queue, plan, encode,
+ *                     paused (queries answered between slices), commit, ack; p50/max over the changes
+ *   --profile DIR      CPU profiles of the app and its workers; prints each one's top functions during
+ *                     the change cycles only (cpu-profile-window.ts)
  *
- *   npm run bench:scale [-- --sizes 1100,11000] [--cycles 3] [--seconds 10] [--profile DIR]
+ *   npm run bench:scale [-- --sizes 1100,11000] [--cycles 3] [--seconds 10] [--profile DIR] [--cli FILE]
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
@@ -22,10 +28,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { freePort } from '@understudy/testkit/ports';
+import { monotonicUs, summarizeProfiles } from './cpu-profile-window.js';
 import { dnsperfArgs, ensureDnsperf, runDnsperf } from './dns-perf.js';
 import { processTree, treeCpuSeconds } from './dns-proc.js';
 import { NSD_BINARY, startNsdZones } from './dns-servers.js';
 import { APEX, CHECKS, configYaml, ip, zoneOf, type Zone } from './scale-config.js';
+import { breakdown, stageMeans, stageTotals, type Totals } from './publish-stages.js';
 import { fmt, summarize } from './stats.js';
 
 const { values: args } = parseArgs({
@@ -35,12 +43,14 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '10' },
     /** Writes CPU profiles of the app and its DNS workers here (node --cpu-prof), to see where a change goes. */
     profile: { type: 'string' },
+    /** Another build's understudy.mjs, to compare two builds on the same machine, e.g. a copy of dist/. */
+    cli: { type: 'string' },
   },
 });
 const SIZES = args.sizes.split(',').map(Number);
 const CYCLES = Number(args.cycles);
 const PERF_SECONDS = Number(args.seconds);
-const CLI = fileURLToPath(new URL('../../dist/understudy.mjs', import.meta.url));
+const CLI = args.cli ?? fileURLToPath(new URL('../../dist/understudy.mjs', import.meta.url));
 
 function nsdZone(z: Zone): string {
   const out = [
@@ -155,9 +165,18 @@ async function changeCycle(
   dnsPort: number,
   httpPort: number,
   listener: { down(): Promise<void>; up(): Promise<void> },
-): Promise<{ publishMs: number[]; worstMs: number; lost: number; sent: number; cpu: number }> {
+): Promise<{
+  publishMs: number[];
+  stages: Record<string, number>[];
+  worstMs: number;
+  lost: number;
+  sent: number;
+  cpu: number;
+}> {
   const id = `f0.${APEX}/A`;
   const publishMs: number[] = [];
+  const stages: Record<string, number>[] = [];
+  let totals = await stageTotals(httpPort);
   let worst = 0;
   let lost = 0;
   let sent = 0;
@@ -190,6 +209,15 @@ async function changeCycle(
         120_000,
         20,
       );
+      // Then on /metrics (small) until every worker serves it: a /status read is megabytes of JSON on the
+      // main process, and one taken before the last worker's acknowledgement is handled would delay it.
+      const published = (t: Totals) => t.get('decide')?.count ?? 0;
+      await until(
+        'the publish breakdown of the change',
+        async () => (published(await stageTotals(httpPort)) > published(totals) ? 1 : null),
+        120_000,
+        50,
+      );
       const v = await until(
         `${id} on ${want}, published`,
         async () => {
@@ -201,12 +229,15 @@ async function changeCycle(
         1000,
       );
       publishMs.push(Math.max(...Object.values(v.publishedAt)) - v.switchedAt!);
+      const now = await stageTotals(httpPort);
+      stages.push(stageMeans(totals, now));
+      totals = now;
     }
   } finally {
     pinging = false;
     await pinger;
   }
-  return { publishMs, worstMs: worst, lost, sent, cpu: (treeCpuSeconds(pid) - cpu0) / 2 };
+  return { publishMs, stages, worstMs: worst, lost, sent, cpu: (treeCpuSeconds(pid) - cpu0) / 2 };
 }
 
 async function checkListeners(n: number) {
@@ -258,6 +289,8 @@ async function measureSize(size: number): Promise<string[]> {
   const queries = join(dir, 'queries.txt');
   writeFileSync(queries, queryMix(z));
   const out: string[] = [];
+  /** The change cycles, on the profiles' clock: --profile summarizes only them. */
+  const cyclesWindow = { from: 0, to: 0 };
   let t = performance.now();
   execFileSync(process.execPath, [CLI, 'validate', config], { stdio: 'ignore', maxBuffer: 1 << 28 });
   const validateMs = performance.now() - t;
@@ -309,20 +342,32 @@ async function measureSize(size: number): Promise<string[]> {
     );
     console.log(out.at(-1));
     const cycles = [];
+    cyclesWindow.from = monotonicUs();
     for (let c = 0; c < CYCLES; c++)
       cycles.push(await changeCycle(app.pid!, dnsPort, httpPort, listeners[0]!));
+    cyclesWindow.to = monotonicUs();
     const publish = summarize(cycles.flatMap((c) => c.publishMs));
+    const stages = cycles.flatMap((c) => c.stages);
     out.push(
       `  per change (${cycles.length * 2} changes of ${z.failovers / CHECKS} records): switchedAt → publishedAt ` +
         `p50 ${fmt(publish.p50)} ms, max ${fmt(publish.max)} ms · worst static-name latency ${Math.max(...cycles.map((c) => c.worstMs)).toFixed(0)} ms · ` +
         `lost ${cycles.reduce((n, c) => n + c.lost, 0)} of ${cycles.reduce((n, c) => n + c.sent, 0)} · ` +
         `tree CPU ${(cycles.reduce((n, c) => n + c.cpu, 0) / cycles.length).toFixed(2)} s per change`,
+      `  publish breakdown, ms per change, p50/max (worker stages: mean of the workers): ${breakdown(stages)}`,
     );
-    console.log(out.at(-1));
+    console.log(out.slice(-2).join('\n'));
   } finally {
     await stop(app);
     await Promise.all(listeners.map((l) => l.down()));
     rmSync(dir, { recursive: true, force: true });
+  }
+  if (args.profile && cyclesWindow.to > 0) {
+    const lines = [
+      `  CPU during the change cycles (${cyclesWindow.from}-${cyclesWindow.to} µs), by process (profiles in ${args.profile}):`,
+      ...summarizeProfiles(args.profile, cyclesWindow.from, cyclesWindow.to),
+    ];
+    out.push(...lines);
+    console.log(lines.join('\n'));
   }
   return out;
 }

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DnsWorkerPool } from '@understudy/dns-server';
-import type { ApplyInfo } from '@understudy/dns-server';
+import type { ApplyInfo, PublishTrace } from '@understudy/dns-server';
 import { dig } from '@understudy/testkit/dig';
 import { recordingLogger } from '@understudy/testkit/logger';
 import { waitFor } from '@understudy/testkit/wait';
@@ -18,6 +18,7 @@ const basePath = join(dir, 'base.json');
 const logger = recordingLogger();
 const serving: number[] = [];
 const applied: ApplyInfo[] = [];
+const traces: PublishTrace[] = [];
 let pool: DnsWorkerPool;
 let port: number;
 
@@ -32,6 +33,7 @@ beforeAll(async () => {
     baseSource: { basePath },
     onServing: (serial) => serving.push(serial),
     onApplied: (info) => applied.push(info),
+    onPublished: (t) => traces.push(t),
   });
   expect(pool.setBase(overlayBase(), overlay(10, { [APP]: ['198.51.100.10'] }))).toEqual({
     ok: true,
@@ -81,6 +83,17 @@ describe('DnsWorkerPool with a base', () => {
       expect.objectContaining({ kind: 'delta', names: 1 }),
     ]);
     expect(mine.every((a) => a.bodies < 20)).toBe(true);
+    // Issue 11: where the publish went, per worker, once both serve it (dns_publish_stage_seconds).
+    const trace = traces.find((t) => t.serial === 11)!;
+    expect(trace.workers).toHaveLength(2);
+    for (const w of trace.workers) {
+      expect(w.slices).toBeGreaterThanOrEqual(1);
+      // ipc spans two processes' clocks (wall time): only finite.
+      expect(Number.isFinite(w.ipcMs)).toBe(true);
+      for (const ms of [w.queueMs, w.planMs, w.encodeMs, w.pausedMs, w.commitMs, w.ackMs])
+        expect(ms).toBeGreaterThanOrEqual(0);
+    }
+    expect(trace.servedAt).toBeGreaterThanOrEqual(trace.sentAt);
     expect(sent).toHaveLength(2);
     for (const m of sent) {
       expect(m).toContain('"t":"us:update"');

@@ -21,7 +21,10 @@ export function dnsWorkerScript(): string | undefined {
 }
 
 type Wiring = Required<
-  Pick<DnsRoleOptions, 'workerConfig' | 'onApplied' | 'onServing' | 'onTransfer' | 'notifyHooks'>
+  Pick<
+    DnsRoleOptions,
+    'workerConfig' | 'onApplied' | 'onServing' | 'onPublished' | 'onTransfer' | 'notifyHooks'
+  >
 > &
   Pick<DnsRoleOptions, 'workerExec'>;
 
@@ -41,6 +44,7 @@ export function dnsRoleWiring(
       metrics.dnsApplyDuration.observe({ kind: info.kind }, info.ms / 1000);
       metrics.dnsApplyBodies.inc({ kind: info.kind }, info.bodies);
     },
+    onPublished: (t) => publishStages(metrics, t),
     ...transferWiring(metrics),
     onServing: (overlay, source) => {
       metrics.zoneSerial.set(overlay.serial);
@@ -50,4 +54,18 @@ export function dnsRoleWiring(
       onServing?.(overlay, source);
     },
   };
+}
+
+const WORKER_STAGES = ['ipc', 'queue', 'plan', 'encode', 'paused', 'commit', 'ack'] as const;
+
+/** Issue 11: the publish breakdown as dns_publish_stage_seconds (bench:scale reads it per change). */
+function publishStages(metrics: UnderstudyMetrics, t: Parameters<Wiring['onPublished']>[0]): void {
+  const stage = (name: string, ms: number) =>
+    metrics.dnsPublishStage.observe({ stage: name }, Math.max(0, ms) / 1000);
+  stage('decide', t.receivedAt - t.decidedAt);
+  stage('handoff', t.sentAt - t.receivedAt);
+  for (const w of t.workers) {
+    for (const s of WORKER_STAGES) stage(s, w[`${s}Ms`]);
+    metrics.dnsPublishSlices.inc(w.slices);
+  }
 }

@@ -445,13 +445,6 @@ export class DeciderRole {
   }
 
   private async persist(out: EngineOutput): Promise<void> {
-    for (const e of out.events) {
-      const { evidence, ...summary } = e;
-      // The evidence is in the stored timeline; logs get the summary, and the evidence at debug level.
-      // A failover (critical) is an error line, as alerting on logs expects; see eventLogLevel.
-      this.opts.logger[eventLogLevel(e.severity)]({ event: summary }, e.message);
-      this.opts.logger.debug({ seq: e.seq, evidence }, 'event evidence');
-    }
     if (out.stats.future) {
       this.opts.logger.warn(
         { future: out.stats.future },
@@ -463,6 +456,15 @@ export class DeciderRole {
     if (this.unsavedEvents.length || this.publisher.dirty) {
       await this.commit();
     } else if (out.stateChanged) this.scheduleSave();
+    // Logged once the commit is done, stored or not (issue 11: a change of 1,100 records logs 1,100 lines,
+    // tens of ms that would otherwise come before the DNS servers hear of it).
+    for (const e of out.events) {
+      const { evidence, ...summary } = e;
+      // The evidence is in the stored timeline; logs get the summary, and the evidence at debug level.
+      // A failover (critical) is an error line, as alerting on logs expects; see eventLogLevel.
+      this.opts.logger[eventLogLevel(e.severity)]({ event: summary }, e.message);
+      this.opts.logger.debug({ seq: e.seq, evidence }, 'event evidence');
+    }
     this.opts.metrics?.output(out, this.engine);
     if (!this.fenced) this.attachment?.onOutput?.(out);
     this.opts.onOutput?.(out);

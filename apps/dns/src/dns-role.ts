@@ -27,9 +27,11 @@ import {
   DnsWorkerPool,
   defaultDnsWorkers,
   dnsServerOptions,
+  wallMs,
   zoneBaseFromConfig,
   checkGeoDatabase,
   type DnsServerOptions,
+  type PublishTrace,
   type ZoneBase,
 } from '@understudy/dns-server';
 import { settleHeapAfterStart } from './heap-release.js';
@@ -70,6 +72,11 @@ export interface DnsRoleOptions {
   onApplied?: DnsServerOptions['onApplied'];
   /** An overlay is now answered by every DNS worker. Treat it as read-only. */
   onServing?: (overlay: ZoneOverlay, source: ZoneSource) => void;
+  /**
+   * Issue 11: where a store update's time went, from the decision (`decidedAt`, the update's generatedAt) and
+   * its arrival here (`receivedAt`) to every worker serving it (metrics, bench:scale's breakdown).
+   */
+  onPublished?: (trace: PublishTrace & { decidedAt: number; receivedAt: number }) => void;
   /**
    * The served serial is re-recorded this often (ms; 0 = never), so the decider knows this instance is
    * alive and waits for it before calling a change published. Default 10 000.
@@ -121,6 +128,8 @@ export class DnsRole {
   private notifier: ReturnType<typeof notifierFor> = null;
   /** What each zone-transfer secondary serves, recorded as the publications of its target. */
   private watch: ReturnType<typeof secondaryWatchFor> = null;
+  /** The newest store delta handed to the server: its decision time and arrival, for onPublished. */
+  private lastDelta: { serial: number; decidedAt: number; receivedAt: number } | null = null;
 
   private constructor(private readonly opts: DnsRoleOptions) {
     this.store = opts.store;
@@ -141,6 +150,7 @@ export class DnsRole {
       ...(opts.onQueries ? { onQueries: opts.onQueries } : {}),
       ...(opts.onApplied ? { onApplied: opts.onApplied } : {}),
       ...(opts.onTransfer ? { onTransfer: opts.onTransfer } : {}),
+      ...(opts.onPublished ? { onPublished: (t: PublishTrace) => role.published(t) } : {}),
     };
     role.startNotify();
     // With more than one worker, cluster workers answer and this process only feeds them overlay updates.
@@ -329,6 +339,7 @@ export class DnsRole {
     const cur = this.served_;
     const d = u.delta;
     if (cur && d.serial <= cur.overlay.serial) return;
+    const receivedAt = wallMs();
     // A delta on top of what the disk cache or the config gave is not the store's: read the whole overlay.
     if (!cur || cur.source !== 'store' || d.base !== cur.overlay.serial) {
       this.reread();
@@ -347,6 +358,7 @@ export class DnsRole {
     o.serial = d.serial;
     o.epoch = d.epoch;
     o.generatedAt = d.generatedAt;
+    this.lastDelta = { serial: d.serial, decidedAt: d.generatedAt, receivedAt };
     const res = this.server.applyUpdate(u);
     if (res.ok) return;
     for (const [id, values] of Object.entries(previous)) {
@@ -410,6 +422,12 @@ export class DnsRole {
         );
       },
     );
+  }
+
+  private published(t: PublishTrace): void {
+    const d = this.lastDelta;
+    if (this.closed || d?.serial !== t.serial) return;
+    this.opts.onPublished?.({ ...t, decidedAt: d.decidedAt, receivedAt: d.receivedAt });
   }
 
   /** Every worker answers from `serial` now: that moment is what publishedAt means for this target. */

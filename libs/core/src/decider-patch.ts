@@ -2,6 +2,7 @@
  * Incremental saves of the decider state: the checks and records changed since the last save, plus the
  * small top-level parts whole. A store applies a patch in O(patch); loading still yields a whole state.
  */
+import { cloneData } from './clone-data.js';
 import type { CheckState, DeciderState, RecordState } from './state-types.js';
 
 /** What changed in the decider state since the previous patch (DecisionEngine.takePatch). */
@@ -39,14 +40,14 @@ export class PatchTracker {
   take(st: DeciderState): DeciderStatePatch {
     const { checks, records, ...top } = st;
     const pick = <T>(all: Record<string, T>, ids: Set<string>): Record<string, T> => {
-      if (this.full) return structuredClone(all);
+      if (this.full) return cloneData(all);
       const out: Record<string, T> = {};
-      for (const id of ids) if (Object.hasOwn(all, id)) out[id] = structuredClone(all[id]!);
+      for (const id of ids) if (Object.hasOwn(all, id)) out[id] = cloneData(all[id]!);
       return out;
     };
     const patch: DeciderStatePatch = {
       full: this.full,
-      top: structuredClone(top),
+      top: cloneData(top),
       checks: pick(checks, this.checks),
       records: pick(records, this.records),
     };

@@ -25,6 +25,7 @@ export * from './engine.js';
 export * from './status-view.js';
 export * from './secondaries.js';
 export * from './freeze.js';
+export * from './clone-data.js';
 export * from './record-ref.js';
 export * from './serial-queue.js';
 export type { NewEvent } from './operation.js';

@@ -16,7 +16,9 @@ export type { AbuseCounts, RateLimitSettings } from './server.js';
 export { zoneBaseFromConfig } from './zone-base.js';
 export { checkGeoDatabase } from './geo-db.js'; // issue 14 part 3
 export type { FailoverSlot, ZoneBase } from './zone-base.js';
-export type { ApplyInfo } from './served-zones.js';
+export type { ApplyInfo, ApplyStages } from './served-zones.js';
+export { wallMs } from './publish-trace.js';
+export type { PublishTrace, WorkerPublishStages } from './publish-trace.js';
 // --- zone transfer (issue 15) ---
 export { NotifySender } from './notify-sender.js';
 export type { NotifyEvent, NotifySenderOptions, NotifyTarget } from './notify-sender.js';

@@ -8,6 +8,7 @@ import type {
   ZoneState,
 } from '@understudy/core';
 import type { LatencySamples } from './latency-sampler.js';
+import type { WorkerApplyTrace } from './publish-trace.js';
 import type { QueryCount } from './query-counter.js';
 import type { ApplyInfo } from './served-zones.js';
 import type { BoundAddress, RateLimitSettings } from './server.js';
@@ -68,11 +69,12 @@ export type FromWorker =
   | { t: 'us:hello' }
   | { t: 'us:ready'; addresses: { udp: BoundAddress[]; tcp: BoundAddress[] } }
   | { t: 'us:failed'; error: string; code?: string; address?: string; port?: number }
-  /** The worker is listening and answers from this generation. */
-  | { t: 'us:serving'; gen: number; serial: number }
+  /** The worker is listening and answers from this generation (since `at`, its wallMs). */
+  | { t: 'us:serving'; gen: number; serial: number; at?: number }
   | { t: 'us:zone-rejected'; serial: number; error: string }
   | { t: 'us:update-rejected'; kind: OverlayUpdate['kind']; serial: number; error: string }
-  | { t: 'us:applied'; info: ApplyInfo }
+  /** `trace`: for an us:update, when it arrived and started (the publish breakdown, publish-trace.ts). */
+  | { t: 'us:applied'; info: ApplyInfo; trace?: WorkerApplyTrace }
   | { t: 'us:counts'; counts: QueryCount[]; latency?: LatencySamples }
   | { t: 'us:transfer'; info: TransferInfo };
 

@@ -7,6 +7,7 @@
 import cluster from 'node:cluster';
 import type { Logger } from '@understudy/core';
 import type { BaseMessage, FromWorker, ToWorker, Versioned } from './pool-protocol.js';
+import { wallMs, type WorkerApplyTrace } from './publish-trace.js';
 import { DnsServer } from './server.js';
 import type { SetZoneStateResult } from './server.js';
 import type { ZoneBase } from './zone-base.js';
@@ -40,6 +41,8 @@ export function runDnsWorker(logger: Logger, loadBase?: LoadBase): Promise<void>
     let stopping = false;
     /** Messages are handled one after another: a base may load asynchronously while updates queue. */
     let queue: Promise<void> = Promise.resolve();
+    /** The us:update applying now: when it arrived and started, for the publish breakdown. */
+    let applying: WorkerApplyTrace | undefined;
     const shutdown = (): void => {
       if (stopping) return;
       stopping = true;
@@ -97,8 +100,8 @@ export function runDnsWorker(logger: Logger, loadBase?: LoadBase): Promise<void>
             }
           : {}),
         logger,
-        onServing: (serial) => send({ t: 'us:serving', gen, serial }),
-        onApplied: (info) => send({ t: 'us:applied', info }),
+        onServing: (serial) => send({ t: 'us:serving', gen, serial, at: wallMs() }),
+        onApplied: (info) => send({ t: 'us:applied', info, ...(applying ? { trace: applying } : {}) }),
         ...(countQueries
           ? {
               onQueries: (counts, latency) =>
@@ -126,7 +129,7 @@ export function runDnsWorker(logger: Logger, loadBase?: LoadBase): Promise<void>
         shutdown();
       }
     };
-    const handle = async (m: ToWorker): Promise<void> => {
+    const handle = async (m: ToWorker, receivedAt: number): Promise<void> => {
       if (stopping) return;
       if (m.t === 'us:init') return init(m);
       if (!server) return;
@@ -136,7 +139,8 @@ export function runDnsWorker(logger: Logger, loadBase?: LoadBase): Promise<void>
         // Sliced, yielding to the sockets between slices: a query never waits behind a whole update.
         const before = gen;
         gen = m.gen; // before the swap: the server reports serving from inside the change
-        const res = await server.applyUpdateSliced(m.u, yieldToIo);
+        applying = { gen: m.gen, receivedAt, startedAt: wallMs() };
+        const res = await server.applyUpdateSliced(m.u, yieldToIo).finally(() => (applying = undefined));
         if (!res.ok) gen = before;
         const serial = m.u.kind === 'delta' ? m.u.delta.serial : m.u.overlay.serial;
         if (!res.ok) send({ t: 'us:update-rejected', kind: m.u.kind, serial, error: res.error });
@@ -147,8 +151,9 @@ export function runDnsWorker(logger: Logger, loadBase?: LoadBase): Promise<void>
         shutdown();
         return;
       }
+      const receivedAt = wallMs();
       queue = queue
-        .then(() => handle(m))
+        .then(() => handle(m, receivedAt))
         .catch((err: unknown) => logger.error({ err }, 'dns: worker message failed'));
     };
     process.on('message', onMessage);

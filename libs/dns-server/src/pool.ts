@@ -23,6 +23,7 @@ import { copyOverlay, mergeSteered, mergeTtls, withSteered, withTtls } from '@un
 import { isFromWorker } from './pool-protocol.js';
 import type { FromWorker, ToWorker, WorkerInit } from './pool-protocol.js';
 import type { BoundAddress, DnsServerOptions, SetZoneStateResult } from './server.js';
+import { PublishTraces } from './publish-trace.js';
 import { ServingTracker } from './serving-tracker.js';
 import { buildModel } from './model.js';
 import { buildSnapshot } from './snapshot.js';
@@ -65,6 +66,7 @@ export class DnsWorkerPool {
   private readonly workers = new Set<Worker>();
   private latest: Latest | null = null;
   private readonly tracker: ServingTracker<Worker>;
+  private readonly traces = new PublishTraces<Worker>();
   private bound: { udp: BoundAddress[]; tcp: BoundAddress[] } = { udp: [], tcp: [] };
   private closing = false;
   private lastRespawn = 0;
@@ -78,7 +80,10 @@ export class DnsWorkerPool {
     if (!cluster.isPrimary) throw new Error('DnsWorkerPool runs in the cluster primary');
     this.logger = opts.logger;
     this.tracker = new ServingTracker((serial) => {
-      if (!this.closing) this.hook('onServing', () => opts.onServing?.(serial));
+      if (this.closing) return;
+      const trace = this.traces.complete(this.tracker.latestGen);
+      if (trace && opts.onPublished) this.hook('onPublished', () => opts.onPublished?.(trace));
+      this.hook('onServing', () => opts.onServing?.(serial));
     });
   }
 
@@ -143,6 +148,7 @@ export class DnsWorkerPool {
       l.overlay = copyOverlay(u.overlay);
     }
     const gen = this.tracker.accept(l.overlay.serial);
+    this.traces.sent(gen, l.overlay.serial);
     for (const w of this.workers) this.post(w, { t: 'us:update', u, gen });
     return { ok: true, serial: l.overlay.serial };
   }
@@ -287,9 +293,11 @@ export class DnsWorkerPool {
           });
         break;
       case 'us:applied':
+        if (m.trace) this.traces.applied(w, m.trace, m.info);
         this.hook('onApplied', () => this.opts.onApplied?.(m.info));
         break;
       case 'us:serving':
+        if (m.at !== undefined) this.traces.acked(w, m.gen, m.at);
         this.tracker.ack(w, m.gen);
         break;
       case 'us:counts':

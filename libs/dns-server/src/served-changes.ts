@@ -1,13 +1,12 @@
 /**
- * The pieces of a served-zones update (served-zones.ts): the state of each failover slot, the change an
- * update makes to it, and the checked plan of an update. Plain data and small pure helpers.
+ * The pieces of a served-zones update (served-zones.ts, served-update.ts): the state of each failover
+ * slot, and small pure helpers to compare and parse values. Plain data.
  */
 import { parseRdata } from '@understudy/core';
 import type { Rdata } from '@understudy/core';
 import { Packet } from './dns2.js';
 import type { Resource } from './dns2.js';
-import type { FastName } from './fast-table.js';
-import type { RRsetModel, ZoneModel } from './model.js';
+import type { ZoneModel } from './model.js';
 import type { FailoverSlot } from './zone-base.js';
 
 export interface SlotState {
@@ -35,44 +34,10 @@ export function sameValues(a: readonly string[], b: readonly string[]): boolean 
   return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
-/** The change a slot needs to serve `values` at `ttl`, or null when it serves them already. */
-export function changeOf(
-  st: SlotState,
-  values: string[],
-  ttl: number,
-  rdata: Rdata[] | undefined,
-  steered: Steered,
-): Change | null {
-  const same = sameValues(st.values, values) && st.ttl === ttl && sameSteered(st.steered, steered);
-  return same ? null : { st, values, ttl, rdata, steered };
-}
-
 export function parsedOrThrow(slot: FailoverSlot, value: string): Rdata {
   const r = parseRdata(slot.type, value);
   if (!r.ok) throw new Error(`${slot.id}: ${r.error}`);
   return r.rdata;
-}
-
-export interface Change {
-  st: SlotState;
-  values: string[];
-  ttl: number;
-  rdata: Rdata[] | undefined;
-  steered: Steered;
-  /** The new RRset, once built. */
-  next?: RRsetModel;
-}
-
-/** A checked update: what it changes, and the names to re-encode. */
-export interface Plan {
-  /** The serial served when it was checked. */
-  from: number;
-  serial: number;
-  epoch: number;
-  changes: Change[];
-  affected: FastName[];
-  /** The table's encode counter before it, for ApplyInfo.bodies and to restore it on a failure. */
-  encodedAt: number;
 }
 
 export function withSerial(rec: Resource, serial: number): Resource {

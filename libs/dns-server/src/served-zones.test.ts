@@ -141,8 +141,11 @@ describe('ServedZones.applySliced', () => {
     const a = ServedZones.fromBase(fixtureBase(), overlay(10));
     const b = ServedZones.fromBase(fixtureBase(), overlay(10));
     for (const u of steps) {
-      const sync = a.apply(u);
-      expect(await b.applySliced(u, () => Promise.resolve(), 0)).toEqual(sync);
+      const { stages: syncStages, ...sync } = a.apply(u);
+      const { stages, ...sliced } = await b.applySliced(u, () => Promise.resolve(), 0);
+      expect(sliced).toEqual(sync);
+      expect(syncStages?.slices).toBe(1);
+      expect(stages?.slices).toBeGreaterThanOrEqual(1);
     }
   });
 

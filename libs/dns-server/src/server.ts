@@ -18,6 +18,7 @@ import { ResponseRateLimiter } from './rate-limit.js';
 import { IoGuard } from './rate-limited-warning.js';
 import { Responder } from './responder.js';
 import { ServedZones } from './served-zones.js';
+import { wallMs, type PublishTrace } from './publish-trace.js';
 import type { ApplyInfo } from './served-zones.js';
 import { TcpEndpoint } from './tcp-endpoint.js';
 import type { TcpLimitCounts } from './tcp-endpoint.js';
@@ -56,6 +57,11 @@ export interface DnsServerOptions {
    * 'full'), with the failover records that changed, the answer bodies encoded and the time it took.
    */
   onApplied?: (info: ApplyInfo) => void;
+  /**
+   * Issue 11: where an overlay update's time went, once it is served (by every worker of a pool): the
+   * publish breakdown bench:scale prints and the dns_publish_stage_seconds metric.
+   */
+  onPublished?: (trace: PublishTrace) => void;
   /**
    * Metrics hook: the queries answered since the previous call, per transport and rcode, at most once
    * per reportIntervalMs (and a last time on close). Never called with an empty list. `latency` holds
@@ -207,12 +213,28 @@ export class DnsServer {
   private updated(
     u: OverlayUpdate,
     t0: number,
-    r: { serial: number; names: number; bodies: number },
+    r: Omit<ApplyInfo, 'kind' | 'ms'>,
     journaled: (() => void) | undefined,
   ): SetZoneStateResult {
     journaled?.();
-    this.applied({ ...r, kind: u.kind, ms: performance.now() - t0 });
+    const ms = performance.now() - t0;
+    this.applied({ ...r, kind: u.kind, ms });
     if (this.listening) this.serving(r.serial);
+    if (this.listening && r.stages && this.opts.onPublished) {
+      // In-process: no IPC; the trace has this server as its one worker.
+      const servedAt = wallMs();
+      const trace = {
+        serial: r.serial,
+        sentAt: servedAt - ms,
+        servedAt,
+        workers: [{ ipcMs: 0, queueMs: 0, ...r.stages, ackMs: 0 }],
+      };
+      try {
+        this.opts.onPublished(trace);
+      } catch (err) {
+        this.logger.warn({ err }, 'dns: onPublished hook threw');
+      }
+    }
     return { ok: true, serial: r.serial };
   }
 

@@ -132,6 +132,23 @@ export function updateProblem(
   u: OverlayUpdate,
   parsed?: Map<string, Rdata[]>,
 ): string | null {
+  const check = checkUpdate(slots, served, u, parsed);
+  for (;;) {
+    const step = check.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * updateProblem as a generator that yields after each record it checked, so that a DNS worker can check
+ * a large update in slices (ServedZones.applySliced) between which it answers queries.
+ */
+export function* checkUpdate(
+  slots: ReadonlyMap<string, FailoverSlot>,
+  served: number | null,
+  u: OverlayUpdate,
+  parsed?: Map<string, Rdata[]>,
+): Generator<void, string | null> {
   if (served === null) return 'no base is served yet: call setBase first';
   const problems: string[] = [];
   let records: Record<string, string[]>;
@@ -150,14 +167,16 @@ export function updateProblem(
   if (!Number.isInteger(serial) || serial < 0 || serial > 0xffffffff)
     problems.push(`serial ${String(serial)} is not a 32-bit unsigned integer`);
   if (typeof records !== 'object' || records === null) return 'update has no records map';
-  for (const [id, values] of Object.entries(records)) {
+  for (const id in records) {
+    if (!Object.hasOwn(records, id)) continue;
     const slot = slots.get(id);
     // An id the base does not know is ignored (ZoneOverlay's contract): a config ahead of ours.
     if (!slot) continue;
     const list: Rdata[] | undefined = parsed ? [] : undefined;
-    const p = slotValuesProblem(slot, values, list);
+    const p = slotValuesProblem(slot, records[id], list);
     if (p) problems.push(p);
     else if (list) parsed!.set(id, list);
+    yield;
   }
   // Issue 14 part 3: per-rule values of steered records parse like the record's own.
   const steered = u.kind === 'delta' ? u.delta.steered : u.overlay.steered;

@@ -74,6 +74,15 @@ export interface UnderstudyMetrics {
   readonly dnsApplyBodies: Counter<'kind'>;
   /** DNS role: decision (the overlay's generatedAt) → every worker of this server answers from it. */
   readonly dnsPublishDelay: Histogram;
+  // --- issue 11 (publish breakdown) ---
+  /**
+   * DNS role: one overlay update's way from the decision to every worker serving it, by stage (decide,
+   * handoff, then per worker: ipc, queue, plan, encode, paused, commit, ack).
+   */
+  readonly dnsPublishStage: Histogram<'stage'>;
+  /** DNS role: slices the workers encoded overlay updates in (queries are answered between slices). */
+  readonly dnsPublishSlices: Counter;
+  // --- end issue 11 (publish breakdown) ---
   /** Zone transfers and NOTIFY (issue 15). */
   readonly transfer: TransferMetrics;
   readonly providerApiCalls: Counter<'target' | 'operation'>;
@@ -191,6 +200,19 @@ export function createMetrics(
       [],
       DNS_APPLY_BUCKETS,
     ),
+    // --- issue 11 (publish breakdown) ---
+    dnsPublishStage: histogram(
+      'dns_publish_stage_seconds',
+      'DNS server: decision → served by every worker, by stage (the worker stages once per worker)',
+      ['stage'],
+      DNS_APPLY_BUCKETS,
+    ),
+    dnsPublishSlices: counter(
+      'dns_publish_slices_total',
+      'DNS server: slices overlay updates were encoded in',
+      [],
+    ),
+    // --- end issue 11 (publish breakdown) ---
     providerApiCalls: counter('provider_api_calls_total', 'Provider API requests', ['target', 'operation']),
     providerApiErrors: counter('provider_api_errors_total', 'Provider API errors by kind', [
       'target',

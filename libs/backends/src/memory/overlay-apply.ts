@@ -3,6 +3,7 @@
  * (O(delta) for a delta) with an undo for when the file write that must precede it fails.
  */
 import {
+  cloneData,
   deepFreeze,
   mergeSteered,
   mergeTtls,
@@ -48,7 +49,7 @@ export interface Applied {
 function frozenDelta(d: OverlayDelta): OverlayDelta {
   return deepFreeze({
     ...d,
-    records: structuredClone(d.records),
+    records: cloneData(d.records),
     ...(d.ttls ? { ttls: { ...d.ttls } } : {}),
     ...(d.steered ? { steered: structuredClone(d.steered) } : {}), // issue 14 part 3
   });

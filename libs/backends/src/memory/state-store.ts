@@ -44,6 +44,7 @@ import {
   MissingDeciderBaseError,
   SerialQueue,
   TransientError,
+  cloneData,
   deltasAfter,
   updateEpoch,
   updateSerial,
@@ -254,7 +255,7 @@ export class MemoryStateStore implements StateStore {
   /** A copy of the caller's patch for the store to own (O(patch)); refused without a state to patch. */
   private ownPatch(p: DeciderStatePatch): DeciderStatePatch {
     if (!p.full && !this.s.decider) throw new MissingDeciderBaseError('memory state store');
-    return structuredClone(p);
+    return cloneData(p);
   }
 
   readEvents(query: EventQuery): Promise<DecisionEvent[]> {

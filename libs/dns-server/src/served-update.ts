@@ -1,0 +1,230 @@
+/**
+ * One overlay update of a ServedZones, checked, planned and re-encoded without touching what queries
+ * read (issue 11: decision → served at 110,000 records). The update's new nodes (its records, and the
+ * apex SOA when the serial moves) are built once and read through a view of the model that shows them
+ * over the served nodes, so the work is O(delta) in total however many slices it is cut into, and the
+ * slow path between slices still answers from the served model. ServedZones commits the plan by putting
+ * those nodes into the model and swapping the encoded answers in, in one synchronous step.
+ */
+import type { OverlayUpdate, Rdata } from '@understudy/core';
+import { TYPE } from './constants.js';
+import type { Resource } from './dns2.js';
+import { encodeName, negativeBody } from './fast-table.js';
+import type { EncodedName, FastName } from './fast-table.js';
+import type { NodeModel, RRsetModel, ZoneModel, ZoneModelSet } from './model.js';
+import { toResource } from './records.js';
+import { RRsetMap } from './rrset-map.js';
+import { parsedOrThrow, sameSteered, sameValues, withSerial } from './served-changes.js';
+import type { SlotState, Steered } from './served-changes.js';
+import type { SteerEncoder } from './served-steer.js';
+import type { SliceClock } from './slice-clock.js';
+import type { Snapshot } from './snapshot.js';
+import { checkUpdate } from './zone-base.js';
+import type { FailoverSlot } from './zone-base.js';
+
+export interface Change {
+  st: SlotState;
+  values: string[];
+  ttl: number;
+  /** Issue 14 part 3: the values per steering rule (null: not steered). */
+  steered: Steered;
+}
+
+/** A checked and encoded update: everything its commit assigns. */
+export interface UpdatePlan {
+  serial: number;
+  epoch: number;
+  changes: Change[];
+  /** Per zone apex: the nodes that replace the served ones (changed records, the apex on a new serial). */
+  nodes: Map<string, Map<string, NodeModel>>;
+  /** Per zone apex: the negative-answer SOA record under the new serial (only when it moves). */
+  negativeSoas: Map<string, Resource>;
+  /** The served model with `nodes` and `negativeSoas` in: what the new answers were encoded from. */
+  view: ZoneModelSet;
+  encoded: [FastName, EncodedName][];
+  /** The zones' shared negative bodies under the new serial (only when it moves). */
+  negatives: [ZoneModel, Buffer][];
+}
+
+/** What an update reads of its ServedZones. */
+export interface UpdateContext {
+  snapshot: Snapshot;
+  slots: ReadonlyMap<string, SlotState>;
+  specs: ReadonlyMap<string, FailoverSlot>;
+  watched: ReadonlySet<string>;
+  /** Issue 14 part 3: the per-rule answers of steered records; null when none is steered. */
+  steer: SteerEncoder | null;
+}
+
+/**
+ * A zone's nodes with some replaced: resolve() only calls get and has. Nothing else may be read from it
+ * (its size and iteration are those of an empty Map).
+ */
+class ShadowNodes extends Map<string, NodeModel> {
+  constructor(
+    private readonly served: Map<string, NodeModel>,
+    private readonly replaced: Map<string, NodeModel>,
+  ) {
+    super();
+  }
+
+  override get(name: string): NodeModel | undefined {
+    return this.replaced.get(name) ?? this.served.get(name);
+  }
+
+  override has(name: string): boolean {
+    return this.replaced.has(name) || this.served.has(name);
+  }
+}
+
+/** The node `name` of `zone` as the plan has it so far (replaced, or served). */
+function currentNode(plan: UpdatePlan, zone: ZoneModel, name: string): NodeModel {
+  return plan.nodes.get(zone.apex)?.get(name) ?? zone.nodes.get(name)!;
+}
+
+/** A copy of `node` with `rrset` in place of its RRset of that type. */
+function replaceRRset(node: NodeModel, rrset: RRsetModel): NodeModel {
+  const rrsets = new RRsetMap();
+  for (const [t, r] of node.rrsets) rrsets.set(t, r);
+  rrsets.set(rrset.type, rrset);
+  const cname = rrset.type === TYPE.CNAME ? (rrset.records.length > 0 ? rrset : null) : node.cname;
+  return { name: node.name, rrsets, cname };
+}
+
+function putNode(plan: UpdatePlan, zone: ZoneModel, node: NodeModel): void {
+  let nodes = plan.nodes.get(zone.apex);
+  if (!nodes) {
+    nodes = new Map<string, NodeModel>();
+    plan.nodes.set(zone.apex, nodes);
+  }
+  nodes.set(node.name, node);
+}
+
+/** The change's new node; throws when a CNAME would share its name with other data. */
+function planChange(plan: UpdatePlan, c: Change, rdata: Rdata[] | undefined): void {
+  const { slot, type, zone } = c.st;
+  const records = (rdata ?? c.values.map((v) => parsedOrThrow(slot, v))).map((r) =>
+    toResource(slot.name, c.ttl, r),
+  );
+  const node = replaceRRset(currentNode(plan, zone, slot.name), {
+    name: slot.name,
+    type,
+    ttl: c.ttl,
+    records,
+  });
+  if (node.cname)
+    for (const r of node.rrsets.values())
+      if (r.type !== TYPE.CNAME && r.records.length > 0)
+        throw new Error(`${slot.id}: a CNAME cannot coexist with other data at ${slot.name}`);
+  putNode(plan, zone, node);
+}
+
+function planSerial(plan: UpdatePlan, model: ZoneModelSet): void {
+  for (const zone of model.zones.values()) {
+    const apex = currentNode(plan, zone, zone.apex);
+    const soa = apex.rrsets.get(TYPE.SOA)!;
+    putNode(
+      plan,
+      zone,
+      replaceRRset(apex, { ...soa, records: soa.records.map((r) => withSerial(r, plan.serial)) }),
+    );
+    plan.negativeSoas.set(zone.apex, withSerial(zone.negativeSoa, plan.serial));
+  }
+}
+
+function viewOf(plan: UpdatePlan, model: ZoneModelSet): ZoneModelSet {
+  const zones = new Map<string, ZoneModel>();
+  for (const [apex, zone] of model.zones) {
+    const nodes = plan.nodes.get(apex);
+    const negativeSoa = plan.negativeSoas.get(apex) ?? zone.negativeSoa;
+    zones.set(apex, nodes ? { ...zone, nodes: new ShadowNodes(zone.nodes, nodes), negativeSoa } : zone);
+  }
+  return { zones, types: model.types };
+}
+
+/** The slots an update names (a delta) or all of them (a full overlay), with the values and TTL it gives. */
+function* targets(ctx: UpdateContext, u: OverlayUpdate): Generator<Change> {
+  if (u.kind === 'delta') {
+    const { records, ttls, steered } = u.delta;
+    for (const id in records) {
+      const st = Object.hasOwn(records, id) ? ctx.slots.get(id) : undefined;
+      if (st)
+        yield { st, values: records[id]!, ttl: ttls?.[id] ?? st.slot.ttl, steered: steered?.[id] ?? null };
+    }
+  } else {
+    const { records, ttls, steered } = u.overlay;
+    for (const st of ctx.slots.values()) {
+      const id = st.slot.id;
+      const values = records[id] ?? st.slot.values;
+      yield { st, values, ttl: ttls?.[id] ?? st.slot.ttl, steered: steered?.[id] ?? null };
+    }
+  }
+}
+
+/**
+ * Checks, plans and encodes `u`, yielding whenever `clock` says the slice is used up (never, for a
+ * synchronous apply); returns the plan to commit. Throws, with nothing served changed, when the update
+ * does not apply. The caller must keep the served zones unchanged until it has committed.
+ */
+export function* planUpdate(
+  ctx: UpdateContext,
+  u: OverlayUpdate,
+  clock: SliceClock,
+): Generator<void, UpdatePlan> {
+  const snap = ctx.snapshot;
+  // The check parses every value once; the plan reuses what it parsed.
+  const parsed = new Map<string, Rdata[]>();
+  const check = checkUpdate(ctx.specs, snap.serial, u, parsed);
+  for (let step = check.next(); ; step = check.next()) {
+    if (step.done) {
+      if (step.value) throw new Error(step.value);
+      break;
+    }
+    if (clock.due()) yield;
+  }
+  const { serial, epoch } = u.kind === 'delta' ? u.delta : u.overlay;
+  const plan: UpdatePlan = {
+    serial,
+    epoch,
+    changes: [],
+    nodes: new Map(),
+    negativeSoas: new Map(),
+    view: snap.model,
+    encoded: [],
+    negatives: [],
+  };
+  for (const c of targets(ctx, u)) {
+    const { st } = c;
+    if (!(sameValues(st.values, c.values) && st.ttl === c.ttl && sameSteered(st.steered, c.steered))) {
+      planChange(plan, c, parsed.get(st.slot.id));
+      plan.changes.push(c);
+    }
+    if (clock.due()) yield;
+  }
+  if (serial !== snap.serial) planSerial(plan, snap.model);
+  plan.view = viewOf(plan, snap.model);
+  const affected = new Set<FastName>();
+  for (const c of plan.changes) {
+    for (const e of snap.table.dependents.get(c.st.slot.name) ?? []) affected.add(e);
+    if (clock.due()) yield;
+  }
+  if (serial !== snap.serial)
+    plan.negatives = [...snap.model.zones.values()].map((z) => [
+      z,
+      negativeBody(plan.view.zones.get(z.apex)!),
+    ]);
+  clock.enter('encode');
+  // Issue 14 part 3: the rules' values as the plan has them (its changes, else what is served).
+  const planned = new Map(plan.changes.map((c) => [c.st.slot.id, c.steered]));
+  const steeredOf = (id: string): Steered =>
+    planned.has(id) ? planned.get(id)! : (ctx.slots.get(id)?.steered ?? null);
+  for (const e of affected) {
+    const zone = plan.view.zones.get(e.home.apex)!;
+    const enc = encodeName(plan.view, zone, e.home, e.name, e.qtypes, ctx.watched, snap.table);
+    if (ctx.steer) enc.steer = ctx.steer.encode(plan.view, e, enc.deps, ctx.watched, snap.table, steeredOf);
+    plan.encoded.push([e, enc]);
+    if (clock.due()) yield;
+  }
+  clock.enter('commit');
+  return plan;
+}
