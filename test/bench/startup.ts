@@ -5,7 +5,8 @@
  *   --version   wall time and peak RSS of `understudy --version`
  *   validate    wall time and peak RSS of `understudy validate examples/understudy.example.yaml`
  *   dns worker  the RSS of each idle DNS worker (and of the main process) of `understudy run` on a
- *               small generated zone (dns.workers 2), 3 s after its first DNS answer
+ *               small generated zone (dns.workers 2), 3 s after its first DNS answer; and their PSS
+ *               (shared pages, such as the node binary's, split between the processes that map them)
  * `--cli PATH` measures another build (say, of an older commit: `git worktree add` + `npm run build`).
  *
  *   npm run bench:startup [-- --runs 9] [--cli /tmp/old/dist/understudy.mjs]
@@ -30,6 +31,7 @@ const CLI = args.cli;
 const EXAMPLE = fileURLToPath(new URL('../../examples/understudy.example.yaml', import.meta.url));
 const TIME = '/usr/bin/time';
 
+const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /**
@@ -82,6 +84,18 @@ const rssOf = (pid: number): number => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
 };
+/**
+ * Proportional set size: each shared page (the `node` binary's text, about 42 MB, is the same file in
+ * every process of the tree) counted once across the processes that map it, not once in each.
+ */
+const pssOf = (pid: number): number => {
+  try {
+    const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+};
 
 function answers(port: number): boolean {
   try {
@@ -121,6 +135,11 @@ async function dnsWorkers(): Promise<void> {
     console.log(
       `dns worker idle RSS ${workers.map((p) => `${rssOf(p).toFixed(0)} MB`).join(' + ')} ` +
         `(${workers.length} workers) · main process ${rssOf(app.pid!).toFixed(0)} MB · 100-record zone`,
+    );
+    const tree = [app.pid!, ...workers];
+    console.log(
+      `dns worker idle PSS ${workers.map((p) => `${pssOf(p).toFixed(0)} MB`).join(' + ')} · main process ` +
+        `${pssOf(app.pid!).toFixed(0)} MB · tree RSS ${sum(tree.map(rssOf)).toFixed(0)} MB, PSS ${sum(tree.map(pssOf)).toFixed(0)} MB`,
     );
   } finally {
     app.kill('SIGTERM');
