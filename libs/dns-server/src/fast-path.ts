@@ -44,6 +44,11 @@ function scanOptions(msg: Uint8Array, start: number, end: number, ecs: boolean):
   return p === end ? found : -2;
 }
 
+/** The length of the ECS option whose data starts at `at` (scanOptions' result), or 0 when there is none. */
+function ecsLengthAt(msg: Uint8Array, at: number): number {
+  return at < 0 ? 0 : (msg[at - 2]! << 8) | msg[at - 1]!;
+}
+
 export class FastPath {
   private readonly scanner = new NameScanner();
   /** Reply buffer, reused while the socket sends synchronously (see udp-transport.ts). */
@@ -118,8 +123,7 @@ export class FastPath {
       if (entry.deps.length !== 0 && table.steers.size !== 0) {
         const steer = table.steers.get(entry);
         if (steer !== undefined) {
-          const ecsLen = ecsAt < 0 ? 0 : (msg[ecsAt - 2]! << 8) | msg[ecsAt - 1]!;
-          ans = this.steer.pick(steer, qi, msg, ecsAt, ecsLen, src) ?? ans;
+          ans = this.steer.pick(steer, qi, msg, ecsAt, ecsLengthAt(msg, ecsAt), src) ?? ans;
           scope = this.steer.scope;
         }
       }
@@ -152,7 +156,7 @@ export class FastPath {
     scope: number,
   ): number {
     const body = ans.body;
-    const ecsLen = ecsAt < 0 ? 0 : (msg[ecsAt - 2]! << 8) | msg[ecsAt - 1]!;
+    const ecsLen = ecsLengthAt(msg, ecsAt);
     const optLen = doFlag < 0 ? 0 : ecsAt < 0 ? OPT_LEN : OPT_LEN + 4 + ecsLen;
     const total = qEnd + body.length + optLen;
     if (total > limit) return 0;

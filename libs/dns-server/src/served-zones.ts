@@ -14,6 +14,7 @@ import type { UpdatePlan } from './served-update.js';
 import { SliceClock } from './slice-clock.js';
 import type { Snapshot } from './snapshot.js';
 import { SteerEncoder } from './served-steer.js';
+import { sameValues } from './served-changes.js';
 import type { SlotState, Steered } from './served-changes.js';
 import { baseZoneState, slotProblems } from './zone-base.js';
 import type { FailoverSlot, ZoneBase } from './zone-base.js';
@@ -40,10 +41,6 @@ export interface ApplyStages {
   pausedMs: number;
   slices: number;
   commitMs: number;
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a === b || (a.length === b.length && a.every((v, i) => v === b[i]));
 }
 
 export class ServedZones {
@@ -210,7 +207,7 @@ export class ServedZones {
     for (const [apex, soa] of p.negativeSoas) model.zones.get(apex)!.negativeSoa = soa;
     for (const [e, enc] of p.encoded) {
       // Most re-encoded names read the same records as before: their index entries stay.
-      const reindex = e.serialBound !== enc.serialBound || !sameList(e.deps, enc.deps);
+      const reindex = e.serialBound !== enc.serialBound || !sameValues(e.deps, enc.deps);
       if (reindex) table.unindex(e);
       e.answers = enc.answers;
       e.other = enc.other;
