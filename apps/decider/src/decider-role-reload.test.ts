@@ -7,11 +7,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryLease, MemoryResultsBus, MemoryStateStore } from '@understudy/backends';
 import { RedisConnection, RedisLease, RedisResultsBus, RedisStateStore } from '@understudy/backends/redis';
 import { parseConfig } from '@understudy/config';
-import type { Lease, OverlayUpdate, ProbeResult, ResultsBus, StateStore } from '@understudy/core';
+import type { Lease, OverlayUpdate, ResultsBus, StateStore } from '@understudy/core';
 import { recordingLogger } from '@understudy/testkit/logger';
 import { startRedis } from '@understudy/testkit/redis-server';
 import { waitFor } from '@understudy/testkit/wait';
 import { DeciderRole } from './decider-role.js';
+import { probeResultMaker } from './test-support/probe-result.js';
 
 const head = `
 regions: [a, b, c]
@@ -55,17 +56,7 @@ const APP_ID = 'app.example.test./A';
 const WEB_ID = 'web.example.test./A';
 const OLD_ID = 'old.example.test./A';
 
-let seq = 0;
-const result = (checkId: string, region: string, ok: boolean, at: number): ProbeResult => ({
-  checkId,
-  region,
-  ok,
-  probeId: `probe-${region}`,
-  seq: ++seq,
-  observedAt: at,
-  timings: { total: 1 },
-  ...(ok ? {} : { reason: 'connect' as const }),
-});
+const result = probeResultMaker();
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

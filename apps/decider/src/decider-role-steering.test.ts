@@ -14,6 +14,7 @@ import type { OverlayUpdate, ProbeResult } from '@understudy/core';
 import { recordingLogger } from '@understudy/testkit/logger';
 import { waitFor } from '@understudy/testkit/wait';
 import { DeciderRole } from './decider-role.js';
+import { probeResultMaker } from './test-support/probe-result.js';
 
 const { config } = parseConfig(`
 regions: [a, b, c]
@@ -42,17 +43,7 @@ const RECORD = 'app.example.test./A';
 const P = ['192.0.2.10'];
 const S = ['198.51.100.10'];
 
-let seq = 0;
-const result = (checkId: string, region: string, ok: boolean, at: number): ProbeResult => ({
-  checkId,
-  region,
-  ok,
-  probeId: `probe-${region}`,
-  seq: ++seq,
-  observedAt: at,
-  timings: { total: 1 },
-  ...(ok ? {} : { reason: 'connect' as const }),
-});
+const result = probeResultMaker();
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -8,7 +8,6 @@ import {
   type EngineOutput,
   type Logger,
   type OverlayUpdate,
-  type ProbeResult,
   type StateStore,
   fullPatch,
 } from '@understudy/core';
@@ -18,6 +17,7 @@ import { join } from 'node:path';
 import { recordingLogger } from '@understudy/testkit/logger';
 import { waitFor } from '@understudy/testkit/wait';
 import { DeciderRole } from './decider-role.js';
+import { probeResultMaker } from './test-support/probe-result.js';
 
 const yaml = `
 regions: [a, b, c]
@@ -41,17 +41,7 @@ zones:
 const { config } = parseConfig(yaml);
 const RECORD = 'app.example.test./A';
 
-let seq = 0;
-const result = (checkId: string, region: string, ok: boolean, at: number): ProbeResult => ({
-  checkId,
-  region,
-  ok,
-  probeId: `probe-${region}`,
-  seq: ++seq,
-  observedAt: at,
-  timings: { total: 1 },
-  ...(ok ? {} : { reason: 'connect' as const }),
-});
+const result = probeResultMaker();
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

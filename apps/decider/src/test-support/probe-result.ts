@@ -1,0 +1,22 @@
+/** Probe results for the decider's tests: one probe per region, a fresh seq per result. */
+import type { ProbeResult } from '@understudy/core';
+
+/** A maker of results whose seq counts up from 1 (each test file keeps its own counter). */
+export function probeResultMaker(): (
+  checkId: string,
+  region: string,
+  ok: boolean,
+  at: number,
+) => ProbeResult {
+  let seq = 0;
+  return (checkId, region, ok, at) => ({
+    checkId,
+    region,
+    ok,
+    probeId: `probe-${region}`,
+    seq: ++seq,
+    observedAt: at,
+    timings: { total: 1 },
+    ...(ok ? {} : { reason: 'connect' as const }),
+  });
+}
