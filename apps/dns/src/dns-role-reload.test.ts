@@ -96,8 +96,8 @@ describe('DnsRole.applyConfig', () => {
       expect((await q('www.gone.test')).status).toBe('NOERROR');
 
       const loop = queryLoop({ port, name: 'app.example.test', count: 2_000, everyMs: 1 });
-      // The swap lands mid-loop: after a few hundred queries, with as many still to come.
-      await new Promise((r) => setTimeout(r, 300));
+      // The swap lands mid-loop: after a couple of hundred queries, with many more still to come.
+      await waitFor(() => loop.sent() >= 200, { timeoutMs: 15_000, what: '200 queries sent' });
       const servedBefore = serving.length;
       await role.applyConfig(after(port));
       await waitFor(() => serving.length > servedBefore, {
