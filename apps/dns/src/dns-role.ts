@@ -9,11 +9,8 @@
 import {
   BUILTIN_TARGET,
   copyOverlay,
-  mergeSteered,
-  mergeTtls,
   nextSerial,
-  withSteered,
-  withTtls,
+  patchOverlay,
   secondaryTarget,
   type Clock,
   type Logger,
@@ -346,28 +343,11 @@ export class DnsRole {
       return;
     }
     // Updated first (O(delta)): a single in-process server acknowledges (served) inside applyUpdate.
-    const o = cur.overlay;
-    const before = { serial: o.serial, epoch: o.epoch, generatedAt: o.generatedAt };
-    const previous: Record<string, string[] | undefined> = {};
-    for (const id of Object.keys(d.records)) previous[id] = o.records[id];
-    const ttlsBefore = o.ttls;
-    const steeredBefore = o.steered;
-    Object.assign(o.records, d.records);
-    withTtls(o, mergeTtls(o.ttls, d)); // issue 14: adaptive TTL (few records)
-    withSteered(o, mergeSteered(o.steered, d)); // issue 14 part 3 (few records)
-    o.serial = d.serial;
-    o.epoch = d.epoch;
-    o.generatedAt = d.generatedAt;
+    const undo = patchOverlay(cur.overlay, d);
     this.lastDelta = { serial: d.serial, decidedAt: d.generatedAt, receivedAt };
     const res = this.server.applyUpdate(u);
     if (res.ok) return;
-    for (const [id, values] of Object.entries(previous)) {
-      if (values === undefined) delete o.records[id];
-      else o.records[id] = values;
-    }
-    Object.assign(o, before);
-    withTtls(o, ttlsBefore);
-    withSteered(o, steeredBefore);
+    undo();
     this.opts.logger.error(
       { serial: d.serial, base: d.base, error: res.error },
       'dns: overlay update rejected; still serving the previous answers',

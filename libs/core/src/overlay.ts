@@ -93,6 +93,34 @@ export function applyDelta(overlay: ZoneOverlay, delta: OverlayDelta): ZoneOverl
   return withSteered(withTtls(next, mergeTtls(overlay.ttls, delta)), mergeSteered(overlay.steered, delta));
 }
 
+/**
+ * `delta` applied to `overlay` in place, for the consumers that keep one overlay and follow deltas (the
+ * memory store, the DNS role, the worker pool): the records in O(delta); the TTLs and per-rule values,
+ * which few records have, replaced as a whole. The caller has checked that the delta follows the overlay
+ * (as applyDelta does). Returns the function that puts the overlay back as it was.
+ */
+export function patchOverlay(overlay: ZoneOverlay, delta: OverlayDelta): () => void {
+  const before = { serial: overlay.serial, epoch: overlay.epoch, generatedAt: overlay.generatedAt };
+  const { ttls, steered } = overlay;
+  const previous = new Map<string, string[] | undefined>();
+  for (const id of Object.keys(delta.records)) {
+    previous.set(id, Object.hasOwn(overlay.records, id) ? overlay.records[id] : undefined);
+    overlay.records[id] = delta.records[id]!;
+  }
+  withTtls(overlay, mergeTtls(ttls, delta));
+  withSteered(overlay, mergeSteered(steered, delta));
+  Object.assign(overlay, { serial: delta.serial, epoch: delta.epoch, generatedAt: delta.generatedAt });
+  return () => {
+    Object.assign(overlay, before);
+    withTtls(overlay, ttls);
+    withSteered(overlay, steered);
+    for (const [id, values] of previous) {
+      if (values === undefined) delete overlay.records[id];
+      else overlay.records[id] = values;
+    }
+  };
+}
+
 // --- issue 14: adaptive TTL (i14addr) ---
 /** `o` with `ttls` set when there are any (left out otherwise, so TTL-less overlays keep their old shape). */
 export function withTtls<T extends ZoneOverlay | OverlayDelta>(

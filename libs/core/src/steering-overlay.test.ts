@@ -1,7 +1,7 @@
 /** Issue 14 part 3: per-rule values through the overlay helpers, and the regional verdict's fallback. */
 import { describe, expect, it } from 'vitest';
 import type { OverlayDelta, ZoneOverlay } from './overlay.js';
-import { applyDelta, mergeSteered, overlayTtl } from './overlay.js';
+import { applyDelta, mergeSteered, overlayTtl, patchOverlay } from './overlay.js';
 import { copyOverlay, mergeDeltas, overlayUpdateProblem } from './overlay-journal.js';
 import { newCheckState } from './state-init.js';
 import type { DeciderState, RegionHealth } from './state-types.js';
@@ -127,5 +127,22 @@ describe('overlayTtl', () => {
     expect(overlayTtl(null, rec)).toBe(60);
     expect(overlayTtl(overlay, rec)).toBe(60);
     expect(overlayTtl({ ...overlay, ttls: { [A]: 5 } }, rec)).toBe(5);
+  });
+});
+
+describe('patchOverlay', () => {
+  it('applies a delta in place, as applyDelta does, and its undo puts everything back', () => {
+    const o = structuredClone({ ...overlay, ttls: { [B]: 5 } });
+    const original = structuredClone(o);
+    const d = delta(5, 6, {
+      records: { [B]: ['192.0.2.3'], 'c./A': ['192.0.2.7'] },
+      steered: { [B]: [['192.0.2.4']] },
+    });
+    const undo = patchOverlay(o, d);
+    expect(o).toEqual(applyDelta(original, d));
+    expect(o.ttls).toBeUndefined(); // B is listed without a TTL: it serves its own again
+    undo();
+    expect(o).toEqual(original);
+    expect(Object.hasOwn(o.records, 'c./A')).toBe(false);
   });
 });

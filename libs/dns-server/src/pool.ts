@@ -19,7 +19,7 @@ import cluster from 'node:cluster';
 import type { Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import type { Logger, OverlayUpdate, ZoneOverlay, ZoneState } from '@understudy/core';
-import { copyOverlay, mergeSteered, mergeTtls, withSteered, withTtls } from '@understudy/core';
+import { copyOverlay, patchOverlay } from '@understudy/core';
 import { isFromWorker } from './pool-protocol.js';
 import type { FromWorker, ToWorker, WorkerInit } from './pool-protocol.js';
 import type { BoundAddress, DnsServerOptions, SetZoneStateResult } from './server.js';
@@ -139,11 +139,7 @@ export class DnsWorkerPool {
     const problem = updateProblem(l.slots, l.overlay.serial, u);
     if (problem) return this.rejected(null, new Error(problem));
     if (u.kind === 'delta') {
-      const d = u.delta;
-      Object.assign(l.overlay, { serial: d.serial, epoch: d.epoch, generatedAt: d.generatedAt });
-      Object.assign(l.overlay.records, d.records); // in place: O(delta)
-      withTtls(l.overlay, mergeTtls(l.overlay.ttls, d)); // issue 14: adaptive TTL (few records)
-      withSteered(l.overlay, mergeSteered(l.overlay.steered, d)); // issue 14 part 3 (few records)
+      patchOverlay(l.overlay, u.delta); // in place: O(delta)
     } else {
       l.overlay = copyOverlay(u.overlay);
     }

@@ -5,10 +5,7 @@
 import {
   cloneData,
   deepFreeze,
-  mergeSteered,
-  mergeTtls,
-  withSteered,
-  withTtls,
+  patchOverlay,
   updateSerial,
   type OverlayDelta,
   type OverlayUpdate,
@@ -73,33 +70,13 @@ export function applyUpdate(
   }
   const target = overlay!;
   const d = frozenDelta(u.delta);
-  const before = { serial: target.serial, epoch: target.epoch, generatedAt: target.generatedAt };
-  // Issue 14: the TTLs (adaptive TTL) are small and rare: replaced as a whole, restored as a whole.
-  const ttlsBefore = target.ttls;
-  withTtls(target, mergeTtls(target.ttls, d));
-  // Issue 14 part 3: the per-rule values of steered records, likewise (few records).
-  const steeredBefore = target.steered;
-  withSteered(target, mergeSteered(target.steered, d));
-  const previous = new Map<string, string[] | undefined>();
-  for (const [id, values] of Object.entries(d.records)) {
-    previous.set(id, Object.hasOwn(target.records, id) ? target.records[id] : undefined);
-    target.records[id] = values;
-  }
-  Object.assign(target, { serial: d.serial, epoch: d.epoch, generatedAt: d.generatedAt });
+  const undo = patchOverlay(target, d);
   const next = journal.length >= limit ? journal.slice(journal.length - limit + 1) : [...journal];
   next.push(d);
   return {
     overlay: target,
     journal: next,
     notice: { kind: 'delta', delta: d },
-    undo: () => {
-      Object.assign(target, before);
-      withTtls(target, ttlsBefore);
-      withSteered(target, steeredBefore);
-      for (const [id, v] of previous) {
-        if (v === undefined) delete target.records[id];
-        else target.records[id] = v;
-      }
-    },
+    undo,
   };
 }
