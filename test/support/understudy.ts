@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { spawnChild, type Child } from '@understudy/testkit/process';
+import { waitFor } from '@understudy/testkit/wait';
 
 export const CLI = fileURLToPath(new URL('../../dist/understudy.mjs', import.meta.url));
 
@@ -18,4 +19,15 @@ export async function understudyOnce(
   const child = understudy(args, opts);
   const code = await child.exited;
   return { code, output: child.output() };
+}
+
+/** waitFor, and when it times out, the error carries what the `understudy` child printed meanwhile. */
+export async function waitForApp<T>(
+  app: Child | undefined,
+  probe: Parameters<typeof waitFor<T>>[0],
+  opts: Parameters<typeof waitFor<T>>[1],
+): Promise<T> {
+  return waitFor(probe, opts).catch((err: unknown) => {
+    throw new Error(`${String(err)}\n--- understudy output ---\n${app?.output() ?? ''}`);
+  });
 }

@@ -16,7 +16,7 @@ import { startOrigin, type Origin } from '@understudy/origins/origin';
 import { freePort } from '@understudy/testkit/ports';
 import type { Child } from '@understudy/testkit/process';
 import { waitFor } from '@understudy/testkit/wait';
-import { understudy, understudyOnce } from '../support/understudy.js';
+import { understudy, understudyOnce, waitForApp } from '../support/understudy.js';
 import { startNsdAuthoritative, writeNsdAuthoritative, type UpstreamSpec } from '../support/upstream-dns.js';
 
 const INTERVAL_MS = 1000;
@@ -145,11 +145,9 @@ beforeAll(async () => {
   configFile = join(dir, 'understudy.yaml');
   await writeFile(configFile, config(await freePort('127.0.0.1', 'tcp')));
   app = understudy(['run', '--config', configFile]);
-  await waitFor(async () => (await answer('app.example.test')) === '192.0.2.10', {
+  await waitForApp(app, async () => (await answer('app.example.test')) === '192.0.2.10', {
     timeoutMs: 30_000,
     what: 'understudy to answer',
-  }).catch((err: unknown) => {
-    throw new Error(`${String(err)}\n--- understudy output ---\n${app?.output() ?? ''}`);
   });
 }, 60_000);
 

@@ -16,7 +16,7 @@ import { startOrigin, type Origin } from '@understudy/origins/origin';
 import { freePort } from '@understudy/testkit/ports';
 import type { Child } from '@understudy/testkit/process';
 import { waitFor } from '@understudy/testkit/wait';
-import { understudy } from '../support/understudy.js';
+import { understudy, waitForApp } from '../support/understudy.js';
 
 // Detection is interval × fall + timeout; the waits allow far more for a loaded 2-core machine.
 const WAIT_MS = 20_000;
@@ -98,12 +98,10 @@ async function ask(tool: Tool, flag: string): Promise<{ values: string[]; subnet
 }
 
 async function until(flag: string, want: string, what: string): Promise<void> {
-  await waitFor(async () => (await ask(dig, flag)).values.join(',') === want, {
+  await waitForApp(app, async () => (await ask(dig, flag)).values.join(',') === want, {
     timeoutMs: WAIT_MS,
     intervalMs: 100,
     what,
-  }).catch((err: unknown) => {
-    throw new Error(`${String(err)}\n--- understudy output ---\n${app?.output() ?? ''}`);
   });
 }
 

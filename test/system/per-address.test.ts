@@ -13,7 +13,7 @@ import { startOrigin, type Origin } from '@understudy/origins/origin';
 import { freePort } from '@understudy/testkit/ports';
 import type { Child } from '@understudy/testkit/process';
 import { waitFor } from '@understudy/testkit/wait';
-import { understudy } from '../support/understudy.js';
+import { understudy, waitForApp } from '../support/understudy.js';
 
 const TTL = 30;
 const DEGRADED_TTL = 3;
@@ -73,12 +73,10 @@ async function answer(tool: Tool): Promise<{ values: string[]; ttls: number[] }>
 }
 
 async function until(want: string[], what: string): Promise<void> {
-  await waitFor(async () => (await answer(dig)).values.join(',') === want.join(','), {
+  await waitForApp(app, async () => (await answer(dig)).values.join(',') === want.join(','), {
     timeoutMs: WAIT_MS,
     intervalMs: 100,
     what,
-  }).catch((err: unknown) => {
-    throw new Error(`${String(err)}\n--- understudy output ---\n${app?.output() ?? ''}`);
   });
 }
 
