@@ -153,7 +153,7 @@ interface RecordView {
 }
 
 async function recordView(httpPort: number, id: string): Promise<RecordView | null> {
-  const res = await fetch(`http://127.0.0.1:${httpPort}/status`);
+  const res = await fetch(`http://127.0.0.1:${httpPort}/status?record=${encodeURIComponent(id)}`);
   if (!res.ok) return null;
   const body = (await res.json()) as { records: RecordView[] };
   return body.records.find((r) => r.id === id) ?? null;

@@ -23,6 +23,7 @@ import {
   type ResultBatch,
   type ResultsBus,
   type StateStore,
+  type StatusFilter,
   type StatusView,
   type UnderstudyConfig,
   type WriteOutcome,
@@ -251,9 +252,9 @@ export class DeciderRole {
     return !this.closed && !this.fenced && this.mono() < this.deadline;
   }
 
-  status(): StatusView & { epoch: number } {
+  status(filter: StatusFilter = {}): StatusView & { epoch: number } {
     return {
-      ...statusView(this.config, this.engine.state, this.opts.clock.now(), this.publications),
+      ...statusView(this.config, this.engine.state, this.opts.clock.now(), this.publications, filter),
       epoch: this.engine.currentEpoch,
     };
   }

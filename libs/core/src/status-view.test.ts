@@ -27,6 +27,15 @@ describe('statusView', () => {
     expect(v.regions.every((r) => r.lastSeenAt !== null && !r.stale)).toBe(true);
   });
 
+  it('shows one failover record when the filter names it, and none for an unknown id', () => {
+    const h = new Harness(config());
+    const id = h.config.zones[0]!.failover[0]!.id;
+    const one = statusView(h.config, h.engine.state, h.now, [], { record: id });
+    expect(one.records.map((r) => r.id)).toEqual([id]);
+    expect(one.checks).toHaveLength(statusView(h.config, h.engine.state, h.now).checks.length);
+    expect(statusView(h.config, h.engine.state, h.now, [], { record: 'nope./A' }).records).toEqual([]);
+  });
+
   it('works on an empty state', () => {
     const v = statusView(config(), emptyState(), 0);
     expect(v.records[0]).toMatchObject({ active: 'primary', tier: 0, switchedAt: null });

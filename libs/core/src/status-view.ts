@@ -164,15 +164,29 @@ export function checkStatus(check: CheckConfig, st: DeciderState | null, ctx: Ve
   };
 }
 
+/**
+ * What GET /status?record=ID asks for: one failover record instead of all of them (at 110,000 records the
+ * whole view is megabytes of JSON; a script following one record should not pay for every record).
+ */
+export interface StatusFilter {
+  record?: string;
+}
+
 /** `publications`: what the targets reported (the store's), for the secondaries' serials. */
 export function statusView(
   config: UnderstudyConfig,
   st: DeciderState,
   now: number,
   publications: readonly Publication[] = [],
+  filter: StatusFilter = {},
 ): StatusView {
   const ctx = verdictContextOf(config, now);
-  const records = config.zones.flatMap((z) => z.failover.map((rec) => recordStatus(rec, st)));
+  const wanted = filter.record;
+  const records = config.zones.flatMap((z) =>
+    (wanted === undefined ? z.failover : z.failover.filter((rec) => rec.id === wanted)).map((rec) =>
+      recordStatus(rec, st),
+    ),
+  );
   const checks = config.checks.map((check) => checkStatus(check, st, ctx));
   const regions = config.regions.map((region) => ({
     region,

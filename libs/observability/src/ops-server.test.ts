@@ -25,6 +25,7 @@ describe('startOpsServer', () => {
   let base: string;
   let readiness: Readiness | Error;
   let status: unknown;
+  let lastQuery: string | null = null;
   const logger = recordingLogger();
 
   beforeEach(async () => {
@@ -40,7 +41,8 @@ describe('startOpsServer', () => {
         if (readiness instanceof Error) throw readiness;
         return readiness;
       },
-      status: async () => {
+      status: async (query) => {
+        lastQuery = query.toString();
         await Promise.resolve();
         if (status instanceof Error) throw status;
         return status;
@@ -96,6 +98,9 @@ describe('startOpsServer', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     expect(await res.json()).toEqual({ decider: 'leader', serial: 7 });
+    expect(lastQuery).toBe('');
+    await fetch(`${base}/status?record=www.example.test.%2FA`);
+    expect(lastQuery).toBe('record=www.example.test.%2FA');
     status = new Error('boom');
     const failed = await fetch(`${base}/status`);
     expect(failed.status).toBe(500);

@@ -28,8 +28,11 @@ export interface OpsServerOptions {
   logger: Logger;
   registry: Registry;
   readiness: () => Readiness;
-  /** GET /status as JSON (may return a promise); 404 when absent. */
-  status?: () => unknown;
+  /**
+   * GET /status as JSON (may return a promise); 404 when absent. `query` is the request's query string
+   * (GET /status?record=www.example.com/A asks for one failover record).
+   */
+  status?: (query: URLSearchParams) => unknown;
   /** Operator actions: POST /admin/<name> with a JSON body and a bearer token. */
   admin?: { tokens: readonly NamedToken[]; actions: readonly OpsAction[] };
   /** Connection caps, timeouts, Host allow-list, trusted proxies (config.httpServers); defaults when absent. */
@@ -78,6 +81,11 @@ function pathOf(url: string | undefined): string | null {
   if (!url?.startsWith('/')) return null;
   const q = url.indexOf('?');
   return q < 0 ? url : url.slice(0, q);
+}
+
+function queryOf(url: string | undefined): URLSearchParams {
+  const q = url?.indexOf('?') ?? -1;
+  return new URLSearchParams(q < 0 ? '' : url!.slice(q + 1));
 }
 
 function readinessReply(readiness: () => Readiness, logger: Logger): Reply {
@@ -173,7 +181,7 @@ async function route(req: IncomingMessage, opts: OpsServerOptions, gate: AdminGa
     case '/metrics':
       return { status: 200, type: opts.registry.contentType, body: await opts.registry.metrics() };
     default:
-      return json(200, (await opts.status!()) ?? null);
+      return json(200, (await opts.status!(queryOf(req.url))) ?? null);
   }
 }
 

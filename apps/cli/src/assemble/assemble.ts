@@ -158,9 +158,12 @@ async function startOps(
         configHash: ctx.current().hash.slice(0, 12),
       },
     }),
-    status: () => {
+    status: (query) => {
       const part = [...ctx.parts.values()].find((p) => p.status);
-      return part ? part.status!() : { role: [...ctx.parts.keys()].join(','), starting: !started() };
+      const record = query.get('record');
+      return part
+        ? part.status!(record === null ? {} : { record })
+        : { role: [...ctx.parts.keys()].join(','), starting: !started() };
     },
     // Read per request: the decider's actions join once it has started.
     admin: { tokens: opts.loaded.config.admin.tokens, actions },

@@ -63,7 +63,7 @@ async function startMemoryDecider(ctx: AssemblyContext): Promise<RolePart> {
     // Embedded mode has one decider: without it nothing decides.
     ready: () => decider.ready,
     detail: () => ({ decider: decider.ready }),
-    status: () => decider.status(),
+    status: (filter) => decider.status(filter),
     adminActions: adminActions(config, decider),
     dashboardActions: local.actions,
     raise: (e) => (decider.ready ? decider.raise(e) : null),
@@ -137,12 +137,12 @@ async function startRedisDecider(ctx: AssemblyContext): Promise<RolePart> {
       competing: leadership.competing,
       epoch: leadership.epoch,
     }),
-    status: async () => {
+    status: async (filter) => {
       const role = leadership.role;
-      if (role) return { ...role.status(), role: 'leader' };
+      if (role) return { ...role.status(filter), role: 'leader' };
       const [st, pubs] = await Promise.all([store.loadDecider(), store.readPublications()]);
       return st
-        ? { ...statusView(ctx.current().config, st, clock.now(), pubs), role: 'standby' }
+        ? { ...statusView(ctx.current().config, st, clock.now(), pubs, filter), role: 'standby' }
         : { role: 'standby', state: null };
     },
     adminActions: leaderActions(config, leadership),

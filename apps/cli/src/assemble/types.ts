@@ -7,6 +7,7 @@ import type {
   Logger,
   NewEvent,
   Random,
+  StatusFilter,
   ZoneOverlay,
 } from '@understudy/core';
 import type { DashboardActions } from '@understudy/dashboard';
@@ -88,7 +89,7 @@ export interface RolePart {
   /** Undefined: this role does not gate the process's readiness. */
   ready?: () => boolean;
   detail?: () => Record<string, unknown>;
-  status?: () => unknown;
+  status?: (filter: StatusFilter) => unknown;
   adminActions?: OpsAction[];
   dashboardActions?: DashboardActions;
   /** Raises an event on the audit timeline, when this process leads; null otherwise. */
