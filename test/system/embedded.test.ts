@@ -161,6 +161,14 @@ describe('embedded mode: health check → verdict → DNS answer', () => {
       'cert-expiring',
       'cert-expiring',
     ]);
+    // One record only, as an operator following one name at 100,000 records asks for it.
+    const one = await understudyOnce(
+      ['status', '--config', configFile, '--json', '--record', 'CERT.example.test/a'],
+      { env: serverEnv },
+    );
+    expect(one.code).toBe(0);
+    const records = (JSON.parse(one.output) as { records: { id: string }[] }).records;
+    expect(records.map((r) => r.id)).toEqual(['cert.example.test./A']);
   });
 
   it('takes an operator override through the CLI at once, audited with the token name; refuses it without a token', async () => {

@@ -66,6 +66,10 @@ export function buildProgram(): Command {
     )
     .addOption(new Option('-o, --output <format>', 'output format (default: text)').choices(['json', 'text']))
     .option('--json', 'same as --output json')
+    .option(
+      '--record <name/type>',
+      'one failover record only, e.g. www.example.com/A (every check is still shown)',
+    )
     .action((o: StatusOptions) =>
       plain('status', async () => (await import('./commands/status.js')).statusCommand(o, process.stdout)),
     );

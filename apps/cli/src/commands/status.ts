@@ -16,6 +16,20 @@ export interface StatusOptions {
    * so an operator can read any instance without its config or an admin token.
    */
   url?: string;
+  /** `--record NAME/TYPE`: one failover record instead of all of them (the name may omit the final dot). */
+  record?: string;
+}
+
+/** The record id the decider uses ("www.example.com./A") from what an operator types. */
+export function recordIdOf(arg: string): string {
+  const slash = arg.lastIndexOf('/');
+  if (slash <= 0 || slash === arg.length - 1)
+    throw new CliExit(
+      `understudy status: --record ${arg} is not NAME/TYPE (e.g. www.example.com/A)`,
+      EXIT_USAGE,
+    );
+  const name = arg.slice(0, slash).toLowerCase();
+  return `${name.endsWith('.') ? name : `${name}.`}/${arg.slice(slash + 1).toUpperCase()}`;
 }
 
 /** The local base URL of a listen address (a wildcard address is reached on loopback). */
@@ -31,10 +45,11 @@ export function opsBaseUrl(config: UnderstudyConfig): string | null {
 
 type Fetched = { view: StatusView & { epoch?: number } } | { error: string };
 
-async function fromRunning(url: string): Promise<Fetched> {
+async function fromRunning(url: string, record: string | undefined): Promise<Fetched> {
   let target: URL;
   try {
     target = new URL('/status', url);
+    if (record !== undefined) target.searchParams.set('record', record);
   } catch {
     return { error: `--url ${url} is not a URL (e.g. http://127.0.0.1:9090)` };
   }
@@ -59,17 +74,18 @@ export function statusFormat(opts: StatusOptions): StatusOutput {
 /** Prints the answers and verdicts: from the running instance if reachable, else from the state file. */
 export async function statusCommand(opts: StatusOptions, out: NodeJS.WritableStream): Promise<void> {
   const format = statusFormat(opts);
+  const record = opts.record === undefined ? undefined : recordIdOf(opts.record);
   let view: (StatusView & { epoch?: number }) | null = null;
   let source = '';
   if (opts.url !== undefined && opts.config === undefined) {
-    const got = await fromRunning(opts.url);
+    const got = await fromRunning(opts.url, record);
     if ('error' in got) throw new CliExit(`understudy status: ${got.error}`);
     view = got.view;
     source = opts.url;
   } else {
     const { config } = await loadOrExit(opts.config);
     const url = opts.url ?? opsBaseUrl(config);
-    const got = url ? await fromRunning(url) : null;
+    const got = url ? await fromRunning(url, record) : null;
     if (got && 'view' in got) {
       view = got.view;
       source = url!;
@@ -78,7 +94,8 @@ export async function statusCommand(opts: StatusOptions, out: NodeJS.WritableStr
       const state = await store.loadDecider();
       const publications = await store.readPublications();
       await store.close();
-      if (state) view = statusView(config, state, Date.now(), publications);
+      if (state)
+        view = statusView(config, state, Date.now(), publications, record === undefined ? {} : { record });
       source = config.state.file;
     }
     if (!view) {
