@@ -21,6 +21,24 @@ if (writeValidator()) process.stdout.write(`build: regenerated ${VALIDATOR_FILE}
 // Chunk names change with their content: start from an empty dist/ so no stale chunk is packed.
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 
+// dns2's index loads its clients and servers, and with them node:http, node:https and node:tls: 11 MB of
+// RSS in every process that imports it (a DNS worker: 60 → 49 MB with the rest of its bundle, Node 24),
+// where Understudy uses its Packet codec only (libs/dns-server/src/dns2.ts, the one import site). This
+// resolves the package's name to a module that exports Packet alone, from dns2's own packet.js; a named
+// import of anything else from 'dns2' then fails the build ("No matching export"), not at run time.
+const dns2PacketOnly = {
+  name: 'dns2-packet-only',
+  setup(b) {
+    const packetJs = join(createRequire(import.meta.url).resolve('dns2'), '../packet.js');
+    b.onResolve({ filter: /^dns2$/ }, () => ({ path: 'dns2', namespace: 'dns2-packet-only' }));
+    b.onLoad({ filter: /.*/, namespace: 'dns2-packet-only' }, () => ({
+      contents: `import Packet from ${JSON.stringify(packetJs)}; export { Packet };`,
+      resolveDir: join(packetJs, '..'),
+      loader: 'js',
+    }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -32,6 +50,7 @@ const common = {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
   logLevel: 'warning',
+  plugins: [dns2PacketOnly],
 };
 // Two entries, split into chunks (issue 12: start-up cost): dist/understudy.mjs loads commander and the
 // command line only, and each command imports its own chunks when it runs, so `--version` does not parse

@@ -97,6 +97,16 @@ const pssOf = (pid: number): number => {
   }
 };
 
+/** RssAnon / RssFile / RssShmem of /proc/PID/status (MB): what the process made vs. mapped files. */
+const rssSplitOf = (pid: number): string => {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string): string => {
+    const m = new RegExp(`${key}:\\s+(\\d+) kB`).exec(status);
+    return m ? (Number(m[1]) / 1024).toFixed(1) : '?';
+  };
+  return `anon ${kb('RssAnon')} file ${kb('RssFile')} shmem ${kb('RssShmem')}`;
+};
+
 function answers(port: number): boolean {
   try {
     const out = execFileSync(
@@ -141,6 +151,8 @@ async function dnsWorkers(): Promise<void> {
       `dns worker idle PSS ${workers.map((p) => `${pssOf(p).toFixed(0)} MB`).join(' + ')} · main process ` +
         `${pssOf(app.pid!).toFixed(0)} MB · tree RSS ${sum(tree.map(rssOf)).toFixed(0)} MB, PSS ${sum(tree.map(pssOf)).toFixed(0)} MB`,
     );
+    // Where a worker's RSS is: anonymous memory (heap, code, stacks) against file pages (the node binary).
+    console.log(`dns worker idle RSS split ${workers.map(rssSplitOf).join(' | ')} (MB)`);
   } finally {
     app.kill('SIGTERM');
     await new Promise((r) => (app.exitCode !== null ? r(null) : app.once('exit', r)));
