@@ -44,7 +44,7 @@ export function configYaml(
     '      - { name: ns1, type: A, values: [127.0.0.1] }',
   ];
   for (let i = 0; i < z.statics; i++) lines.push(`      - { name: s${i}, type: A, values: [${ip(10, i)}] }`);
-  lines.push('    failover:');
+  lines.push(z.failovers ? '    failover:' : '    failover: []');
   for (let i = 0; i < z.failovers; i++)
     lines.push(
       `      - { name: f${i}, type: A, ttl: 30, failbackAfter: 2s, flapDamping: false, answers: [` +

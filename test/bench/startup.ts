@@ -5,11 +5,11 @@
  *   --version   wall time and peak RSS of `understudy --version`
  *   validate    wall time and peak RSS of `understudy validate examples/understudy.example.yaml`
  *   dns worker  the RSS of each idle DNS worker (and of the main process) of `understudy run` on a
- *               small generated zone (dns.workers 2), 3 s after its first DNS answer; and their PSS
+ *               generated zone of --records records, 1 by default (dns.workers 2), 3 s after its first DNS answer; and their PSS
  *               (shared pages, such as the node binary's, split between the processes that map them)
  * `--cli PATH` measures another build (say, of an older commit: `git worktree add` + `npm run build`).
  *
- *   npm run bench:startup [-- --runs 9] [--cli /tmp/old/dist/understudy.mjs]
+ *   npm run bench:startup [-- --runs 9] [--records 1] [--cli /tmp/old/dist/understudy.mjs]
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,10 +23,13 @@ import { APEX, CHECKS, configYaml, zoneOf } from './scale-config.js';
 const { values: args } = parseArgs({
   options: {
     runs: { type: 'string', default: '9' },
+    /** The zone of the idle-worker measure: issue 11's target is set on a 1-record zone. */
+    records: { type: 'string', default: '1' },
     cli: { type: 'string', default: fileURLToPath(new URL('../../dist/understudy.mjs', import.meta.url)) },
   },
 });
 const RUNS = Number(args.runs);
+const RECORDS = Number(args.records);
 const CLI = args.cli;
 const EXAMPLE = fileURLToPath(new URL('../../examples/understudy.example.yaml', import.meta.url));
 const TIME = '/usr/bin/time';
@@ -129,7 +132,7 @@ async function dnsWorkers(): Promise<void> {
   const config = join(dir, 'understudy.yaml');
   const checkPorts: number[] = [];
   for (let k = 0; k < CHECKS; k++) checkPorts.push(await freePort()); // nothing listens: every check fails
-  writeFileSync(config, configYaml(zoneOf(100), dnsPort, await freePort(), checkPorts, dir));
+  writeFileSync(config, configYaml(zoneOf(RECORDS), dnsPort, await freePort(), checkPorts, dir));
   const app = spawn(process.execPath, [CLI, 'run', '--config', config], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -144,7 +147,7 @@ async function dnsWorkers(): Promise<void> {
     const workers = children(app.pid!);
     console.log(
       `dns worker idle RSS ${workers.map((p) => `${rssOf(p).toFixed(0)} MB`).join(' + ')} ` +
-        `(${workers.length} workers) · main process ${rssOf(app.pid!).toFixed(0)} MB · 100-record zone`,
+        `(${workers.length} workers) · main process ${rssOf(app.pid!).toFixed(0)} MB · ${RECORDS}-record zone`,
     );
     const tree = [app.pid!, ...workers];
     console.log(
