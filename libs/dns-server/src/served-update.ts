@@ -15,7 +15,7 @@ import type { NodeModel, RRsetModel, ZoneModel, ZoneModelSet } from './model.js'
 import { toResource } from './records.js';
 import { RRsetMap } from './rrset-map.js';
 import { parsedOrThrow, sameSteered, sameValues, withSerial } from './served-changes.js';
-import type { SlotState, Steered } from './served-changes.js';
+import type { SlotState, SlotVariant, Steered } from './served-changes.js';
 import type { SteerEncoder } from './served-steer.js';
 import type { SliceClock } from './slice-clock.js';
 import type { Snapshot } from './snapshot.js';
@@ -28,6 +28,10 @@ export interface Change {
   ttl: number;
   /** Issue 14 part 3: the values per steering rule (null: not steered). */
   steered: Steered;
+  /** Issue 11: the record goes back to what it served before its last change (SlotState.prev). */
+  hit: SlotVariant | null;
+  /** Issue 11: the fast-table entry of the record's own name, met while encoding (cacheable records). */
+  entry: FastName | null;
 }
 
 /** A checked and encoded update: everything its commit assigns. */
@@ -39,6 +43,8 @@ export interface UpdatePlan {
   nodes: Map<string, Map<string, NodeModel>>;
   /** Per zone apex: the negative-answer SOA record under the new serial (only when it moves). */
   negativeSoas: Map<string, Resource>;
+  /** Issue 11: the changes of cacheable records by owner name (SlotState.cacheable). */
+  own: Map<string, Change>;
   /** The served model with `nodes` and `negativeSoas` in: what the new answers were encoded from. */
   view: ZoneModelSet;
   encoded: [FastName, EncodedName][];
@@ -149,14 +155,28 @@ function* targets(ctx: UpdateContext, u: OverlayUpdate): Generator<Change> {
     for (const id in records) {
       const st = Object.hasOwn(records, id) ? ctx.slots.get(id) : undefined;
       if (st)
-        yield { st, values: records[id]!, ttl: ttls?.[id] ?? st.slot.ttl, steered: steered?.[id] ?? null };
+        yield {
+          st,
+          values: records[id]!,
+          ttl: ttls?.[id] ?? st.slot.ttl,
+          steered: steered?.[id] ?? null,
+          hit: null,
+          entry: null,
+        };
     }
   } else {
     const { records, ttls, steered } = u.overlay;
     for (const st of ctx.slots.values()) {
       const id = st.slot.id;
       const values = records[id] ?? st.slot.values;
-      yield { st, values, ttl: ttls?.[id] ?? st.slot.ttl, steered: steered?.[id] ?? null };
+      yield {
+        st,
+        values,
+        ttl: ttls?.[id] ?? st.slot.ttl,
+        steered: steered?.[id] ?? null,
+        hit: null,
+        entry: null,
+      };
     }
   }
 }
@@ -174,7 +194,14 @@ export function* planUpdate(
   const snap = ctx.snapshot;
   // The check parses every value once; the plan reuses what it parsed.
   const parsed = new Map<string, Rdata[]>();
-  const check = checkUpdate(ctx.specs, snap.serial, u, parsed);
+  // Values a record serves, or served before its last change, were checked then.
+  const known = (id: string, values: unknown): boolean => {
+    const st = ctx.slots.get(id);
+    if (st === undefined || !Array.isArray(values)) return false;
+    const v = values as string[];
+    return sameValues(st.values, v) || (st.prev !== null && sameValues(st.prev.values, v));
+  };
+  const check = checkUpdate(ctx.specs, snap.serial, u, parsed, known);
   for (let step = check.next(); ; step = check.next()) {
     if (step.done) {
       if (step.value) throw new Error(step.value);
@@ -188,6 +215,7 @@ export function* planUpdate(
     epoch,
     changes: [],
     nodes: new Map(),
+    own: new Map(),
     negativeSoas: new Map(),
     view: snap.model,
     encoded: [],
@@ -196,8 +224,13 @@ export function* planUpdate(
   for (const c of targets(ctx, u)) {
     const { st } = c;
     if (!(sameValues(st.values, c.values) && st.ttl === c.ttl && sameSteered(st.steered, c.steered))) {
-      planChange(plan, c, parsed.get(st.slot.id));
+      const prev = st.prev;
+      if (prev !== null && prev.ttl === c.ttl && sameValues(prev.values, c.values)) {
+        c.hit = prev;
+        putNode(plan, st.zone, prev.node);
+      } else planChange(plan, c, parsed.get(st.slot.id));
       plan.changes.push(c);
+      if (st.cacheable) plan.own.set(st.slot.name, c);
     }
     if (clock.due()) yield;
   }
@@ -219,6 +252,16 @@ export function* planUpdate(
   const steeredOf = (id: string): Steered =>
     planned.has(id) ? planned.get(id)! : (ctx.slots.get(id)?.steered ?? null);
   for (const e of affected) {
+    const own = plan.own.get(e.name);
+    if (own !== undefined && own.st.zone.apex === e.home.apex) {
+      own.entry = e;
+      // Issue 11: back to the bodies served before; they read nothing else that may have moved.
+      if (own.hit?.enc) {
+        plan.encoded.push([e, own.hit.enc]);
+        if (clock.due()) yield;
+        continue;
+      }
+    }
     const zone = plan.view.zones.get(e.home.apex)!;
     const enc = encodeName(plan.view, zone, e.home, e.name, e.qtypes, ctx.watched, snap.table);
     if (ctx.steer) enc.steer = ctx.steer.encode(plan.view, e, enc.deps, ctx.watched, snap.table, steeredOf);

@@ -8,6 +8,7 @@ import { ConfigError } from '@understudy/core';
 import type { ConfigProblem, OverlayUpdate, ZoneOverlay, ZoneState } from '@understudy/core';
 import { TYPE_CODE } from './constants.js';
 import { buildFastTable, patchSerial } from './fast-table.js';
+import type { FastName } from './fast-table.js';
 import { buildModel } from './model.js';
 import { planUpdate } from './served-update.js';
 import type { UpdatePlan } from './served-update.js';
@@ -15,7 +16,7 @@ import { SliceClock } from './slice-clock.js';
 import type { Snapshot } from './snapshot.js';
 import { SteerEncoder } from './served-steer.js';
 import { sameValues } from './served-changes.js';
-import type { SlotState, Steered } from './served-changes.js';
+import type { SlotState, SlotVariant, Steered } from './served-changes.js';
 import { baseZoneState, slotProblems } from './zone-base.js';
 import type { FailoverSlot, ZoneBase } from './zone-base.js';
 
@@ -41,6 +42,19 @@ export interface ApplyStages {
   pausedMs: number;
   slices: number;
   commitMs: number;
+}
+
+/**
+ * What a cacheable record serves now: its node, and its name's bodies when they read no other failover
+ * record and no SOA (otherwise another update may have moved what they say).
+ */
+function servedVariant(st: SlotState, e: FastName | null): SlotVariant {
+  const name = st.slot.name;
+  const enc =
+    e !== null && e.deps.length === 1 && e.deps[0] === name && !e.serialBound
+      ? { answers: e.answers, other: e.other, deps: e.deps, serialBound: false }
+      : null;
+  return { values: st.values, ttl: st.ttl, node: st.zone.nodes.get(name)!, enc };
 }
 
 export class ServedZones {
@@ -100,10 +114,22 @@ export class ServedZones {
       throw new ConfigError([{ path: 'zones', message }], 'zone state');
     }
     const states = new Map<string, SlotState>();
+    const perName = new Map<string, number>();
+    for (const slot of slots) perName.set(slot.name, (perName.get(slot.name) ?? 0) + 1);
     for (const slot of slots) {
       const zone = model.zones.get(slot.zone)!;
       const type = TYPE_CODE[slot.type];
-      const st = { slot, type, zone, values: valuesOf(slot), ttl: ttlOf(slot), steered: steeredOf(slot) };
+      const cacheable = perName.get(slot.name) === 1 && slot.name !== slot.zone && !slot.steering;
+      const st: SlotState = {
+        slot,
+        type,
+        zone,
+        values: valuesOf(slot),
+        ttl: ttlOf(slot),
+        steered: steeredOf(slot),
+        cacheable,
+        prev: null,
+      };
       states.set(slot.id, st);
     }
     const snap: Snapshot = { serial: zs.serial, epoch: zs.epoch, model, table };
@@ -200,6 +226,15 @@ export class ServedZones {
         for (const r of steer.rules) if (r) for (const a of [...r.answers, r.other]) patchSerial(a, p.serial);
       }
     }
+    // Issue 11: what a cacheable record served until now is kept for its flip back (read before the
+    // nodes and bodies below are replaced).
+    for (const c of p.changes) {
+      const st = c.st;
+      if (st.cacheable) st.prev = servedVariant(st, c.entry);
+      st.values = c.values;
+      st.ttl = c.ttl;
+      st.steered = c.steered;
+    }
     for (const [apex, nodes] of p.nodes) {
       const zone = model.zones.get(apex)!;
       for (const [name, node] of nodes) zone.nodes.set(name, node);
@@ -221,11 +256,6 @@ export class ServedZones {
       const fz = table.zones.get(zone.apex)!;
       fz.nx.body = body;
       fz.nodata.body = body;
-    }
-    for (const c of p.changes) {
-      c.st.values = c.values;
-      c.st.ttl = c.ttl;
-      c.st.steered = c.steered;
     }
     snap.serial = p.serial;
     snap.epoch = p.epoch;
