@@ -9,6 +9,7 @@
 import { MAX_MESSAGE, PROBE_ABSENT_TYPE, RCODE, TYPE } from './constants.js';
 import { encodeBody as encodeAnswerBody } from './body-encoder.js';
 import { Packet } from './dns2.js';
+import type { Resource } from './dns2.js';
 import type { ZoneModel, ZoneModelSet } from './model.js';
 import { findZone, resolve } from './resolve.js';
 import type { Resolution } from './resolve.js';
@@ -161,6 +162,27 @@ function encodeBody(name: string, qtype: number, res: Resolution): FastAnswer {
     tailSoa: lastIsSoa(res),
     body,
   };
+}
+
+/**
+ * Issue 11: the answer resolve() gives for a non-empty RRset that exists at `name` itself (no alias, no
+ * cut): the records and nothing else. An overlay update re-encodes a failover record's own answer
+ * with it, without resolving the name again.
+ */
+export function plainAnswer(
+  name: string,
+  qtype: number,
+  records: Resource[],
+  table: { encoded: number },
+): FastAnswer {
+  table.encoded++;
+  return encodeBody(name, qtype, {
+    rcode: RCODE.NOERROR,
+    aa: true,
+    answer: records,
+    authority: [],
+    additional: [],
+  });
 }
 
 /** The SOA record with its owner replaced by a pointer placeholder (patched per query). */

@@ -9,7 +9,7 @@
 import type { OverlayUpdate, Rdata } from '@understudy/core';
 import { TYPE } from './constants.js';
 import type { Resource } from './dns2.js';
-import { encodeName, negativeBody } from './fast-table.js';
+import { encodeName, negativeBody, plainAnswer } from './fast-table.js';
 import type { EncodedName, FastName } from './fast-table.js';
 import type { NodeModel, RRsetModel, ZoneModel, ZoneModelSet } from './model.js';
 import { toResource } from './records.js';
@@ -32,6 +32,8 @@ export interface Change {
   hit: SlotVariant | null;
   /** Issue 11: the fast-table entry of the record's own name, met while encoding (cacheable records). */
   entry: FastName | null;
+  /** The records planned (not for a hit). */
+  records: Resource[] | null;
 }
 
 /** A checked and encoded update: everything its commit assigns. */
@@ -112,6 +114,7 @@ function planChange(plan: UpdatePlan, c: Change, rdata: Rdata[] | undefined): vo
   const records = (rdata ?? c.values.map((v) => parsedOrThrow(slot, v))).map((r) =>
     toResource(slot.name, c.ttl, r),
   );
+  c.records = records;
   const node = replaceRRset(currentNode(plan, zone, slot.name), {
     name: slot.name,
     type,
@@ -148,6 +151,27 @@ function viewOf(plan: UpdatePlan, model: ZoneModelSet): ZoneModelSet {
   return { zones, types: model.types };
 }
 
+/**
+ * Issue 11: the new bodies of a cacheable A or AAAA record's own name when only its answer of that type
+ * can have changed: the served bodies read no other failover record and no SOA, and the served answer
+ * of that type was the RRset itself or the zone's NODATA (not a referral, not an alias). Null: encode
+ * the name in full.
+ */
+function ownAnswer(c: Change, e: FastName, table: { encoded: number }): EncodedName | null {
+  const { st, records } = c;
+  const name = st.slot.name;
+  if (records === null || st.type === TYPE.CNAME || e.serialBound) return null;
+  if (e.deps.length !== 1 || e.deps[0] !== name) return null;
+  const i = e.qtypes.indexOf(st.type);
+  const served = e.answers[i];
+  if (served === undefined) return null;
+  const plain = served.aa && served.rcode === 0 && served.ns === 0 && served.ar === 0 && served.an > 0;
+  if (served !== e.home.nodata && !plain) return null;
+  const answers = e.answers.slice();
+  answers[i] = records.length === 0 ? e.home.nodata : plainAnswer(name, st.type, records, table);
+  return { answers, other: e.other, deps: e.deps, serialBound: false };
+}
+
 /** The slots an update names (a delta) or all of them (a full overlay), with the values and TTL it gives. */
 function* targets(ctx: UpdateContext, u: OverlayUpdate): Generator<Change> {
   if (u.kind === 'delta') {
@@ -162,6 +186,7 @@ function* targets(ctx: UpdateContext, u: OverlayUpdate): Generator<Change> {
           steered: steered?.[id] ?? null,
           hit: null,
           entry: null,
+          records: null,
         };
     }
   } else {
@@ -176,6 +201,7 @@ function* targets(ctx: UpdateContext, u: OverlayUpdate): Generator<Change> {
         steered: steered?.[id] ?? null,
         hit: null,
         entry: null,
+        records: null,
       };
     }
   }
@@ -256,8 +282,9 @@ export function* planUpdate(
     if (own !== undefined && own.st.zone.apex === e.home.apex) {
       own.entry = e;
       // Issue 11: back to the bodies served before; they read nothing else that may have moved.
-      if (own.hit?.enc) {
-        plan.encoded.push([e, own.hit.enc]);
+      const enc = own.hit?.enc ?? ownAnswer(own, e, snap.table);
+      if (enc) {
+        plan.encoded.push([e, enc]);
         if (clock.due()) yield;
         continue;
       }

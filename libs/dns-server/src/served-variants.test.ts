@@ -1,6 +1,7 @@
 /**
  * Issue 11: a failover record flipping back to the answer it served before reuses that answer's model
- * node and encoded bodies (no parse, no encode), and still answers exactly as a fresh build would.
+ * node and encoded bodies (no parse, no encode); a change re-encodes only the record's own answer at
+ * its name when nothing else there reads it; and the answers stay exactly those of a fresh build.
  */
 import { describe, expect, it } from 'vitest';
 import type { OverlayUpdate, RRset } from '@understudy/core';
@@ -18,7 +19,8 @@ const DUAL_A = `${n('dual')}/A`;
 const DUAL_AAAA = `${n('dual')}/AAAA`;
 const APEX_A = `${APEX}/A`;
 const TARGET = `${n('target')}/A`;
-const NAMES = ['@', 'solo', 'dual', 'target', 'alias', 'ns1', 'nope'].map(n);
+const GLUE = `${n('ns.deleg')}/A`;
+const NAMES = ['@', 'solo', 'dual', 'target', 'alias', 'ns1', 'nope', 'deleg', 'ns.deleg'].map(n);
 const QTYPES = [TYPE.A, TYPE.AAAA, TYPE.CNAME, TYPE.NS, TYPE.SOA, TYPE.TXT, 999];
 
 function base(): ZoneBase {
@@ -27,6 +29,10 @@ function base(): ZoneBase {
     { name: APEX, type: 'NS', ttl: 3600, values: [n('ns1')] },
     { name: n('ns1'), type: 'A', ttl: 3600, values: ['192.0.2.53'] },
     { name: n('alias'), type: 'CNAME', ttl: 300, values: [n('target')] },
+    // Other data at a failover record's name: its answers stay while the record's change.
+    { name: n('solo'), type: 'TXT', ttl: 300, values: ['"kept"'] },
+    // A delegation whose glue is a failover record: that name's answers are referrals.
+    { name: n('deleg'), type: 'NS', ttl: 3600, values: [n('ns.deleg')] },
   ];
   const slot = (name: string, type: 'A' | 'AAAA', values: string[]): FailoverSlot => ({
     id: `${name}/${type}`,
@@ -47,6 +53,7 @@ function base(): ZoneBase {
       slot(APEX, 'A', ['198.51.100.3']),
       // Read by a static alias.
       slot(n('target'), 'A', ['198.51.100.4']),
+      slot(n('ns.deleg'), 'A', ['198.51.100.5']),
     ],
   };
 }
@@ -76,8 +83,8 @@ function replies(s: ServedZones): string[] {
   return out;
 }
 
-describe('ServedZones: a record flipping back to its previous answer', () => {
-  it('re-encodes no body for a record nothing else reads', () => {
+describe('ServedZones: a failover record changing and flipping back', () => {
+  it("re-encodes only the record's own answer on a change, and nothing on a flip back", () => {
     const s = ServedZones.fromBase(base(), overlay(1));
     const down = s.apply({ kind: 'delta', delta: { ...overlay(2, { [SOLO]: ['203.0.113.1'] }), base: 1 } });
     expect(down).toMatchObject({ names: 1, bodies: 1 });
@@ -111,6 +118,10 @@ describe('ServedZones: a record flipping back to its previous answer', () => {
       { [SOLO]: ['203.0.113.1'], [TARGET]: ['203.0.113.4'], [APEX_A]: ['203.0.113.3'] },
       { [SOLO]: ['198.51.100.1'], [TARGET]: [] },
       { [SOLO]: ['203.0.113.1'], [TARGET]: ['203.0.113.4'] },
+      { [SOLO]: [], [GLUE]: ['203.0.113.5'] },
+      // From NODATA to a new answer, and two addresses where there was one.
+      { [SOLO]: ['203.0.113.7', '203.0.113.8'], [GLUE]: ['198.51.100.5'] },
+      { [SOLO]: ['203.0.113.1'], [GLUE]: [] },
     ];
     let records: Record<string, string[]> = {};
     let serial = 10;
