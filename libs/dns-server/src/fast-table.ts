@@ -149,7 +149,8 @@ export class FastTable {
 function encodeBody(name: string, qtype: number, res: Resolution): FastAnswer {
   // body-encoder writes what dns2's Packet.toBuffer would after the question, about ten times faster.
   const { body } = encodeAnswerBody(name, qtype, res.answer, res.authority, res.additional);
-  const size = 12 + nameToWire(name).length + 4 + body.length;
+  // The question's name in wire form is one octet longer than the canonical text ("." is one octet).
+  const size = 12 + (name === '.' ? 1 : name.length + 1) + 4 + body.length;
   if (size + REPLY_OVERHEAD > MAX_MESSAGE)
     throw new Error(`the answer for ${name} type ${qtype} is ${size} octets, too large for one message`);
   return {

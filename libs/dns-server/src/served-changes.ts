@@ -53,7 +53,9 @@ export function sameSteered(a: Steered, b: Steered): boolean {
 }
 
 export function sameValues(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 export function parsedOrThrow(slot: FailoverSlot, value: string): Rdata {

@@ -92,9 +92,13 @@ function currentNode(plan: UpdatePlan, zone: ZoneModel, name: string): NodeModel
 
 /** A copy of `node` with `rrset` in place of its RRset of that type. */
 function replaceRRset(node: NodeModel, rrset: RRsetModel): NodeModel {
-  const rrsets = new RRsetMap();
-  for (const [t, r] of node.rrsets) rrsets.set(t, r);
-  rrsets.set(rrset.type, rrset);
+  let rrsets: RRsetMap;
+  if (node.rrsets instanceof RRsetMap) rrsets = node.rrsets.copyWith(rrset.type, rrset);
+  else {
+    rrsets = new RRsetMap();
+    for (const [t, r] of node.rrsets) rrsets.set(t, r);
+    rrsets.set(rrset.type, rrset);
+  }
   const cname = rrset.type === TYPE.CNAME ? (rrset.records.length > 0 ? rrset : null) : node.cname;
   return { name: node.name, rrsets, cname };
 }

@@ -214,7 +214,9 @@ export class ServedZones {
     if (p.serial !== snap.serial) {
       // Bodies ending in the SOA (the only way this resolver embeds one) take the new serial in place;
       // the entries re-encoded below already have it.
-      const fresh = new Set(p.encoded.map(([e]) => e));
+      // Only entries the two loops below visit matter: few (the SOA's, the steered).
+      const fresh = new Set<FastName>();
+      for (const [e] of p.encoded) if (table.serialBound.has(e) || table.steers.has(e)) fresh.add(e);
       for (const e of table.serialBound) {
         if (fresh.has(e)) continue;
         for (const a of e.answers) patchSerial(a, p.serial);
