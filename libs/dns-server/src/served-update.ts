@@ -9,12 +9,13 @@
 import type { OverlayUpdate, Rdata } from '@understudy/core';
 import { TYPE } from './constants.js';
 import type { Resource } from './dns2.js';
-import { encodeName, negativeBody, plainAnswer } from './fast-table.js';
+import { encodeName, negativeBody } from './fast-table.js';
 import type { EncodedName, FastName } from './fast-table.js';
 import type { NodeModel, RRsetModel, ZoneModel, ZoneModelSet } from './model.js';
 import { toResource } from './records.js';
 import { RRsetMap } from './rrset-map.js';
-import { parsedOrThrow, sameSteered, sameValues, withSerial } from './served-changes.js';
+import { parsedOrThrow, sameValues, withSerial } from './served-changes.js';
+import { changesOf, ownAnswer } from './served-targets.js';
 import type { SlotState, SlotVariant, Steered } from './served-changes.js';
 import type { SteerEncoder } from './served-steer.js';
 import type { SliceClock } from './slice-clock.js';
@@ -156,62 +157,6 @@ function viewOf(plan: UpdatePlan, model: ZoneModelSet): ZoneModelSet {
 }
 
 /**
- * Issue 11: the new bodies of a cacheable A or AAAA record's own name when only its answer of that type
- * can have changed: the served bodies read no other failover record and no SOA, and the served answer
- * of that type was the RRset itself or the zone's NODATA (not a referral, not an alias). Null: encode
- * the name in full.
- */
-function ownAnswer(c: Change, e: FastName, table: { encoded: number }): EncodedName | null {
-  const { st, records } = c;
-  const name = st.slot.name;
-  if (records === null || st.type === TYPE.CNAME || e.serialBound) return null;
-  if (e.deps.length !== 1 || e.deps[0] !== name) return null;
-  const i = e.qtypes.indexOf(st.type);
-  const served = e.answers[i];
-  if (served === undefined) return null;
-  const plain = served.aa && served.rcode === 0 && served.ns === 0 && served.ar === 0 && served.an > 0;
-  if (served !== e.home.nodata && !plain) return null;
-  const answers = e.answers.slice();
-  answers[i] = records.length === 0 ? e.home.nodata : plainAnswer(name, st.type, records, table);
-  return { answers, other: e.other, deps: e.deps, serialBound: false };
-}
-
-/** The slots an update names (a delta) or all of them (a full overlay), with the values and TTL it gives. */
-function* targets(ctx: UpdateContext, u: OverlayUpdate): Generator<Change> {
-  if (u.kind === 'delta') {
-    const { records, ttls, steered } = u.delta;
-    for (const id in records) {
-      const st = Object.hasOwn(records, id) ? ctx.slots.get(id) : undefined;
-      if (st)
-        yield {
-          st,
-          values: records[id]!,
-          ttl: ttls?.[id] ?? st.slot.ttl,
-          steered: steered?.[id] ?? null,
-          hit: null,
-          entry: null,
-          records: null,
-        };
-    }
-  } else {
-    const { records, ttls, steered } = u.overlay;
-    for (const st of ctx.slots.values()) {
-      const id = st.slot.id;
-      const values = records[id] ?? st.slot.values;
-      yield {
-        st,
-        values,
-        ttl: ttls?.[id] ?? st.slot.ttl,
-        steered: steered?.[id] ?? null,
-        hit: null,
-        entry: null,
-        records: null,
-      };
-    }
-  }
-}
-
-/**
  * Checks, plans and encodes `u`, yielding whenever `clock` says the slice is used up (never, for a
  * synchronous apply); returns the plan to commit. Throws, with nothing served changed, when the update
  * does not apply. The caller must keep the served zones unchanged until it has committed.
@@ -231,13 +176,14 @@ export function* planUpdate(
     const v = values as string[];
     return sameValues(st.values, v) || (st.prev !== null && sameValues(st.prev.values, v));
   };
-  const check = checkUpdate(ctx.specs, snap.serial, u, parsed, known);
+  const due = (): boolean => clock.due();
+  const check = checkUpdate(ctx.specs, snap.serial, u, parsed, known, due);
   for (let step = check.next(); ; step = check.next()) {
     if (step.done) {
       if (step.value) throw new Error(step.value);
       break;
     }
-    if (clock.due()) yield;
+    yield; // checkUpdate yields only when the slice is used up
   }
   const { serial, epoch } = u.kind === 'delta' ? u.delta : u.overlay;
   const plan: UpdatePlan = {
@@ -251,26 +197,30 @@ export function* planUpdate(
     encoded: [],
     negatives: [],
   };
-  for (const c of targets(ctx, u)) {
+  // Indexed loops here and below: code that runs a few times per update is not optimized, and a for-of
+  // there allocates an iterator result per element (issue 11: the workers' GC during a publish).
+  const changes = changesOf(ctx.slots, u);
+  for (let i = 0; i < changes.length; i++) {
+    const c = changes[i]!;
     const { st } = c;
-    if (!(sameValues(st.values, c.values) && st.ttl === c.ttl && sameSteered(st.steered, c.steered))) {
-      const prev = st.prev;
-      if (prev !== null && prev.ttl === c.ttl && sameValues(prev.values, c.values)) {
-        c.hit = prev;
-        putNode(plan, st.zone, prev.node);
-      } else planChange(plan, c, parsed.get(st.slot.id));
-      plan.changes.push(c);
-      if (st.cacheable) plan.own.set(st.slot.name, c);
-    }
+    const prev = st.prev;
+    if (prev !== null && prev.ttl === c.ttl && sameValues(prev.values, c.values)) {
+      c.hit = prev;
+      putNode(plan, st.zone, prev.node);
+    } else planChange(plan, c, parsed.get(st.slot.id));
+    if (st.cacheable) plan.own.set(st.slot.name, c);
     if (clock.due()) yield;
   }
+  plan.changes = changes;
   if (serial !== snap.serial) planSerial(plan, snap.model);
   plan.view = viewOf(plan, snap.model);
-  const affected = new Set<FastName>();
-  for (const c of plan.changes) {
-    for (const e of snap.table.dependents.get(c.st.slot.name) ?? []) affected.add(e);
+  const affectedSet = new Set<FastName>();
+  const affect = (e: FastName): void => void affectedSet.add(e);
+  for (let i = 0; i < changes.length; i++) {
+    snap.table.dependents.get(changes[i]!.st.slot.name)?.forEach(affect);
     if (clock.due()) yield;
   }
+  const affected = [...affectedSet];
   if (serial !== snap.serial)
     plan.negatives = [...snap.model.zones.values()].map((z) => [
       z,
@@ -278,10 +228,13 @@ export function* planUpdate(
     ]);
   clock.enter('encode');
   // Issue 14 part 3: the rules' values as the plan has them (its changes, else what is served).
-  const planned = new Map(plan.changes.map((c) => [c.st.slot.id, c.steered]));
+  const planned = ctx.steer
+    ? new Map(changes.map((c) => [c.st.slot.id, c.steered]))
+    : new Map<string, Steered>();
   const steeredOf = (id: string): Steered =>
     planned.has(id) ? planned.get(id)! : (ctx.slots.get(id)?.steered ?? null);
-  for (const e of affected) {
+  for (let i = 0; i < affected.length; i++) {
+    const e = affected[i]!;
     const own = plan.own.get(e.name);
     if (own !== undefined && own.st.zone.apex === e.home.apex) {
       own.entry = e;

@@ -216,7 +216,10 @@ export class ServedZones {
       // the entries re-encoded below already have it.
       // Only entries the two loops below visit matter: few (the SOA's, the steered).
       const fresh = new Set<FastName>();
-      for (const [e] of p.encoded) if (table.serialBound.has(e) || table.steers.has(e)) fresh.add(e);
+      for (let i = 0; i < p.encoded.length; i++) {
+        const e = p.encoded[i]![0];
+        if (table.serialBound.has(e) || table.steers.has(e)) fresh.add(e);
+      }
       for (const e of table.serialBound) {
         if (fresh.has(e)) continue;
         for (const a of e.answers) patchSerial(a, p.serial);
@@ -230,19 +233,23 @@ export class ServedZones {
     }
     // Issue 11: what a cacheable record served until now is kept for its flip back (read before the
     // nodes and bodies below are replaced).
-    for (const c of p.changes) {
+    // Indexed loops and forEach: this runs once per update, unoptimized, where a for-of allocates an
+    // iterator result per element (issue 11: the workers' GC during a publish).
+    for (let i = 0; i < p.changes.length; i++) {
+      const c = p.changes[i]!;
       const st = c.st;
       if (st.cacheable) st.prev = servedVariant(st, c.entry);
       st.values = c.values;
       st.ttl = c.ttl;
       st.steered = c.steered;
     }
-    for (const [apex, nodes] of p.nodes) {
+    p.nodes.forEach((nodes, apex) => {
       const zone = model.zones.get(apex)!;
-      for (const [name, node] of nodes) zone.nodes.set(name, node);
-    }
+      nodes.forEach((node, name) => zone.nodes.set(name, node));
+    });
     for (const [apex, soa] of p.negativeSoas) model.zones.get(apex)!.negativeSoa = soa;
-    for (const [e, enc] of p.encoded) {
+    for (let i = 0; i < p.encoded.length; i++) {
+      const [e, enc] = p.encoded[i]!;
       // Most re-encoded names read the same records as before: their index entries stay.
       const reindex = e.serialBound !== enc.serialBound || !sameValues(e.deps, enc.deps);
       if (reindex) table.unindex(e);
