@@ -2,7 +2,8 @@
  * Cost of serving a zone as base + overlay (issue 11): time to build the base, heap per name, and the
  * time to apply a one-record delta, a 100-record delta, a serial-only delta and a full overlay, at
  * 1,100 / 11,000 / 110,000 names, and a delta of 1/8 of the failover records whole and sliced (as DNS
- * workers apply it: the longest slice is what a query can wait behind). Run: npx tsx test/bench/dns-apply.ts [--sizes 1100,11000]
+ * workers apply it: the longest slice is what a query can wait behind), and that delta flipping back
+ * and forth between two value sets (a failover and its failback). Run: npx tsx test/bench/dns-apply.ts [--sizes 1100,11000]
  * (add node's --expose-gc, e.g. NODE_OPTIONS=--expose-gc, for steadier heap figures).
  */
 import type { OverlayUpdate, RRset } from '@understudy/core';
@@ -94,35 +95,45 @@ for (const n of sizes) {
   const tenthDelta = (k: number) =>
     delta(Object.fromEntries(tenth.map((id, j) => [id, [ip(k * 7 + j + 5)]])));
   const whole = run(`${tenth.length}-record delta`, tenthDelta, 5);
-  const slices: number[] = [];
-  const walls: number[] = [];
-  const cpus: number[] = [];
-  const stages: ApplyStages[] = [];
-  for (let k = 0; k < 5; k++) {
-    let from = performance.now();
-    const t = from;
-    const cpu0 = process.cpuUsage();
-    const r = await server.applyUpdateSliced(tenthDelta(k + 10), async () => {
+  // As a DNS worker applies it, in slices: the longest slice is what a query can wait behind.
+  const slicedRuns = async (label: string, make: (k: number) => OverlayUpdate): Promise<string> => {
+    const slices: number[] = [];
+    const walls: number[] = [];
+    const cpus: number[] = [];
+    const stages: ApplyStages[] = [];
+    for (let k = 0; k < 6; k++) {
+      let from = performance.now();
+      const t = from;
+      const cpu0 = process.cpuUsage();
+      const r = await server.applyUpdateSliced(make(k), async () => {
+        slices.push(performance.now() - from);
+        await new Promise((done) => setImmediate(done));
+        from = performance.now();
+      });
+      if (!r.ok) throw new Error(r.error);
       slices.push(performance.now() - from);
-      await new Promise((done) => setImmediate(done));
-      from = performance.now();
-    });
-    if (!r.ok) throw new Error(r.error);
-    slices.push(performance.now() - from);
-    walls.push(performance.now() - t);
-    const cpu = process.cpuUsage(cpu0);
-    cpus.push((cpu.user + cpu.system) / 1000);
-    stages.push(last!.stages!);
-    serial = r.serial;
-  }
-  // CPU time and the stages' own figures move less than wall times on a shared, loaded machine.
-  const stage = (k: 'planMs' | 'encodeMs' | 'commitMs') => ms(median(stages.map((s) => s[k])));
-  const sliced =
-    `sliced: slice p50 ${ms(median(slices))}, longest ${ms(Math.max(...slices))}, of ${slices.length / 5} per update, ` +
-    `wall ${ms(median(walls))}, CPU ${ms(median(cpus))} (plan ${stage('planMs')}, encode ${stage('encodeMs')}, commit ${stage('commitMs')})`;
+      walls.push(performance.now() - t);
+      const cpu = process.cpuUsage(cpu0);
+      cpus.push((cpu.user + cpu.system) / 1000);
+      stages.push(last!.stages!);
+      serial = r.serial;
+    }
+    // CPU time and the stages' own figures move less than wall times on a shared, loaded machine.
+    const stage = (k: 'planMs' | 'encodeMs' | 'commitMs') => ms(median(stages.map((s) => s[k])));
+    return (
+      `${label}: slice p50 ${ms(median(slices))}, longest ${ms(Math.max(...slices))}, of ${slices.length / 6} per update, ` +
+      `wall ${ms(median(walls))}, CPU ${ms(median(cpus))} (plan ${stage('planMs')}, encode ${stage('encodeMs')}, commit ${stage('commitMs')})`
+    );
+  };
+  const sliced = await slicedRuns('sliced', (k) => tenthDelta(k + 10));
+  // Issue 11: a failover and its failback, as bench:scale's check flaps: the second value set each time
+  // is the one served before (the records keep what they served before their last change).
+  const flip = await slicedRuns('sliced flip/flip-back', (k) =>
+    delta(Object.fromEntries(tenth.map((id, j) => [id, [ip(k % 2 === 0 ? j + 1_000_000 : j + 2_000_000)]]))),
+  );
   console.log(
     `${n} names (${b.slots.length} failover): base build ${ms(buildMs)}, heap ${(perName / 1024).toFixed(2)} KiB/name; ` +
-      `${one}; ${hundred}; ${serialOnly}; ${full}; ${whole}, ${sliced}`,
+      `${one}; ${hundred}; ${serialOnly}; ${full}; ${whole}, ${sliced}; ${flip}`,
   );
   await server.close();
 }

@@ -9,6 +9,7 @@
 import { MAX_MESSAGE, PROBE_ABSENT_TYPE, RCODE, TYPE } from './constants.js';
 import { encodeBody as encodeAnswerBody } from './body-encoder.js';
 import { Packet } from './dns2.js';
+import type { Resource } from './dns2.js';
 import type { ZoneModel, ZoneModelSet } from './model.js';
 import { findZone, resolve } from './resolve.js';
 import type { Resolution } from './resolve.js';
@@ -148,7 +149,8 @@ export class FastTable {
 function encodeBody(name: string, qtype: number, res: Resolution): FastAnswer {
   // body-encoder writes what dns2's Packet.toBuffer would after the question, about ten times faster.
   const { body } = encodeAnswerBody(name, qtype, res.answer, res.authority, res.additional);
-  const size = 12 + nameToWire(name).length + 4 + body.length;
+  // The question's name in wire form is one octet longer than the canonical text ("." is one octet).
+  const size = 12 + (name === '.' ? 1 : name.length + 1) + 4 + body.length;
   if (size + REPLY_OVERHEAD > MAX_MESSAGE)
     throw new Error(`the answer for ${name} type ${qtype} is ${size} octets, too large for one message`);
   return {
@@ -161,6 +163,27 @@ function encodeBody(name: string, qtype: number, res: Resolution): FastAnswer {
     tailSoa: lastIsSoa(res),
     body,
   };
+}
+
+/**
+ * Issue 11: the answer resolve() gives for a non-empty RRset that exists at `name` itself (no alias, no
+ * cut): the records and nothing else. An overlay update re-encodes a failover record's own answer
+ * with it, without resolving the name again.
+ */
+export function plainAnswer(
+  name: string,
+  qtype: number,
+  records: Resource[],
+  table: { encoded: number },
+): FastAnswer {
+  table.encoded++;
+  return encodeBody(name, qtype, {
+    rcode: RCODE.NOERROR,
+    aa: true,
+    answer: records,
+    authority: [],
+    additional: [],
+  });
 }
 
 /** The SOA record with its owner replaced by a pointer placeholder (patched per query). */

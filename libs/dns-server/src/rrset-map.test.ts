@@ -46,4 +46,26 @@ describe('RRsetMap', () => {
     expect(seen).toEqual([1, 28]);
     expect(Object.prototype.toString.call(m)).toBe('[object RRsetMap]');
   });
+
+  it('copyWith returns a copy with one RRset replaced or added, and leaves the original alone', () => {
+    const a = rr(1);
+    const a2 = rr(1);
+    const aaaa = rr(28);
+    const txt = rr(16);
+    const entries = (m: RRsetMap) => [...m].map(([k, v]) => [k, v]);
+    for (const start of [[], [a], [a, aaaa]] as const) {
+      const m = new RRsetMap();
+      for (const r of start) m.set(r.type, r);
+      const before = entries(m);
+      for (const put of [a2, txt]) {
+        const ref = new Map(m);
+        ref.set(put.type, put);
+        const c = m.copyWith(put.type, put);
+        expect(c).not.toBe(m);
+        expect(entries(c)).toEqual([...ref].map(([k, v]) => [k, v]));
+        expect(c.size).toBe(ref.size);
+        expect(entries(m)).toEqual(before);
+      }
+    }
+  });
 });

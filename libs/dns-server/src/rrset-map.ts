@@ -39,6 +39,19 @@ export class RRsetMap implements Map<number, RRsetModel> {
     return this;
   }
 
+  /** A copy with `rrset` for `type` (issue 11: an overlay update replaces one RRset of a node). */
+  copyWith(type: number, rrset: RRsetModel): RRsetMap {
+    const c = new RRsetMap();
+    if (this.map) {
+      c.map = new Map(this.map);
+      c.map.set(type, rrset);
+    } else {
+      if (this.type !== NONE) c.set(this.type, this.rrset!);
+      c.set(type, rrset);
+    }
+    return c;
+  }
+
   delete(type: number): boolean {
     if (this.map) return this.map.delete(type);
     if (type !== this.type || this.type === NONE) return false;

@@ -6,7 +6,8 @@ import { parseRdata } from '@understudy/core';
 import type { Rdata } from '@understudy/core';
 import { Packet } from './dns2.js';
 import type { Resource } from './dns2.js';
-import type { ZoneModel } from './model.js';
+import type { EncodedName } from './fast-table.js';
+import type { NodeModel, ZoneModel } from './model.js';
 import type { FailoverSlot } from './zone-base.js';
 
 export interface SlotState {
@@ -18,6 +19,27 @@ export interface SlotState {
   ttl: number;
   /** Issue 14 part 3: the values per steering rule (null: every rule serves `values`). */
   steered: string[][] | null;
+  /**
+   * Issue 11: the record is the only failover record at its name, which is not a zone apex, and it is
+   * not steered; so its node and its name's bodies depend on its values and TTL alone (see SlotVariant).
+   */
+  cacheable: boolean;
+  /** What was served before the last change of a cacheable record, kept for a flip back. */
+  prev: SlotVariant | null;
+}
+
+/**
+ * Issue 11: a failover record flips between a few answers (failover, failback). What a cacheable record
+ * served before its last change, its model node and (when the name read no other failover record nor
+ * the SOA) its name's encoded bodies, is kept; an update back to those values and TTL puts them back in
+ * without parsing or encoding anything. One per record: memory grows with the records that changed.
+ */
+export interface SlotVariant {
+  values: readonly string[];
+  ttl: number;
+  node: NodeModel;
+  /** The bodies of the record's own name, or null when they also read something else that may move. */
+  enc: EncodedName | null;
 }
 
 export type Steered = string[][] | null;
@@ -31,7 +53,9 @@ export function sameSteered(a: Steered, b: Steered): boolean {
 }
 
 export function sameValues(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 export function parsedOrThrow(slot: FailoverSlot, value: string): Rdata {

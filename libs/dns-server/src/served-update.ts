@@ -14,8 +14,9 @@ import type { EncodedName, FastName } from './fast-table.js';
 import type { NodeModel, RRsetModel, ZoneModel, ZoneModelSet } from './model.js';
 import { toResource } from './records.js';
 import { RRsetMap } from './rrset-map.js';
-import { parsedOrThrow, sameSteered, sameValues, withSerial } from './served-changes.js';
-import type { SlotState, Steered } from './served-changes.js';
+import { parsedOrThrow, sameValues, withSerial } from './served-changes.js';
+import { changesOf, ownAnswer } from './served-targets.js';
+import type { SlotState, SlotVariant, Steered } from './served-changes.js';
 import type { SteerEncoder } from './served-steer.js';
 import type { SliceClock } from './slice-clock.js';
 import type { Snapshot } from './snapshot.js';
@@ -28,6 +29,12 @@ export interface Change {
   ttl: number;
   /** Issue 14 part 3: the values per steering rule (null: not steered). */
   steered: Steered;
+  /** Issue 11: the record goes back to what it served before its last change (SlotState.prev). */
+  hit: SlotVariant | null;
+  /** Issue 11: the fast-table entry of the record's own name, met while encoding (cacheable records). */
+  entry: FastName | null;
+  /** The records planned (not for a hit). */
+  records: Resource[] | null;
 }
 
 /** A checked and encoded update: everything its commit assigns. */
@@ -39,6 +46,8 @@ export interface UpdatePlan {
   nodes: Map<string, Map<string, NodeModel>>;
   /** Per zone apex: the negative-answer SOA record under the new serial (only when it moves). */
   negativeSoas: Map<string, Resource>;
+  /** Issue 11: the changes of cacheable records by owner name (SlotState.cacheable). */
+  own: Map<string, Change>;
   /** The served model with `nodes` and `negativeSoas` in: what the new answers were encoded from. */
   view: ZoneModelSet;
   encoded: [FastName, EncodedName][];
@@ -84,9 +93,13 @@ function currentNode(plan: UpdatePlan, zone: ZoneModel, name: string): NodeModel
 
 /** A copy of `node` with `rrset` in place of its RRset of that type. */
 function replaceRRset(node: NodeModel, rrset: RRsetModel): NodeModel {
-  const rrsets = new RRsetMap();
-  for (const [t, r] of node.rrsets) rrsets.set(t, r);
-  rrsets.set(rrset.type, rrset);
+  let rrsets: RRsetMap;
+  if (node.rrsets instanceof RRsetMap) rrsets = node.rrsets.copyWith(rrset.type, rrset);
+  else {
+    rrsets = new RRsetMap();
+    for (const [t, r] of node.rrsets) rrsets.set(t, r);
+    rrsets.set(rrset.type, rrset);
+  }
   const cname = rrset.type === TYPE.CNAME ? (rrset.records.length > 0 ? rrset : null) : node.cname;
   return { name: node.name, rrsets, cname };
 }
@@ -106,6 +119,7 @@ function planChange(plan: UpdatePlan, c: Change, rdata: Rdata[] | undefined): vo
   const records = (rdata ?? c.values.map((v) => parsedOrThrow(slot, v))).map((r) =>
     toResource(slot.name, c.ttl, r),
   );
+  c.records = records;
   const node = replaceRRset(currentNode(plan, zone, slot.name), {
     name: slot.name,
     type,
@@ -142,25 +156,6 @@ function viewOf(plan: UpdatePlan, model: ZoneModelSet): ZoneModelSet {
   return { zones, types: model.types };
 }
 
-/** The slots an update names (a delta) or all of them (a full overlay), with the values and TTL it gives. */
-function* targets(ctx: UpdateContext, u: OverlayUpdate): Generator<Change> {
-  if (u.kind === 'delta') {
-    const { records, ttls, steered } = u.delta;
-    for (const id in records) {
-      const st = Object.hasOwn(records, id) ? ctx.slots.get(id) : undefined;
-      if (st)
-        yield { st, values: records[id]!, ttl: ttls?.[id] ?? st.slot.ttl, steered: steered?.[id] ?? null };
-    }
-  } else {
-    const { records, ttls, steered } = u.overlay;
-    for (const st of ctx.slots.values()) {
-      const id = st.slot.id;
-      const values = records[id] ?? st.slot.values;
-      yield { st, values, ttl: ttls?.[id] ?? st.slot.ttl, steered: steered?.[id] ?? null };
-    }
-  }
-}
-
 /**
  * Checks, plans and encodes `u`, yielding whenever `clock` says the slice is used up (never, for a
  * synchronous apply); returns the plan to commit. Throws, with nothing served changed, when the update
@@ -174,13 +169,21 @@ export function* planUpdate(
   const snap = ctx.snapshot;
   // The check parses every value once; the plan reuses what it parsed.
   const parsed = new Map<string, Rdata[]>();
-  const check = checkUpdate(ctx.specs, snap.serial, u, parsed);
+  // Values a record serves, or served before its last change, were checked then.
+  const known = (id: string, values: unknown): boolean => {
+    const st = ctx.slots.get(id);
+    if (st === undefined || !Array.isArray(values)) return false;
+    const v = values as string[];
+    return sameValues(st.values, v) || (st.prev !== null && sameValues(st.prev.values, v));
+  };
+  const due = (): boolean => clock.due();
+  const check = checkUpdate(ctx.specs, snap.serial, u, parsed, known, due);
   for (let step = check.next(); ; step = check.next()) {
     if (step.done) {
       if (step.value) throw new Error(step.value);
       break;
     }
-    if (clock.due()) yield;
+    yield; // checkUpdate yields only when the slice is used up
   }
   const { serial, epoch } = u.kind === 'delta' ? u.delta : u.overlay;
   const plan: UpdatePlan = {
@@ -188,26 +191,36 @@ export function* planUpdate(
     epoch,
     changes: [],
     nodes: new Map(),
+    own: new Map(),
     negativeSoas: new Map(),
     view: snap.model,
     encoded: [],
     negatives: [],
   };
-  for (const c of targets(ctx, u)) {
+  // Indexed loops here and below: code that runs a few times per update is not optimized, and a for-of
+  // there allocates an iterator result per element (issue 11: the workers' GC during a publish).
+  const changes = changesOf(ctx.slots, u);
+  for (let i = 0; i < changes.length; i++) {
+    const c = changes[i]!;
     const { st } = c;
-    if (!(sameValues(st.values, c.values) && st.ttl === c.ttl && sameSteered(st.steered, c.steered))) {
-      planChange(plan, c, parsed.get(st.slot.id));
-      plan.changes.push(c);
-    }
+    const prev = st.prev;
+    if (prev !== null && prev.ttl === c.ttl && sameValues(prev.values, c.values)) {
+      c.hit = prev;
+      putNode(plan, st.zone, prev.node);
+    } else planChange(plan, c, parsed.get(st.slot.id));
+    if (st.cacheable) plan.own.set(st.slot.name, c);
     if (clock.due()) yield;
   }
+  plan.changes = changes;
   if (serial !== snap.serial) planSerial(plan, snap.model);
   plan.view = viewOf(plan, snap.model);
-  const affected = new Set<FastName>();
-  for (const c of plan.changes) {
-    for (const e of snap.table.dependents.get(c.st.slot.name) ?? []) affected.add(e);
+  const affectedSet = new Set<FastName>();
+  const affect = (e: FastName): void => void affectedSet.add(e);
+  for (let i = 0; i < changes.length; i++) {
+    snap.table.dependents.get(changes[i]!.st.slot.name)?.forEach(affect);
     if (clock.due()) yield;
   }
+  const affected = [...affectedSet];
   if (serial !== snap.serial)
     plan.negatives = [...snap.model.zones.values()].map((z) => [
       z,
@@ -215,10 +228,24 @@ export function* planUpdate(
     ]);
   clock.enter('encode');
   // Issue 14 part 3: the rules' values as the plan has them (its changes, else what is served).
-  const planned = new Map(plan.changes.map((c) => [c.st.slot.id, c.steered]));
+  const planned = ctx.steer
+    ? new Map(changes.map((c) => [c.st.slot.id, c.steered]))
+    : new Map<string, Steered>();
   const steeredOf = (id: string): Steered =>
     planned.has(id) ? planned.get(id)! : (ctx.slots.get(id)?.steered ?? null);
-  for (const e of affected) {
+  for (let i = 0; i < affected.length; i++) {
+    const e = affected[i]!;
+    const own = plan.own.get(e.name);
+    if (own !== undefined && own.st.zone.apex === e.home.apex) {
+      own.entry = e;
+      // Issue 11: back to the bodies served before; they read nothing else that may have moved.
+      const enc = own.hit?.enc ?? ownAnswer(own, e, snap.table);
+      if (enc) {
+        plan.encoded.push([e, enc]);
+        if (clock.due()) yield;
+        continue;
+      }
+    }
     const zone = plan.view.zones.get(e.home.apex)!;
     const enc = encodeName(plan.view, zone, e.home, e.name, e.qtypes, ctx.watched, snap.table);
     if (ctx.steer) enc.steer = ctx.steer.encode(plan.view, e, enc.deps, ctx.watched, snap.table, steeredOf);

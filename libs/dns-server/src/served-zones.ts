@@ -8,6 +8,7 @@ import { ConfigError } from '@understudy/core';
 import type { ConfigProblem, OverlayUpdate, ZoneOverlay, ZoneState } from '@understudy/core';
 import { TYPE_CODE } from './constants.js';
 import { buildFastTable, patchSerial } from './fast-table.js';
+import type { FastName } from './fast-table.js';
 import { buildModel } from './model.js';
 import { planUpdate } from './served-update.js';
 import type { UpdatePlan } from './served-update.js';
@@ -15,7 +16,7 @@ import { SliceClock } from './slice-clock.js';
 import type { Snapshot } from './snapshot.js';
 import { SteerEncoder } from './served-steer.js';
 import { sameValues } from './served-changes.js';
-import type { SlotState, Steered } from './served-changes.js';
+import type { SlotState, SlotVariant, Steered } from './served-changes.js';
 import { baseZoneState, slotProblems } from './zone-base.js';
 import type { FailoverSlot, ZoneBase } from './zone-base.js';
 
@@ -41,6 +42,19 @@ export interface ApplyStages {
   pausedMs: number;
   slices: number;
   commitMs: number;
+}
+
+/**
+ * What a cacheable record serves now: its node, and its name's bodies when they read no other failover
+ * record and no SOA (otherwise another update may have moved what they say).
+ */
+function servedVariant(st: SlotState, e: FastName | null): SlotVariant {
+  const name = st.slot.name;
+  const enc =
+    e !== null && e.deps.length === 1 && e.deps[0] === name && !e.serialBound
+      ? { answers: e.answers, other: e.other, deps: e.deps, serialBound: false }
+      : null;
+  return { values: st.values, ttl: st.ttl, node: st.zone.nodes.get(name)!, enc };
 }
 
 export class ServedZones {
@@ -100,10 +114,22 @@ export class ServedZones {
       throw new ConfigError([{ path: 'zones', message }], 'zone state');
     }
     const states = new Map<string, SlotState>();
+    const perName = new Map<string, number>();
+    for (const slot of slots) perName.set(slot.name, (perName.get(slot.name) ?? 0) + 1);
     for (const slot of slots) {
       const zone = model.zones.get(slot.zone)!;
       const type = TYPE_CODE[slot.type];
-      const st = { slot, type, zone, values: valuesOf(slot), ttl: ttlOf(slot), steered: steeredOf(slot) };
+      const cacheable = perName.get(slot.name) === 1 && slot.name !== slot.zone && !slot.steering;
+      const st: SlotState = {
+        slot,
+        type,
+        zone,
+        values: valuesOf(slot),
+        ttl: ttlOf(slot),
+        steered: steeredOf(slot),
+        cacheable,
+        prev: null,
+      };
       states.set(slot.id, st);
     }
     const snap: Snapshot = { serial: zs.serial, epoch: zs.epoch, model, table };
@@ -188,7 +214,12 @@ export class ServedZones {
     if (p.serial !== snap.serial) {
       // Bodies ending in the SOA (the only way this resolver embeds one) take the new serial in place;
       // the entries re-encoded below already have it.
-      const fresh = new Set(p.encoded.map(([e]) => e));
+      // Only entries the two loops below visit matter: few (the SOA's, the steered).
+      const fresh = new Set<FastName>();
+      for (let i = 0; i < p.encoded.length; i++) {
+        const e = p.encoded[i]![0];
+        if (table.serialBound.has(e) || table.steers.has(e)) fresh.add(e);
+      }
       for (const e of table.serialBound) {
         if (fresh.has(e)) continue;
         for (const a of e.answers) patchSerial(a, p.serial);
@@ -200,12 +231,25 @@ export class ServedZones {
         for (const r of steer.rules) if (r) for (const a of [...r.answers, r.other]) patchSerial(a, p.serial);
       }
     }
-    for (const [apex, nodes] of p.nodes) {
-      const zone = model.zones.get(apex)!;
-      for (const [name, node] of nodes) zone.nodes.set(name, node);
+    // Issue 11: what a cacheable record served until now is kept for its flip back (read before the
+    // nodes and bodies below are replaced).
+    // Indexed loops and forEach: this runs once per update, unoptimized, where a for-of allocates an
+    // iterator result per element (issue 11: the workers' GC during a publish).
+    for (let i = 0; i < p.changes.length; i++) {
+      const c = p.changes[i]!;
+      const st = c.st;
+      if (st.cacheable) st.prev = servedVariant(st, c.entry);
+      st.values = c.values;
+      st.ttl = c.ttl;
+      st.steered = c.steered;
     }
+    p.nodes.forEach((nodes, apex) => {
+      const zone = model.zones.get(apex)!;
+      nodes.forEach((node, name) => zone.nodes.set(name, node));
+    });
     for (const [apex, soa] of p.negativeSoas) model.zones.get(apex)!.negativeSoa = soa;
-    for (const [e, enc] of p.encoded) {
+    for (let i = 0; i < p.encoded.length; i++) {
+      const [e, enc] = p.encoded[i]!;
       // Most re-encoded names read the same records as before: their index entries stay.
       const reindex = e.serialBound !== enc.serialBound || !sameValues(e.deps, enc.deps);
       if (reindex) table.unindex(e);
@@ -221,11 +265,6 @@ export class ServedZones {
       const fz = table.zones.get(zone.apex)!;
       fz.nx.body = body;
       fz.nodata.body = body;
-    }
-    for (const c of p.changes) {
-      c.st.values = c.values;
-      c.st.ttl = c.ttl;
-      c.st.steered = c.steered;
     }
     snap.serial = p.serial;
     snap.epoch = p.epoch;

@@ -140,14 +140,18 @@ export function updateProblem(
 }
 
 /**
- * updateProblem as a generator that yields after each record it checked, so that a DNS worker can check
- * a large update in slices (ServedZones.applySliced) between which it answers queries.
+ * updateProblem as a generator that yields after each record it checked (or when `due` says), so that a
+ * DNS worker can check a large update in slices (ServedZones.applySliced) between which it answers queries.
  */
 export function* checkUpdate(
   slots: ReadonlyMap<string, FailoverSlot>,
   served: number | null,
   u: OverlayUpdate,
   parsed?: Map<string, Rdata[]>,
+  /** Issue 11: values known to be good for the record (served before), not parsed again. */
+  known?: (id: string, values: unknown) => boolean,
+  /** When given, yields only when this says so (a slice is used up), not after every record. */
+  due?: () => boolean,
 ): Generator<void, string | null> {
   if (served === null) return 'no base is served yet: call setBase first';
   const problems: string[] = [];
@@ -172,11 +176,13 @@ export function* checkUpdate(
     const slot = slots.get(id);
     // An id the base does not know is ignored (ZoneOverlay's contract): a config ahead of ours.
     if (!slot) continue;
-    const list: Rdata[] | undefined = parsed ? [] : undefined;
-    const p = slotValuesProblem(slot, records[id], list);
-    if (p) problems.push(p);
-    else if (list) parsed!.set(id, list);
-    yield;
+    if (!known?.(id, records[id])) {
+      const list: Rdata[] | undefined = parsed ? [] : undefined;
+      const p = slotValuesProblem(slot, records[id], list);
+      if (p) problems.push(p);
+      else if (list) parsed!.set(id, list);
+    }
+    if (due === undefined || due()) yield;
   }
   // Issue 14 part 3: per-rule values of steered records parse like the record's own.
   const steered = u.kind === 'delta' ? u.delta.steered : u.overlay.steered;
