@@ -8,11 +8,15 @@
  * - Loading: the state file, then every entry after its `journal` mark, in order. An unparsable last line
  *   (a torn append) is ignored with a warning; anything unparsable before it is a StateFileError. A file whose
  *   tail is not clean is compacted by the next write before it appends. Loading never writes.
- * - Compaction (past the limits, and on close): the store writes the whole state file atomically, then removes
- *   the journal.
+ * - Compaction (past the limits, and on close): the store makes the events file durable, writes the whole state
+ *   file atomically, then removes the journal.
+ * - Issue 11: an entry also carries the events its write added, so a commit is one append and one fsync; the
+ *   events file (events-file.ts) is appended after the write became current, unsynced, and made durable
+ *   before compaction removes the journal. Opening adds the journal's events to the events file's.
  */
 import { open, readFile, rm } from 'node:fs/promises';
 import type {
+  DecisionEvent,
   DeciderStatePatch,
   Logger,
   OverlayUpdate,
@@ -32,6 +36,8 @@ export interface JournalEntry {
   /** Whole lists when they changed since the previous entry (small: one per target/instance). */
   publications?: Publication[];
   targets?: TargetSyncStatus[];
+  /** The events this write added (in the order given), if any. */
+  events?: DecisionEvent[];
 }
 
 /** state.json → state.journal.jsonl (any other name gets ".journal.jsonl" appended). */
@@ -49,7 +55,15 @@ export interface LoadedJournal {
 function isEntry(v: unknown): v is JournalEntry {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   const e = v as Record<string, unknown>;
-  return Number.isSafeInteger(e.n) && Number.isSafeInteger(e.epoch);
+  if (!Number.isSafeInteger(e.n) || !Number.isSafeInteger(e.epoch)) return false;
+  if (e.events === undefined) return true;
+  return (
+    Array.isArray(e.events) &&
+    e.events.every(
+      (ev: unknown) =>
+        typeof ev === 'object' && ev !== null && Number.isSafeInteger((ev as { seq?: unknown }).seq),
+    )
+  );
 }
 
 export async function readJournal(file: string, logger: Logger): Promise<LoadedJournal> {
@@ -79,7 +93,8 @@ export async function readJournal(file: string, logger: Logger): Promise<LoadedJ
         cause: err,
       });
     }
-    if (!isEntry(value)) throw new StateFileError(file, `line ${i + 1}: not a journal entry (n, epoch)`);
+    if (!isEntry(value))
+      throw new StateFileError(file, `line ${i + 1}: not a journal entry (n, epoch, events with seqs)`);
     entries.push(value);
   }
   return { entries, bytes: Buffer.byteLength(text), clean };
@@ -119,10 +134,14 @@ export class JournalFile {
     return !this.tailClean || this.entries >= this.limits.entries || this.size >= this.limits.bytes;
   }
 
-  /** Appends and fsyncs one entry; returns its bytes. */
-  async append(entry: Omit<JournalEntry, 'n'>): Promise<number> {
+  /**
+   * Appends and fsyncs one entry with `events` (JSON texts, spliced in as they are: never serialised twice);
+   * returns its bytes.
+   */
+  async append(entry: Omit<JournalEntry, 'n' | 'events'>, events: readonly string[] = []): Promise<number> {
     const n = this.last + 1;
-    const line = `${JSON.stringify({ n, ...entry })}\n`;
+    const head = JSON.stringify({ n, ...entry });
+    const line = events.length ? `${head.slice(0, -1)},"events":[${events.join(',')}]}\n` : `${head}\n`;
     try {
       const fh = await open(this.path, 'a', 0o600);
       try {
