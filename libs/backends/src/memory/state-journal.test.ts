@@ -188,6 +188,27 @@ describe('MemoryStateStore state journal holds the events (issue 11: one fsync p
     await Promise.all([store.close(), again.close()]);
   });
 
+  it('deflates an entry past journalCompressAbove, replays it, and ignores one torn mid-line', async () => {
+    const store = await MemoryStateStore.open({ file, journalCompressAbove: 2_000 });
+    const st = makeDeciderState(2, 1);
+    await store.commit({ decider: fullPatch(st), zone: full(10, 1), events: makeEvents(1, 40) }, 1);
+    const lines = (await readFile(journalFileFor(file), 'utf8')).trimEnd().split('\n');
+    const entry = JSON.parse(lines[0]!) as { n: number; z?: string; events?: unknown };
+    expect(entry.n).toBe(1);
+    expect(typeof entry.z).toBe('string');
+    expect(entry.events).toBeUndefined();
+    const plain = JSON.stringify(makeEvents(1, 40)).length;
+    expect(lines[0]!.length).toBeLessThan(plain / 4);
+    const again = await MemoryStateStore.open({ file });
+    expect(await seqs(again)).toHaveLength(40);
+    expect((await again.readOverlay())?.serial).toBe(10);
+    // A crash mid-append of a second deflated entry: its fragment is ignored like any torn line.
+    await appendFile(journalFileFor(file), `${lines[0]!.replace('"n":1', '"n":2').slice(0, 300)}`);
+    const torn = await MemoryStateStore.open({ file });
+    expect(await seqs(torn)).toHaveLength(40);
+    await Promise.all([store.close(), again.close(), torn.close()]);
+  });
+
   it('compaction writes every event to the events file before it drops the journal', async () => {
     const store = await MemoryStateStore.open({ file, journalCompactEntries: 3 });
     const st = makeDeciderState(2, 1);

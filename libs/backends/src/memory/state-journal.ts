@@ -13,8 +13,14 @@
  * - Issue 11: an entry also carries the events its write added, so a commit is one append and one fsync; the
  *   events file (events-file.ts) is appended after the write became current, unsynced, and made durable
  *   before compaction removes the journal. Opening adds the journal's events to the events file's.
+ * - An entry longer than `compressAbove` (a failover of 1,100 records: ~1.4 MB, mostly near-identical events)
+ *   is written as `{"n":…,"z":"<base64 of the raw-deflated entry>"}`, deflated off the main thread: ~60 KB
+ *   instead, and the fsync the decision waits for is ~1.4 MB shorter (36-68 ms on the test machine's disk,
+ *   against ~7 ms to deflate). The compaction limit counts the entries' inflated bytes, what replay parses.
  */
 import { open, readFile, rm } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { deflateRaw, inflateRawSync } from 'node:zlib';
 import type {
   DecisionEvent,
   DeciderStatePatch,
@@ -45,8 +51,14 @@ export function journalFileFor(file: string): string {
   return file.endsWith('.json') ? `${file.slice(0, -'.json'.length)}.journal.jsonl` : `${file}.journal.jsonl`;
 }
 
+const deflate = promisify(deflateRaw);
+
+/** Entries longer than this are deflated by default (a one-record change stays readable text). */
+export const DEFAULT_COMPRESS_ABOVE = 64 * 1024;
+
 export interface LoadedJournal {
   entries: JournalEntry[];
+  /** Inflated bytes (what replay parses). */
   bytes: number;
   /** A torn or unterminated last line: the next write compacts before appending. */
   clean: boolean;
@@ -79,17 +91,20 @@ export async function readJournal(file: string, logger: Logger): Promise<LoadedJ
   if (complete) lines.pop();
   const entries: JournalEntry[] = [];
   let clean = complete;
+  let bytes = 0;
   for (let i = 0; i < lines.length; i++) {
     let value: unknown;
     try {
-      value = JSON.parse(lines[i]!);
+      const decoded = decode(lines[i]!);
+      value = decoded.value;
+      bytes += decoded.bytes;
     } catch (err) {
       if (i === lines.length - 1) {
         logger.warn({ file, line: i + 1 }, 'state journal: ignoring a torn last line');
         clean = false;
         break;
       }
-      throw new StateFileError(file, `line ${i + 1}: corrupt JSON: ${(err as Error).message}`, {
+      throw new StateFileError(file, `line ${i + 1}: corrupt entry: ${(err as Error).message}`, {
         cause: err,
       });
     }
@@ -97,7 +112,19 @@ export async function readJournal(file: string, logger: Logger): Promise<LoadedJ
       throw new StateFileError(file, `line ${i + 1}: not a journal entry (n, epoch, events with seqs)`);
     entries.push(value);
   }
-  return { entries, bytes: Buffer.byteLength(text), clean };
+  return { entries, bytes, clean };
+}
+
+/** One line's entry, inflated when it was written deflated; throws on anything unreadable. */
+function decode(line: string): { value: unknown; bytes: number } {
+  const value = JSON.parse(line) as unknown;
+  const z = typeof value === 'object' && value !== null ? (value as { z?: unknown }).z : undefined;
+  if (typeof z !== 'string') return { value, bytes: line.length + 1 };
+  const text = inflateRawSync(Buffer.from(z, 'base64')).toString('utf8');
+  const entry = JSON.parse(text) as unknown;
+  if ((entry as { n?: unknown } | null)?.n !== (value as { n?: unknown }).n)
+    throw new Error('a deflated entry whose n differs from its line');
+  return { value: entry, bytes: text.length + 1 };
 }
 
 /** Appends entries durably; tells the store when to compact. */
@@ -113,6 +140,7 @@ export class JournalFile {
     mark: number,
     private readonly limits: { entries: number; bytes: number },
     private tailClean = loaded.clean,
+    private readonly compressAbove = DEFAULT_COMPRESS_ABOVE,
   ) {
     this.entries = loaded.entries.length;
     this.size = loaded.bytes;
@@ -135,13 +163,17 @@ export class JournalFile {
   }
 
   /**
-   * Appends and fsyncs one entry with `events` (JSON texts, spliced in as they are: never serialised twice);
-   * returns its bytes.
+   * Appends and fsyncs one entry with `events` (JSON texts, spliced in as they are: never serialised twice),
+   * deflated when longer than compressAbove; returns the bytes written.
    */
   async append(entry: Omit<JournalEntry, 'n' | 'events'>, events: readonly string[] = []): Promise<number> {
     const n = this.last + 1;
     const head = JSON.stringify({ n, ...entry });
-    const line = events.length ? `${head.slice(0, -1)},"events":[${events.join(',')}]}\n` : `${head}\n`;
+    const text = events.length ? `${head.slice(0, -1)},"events":[${events.join(',')}]}` : head;
+    const line =
+      text.length > this.compressAbove
+        ? `{"n":${n},"z":"${(await deflate(Buffer.from(text, 'utf8'), { level: 1 })).toString('base64')}"}\n`
+        : `${text}\n`;
     try {
       const fh = await open(this.path, 'a', 0o600);
       try {
@@ -157,8 +189,8 @@ export class JournalFile {
     }
     this.last = n;
     this.entries++;
-    this.size += Buffer.byteLength(line);
-    return Buffer.byteLength(line);
+    this.size += text.length + 1;
+    return line.length;
   }
 
   /** Nothing to replay: no entries and a clean tail. */
