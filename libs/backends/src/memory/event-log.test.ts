@@ -1,6 +1,6 @@
 /**
  * EventLog (issue 11): prepare() changes nothing, apply() adds in place, the cap drops the oldest, and readers
- * get copies parsed from the stored text.
+ * get frozen events parsed once from the stored text.
  */
 import { describe, expect, it } from 'vitest';
 import { makeEvent, makeEvents } from '../conformance/fixtures.js';
@@ -45,12 +45,15 @@ describe('EventLog', () => {
     expect(seqs(log)).toEqual([14, 15, 29]);
   });
 
-  it('hands readers copies: changing one changes nothing stored', () => {
+  it('hands readers frozen events parsed once: nothing they do changes what is stored', () => {
     const log = EventLog.empty(5);
     log.apply(log.prepare(makeEvents(1, 1)));
     const [read] = log.newestFirst(undefined, 1);
-    read!.message = 'changed';
-    expect(log.newestFirst(undefined, 1)[0]!.message).toBe(makeEvent(1).message);
+    expect(Object.isFrozen(read!.evidence)).toBe(true);
+    expect(() => {
+      (read as { message: string }).message = 'changed';
+    }).toThrow(TypeError);
+    expect(log.newestFirst(undefined, 1)[0]).toBe(read);
   });
 
   it('refuses a seq that is not an integer, naming it', () => {

@@ -2,17 +2,21 @@
  * The capped audit timeline, ascending by seq with unique seqs. Issue 11: a change of 1,100 records brings
  * 1,100 events, so an append costs O(batch), never a copy of the whole log: prepare() checks a batch and
  * says what it adds without changing anything (the store persists first), apply() then adds it in place.
- * Each entry is kept as its JSON text only: appends write exactly those lines, a compaction joins strings,
- * and readers (rare: the dashboard, `understudy status`) get fresh objects parsed from it, so nothing they
- * do can reach the stored timeline and nothing is frozen or copied per append.
+ * Each entry is kept as its JSON text: appends write exactly those lines and a compaction joins strings.
+ * Readers (the dashboard, `understudy status`) get a deep-frozen object parsed from it on first read and
+ * shared after that, so nothing they do can reach the stored timeline and nothing is copied or frozen on
+ * the decision's path.
  * The log remembers the epoch of its newest append: a seq at or below the newest is a retry only from that
  * epoch (after a restart none is known, so any such seq is refused; a retry cannot outlive its process).
  */
 import type { DecisionEvent } from '@understudy/core';
+import { deepFreeze } from '@understudy/core';
 
 interface Entry {
   seq: number;
   json: string;
+  /** Parsed and frozen on first read. */
+  event?: DecisionEvent;
 }
 
 /** What prepare() found a batch adds; hand it to apply() once it is durable. */
@@ -159,12 +163,15 @@ export class EventLog {
     if (batch.epoch !== undefined) this.epoch = batch.epoch;
   }
 
-  /** Newest first, only seq < before when given: fresh copies the caller owns. */
+  /** Newest first, only seq < before when given: deep-frozen and shared. */
   newestFirst(before: number | undefined, limit: number): DecisionEvent[] {
     const end = before === undefined ? this.entries.length : lowerBound(this.entries, before);
     const out: DecisionEvent[] = [];
-    for (let i = end - 1; i >= 0 && out.length < limit; i--)
-      out.push(JSON.parse(this.entries[i]!.json) as DecisionEvent);
+    for (let i = end - 1; i >= 0 && out.length < limit; i--) {
+      const entry = this.entries[i]!;
+      entry.event ??= deepFreeze(JSON.parse(entry.json) as DecisionEvent);
+      out.push(entry.event);
+    }
     return out;
   }
 

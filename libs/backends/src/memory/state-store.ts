@@ -23,7 +23,8 @@
  * - saveDecider takes a DeciderStatePatch and applies a copy in place (O(patch)); commit takes its patch over
  *   (Commit.decider), uncopied. A partial patch with no stored decider state throws MissingDeciderBaseError.
  *   loadDecider returns a copy the caller owns.
- * - The updates subscribers receive are deep-frozen and shared; readOverlay and readEvents return copies.
+ * - Events (parsed on first read) and the updates subscribers receive are deep-frozen and shared;
+ *   readOverlay returns a copy.
  * - Every write runs in one exclusive section: check, persist, commit, notify.
  * - One process owns a file: two stores on the same file would overwrite each other (embedded mode has one).
  */
