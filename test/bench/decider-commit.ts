@@ -3,7 +3,10 @@
  * one-record switch (decider state change, one-record overlay delta, one event), and the bytes it writes.
  * Not a test: run it by hand and compare figures across changes.
  *
- *   npx tsx test/bench/decider-commit.ts [--records 10000] [--commits 50] [--store memory|redis|both] [--whole]
+ *   npx tsx test/bench/decider-commit.ts [--records 10000] [--commits 50] [--switch 1] [--store memory|redis|both] [--whole]
+ *
+ * --switch N: each commit switches N records and carries N events (issue 11: one check flipping 1,100 of
+ * 11,000 failover records is `--records 11000 --switch 1100`).
  *
  * --whole sends the whole decider state each commit (what the decider did before patches: a structuredClone
  * of everything); it only works against a store that takes a whole state, i.e. the code before patches.
@@ -24,12 +27,14 @@ const { values } = parseArgs({
   options: {
     records: { type: 'string', default: '10000' },
     commits: { type: 'string', default: '50' },
+    switch: { type: 'string', default: '1' },
     store: { type: 'string', default: 'both' },
     whole: { type: 'boolean', default: false },
   },
 });
 const N = Number(values.records);
 const COMMITS = Number(values.commits);
+const SWITCH = Number(values.switch);
 const APP = 'app.example.test./A';
 
 function summary(ms: number[]): string {
@@ -49,29 +54,36 @@ function world(): { st: DeciderState; records: Record<string, string[]> } {
   return { st, records };
 }
 
-/** The decider's part of a commit: a patch of one record, or (--whole) a copy of everything. */
-function deciderOf(st: DeciderState, id: string, first: boolean): Commit['decider'] {
+/** The decider's part of a commit: a patch of the switched records, or (--whole) a copy of everything. */
+function deciderOf(st: DeciderState, ids: string[], first: boolean): Commit['decider'] {
   if (values.whole) return structuredClone(st) as unknown as Commit['decider'];
   const { checks, records, ...top } = st;
   if (first) return structuredClone({ full: true, top, checks, records });
-  return structuredClone({ full: false, top, checks: {}, records: { [id]: records[id]! } });
+  const changed = Object.fromEntries(ids.map((id) => [id, records[id]!]));
+  return structuredClone({ full: false, top, checks: {}, records: changed });
 }
 
 async function run(name: string, store: StateStore, bytes: () => Promise<number>): Promise<void> {
   const { st, records } = world();
   const overlay = { serial: 100, epoch: 1, generatedAt: 1, records };
-  await store.commit({ decider: deciderOf(st, '', true), zone: { kind: 'full', overlay }, events: [] }, 1);
+  await store.commit({ decider: deciderOf(st, [], true), zone: { kind: 'full', overlay }, events: [] }, 1);
   const ms: number[] = [];
+  const toNotice: number[] = [];
   const written: number[] = [];
+  // What the DNS role waits for: the subscriber's notice (a commit's later work, e.g. compaction, is not).
+  let noticedAt = 0;
+  const unsubscribe = store.subscribe(() => {
+    noticedAt = performance.now();
+  });
   for (let i = 0; i < COMMITS; i++) {
-    const id = `r${i}.example.test./A`;
+    const ids = Array.from({ length: SWITCH }, (_, k) => `r${(i * SWITCH + k) % N}.example.test./A`);
+    const value = [`192.0.2.${2 + (i % 2)}`];
     st.serial = 101 + i;
-    st.eventSeq = 2 + i;
-    st.records[id]!.values = ['192.0.2.2'];
+    st.eventSeq = 1 + (i + 1) * SWITCH;
+    for (const id of ids) st.records[id]!.values = value;
     const before = await bytes();
-    const t0 = performance.now();
     const c: Commit = {
-      decider: deciderOf(st, id, false),
+      decider: deciderOf(st, ids, false),
       zone: {
         kind: 'delta',
         delta: {
@@ -79,19 +91,23 @@ async function run(name: string, store: StateStore, bytes: () => Promise<number>
           serial: 101 + i,
           epoch: 1,
           generatedAt: 2 + i,
-          records: { [id]: ['192.0.2.2'] },
+          records: Object.fromEntries(ids.map((id) => [id, value])),
         },
       },
-      events: makeEvents(2 + i, 1),
+      events: makeEvents(2 + i * SWITCH, SWITCH),
     };
+    // Only the store's part: building the commit (the decider's takePatch) is not the store's cost.
+    const t0 = performance.now();
     const outcome = await store.commit(c, 1);
     ms.push(performance.now() - t0);
+    toNotice.push(noticedAt - t0);
     written.push((await bytes()) - before);
     if (!outcome.ok) throw new Error(`commit refused: ${JSON.stringify(outcome)}`);
   }
+  unsubscribe();
   const kb = written.reduce((a, b) => a + b, 0) / written.length / 1024;
   console.log(
-    `${name} ${values.whole ? 'whole state' : 'patch'} records=${N}: ${summary(ms)}; ~${kb.toFixed(1)} KB written per commit`,
+    `${name} ${values.whole ? 'whole state' : 'patch'} records=${N} switch=${SWITCH}: ${summary(ms)}; to notice ${summary(toNotice)}; ~${kb.toFixed(1)} KB written per commit`,
   );
 }
 

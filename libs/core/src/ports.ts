@@ -47,7 +47,9 @@ export interface Commit {
   /**
    * The decider state's change since the last accepted save (DecisionEngine.takePatch()); its top's eventSeq
    * covers `events`. A partial patch on a store without a stored decider state is refused by throwing
-   * MissingDeciderBaseError (the whole commit, nothing written): send a full patch.
+   * MissingDeciderBaseError (the whole commit, nothing written): send a full patch. The store may take the
+   * patch over rather than copy it (a failover's patch holds every switched record): hand over one you will
+   * not change, as takePatch's fresh copy is.
    */
   decider: DeciderStatePatch;
   /**

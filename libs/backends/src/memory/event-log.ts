@@ -1,7 +1,11 @@
 /**
- * The capped audit timeline, ascending by seq with unique seqs. Values are copy-on-write: `add()` returns a
- * new log so a store can persist a candidate before committing it. Each entry keeps its JSON text: appends
- * write exactly those lines, and a compaction joins strings instead of re-serialising up to maxEvents events.
+ * The capped audit timeline, ascending by seq with unique seqs. Issue 11: a change of 1,100 records brings
+ * 1,100 events, so an append costs O(batch), never a copy of the whole log: prepare() checks a batch and
+ * says what it adds without changing anything (the store persists first), apply() then adds it in place.
+ * Each entry is kept as its JSON text: appends write exactly those lines and a compaction joins strings.
+ * Readers (the dashboard, `understudy status`) get a deep-frozen object parsed from it on first read and
+ * shared after that, so nothing they do can reach the stored timeline and nothing is copied or frozen on
+ * the decision's path.
  * The log remembers the epoch of its newest append: a seq at or below the newest is a retry only from that
  * epoch (after a restart none is known, so any such seq is refused; a retry cannot outlive its process).
  */
@@ -9,8 +13,20 @@ import type { DecisionEvent } from '@understudy/core';
 import { deepFreeze } from '@understudy/core';
 
 interface Entry {
-  event: DecisionEvent;
+  seq: number;
   json: string;
+  /** Parsed and frozen on first read. */
+  event?: DecisionEvent;
+}
+
+/** What prepare() found a batch adds; hand it to apply() once it is durable. */
+export interface EventBatch {
+  /** The JSON lines of the events that are new and survive the cap, in the order given. */
+  readonly lines: readonly string[];
+  /** @internal The new entries in seq order. */
+  readonly fresh: readonly Entry[];
+  /** @internal The epoch to remember when anything is new. */
+  readonly epoch: number | undefined;
 }
 
 /** Index of the first entry with seq >= target (entries.length when none). */
@@ -19,7 +35,7 @@ function lowerBound(entries: readonly Entry[], target: number): number {
   let hi = entries.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (entries[mid]!.event.seq < target) lo = mid + 1;
+    if (entries[mid]!.seq < target) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -31,22 +47,36 @@ function checkedMax(max: number): number {
   return max;
 }
 
+/** Two ascending, disjoint entry lists as one. */
+function merge(a: readonly Entry[], b: readonly Entry[]): Entry[] {
+  const out: Entry[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i]!.seq < b[j]!.seq)) out.push(a[i++]!);
+    else out.push(b[j++]!);
+  }
+  return out;
+}
+
 export class EventLog {
+  private entries: Entry[];
+  private epoch = 0;
+
   private constructor(
-    private readonly entries: readonly Entry[],
+    entries: Entry[],
     readonly max: number,
-    /** The epoch of the newest append (0: unknown). */
-    readonly lastEpoch = 0,
-  ) {}
+  ) {
+    this.entries = entries;
+  }
 
   static empty(max: number): EventLog {
     return new EventLog([], checkedMax(max));
   }
 
   /**
-   * A log from events read back from storage (the caller hands them over): sorted by seq, the first of any
-   * repeated seq kept, only the newest `max` frozen and kept. Cheaper than with(): no defensive copy, and
-   * nothing spent on events the cap drops.
+   * A log from events read back from storage: sorted by seq, the first of any repeated seq kept, only the
+   * newest `max` kept.
    */
   static load(max: number, events: readonly DecisionEvent[]): EventLog {
     checkedMax(max);
@@ -55,14 +85,24 @@ export class EventLog {
     const unique = sorted.filter((e, i) => i === 0 || sorted[i - 1]!.seq !== e.seq);
     const kept = unique.slice(Math.max(0, unique.length - max));
     return new EventLog(
-      kept.map((e) => ({ event: deepFreeze(e), json: JSON.stringify(e) })),
+      kept.map((e) => ({ seq: e.seq, json: JSON.stringify(e) })),
       max,
     );
   }
 
+  /** The epoch of the newest append (0: unknown). */
+  get lastEpoch(): number {
+    return this.epoch;
+  }
+
   /** The newest seq, or -1 when empty. */
   get lastSeq(): number {
-    return this.entries.at(-1)?.event.seq ?? -1;
+    return this.entries.at(-1)?.seq ?? -1;
+  }
+
+  /** Whether `seq` is stored. */
+  has(seq: number): boolean {
+    return this.entries[lowerBound(this.entries, seq)]?.seq === seq;
   }
 
   /**
@@ -70,8 +110,9 @@ export class EventLog {
    * seq, and the newest was appended with another epoch. Null when the append may go ahead.
    */
   reusedBy(events: readonly DecisionEvent[], epoch: number): number | null {
-    if (!events.length || epoch === this.lastEpoch) return null;
-    const lowest = Math.min(...events.map((e) => e.seq));
+    if (!events.length || epoch === this.epoch) return null;
+    let lowest = Infinity;
+    for (const e of events) lowest = Math.min(lowest, e.seq);
     return lowest <= this.lastSeq ? this.lastSeq : null;
   }
 
@@ -80,42 +121,57 @@ export class EventLog {
   }
 
   /**
-   * Adds events (any order). A seq already present is kept as is, so a retried append is idempotent.
-   * The oldest events beyond `max` are dropped. `added` holds the JSON lines of the events that are new and
-   * kept, in the order given: what an append-only file needs to receive.
+   * What adding `events` (any order) would do, changing nothing. A seq already present (or repeated in the
+   * batch) is kept as first seen, so a retried append is idempotent; the oldest beyond `max` would be dropped.
+   * Throws a RangeError naming a seq that is not an integer.
    */
-  add(events: readonly DecisionEvent[], epoch?: number): { log: EventLog; added: string[] } {
-    const next = this.entries.slice();
-    const fresh: Entry[] = [];
+  prepare(events: readonly DecisionEvent[], epoch?: number): EventBatch {
+    const given: Entry[] = [];
+    const seen = new Set<number>();
+    const last = this.lastSeq;
     for (const e of events) {
       if (!Number.isSafeInteger(e.seq)) throw new RangeError(`event seq must be an integer, got ${e.seq}`);
-      const json = JSON.stringify(e);
-      const entry: Entry = { event: deepFreeze(JSON.parse(json) as DecisionEvent), json };
-      const last = next[next.length - 1];
-      if (!last || last.event.seq < e.seq) {
-        next.push(entry);
-        fresh.push(entry);
-        continue;
-      }
-      const at = lowerBound(next, e.seq);
-      if (next[at]?.event.seq !== e.seq) {
-        next.splice(at, 0, entry);
-        fresh.push(entry);
-      }
+      if (seen.has(e.seq) || (e.seq <= last && this.has(e.seq))) continue;
+      seen.add(e.seq);
+      given.push({ seq: e.seq, json: JSON.stringify(e) });
     }
-    if (next.length > this.max) next.splice(0, next.length - this.max);
-    // The cap drops from the low end, so a new entry survived iff it is not below the new first seq.
-    const floor = next[0]?.event.seq ?? 0;
-    const added = fresh.filter((f) => f.event.seq >= floor).map((f) => f.json);
-    const lastEpoch = fresh.length && epoch !== undefined ? epoch : this.lastEpoch;
-    return { log: new EventLog(next, this.max, lastEpoch), added };
+    const fresh = given.slice().sort((a, b) => a.seq - b.seq);
+    // The cap drops from the low end, so a new entry survives iff it is not below the new first seq.
+    const total = this.entries.length + fresh.length;
+    let floor = -Infinity;
+    if (total > this.max) {
+      const drop = total - this.max;
+      const appending = !fresh.length || fresh[0]!.seq > last;
+      const all = appending ? null : merge(this.entries, fresh);
+      floor = all
+        ? all[drop]!.seq
+        : drop < this.entries.length
+          ? this.entries[drop]!.seq
+          : fresh[drop - this.entries.length]!.seq;
+    }
+    const lines = given.filter((f) => f.seq >= floor).map((f) => f.json);
+    return { lines, fresh, epoch };
   }
 
-  /** Newest first, only seq < before when given. */
+  /** Adds a prepared batch in place (O(batch) when it comes after every stored seq, as a decider's does). */
+  apply(batch: EventBatch): void {
+    const { fresh } = batch;
+    if (!fresh.length) return;
+    if (fresh[0]!.seq > this.lastSeq) for (const f of fresh) this.entries.push(f);
+    else this.entries = merge(this.entries, fresh);
+    if (this.entries.length > this.max) this.entries.splice(0, this.entries.length - this.max);
+    if (batch.epoch !== undefined) this.epoch = batch.epoch;
+  }
+
+  /** Newest first, only seq < before when given: deep-frozen and shared. */
   newestFirst(before: number | undefined, limit: number): DecisionEvent[] {
     const end = before === undefined ? this.entries.length : lowerBound(this.entries, before);
     const out: DecisionEvent[] = [];
-    for (let i = end - 1; i >= 0 && out.length < limit; i--) out.push(this.entries[i]!.event);
+    for (let i = end - 1; i >= 0 && out.length < limit; i--) {
+      const entry = this.entries[i]!;
+      entry.event ??= deepFreeze(JSON.parse(entry.json) as DecisionEvent);
+      out.push(entry.event);
+    }
     return out;
   }
 

@@ -13,6 +13,8 @@
  * - Version 1 (one JSON document, `{"format","version":1,"events":[…]}`) is still read, and the first write
  *   after loading it rewrites the file as version 2. Loading never writes, so a reader (understudy status)
  *   can open the file of a running instance.
+ * - Issue 11: the state journal holds every event until it is compacted (state-journal.ts), so appends here
+ *   are not synced on the decision's path; sync() makes the file durable before the journal is removed.
  */
 import { constants } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
@@ -110,11 +112,19 @@ function parseVersion1(file: string, text: string): LoadedEvents {
   return { events, lines: events.length, needsRewrite: true };
 }
 
-/** Appends lines and syncs them. No O_CREAT: a file that vanished must be rewritten whole, header first. */
-async function appendDurably(file: string, lines: readonly string[]): Promise<void> {
+/** Appends lines. No O_CREAT: a file that vanished must be rewritten whole, header first. */
+async function appendLines(file: string, lines: readonly string[]): Promise<void> {
   const fh = await open(file, constants.O_WRONLY | constants.O_APPEND);
   try {
     await fh.appendFile(`${lines.join('\n')}\n`, 'utf8');
+  } finally {
+    await fh.close();
+  }
+}
+
+async function syncFile(file: string): Promise<void> {
+  const fh = await open(file, constants.O_WRONLY);
+  try {
     await fh.datasync();
   } finally {
     await fh.close();
@@ -125,6 +135,8 @@ async function appendDurably(file: string, lines: readonly string[]): Promise<vo
 export class EventsFile {
   private lines: number;
   private needsRewrite: boolean;
+  /** Lines were appended since the last sync. */
+  private unsynced = false;
 
   constructor(
     readonly path: string,
@@ -136,14 +148,16 @@ export class EventsFile {
   }
 
   /**
-   * Makes `added` (lines already in `log`) durable before resolving: appended, or the whole of `log` written
-   * atomically when the file needs compaction or repair. On failure the file is rewritten by the next call.
+   * Appends `added` (lines already in `log`), unsynced: the state journal holds them until sync(). The whole
+   * of `log` is written atomically instead when the file needs compaction or repair. On failure the file is
+   * rewritten by the next call.
    */
-  async persist(log: EventLog, added: readonly string[]): Promise<void> {
+  async append(log: EventLog, added: readonly string[]): Promise<void> {
     if (added.length === 0) return;
     if (this.needsRewrite || this.lines + added.length > this.compactAbove) return this.rewrite(log);
     try {
-      await appendDurably(this.path, added);
+      this.unsynced = true;
+      await appendLines(this.path, added);
       this.lines += added.length;
     } catch (err) {
       // Part of the batch may have reached the file: never append after it.
@@ -153,10 +167,25 @@ export class EventsFile {
     }
   }
 
+  /** The file holds every event of `log` durably (before the journal that also holds them goes). */
+  async sync(log: EventLog): Promise<void> {
+    // No events: nothing to keep (and no file created beside a state that never had any).
+    if (this.needsRewrite) return log.size ? this.rewrite(log) : undefined;
+    if (!this.unsynced) return;
+    await syncFile(this.path);
+    this.unsynced = false;
+  }
+
+  /** Some event the store holds is missing from the file (a crash lost an unsynced append): rewrite it. */
+  markIncomplete(): void {
+    this.needsRewrite = true;
+  }
+
   private async rewrite(log: EventLog): Promise<void> {
     const body = log.jsonLines();
     await writeFileAtomic(this.path, `${HEADER}\n${body.map((l) => `${l}\n`).join('')}`);
     this.lines = body.length;
     this.needsRewrite = false;
+    this.unsynced = false;
   }
 }

@@ -3,12 +3,13 @@
  * 10,000 failover records), a crash mid-append (torn last line) loses only that line, compaction folds the
  * journal into the state file, and a crash between compaction's two steps replays nothing twice.
  */
-import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fullPatch, type DeciderState } from '@understudy/core';
 import { delta, full, makeDeciderState, makeEvents, partialPatch } from '../conformance/index.js';
+import { eventsFileFor } from './events-file.js';
 import { StateFileError } from './state-file.js';
 import { journalFileFor } from './state-journal.js';
 import { MemoryStateStore } from './state-store.js';
@@ -139,6 +140,96 @@ describe('MemoryStateStore state journal', () => {
     const again = await MemoryStateStore.open({ file });
     expect(await again.loadDecider()).toEqual(st);
     expect((await again.readOverlay())?.serial).toBe(5);
+    await Promise.all([store.close(), again.close()]);
+  });
+});
+
+describe('MemoryStateStore state journal holds the events (issue 11: one fsync per commit)', () => {
+  let dir: string;
+  let file: string;
+  let events: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'understudy-journal-'));
+    file = join(dir, 'state.json');
+    events = eventsFileFor(file);
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  const seqs = async (store: MemoryStateStore) =>
+    (await store.readEvents({ limit: 100 })).map((e) => e.seq).reverse();
+
+  it('writes a commit as one journal entry with its events; a crash that lost the events file append loses none', async () => {
+    const store = await MemoryStateStore.open({ file });
+    const st = makeDeciderState(2, 1);
+    await store.commit({ decider: fullPatch(st), zone: full(10, 1), events: makeEvents(1, 3) }, 1);
+    const before = await readFile(events, 'utf8');
+    st.serial = 11;
+    const c = {
+      decider: partialPatch(st),
+      zone: delta(10, 11, 1, { [APP]: ['192.0.2.9'] }),
+      events: makeEvents(4, 2),
+    };
+    expect(await store.commit(c, 1)).toEqual({ ok: true });
+    const last = JSON.parse((await readFile(journalFileFor(file), 'utf8')).trimEnd().split('\n').at(-1)!) as {
+      update?: unknown;
+      events?: { seq: number }[];
+    };
+    expect(last.update).toBeDefined();
+    expect(last.events?.map((e) => e.seq)).toEqual([4, 5]);
+    // The events file was appended without a sync: a crash may lose that append, never the journal entry.
+    await writeFile(events, before);
+    const again = await MemoryStateStore.open({ file });
+    expect(await seqs(again)).toEqual([1, 2, 3, 4, 5]);
+    expect((await again.readOverlay())?.records[APP]).toEqual(['192.0.2.9']);
+    // The reopened store rewrites the file that lost events with its next write.
+    expect(await again.appendEvents(makeEvents(6, 1), 1)).toEqual({ ok: true });
+    expect((await readFile(events, 'utf8')).trimEnd().split('\n')).toHaveLength(1 + 6);
+    await Promise.all([store.close(), again.close()]);
+  });
+
+  it('deflates an entry past journalCompressAbove, replays it, and ignores one torn mid-line', async () => {
+    const store = await MemoryStateStore.open({ file, journalCompressAbove: 2_000 });
+    const st = makeDeciderState(2, 1);
+    await store.commit({ decider: fullPatch(st), zone: full(10, 1), events: makeEvents(1, 40) }, 1);
+    const lines = (await readFile(journalFileFor(file), 'utf8')).trimEnd().split('\n');
+    const entry = JSON.parse(lines[0]!) as { n: number; z?: string; events?: unknown };
+    expect(entry.n).toBe(1);
+    expect(typeof entry.z).toBe('string');
+    expect(entry.events).toBeUndefined();
+    const plain = JSON.stringify(makeEvents(1, 40)).length;
+    expect(lines[0]!.length).toBeLessThan(plain / 4);
+    const again = await MemoryStateStore.open({ file });
+    expect(await seqs(again)).toHaveLength(40);
+    expect((await again.readOverlay())?.serial).toBe(10);
+    // A crash mid-append of a second deflated entry: its fragment is ignored like any torn line.
+    await appendFile(journalFileFor(file), `${lines[0]!.replace('"n":1', '"n":2').slice(0, 300)}`);
+    const torn = await MemoryStateStore.open({ file });
+    expect(await seqs(torn)).toHaveLength(40);
+    await Promise.all([store.close(), again.close(), torn.close()]);
+  });
+
+  it('compaction writes every event to the events file before it drops the journal', async () => {
+    const store = await MemoryStateStore.open({ file, journalCompactEntries: 3 });
+    const st = makeDeciderState(2, 1);
+    await store.commit({ decider: fullPatch(st), zone: full(10, 1), events: makeEvents(1, 1) }, 1);
+    await rm(events);
+    await mkdir(events); // the events file cannot take the next append (EISDIR)
+    expect(
+      await store.commit({ decider: partialPatch(st), zone: null, events: makeEvents(2, 1) }, 1),
+    ).toEqual({
+      ok: true,
+    });
+    await rmdir(events);
+    // The third entry compacts: the state file is rewritten and the journal removed.
+    expect(
+      await store.commit({ decider: partialPatch(st), zone: null, events: makeEvents(3, 1) }, 1),
+    ).toEqual({
+      ok: true,
+    });
+    expect(await size(journalFileFor(file))).toBe(0);
+    const again = await MemoryStateStore.open({ file });
+    expect(await seqs(again)).toEqual([1, 2, 3]);
     await Promise.all([store.close(), again.close()]);
   });
 });

@@ -1,10 +1,13 @@
 /**
- * How the memory store makes its writes durable: the events file takes the new events, and the journal
- * (state-journal.ts) one entry with what changed since the previous entry (the decider patch, the overlay
- * update, the debounced parts still pending). The whole state file is written only when the journal is
- * compacted, so a decision's cost follows its change, not the state's size.
+ * How the memory store makes its writes durable: one journal entry (state-journal.ts) with what changed since
+ * the previous entry (the decider patch, the overlay update, the debounced parts still pending) and the new
+ * events, appended and fsynced once. The events file gets the events after the write became current
+ * (afterApply, unsynced, off the decision's path) and is synced before compaction drops the journal. The
+ * whole state file is written only when the journal is compacted, so a decision's cost follows its change,
+ * not the state's size.
  */
 import { mergeDeciderPatch, type DeciderStatePatch, type Logger, type OverlayUpdate } from '@understudy/core';
+import type { EventBatch, EventLog } from './event-log.js';
 import type { EventsFile } from './events-file.js';
 import { serialize, type Snapshot } from './snapshot.js';
 import { writeFileAtomic } from './state-file.js';
@@ -12,10 +15,10 @@ import type { JournalEntry, JournalFile } from './state-journal.js';
 
 /** One write's change. */
 export interface Change {
-  /** Write a journal entry (false: only events, when nothing else changed). */
+  /** Write a journal entry even with nothing else in it (false: only when there are events). */
   journal: boolean;
-  /** Event lines to append (EventLog.add's `added`). */
-  events?: readonly string[];
+  /** The events to add (EventLog.prepare's batch). */
+  events?: EventBatch;
   decider?: DeciderStatePatch;
   update?: OverlayUpdate;
 }
@@ -58,8 +61,8 @@ export class StatePersistence {
    * Throws when a file write fails; then nothing pending is forgotten.
    */
   async write(current: Snapshot, candidate: Snapshot, change: Change): Promise<void> {
-    if (change.events) await this.eventsFile.persist(candidate.events, change.events);
-    if (!change.journal) return;
+    const events = change.events?.lines ?? [];
+    if (!change.journal && events.length === 0) return;
     // Never append after a torn fragment: the whole current state first (throwing when it cannot).
     if (!this.journal.clean) await this.rewrite(current);
     const { decider, publications, targets } = this.pending;
@@ -70,9 +73,25 @@ export class StatePersistence {
     if (change.update) entry.update = change.update;
     if (publications) entry.publications = [...candidate.publications.values()];
     if (targets) entry.targets = [...candidate.targets.values()];
-    await this.journal.append(entry);
+    await this.journal.append(entry, events);
     this.wrote = true;
     this.clearPending();
+  }
+
+  /**
+   * After a write became current (and its subscribers heard of it): the events file takes its new events.
+   * Never fails the write, which the journal already holds: a failure leaves the file to be rewritten.
+   */
+  async afterApply(log: EventLog, lines: readonly string[] | undefined): Promise<void> {
+    if (!lines?.length) return;
+    try {
+      await this.eventsFile.append(log, lines);
+    } catch (err) {
+      this.logger.error(
+        { err, file: this.eventsFile.path },
+        'events file append failed; the journal keeps them',
+      );
+    }
   }
 
   /** After a write became current: compacts when the journal outgrew its limits (a failure waits for the next). */
@@ -91,6 +110,8 @@ export class StatePersistence {
   }
 
   private async rewrite(s: Snapshot): Promise<void> {
+    // The journal is the only durable copy of recent events until the events file is synced.
+    await this.eventsFile.sync(s.events);
     await writeFileAtomic(this.file, serialize(s, this.journal.lastN));
     this.clearPending();
     await this.journal.remove();
