@@ -103,3 +103,19 @@ describe('DnsWorkerPool start-up', () => {
     expect(asks[1]!.i).toBeGreaterThan(dones[0]!.i);
   });
 });
+
+describe('DnsWorkerPool started without a zone', () => {
+  it('fails its start naming the missing zone instead of listening empty', async () => {
+    const empty = new DnsWorkerPool({
+      listen: [{ host: '127.0.0.1', port: 0 }],
+      logger: recordingLogger(),
+      workers: 1,
+      exec: join(import.meta.dirname, 'pool-worker.ts'),
+      execArgv: ['--import', 'tsx'],
+      baseSource: { basePath },
+      startTimeoutMs: 3_000,
+    });
+    // start() closes the pool when it fails.
+    await expect(empty.start()).rejects.toThrow(/none was set \(setBase or setZoneState\)/);
+  });
+});

@@ -290,7 +290,14 @@ export class DnsWorkerPool {
     this.tracker.add(w);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error('dns worker did not start in time')),
+        () =>
+          reject(
+            new Error(
+              this.latest === null
+                ? 'dns worker did not start in time: it waits for a zone, and none was set (setBase or setZoneState)'
+                : 'dns worker did not start in time',
+            ),
+          ),
         this.opts.startTimeoutMs ?? 30_000,
       );
       const settle = (err?: Error): void => {
