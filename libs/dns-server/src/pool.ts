@@ -52,6 +52,12 @@ export interface DnsWorkerPoolOptions extends DnsServerOptions {
   validateBase?: boolean;
 }
 
+/**
+ * How long after every worker listens the first is asked to settle its heap (us:settle): short, so the
+ * start-up peak is gone within seconds (idle RSS), but not at once, so the first queries are answered.
+ */
+const SETTLE_AFTER_MS = 1_000;
+
 /** What the primary serves: a whole state (setZoneState), or a base's slots and the current overlay. */
 type Latest =
   { kind: 'state'; zs: ZoneState } | { kind: 'base'; slots: Map<string, FailoverSlot>; overlay: ZoneOverlay };
@@ -78,6 +84,7 @@ export class DnsWorkerPool {
   private forked: Promise<PromiseSettledResult<Worker>[]> | null = null;
   /** Workers asked to settle their heap (us:settle), and what to call when they have. */
   private readonly settling = new Map<Worker, () => void>();
+  private settleTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: DnsWorkerPoolOptions) {
     this.baseSource = opts.baseSource;
@@ -195,8 +202,11 @@ export class DnsWorkerPool {
       await this.close();
       throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
     }
-    // Every worker answers now: their start-up garbage can go, one worker at a time.
-    void this.settleInTurn(first.map((r) => (r as PromiseFulfilledResult<Worker>).value));
+    // Every worker answers now: their start-up garbage can go, one worker at a time, after a moment in
+    // which both answer (a client's first queries, and its retries, find a worker that is not collecting).
+    const started = first.map((r) => (r as PromiseFulfilledResult<Worker>).value);
+    this.settleTimer = setTimeout(() => void this.settleInTurn(started), SETTLE_AFTER_MS);
+    this.settleTimer.unref();
   }
 
   /**
@@ -235,6 +245,7 @@ export class DnsWorkerPool {
 
   async close(): Promise<void> {
     this.closing = true;
+    clearTimeout(this.settleTimer);
     await Promise.all([...this.workers].map((w) => this.stop(w)));
   }
 
