@@ -110,7 +110,8 @@ export class DnsRole {
   private rereading = false;
   private store: StateStore | null;
   private server!: DnsServer | DnsWorkerPool;
-  private base: ZoneBase;
+  /** Built in start(), while the DNS workers start. */
+  private base!: ZoneBase;
   /** The config in force: the one started with, then each one applyConfig took. */
   private config: UnderstudyConfig;
   /** Base files of earlier configs, removed once a later swap is served (a respawned worker reads the latest). */
@@ -131,14 +132,11 @@ export class DnsRole {
   private constructor(private readonly opts: DnsRoleOptions) {
     this.store = opts.store;
     this.config = opts.config;
-    this.base = zoneBaseFromConfig(opts.config);
   }
 
   static async start(opts: DnsRoleOptions): Promise<DnsRole> {
     const role = new DnsRole(opts);
     const d = opts.config.dns;
-    // Issue 14 part 3: a database that cannot serve steered records fails the start, naming its path.
-    if (d.geo && role.base.slots.some((s) => s.steering)) checkGeoDatabase(d.geo);
     const serverOpts: DnsServerOptions = {
       listen: opts.config.listen.dns,
       logger: opts.logger,
@@ -149,34 +147,39 @@ export class DnsRole {
       ...(opts.onTransfer ? { onTransfer: opts.onTransfer } : {}),
       ...(opts.onPublished ? { onPublished: (t: PublishTrace) => role.published(t) } : {}),
     };
-    role.startNotify();
     // With more than one worker, cluster workers answer and this process only feeds them overlay updates.
     const workers = d.workers === 'auto' ? defaultDnsWorkers() : d.workers;
-    let baseSource: unknown;
-    if (workers > 1 && opts.workerConfig) {
-      const written = writeWorkerBase(role.base);
-      role.removeBaseFile = written.remove;
-      baseSource = written.source;
-    }
-    role.server =
+    const pool =
       workers > 1
         ? new DnsWorkerPool({
             ...serverOpts,
             workers,
-            ...(baseSource ? { baseSource } : {}),
             ...(opts.workerExec ? { exec: opts.workerExec } : {}),
             execArgv: [...process.execArgv, ...(opts.workerExecArgv ?? []), ...DNS_WORKER_NODE_FLAGS],
             // The base comes from the validated config, and each worker builds (and checks) it anyway.
             validateBase: false,
           })
-        : new DnsServer(serverOpts);
+        : null;
+    // Issue 11: the workers start (a process and its modules each) while this one builds and writes the
+    // base; the pool holds each until it has something to serve.
+    pool?.fork();
+    role.server = pool ?? new DnsServer(serverOpts);
     try {
+      role.base = zoneBaseFromConfig(opts.config);
+      // Issue 14 part 3: a database that cannot serve steered records fails the start, naming its path.
+      if (d.geo && role.base.slots.some((s) => s.steering)) checkGeoDatabase(d.geo);
+      if (pool && opts.workerConfig) {
+        const written = writeWorkerBase(role.base);
+        role.removeBaseFile = written.remove;
+        pool.setBaseSource(written.source);
+      }
+      role.startNotify();
       if (opts.store) await role.follow(opts.store);
       else if (opts.cached) role.install(opts.cached, 'disk-cache');
       else throw new Error('DnsRole: needs a store or a cached overlay');
       await role.server.start();
     } catch (err) {
-      role.removeBaseFile?.();
+      await role.close().catch(() => undefined);
       throw err;
     }
     // With workers answering, this process's start-up peak (config parse, base build) is dead now and

@@ -8,7 +8,6 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ZoneBase } from '@understudy/dns-server';
-import { releaseHeap } from './heap-release.js';
 
 /** A static base the primary wrote as JSON (writeWorkerBase), and the SHA-256 of that file. */
 export interface WorkerBaseFile {
@@ -86,13 +85,6 @@ export function isBaseFile(v: unknown): v is WorkerBaseFile {
 /** Reads a base file for a worker's loadBase; refuses anything else. */
 export function loadBaseFile(source: unknown): ZoneBase {
   if (!isBaseFile(source)) throw new Error('dns worker: the primary sent no zone base file');
-  const base = readBaseFile(source);
-  // Once the pool has built the answers from the base (synchronously, right after this returns), the
-  // parsed base and the build's garbage are dead: a collection then lets the heap shrink back. A
-  // memory-reducing one (compacts, returns pooled pages): at 110,000 names it leaves a worker at 205 MB of
-  // RSS where a plain one left 215-229 MB, which the whole tree's 600 MB budget needs (issue 11); it runs
-  // before this worker binds, and on a loaded 2-core machine its extra length was lost in the noise of the
-  // time to the first answer.
-  setImmediate(() => releaseHeap(true));
-  return base;
+  // The build's garbage is given back later, once this worker answers (runWorkerProcess's settleHeap).
+  return readBaseFile(source);
 }

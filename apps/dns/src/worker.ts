@@ -9,7 +9,6 @@
  */
 import type { ConfigOrigin, LoadedConfig } from '@understudy/config';
 import { zoneBaseFromConfig, type ZoneBase } from '@understudy/dns-server';
-import { releaseHeap } from './heap-release.js';
 import { loadBaseFile, type WorkerBaseFile } from './worker-base-file.js';
 import { runWorkerProcess } from './worker-run.js';
 
@@ -48,12 +47,8 @@ export async function loadWorkerBase(source: unknown): Promise<ZoneBase> {
         `primary ${source.hash.slice(0, 12)}); restart so every process runs the same config`,
     );
   }
-  const base = zoneBaseFromConfig(loaded.config);
-  // Once the pool has built the answers from the base (synchronously, right after this resolves), the
-  // parsed config and the build's garbage are dead: a full collection then lets the heap shrink back,
-  // instead of holding the start-up peak for the life of the worker.
-  setImmediate(() => releaseHeap(false));
-  return base;
+  // The parsed config and the build's garbage are given back once this worker answers (settleHeap).
+  return zoneBaseFromConfig(loaded.config);
 }
 
 /** Runs this process as a DNS worker (base file or config source) until the primary says close or goes away. */

@@ -62,6 +62,11 @@ export type ToWorker =
   | ({ t: 'us:base' } & BaseMessage)
   /** An overlay update (usually a small delta), acknowledged through us:serving like a state. */
   | { t: 'us:update'; u: OverlayUpdate; gen: number }
+  /**
+   * Give the start-up peak of the heap back now (issue 11): sent once every worker listens, to one worker at
+   * a time, so the others answer while it collects.
+   */
+  | { t: 'us:settle' }
   | { t: 'us:close' };
 
 export type FromWorker =
@@ -76,7 +81,9 @@ export type FromWorker =
   /** `trace`: for an us:update, when it arrived and started (the publish breakdown, publish-trace.ts). */
   | { t: 'us:applied'; info: ApplyInfo; trace?: WorkerApplyTrace }
   | { t: 'us:counts'; counts: QueryCount[]; latency?: LatencySamples }
-  | { t: 'us:transfer'; info: TransferInfo };
+  | { t: 'us:transfer'; info: TransferInfo }
+  /** The heap release asked by us:settle is done (`ms`: how long it stopped the worker). */
+  | { t: 'us:settled'; ms: number };
 
 export function isFromWorker(m: unknown): m is FromWorker {
   return (

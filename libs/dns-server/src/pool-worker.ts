@@ -28,11 +28,18 @@ const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(res
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /**
+ * Gives a build's garbage back to the system (e.g. a memory-reducing full collection). It stops the worker
+ * for its length, so the primary asks for it (us:settle) only once this worker listens and one worker at a
+ * time; after a reload's base the worker runs it itself, the others answering meanwhile.
+ */
+export type SettleHeap = () => void;
+
+/**
  * Call from a cluster worker (the script DnsWorkerPool forks): serves DNS until the primary says close
  * or goes away. Resolves when the worker has shut down. `loadBase` is needed when the primary serves a
  * base (setBase); a primary using setZoneState only sends whole states.
  */
-export function runDnsWorker(logger: Logger, loadBase?: LoadBase): Promise<void> {
+export function runDnsWorker(logger: Logger, loadBase?: LoadBase, settleHeap?: SettleHeap): Promise<void> {
   if (!cluster.isWorker) return Promise.reject(new Error('runDnsWorker must run in a node:cluster worker'));
   return new Promise((resolve) => {
     let server: DnsServer | null = null;
@@ -134,8 +141,15 @@ export function runDnsWorker(logger: Logger, loadBase?: LoadBase): Promise<void>
       if (m.t === 'us:init') return init(m);
       if (!server) return;
       if (m.t === 'us:zone') applyState(server, m);
-      else if (m.t === 'us:base') await applyBase(server, m);
-      else if (m.t === 'us:update') {
+      else if (m.t === 'us:base') {
+        await applyBase(server, m);
+        // A reload's build: its garbage is dead once the new base serves (see SettleHeap).
+        if (settleHeap) setImmediate(settleHeap);
+      } else if (m.t === 'us:settle') {
+        const t0 = performance.now();
+        settleHeap?.();
+        send({ t: 'us:settled', ms: Math.round(performance.now() - t0) });
+      } else if (m.t === 'us:update') {
         // Sliced, yielding to the sockets between slices: a query never waits behind a whole update.
         const before = gen;
         gen = m.gen; // before the swap: the server reports serving from inside the change

@@ -52,6 +52,12 @@ export interface DnsWorkerPoolOptions extends DnsServerOptions {
   validateBase?: boolean;
 }
 
+/**
+ * How long after every worker listens the first is asked to settle its heap (us:settle): short, so the
+ * start-up peak is gone within seconds (idle RSS), but not at once, so the first queries are answered.
+ */
+const SETTLE_AFTER_MS = 1_000;
+
 /** What the primary serves: a whole state (setZoneState), or a base's slots and the current overlay. */
 type Latest =
   { kind: 'state'; zs: ZoneState } | { kind: 'base'; slots: Map<string, FailoverSlot>; overlay: ZoneOverlay };
@@ -72,6 +78,13 @@ export class DnsWorkerPool {
   private lastRespawn = 0;
   /** Where workers load the base from: opts.baseSource, then the one the latest setBase named (reload). */
   private baseSource: unknown;
+  /** Forked workers that said hello before there was anything to serve: they get their init with it. */
+  private readonly waiting = new Set<Worker>();
+  /** The first workers' start (fork), awaited by start(). */
+  private forked: Promise<PromiseSettledResult<Worker>[]> | null = null;
+  /** Workers asked to settle their heap (us:settle), and what to call when they have. */
+  private readonly settling = new Map<Worker, () => void>();
+  private settleTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: DnsWorkerPoolOptions) {
     this.baseSource = opts.baseSource;
@@ -105,7 +118,8 @@ export class DnsWorkerPool {
     }
     this.latest = { kind: 'state', zs };
     const gen = this.tracker.accept(zs.serial);
-    for (const w of this.workers) this.post(w, { t: 'us:zone', zs, gen });
+    const initialized = this.initWaiting();
+    for (const w of this.workers) if (!initialized.has(w)) this.post(w, { t: 'us:zone', zs, gen });
     return { ok: true, serial: zs.serial };
   }
 
@@ -127,7 +141,9 @@ export class DnsWorkerPool {
     this.baseSource = source;
     this.latest = { kind: 'base', slots: new Map(base.slots.map((s) => [s.id, s])), overlay: copy };
     const gen = this.tracker.accept(overlay.serial);
-    for (const w of this.workers) this.post(w, { t: 'us:base', source, overlay: copy, gen });
+    const initialized = this.initWaiting();
+    for (const w of this.workers)
+      if (!initialized.has(w)) this.post(w, { t: 'us:base', source, overlay: copy, gen });
     return { ok: true, serial: overlay.serial };
   }
 
@@ -155,18 +171,72 @@ export class DnsWorkerPool {
     return { ok: false, error };
   }
 
-  async start(): Promise<void> {
+  /**
+   * Where workers (including those already forked and waiting) load the base from, for a base file written
+   * after fork(): setBase's `source` still wins.
+   */
+  setBaseSource(source: unknown): void {
+    this.baseSource = source;
+  }
+
+  /**
+   * Forks the workers now, before there is anything to serve (issue 11: their start-up overlaps the
+   * caller's own work, such as building and writing the base): each waits, without listening, until
+   * setBase or setZoneState gives it a zone. start() then waits for them to listen. Idempotent.
+   */
+  fork(): void {
+    if (this.forked) return;
     cluster.setupPrimary({
       ...(this.opts.exec ? { exec: this.opts.exec } : {}),
       ...(this.opts.args ? { args: this.opts.args } : {}),
       ...(this.opts.execArgv ? { execArgv: this.opts.execArgv } : {}),
     });
-    const first = await Promise.allSettled(Array.from({ length: this.opts.workers }, () => this.spawn()));
+    this.forked = Promise.allSettled(Array.from({ length: this.opts.workers }, () => this.spawn()));
+  }
+
+  async start(): Promise<void> {
+    this.fork();
+    const first = await this.forked!;
     const failed = first.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) {
       await this.close();
       throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
     }
+    // Every worker answers now: their start-up garbage can go, one worker at a time, after a moment in
+    // which both answer (a client's first queries, and its retries, find a worker that is not collecting).
+    const started = first.map((r) => (r as PromiseFulfilledResult<Worker>).value);
+    this.settleTimer = setTimeout(() => void this.settleInTurn(started), SETTLE_AFTER_MS);
+    this.settleTimer.unref();
+  }
+
+  /**
+   * Asks each worker in turn to give its start-up heap back (us:settle), the next once the previous is
+   * done: a collection stops a worker for up to a second at 100,000 names, so the others answer meanwhile,
+   * and the first answer does not wait for it.
+   */
+  private async settleInTurn(workers: Worker[]): Promise<void> {
+    for (const w of workers) {
+      if (this.closing) return;
+      if (!this.workers.has(w)) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, this.opts.startTimeoutMs ?? 30_000);
+        function done(): void {
+          clearTimeout(timer);
+          resolve();
+        }
+        this.settling.set(w, done);
+        this.post(w, { t: 'us:settle' });
+      });
+      this.settling.delete(w);
+    }
+  }
+
+  /** Gives the waiting workers their init now that there is something to serve; returns them. */
+  private initWaiting(): Set<Worker> {
+    const sent = new Set(this.waiting);
+    this.waiting.clear();
+    for (const w of sent) this.post(w, this.initMessage());
+    return sent;
   }
 
   addresses(): { udp: BoundAddress[]; tcp: BoundAddress[] } {
@@ -175,6 +245,7 @@ export class DnsWorkerPool {
 
   async close(): Promise<void> {
     this.closing = true;
+    clearTimeout(this.settleTimer);
     await Promise.all([...this.workers].map((w) => this.stop(w)));
   }
 
@@ -224,19 +295,26 @@ export class DnsWorkerPool {
     if (w.isConnected()) w.send(m);
   }
 
-  private spawn(): Promise<void> {
+  private spawn(): Promise<Worker> {
     const w = cluster.fork();
     this.workers.add(w);
     this.tracker.add(w);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error('dns worker did not start in time')),
+        () =>
+          reject(
+            new Error(
+              this.latest === null
+                ? 'dns worker did not start in time: it waits for a zone, and none was set (setBase or setZoneState)'
+                : 'dns worker did not start in time',
+            ),
+          ),
         this.opts.startTimeoutMs ?? 30_000,
       );
       const settle = (err?: Error): void => {
         clearTimeout(timer);
         if (err) reject(err);
-        else resolve();
+        else resolve(w);
       };
       w.on('error', (err) => this.logger.warn({ err }, 'dns: worker channel error'));
       w.on('message', (m: unknown) => {
@@ -244,6 +322,8 @@ export class DnsWorkerPool {
       });
       w.on('exit', (code, signal) => {
         this.workers.delete(w);
+        this.waiting.delete(w);
+        this.settling.get(w)?.();
         this.tracker.remove(w);
         settle(new Error(`dns worker exited (code ${code}, signal ${signal})`));
         if (!this.closing) this.respawn(code, signal);
@@ -254,7 +334,12 @@ export class DnsWorkerPool {
   private onWorkerMessage(w: Worker, m: FromWorker, settle: (err?: Error) => void): void {
     switch (m.t) {
       case 'us:hello':
-        this.post(w, this.initMessage());
+        // Nothing to serve yet (forked early): a worker never listens without a zone.
+        if (this.latest === null) this.waiting.add(w);
+        else this.post(w, this.initMessage());
+        break;
+      case 'us:settled':
+        this.settling.get(w)?.();
         break;
       case 'us:ready':
         if (this.bound.udp.length === 0) this.bound = m.addresses;
@@ -319,7 +404,10 @@ export class DnsWorkerPool {
     this.lastRespawn = Date.now() + wait;
     setTimeout(() => {
       if (this.closing) return;
-      this.spawn().catch((err: unknown) => this.logger.error({ err }, 'dns: replacement worker failed'));
+      this.spawn().then(
+        (w) => this.settleInTurn([w]),
+        (err: unknown) => this.logger.error({ err }, 'dns: replacement worker failed'),
+      );
     }, wait).unref();
   }
 
