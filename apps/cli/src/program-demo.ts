@@ -3,6 +3,7 @@
  */
 import { Option, type Command } from 'commander';
 import { DEMO_DEFAULTS, ORIGIN_MODES } from './demo/demo-defaults.js';
+import type { DemoOptions } from './demo/demo-command.js';
 import { logLevel, logFormat, plain } from './program-options.js';
 
 /** demo start (the default), demo fail, demo restore. */
@@ -22,15 +23,8 @@ export function addDemoCommands(program: Command): void {
     .option('--dir <dir>', 'where to write the generated config, CA and state (default: a new temp dir)')
     .addOption(logLevel())
     .addOption(logFormat())
-    .action(
-      (o: {
-        dns: string;
-        http: string;
-        control: string;
-        dashboard: string;
-        dir?: string;
-        logLevel?: string;
-      }) => import('./demo/demo-command.js').then((m) => m.demoCommand(o, process.stdout)),
+    .action((o: DemoOptions) =>
+      import('./demo/demo-command.js').then((m) => m.demoCommand(o, process.stdout)),
     );
   demo
     .command('fail')

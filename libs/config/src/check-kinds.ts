@@ -3,7 +3,7 @@
  * CheckConfig. A new kind adds an entry here (the Record type insists on one per CHECK_TYPES name), a
  * runner in libs/checks (registerCheckRunner) and a display in libs/core's check-kinds.
  */
-import type { CheckConfig, QuorumRule } from '@understudy/core';
+import type { CheckBase, CheckConfig, QuorumRule } from '@understudy/core';
 import { buildComposite } from './build-composite.js';
 import { dnsCheckFields } from './build-dns-check.js';
 import { buildTarget, httpOptions } from './build-http-check.js';
@@ -20,16 +20,8 @@ export interface CheckContext {
   declared: ReadonlySet<string>;
 }
 
-/** What every probed check has: the schedule and the cross-region rule. */
-export interface ProbedBase {
-  id: string;
-  timeout: number;
-  interval: number;
-  fall: number;
-  rise: number;
-  regions: string[];
-  quorum: QuorumRule;
-}
+/** What every probed check has: the schedule and the cross-region rule (core's CheckBase). */
+export type ProbedBase = CheckBase;
 
 export const SCHEDULE_KEYS = ['timeout', 'interval', 'fall', 'rise', 'regions', 'quorum'] as const;
 

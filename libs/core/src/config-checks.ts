@@ -15,7 +15,8 @@ export interface StatusRange {
   to: number;
 }
 
-interface CheckBase {
+/** What every probed check has: the schedule and the cross-region rule. */
+export interface CheckBase {
   id: string;
   timeout: number;
   interval: number;

@@ -1,0 +1,23 @@
+/**
+ * The decider tests' record: app.example.test/A with a primary (check p) and a secondary (check s), three
+ * regions, quorum 2/3. A test adds record settings by appending lines indented under the record (8 spaces).
+ */
+export const TWO_TIER_YAML = `
+regions: [a, b, c]
+quorum: "2/3"
+listen: { http: null }
+decider: { tickInterval: 50ms }
+checks:
+  p: { type: tcp, host: 127.0.0.1, port: 1, interval: 1s, fall: 1, rise: 1 }
+  s: { type: tcp, host: 127.0.0.1, port: 2, interval: 1s, fall: 1, rise: 1 }
+zones:
+  - apex: example.test
+    ns: [ns1.example.test]
+    failover:
+      - name: app
+        type: A
+        ttl: 30
+        answers:
+          - { name: primary, values: [192.0.2.10], check: p }
+          - { name: secondary, values: [198.51.100.10], check: s }
+`;
