@@ -7,16 +7,12 @@
  * origin dies, German clients move to the American answer (the rule's next answer), and back when it
  * recovers (rules hold no failback).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dig, kdig, type DigResult } from '@understudy/testkit/dig';
-import { startOrigin, type Origin } from '@understudy/origins/origin';
-import { freePort } from '@understudy/testkit/ports';
+import type { Origin } from '@understudy/origins/origin';
 import type { Child } from '@understudy/testkit/process';
-import { waitFor } from '@understudy/testkit/wait';
-import { understudy, waitForApp } from '../support/understudy.js';
+import { startTwoOriginApp, type TwoOriginApp, type TwoOriginPorts } from '../support/two-origins.js';
+import { waitForApp } from '../support/understudy.js';
 
 // Detection is interval × fall + timeout; the waits allow far more for a loaded 2-core machine.
 const WAIT_MS = 20_000;
@@ -26,13 +22,12 @@ const GERMANY = '+subnet=10.1.7.0/24';
 const AMERICA = '+subnet=10.2.9.0/24';
 const ELSEWHERE = '+subnet=10.3.1.0/24';
 
-let dir: string;
 let dnsPort: number;
 let eu: Origin;
-let us: Origin;
 let app: Child | undefined;
+let rig: TwoOriginApp | undefined;
 
-function config(originPort: number, httpPort: number): string {
+function config({ originPort, dnsPort, httpPort }: TwoOriginPorts): string {
   const check = (host: string): string => `
     type: http
     url: "http://${host}:${originPort}/health"
@@ -106,25 +101,21 @@ async function until(flag: string, want: string, what: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'understudy-geo-'));
-  const originPort = await freePort('127.0.0.1', 'tcp');
-  eu = await startOrigin({ name: 'eu', host: EU, port: originPort });
-  us = await startOrigin({ name: 'us', host: US, port: originPort });
-  dnsPort = await freePort('127.0.0.1', 'both');
-  const httpPort = await freePort('127.0.0.1', 'tcp');
-  const file = join(dir, 'understudy.yaml');
-  await writeFile(file, config(originPort, httpPort));
-  app = understudy(['run', '--config', file]);
-  await waitFor(() => eu.requests >= 3 && us.requests >= 3, {
-    timeoutMs: WAIT_MS,
-    what: 'both origins probed',
+  rig = await startTwoOriginApp({
+    prefix: 'understudy-geo-',
+    origins: [
+      { name: 'eu', host: EU },
+      { name: 'us', host: US },
+    ],
+    config,
+    waitMs: WAIT_MS,
   });
+  ({ dnsPort, app } = rig);
+  [eu] = rig.origins;
 });
 
 afterAll(async () => {
-  await app?.stop();
-  await Promise.all([eu?.stop(), us?.stop()]);
-  await rm(dir, { recursive: true, force: true });
+  await rig?.stop();
 });
 
 describe('steering by client location (issue 14 part 3)', () => {

@@ -4,29 +4,25 @@
  * other stays in the answer, with the shorter degradedTtl; both die (below minHealthy): the secondary
  * takes over. dig and kdig both see it.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dig, kdig, type DigResult } from '@understudy/testkit/dig';
-import { startOrigin, type Origin } from '@understudy/origins/origin';
-import { freePort } from '@understudy/testkit/ports';
+import type { Origin } from '@understudy/origins/origin';
 import type { Child } from '@understudy/testkit/process';
-import { waitFor } from '@understudy/testkit/wait';
-import { understudy, waitForApp } from '../support/understudy.js';
+import { startTwoOriginApp, type TwoOriginApp, type TwoOriginPorts } from '../support/two-origins.js';
+import { waitForApp } from '../support/understudy.js';
 
 const TTL = 30;
 const DEGRADED_TTL = 3;
 // Detection is interval × fall + timeout; the waits allow far more for a loaded 2-core machine.
 const WAIT_MS = 20_000;
 
-let dir: string;
 let dnsPort: number;
 let a: Origin;
 let b: Origin;
 let app: Child | undefined;
+let rig: TwoOriginApp | undefined;
 
-function config(originPort: number, httpPort: number): string {
+function config({ originPort, dnsPort, httpPort }: TwoOriginPorts): string {
   return `regions: [local]
 listen:
   dns: ["127.0.0.1:${dnsPort}"]
@@ -81,25 +77,21 @@ async function until(want: string[], what: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'understudy-per-address-'));
-  const originPort = await freePort('127.0.0.1', 'tcp');
-  a = await startOrigin({ name: 'a', host: '127.0.0.1', port: originPort });
-  b = await startOrigin({ name: 'b', host: '127.0.0.2', port: originPort });
-  dnsPort = await freePort('127.0.0.1', 'both');
-  const httpPort = await freePort('127.0.0.1', 'tcp');
-  const file = join(dir, 'understudy.yaml');
-  await writeFile(file, config(originPort, httpPort));
-  app = understudy(['run', '--config', file]);
-  await waitFor(() => a.requests >= 3 && b.requests >= 3, {
-    timeoutMs: WAIT_MS,
-    what: 'both addresses probed',
+  rig = await startTwoOriginApp({
+    prefix: 'understudy-per-address-',
+    origins: [
+      { name: 'a', host: '127.0.0.1' },
+      { name: 'b', host: '127.0.0.2' },
+    ],
+    config,
+    waitMs: WAIT_MS,
   });
+  ({ dnsPort, app } = rig);
+  [a, b] = rig.origins;
 });
 
 afterAll(async () => {
-  await app?.stop();
-  await Promise.all([a?.stop(), b?.stop()]);
-  await rm(dir, { recursive: true, force: true });
+  await rig?.stop();
 });
 
 describe('health per address (issue 14)', () => {
