@@ -122,4 +122,69 @@ describe('DeciderRole at 10,000 failover records', () => {
     expect(Math.max(...deciderBytes.slice(warm))).toBeLessThan(4_096);
     expect((await memory.readOverlay())?.records[RECORD]).toEqual(['198.51.100.10']);
   });
+  it('logs a check taking 10,000 records over as one error line with the count, not 10,000 lines', async () => {
+    const config = bigConfig();
+    const store = await MemoryStateStore.open();
+    const bus = new MemoryResultsBus({});
+    const clock = { now: () => Date.now() };
+    const lease = new MemoryLease({ store, clock, ttlMs: 30_000 });
+    const logger = recordingLogger();
+    const role = await DeciderRole.start({ config, store, bus, lease, clock, logger });
+    cleanups.push(
+      () => store.close(),
+      () => bus.close(),
+      () => role.close(),
+    );
+    const send = async (ok: boolean, seq: number) => {
+      const now = Date.now();
+      for (const region of ['a', 'b', 'c'])
+        await bus.publish({
+          probeId: `probe-${region}`,
+          region,
+          sentAt: now,
+          results: ['p', 'bulk'].map((checkId) => ({
+            checkId,
+            region,
+            ok: ok || checkId === 'p',
+            probeId: `probe-${region}`,
+            seq,
+            observedAt: now,
+            timings: { total: 1 },
+            ...(ok || checkId === 'p' ? {} : { reason: 'connect' as const }),
+          })),
+        });
+    };
+    for (let seq = 1; seq <= 2; seq++) await send(true, seq);
+    await waitFor(() => role.engine.state.checks.bulk?.verdict === 'up', {
+      timeoutMs: 10_000,
+      what: 'bulk up',
+    });
+    for (let seq = 3; seq <= 5; seq++) await send(false, seq);
+    const switched = () =>
+      logger.entries.filter(
+        (e) => (e.obj.event as { type?: string } | undefined)?.type === 'answer-switched',
+      );
+    await waitFor(() => switched().length > 0, { timeoutMs: 20_000, what: 'the failover logged' });
+    await waitFor(
+      async () =>
+        (await store.readEvents({ limit: BULK + 10 })).filter((e) => e.type === 'answer-switched').length ===
+        BULK,
+      {
+        timeoutMs: 20_000,
+        what: 'every record switched in the timeline',
+      },
+    );
+    expect(switched()).toHaveLength(1);
+    const line = switched()[0]!;
+    expect(line.level).toBe('error');
+    expect(line.obj.event).toMatchObject({
+      type: 'answer-switched',
+      severity: 'critical',
+      from: 'primary',
+      to: 'secondary',
+      count: BULK,
+    });
+    expect((line.obj.event as { records: string[] }).records).toHaveLength(10);
+    expect(line.msg).toContain(`${BULK} answer-switched events (primary → secondary)`);
+  });
 });

@@ -29,7 +29,7 @@ import {
   type WriteOutcome,
 } from '@understudy/core';
 import type { LoadedConfig } from '@understudy/config';
-import { eventLogLevel } from '@understudy/observability/logger';
+import { logEvents } from './event-logging.js';
 import { OverlayPublisher } from './overlay-publisher.js';
 import { PendingDeciderPatch } from './pending-patch.js';
 import { foldPublications } from './publications.js';
@@ -457,15 +457,9 @@ export class DeciderRole {
     if (this.unsavedEvents.length || this.publisher.dirty) {
       await this.commit();
     } else if (out.stateChanged) this.scheduleSave();
-    // Logged once the commit is done, stored or not (issue 11: a change of 1,100 records logs 1,100 lines,
-    // tens of ms that would otherwise come before the DNS servers hear of it).
-    for (const e of out.events) {
-      const { evidence, ...summary } = e;
-      // The evidence is in the stored timeline; logs get the summary, and the evidence at debug level.
-      // A failover (critical) is an error line, as alerting on logs expects; see eventLogLevel.
-      this.opts.logger[eventLogLevel(e.severity)]({ event: summary }, e.message);
-      this.opts.logger.debug({ seq: e.seq, evidence }, 'event evidence');
-    }
+    // Logged once the commit is done, stored or not: tens of ms for a change of 1,100 records that would
+    // otherwise come before the DNS servers hear of it (issue 11). Many of one kind are one line.
+    logEvents(this.opts.logger, out.events);
     this.opts.metrics?.output(out, this.engine);
     if (!this.fenced) this.attachment?.onOutput?.(out);
     this.opts.onOutput?.(out);

@@ -3,6 +3,7 @@ import type { CheckConfig, FailoverRecordConfig, UnderstudyConfig } from './conf
 import { addressHealth, tierHealth } from './address-health.js';
 import { compositeEvidence } from './composite.js';
 import type { CheckEvidence, Evidence } from './events.js';
+import { deepFreeze } from './freeze.js';
 import { countsAsFlip, dampingResumesAt } from './flap-damping.js';
 import { applyAddressChange, captureDrain, updateTtl } from './record-eval-addresses.js';
 import type { Operation } from './operation.js';
@@ -65,22 +66,28 @@ export function answerHealth(st: DeciderState, rec: FailoverRecordConfig): Answe
 function recordEvidence(
   deps: RecordEvalDeps,
   rec: FailoverRecordConfig,
-  now: number,
+  op: Operation,
   health: AnswerHealth[],
 ): Evidence {
-  const ctx = deps.verdictContext(now);
   const checks: CheckEvidence[] = [];
-  const verdictOf = (id: string) => deps.st.checks[id]?.verdict ?? 'unknown';
   for (const id of recordCheckIds(rec)) {
-    const check = deps.checksById.get(id)!;
-    const cs = deps.st.checks[id]!;
-    checks.push(
-      check.type === 'composite'
-        ? compositeEvidence(check, cs.verdict, verdictOf)
-        : checkEvidence(check, cs, computeVerdict(check, cs, ctx), ctx),
-    );
+    let evidence = op.checkEvidence.get(id);
+    if (!evidence) {
+      evidence = deepFreeze(checkEvidenceNow(deps, id, op.now));
+      op.checkEvidence.set(id, evidence);
+    }
+    checks.push(evidence);
   }
   return { checks, answers: health };
+}
+
+function checkEvidenceNow(deps: RecordEvalDeps, id: string, now: number): CheckEvidence {
+  const check = deps.checksById.get(id)!;
+  const cs = deps.st.checks[id]!;
+  if (check.type === 'composite')
+    return compositeEvidence(check, cs.verdict, (c) => deps.st.checks[c]?.verdict ?? 'unknown');
+  const ctx = deps.verdictContext(now);
+  return checkEvidence(check, cs, computeVerdict(check, cs, ctx), ctx);
 }
 
 function detectBudget(
@@ -195,7 +202,7 @@ function applySwitch(
 ): void {
   const change = sel.change!;
   if (change.kind === 'addresses')
-    return applyAddressChange(rec, rs, sel, recordEvidence(deps, rec, op.now, health), op);
+    return applyAddressChange(rec, rs, sel, recordEvidence(deps, rec, op, health), op);
   captureDrain(rs);
   rs.active = sel.next.active;
   rs.values = [...sel.next.values];
@@ -215,7 +222,7 @@ function applySwitch(
     to: change.to,
     message: `Record ${rec.id}: ${change.kind} from ${change.from} to ${change.to} (${rs.values.join(', ') || 'no data'})`,
     evidence: {
-      ...recordEvidence(deps, rec, op.now, health),
+      ...recordEvidence(deps, rec, op, health),
       kind: change.kind,
       timing: {
         ttl: rec.ttl,
@@ -248,7 +255,7 @@ export function evaluateRecord(deps: RecordEvalDeps, rec: FailoverRecordConfig, 
       message: sel.next.allDown
         ? `Record ${rec.id}: every answer is down; serving ${activeLabel(rs.active)} (whenAllDown: ${rec.whenAllDown.mode})`
         : `Record ${rec.id}: an answer is healthy again; serving ${activeLabel(rs.active)}`,
-      evidence: recordEvidence(deps, rec, op.now, health),
+      evidence: recordEvidence(deps, rec, op, health),
     });
   }
   updateTtl(deps.st, rec, rs, health, op);
