@@ -18,6 +18,7 @@
  *                     the change cycles only (cpu-profile-window.ts)
  *
  *   npm run bench:scale [-- --sizes 1100,11000] [--cycles 3] [--seconds 10] [--profile DIR] [--cli FILE]
+ *                       [--node-flags "--min-semi-space-size=8"]
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
@@ -43,6 +44,8 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '10' },
     /** Writes CPU profiles of the app and its DNS workers here (node --cpu-prof), to see where a change goes. */
     profile: { type: 'string' },
+    /** Node flags for the app (its DNS workers inherit them), e.g. "--min-semi-space-size=8". */
+    'node-flags': { type: 'string', default: '' },
     /** Another build's understudy.mjs, to compare two builds on the same machine, e.g. a copy of dist/. */
     cli: { type: 'string' },
   },
@@ -302,7 +305,10 @@ async function measureSize(size: number): Promise<string[]> {
   const validateMs = performance.now() - t;
 
   t = performance.now();
-  const profile = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [];
+  const profile = [
+    ...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : []),
+    ...args['node-flags'].split(' ').filter(Boolean),
+  ];
   const app = spawn(process.execPath, [...profile, CLI, 'run', '--config', config], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -356,7 +362,7 @@ async function measureSize(size: number): Promise<string[]> {
     const stages = cycles.flatMap((c) => c.stages);
     out.push(
       `  per change (${cycles.length * 2} changes of ${z.failovers / CHECKS} records): switchedAt → publishedAt ` +
-        `p50 ${fmt(publish.p50)} ms, max ${fmt(publish.max)} ms · static-name latency p99 ${fmt(summarize(cycles.flatMap((c) => c.latencies)).p99)} ms, worst ${Math.max(...cycles.map((c) => c.worstMs)).toFixed(0)} ms · ` +
+        `p50 ${fmt(publish.p50)} ms, max ${fmt(publish.max)} ms (in order: ${cycles.flatMap((c) => c.publishMs).join(', ')}) · static-name latency p99 ${fmt(summarize(cycles.flatMap((c) => c.latencies)).p99)} ms, worst ${Math.max(...cycles.map((c) => c.worstMs)).toFixed(0)} ms · ` +
         `lost ${cycles.reduce((n, c) => n + c.lost, 0)} of ${cycles.reduce((n, c) => n + c.sent, 0)} · ` +
         `tree CPU ${(cycles.reduce((n, c) => n + c.cpu, 0) / cycles.length).toFixed(2)} s per change`,
       `  publish breakdown, ms per change, p50/max (worker stages: mean of the workers): ${breakdown(stages)}`,
