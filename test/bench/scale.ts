@@ -18,7 +18,7 @@
  *                     the change cycles only (cpu-profile-window.ts)
  *
  *   npm run bench:scale [-- --sizes 1100,11000] [--cycles 3] [--seconds 10] [--profile DIR] [--cli FILE]
- *                       [--node-flags "--min-semi-space-size=8"]
+ *                       [--node-flags=--min-semi-space-size=8]
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
