@@ -18,7 +18,8 @@
  *                     the change cycles only (cpu-profile-window.ts)
  *
  *   npm run bench:scale [-- --sizes 1100,11000] [--cycles 3] [--seconds 10] [--profile DIR] [--cli FILE]
- *                       [--node-flags=--min-semi-space-size=8]
+ *                       [--node-flags=…]  (default --min-semi-space-size=8, as the shipped launchers run it;
+ *                       --node-flags= runs plain `node`)
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
@@ -44,8 +45,8 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '10' },
     /** Writes CPU profiles of the app and its DNS workers here (node --cpu-prof), to see where a change goes. */
     profile: { type: 'string' },
-    /** Node flags for the app (its DNS workers inherit them), e.g. "--min-semi-space-size=8". */
-    'node-flags': { type: 'string', default: '' },
+    /** Node flags for the app: by default those the shipped launchers give it (infra/understudy.service). */
+    'node-flags': { type: 'string', default: '--min-semi-space-size=8' },
     /** Another build's understudy.mjs, to compare two builds on the same machine, e.g. a copy of dist/. */
     cli: { type: 'string' },
   },

@@ -61,7 +61,7 @@ describe('infra/Dockerfile, statically', () => {
     const script = stage.healthcheck!.cmd.join(' ');
     expect(script).toContain(`127.0.0.1:${containerConfig.listen.http!.port}/healthz`);
     expect(stage.healthcheck!.options).toMatch(/--interval=\S+/);
-    expect(stage.entrypoint).toEqual(['node', '/app/dist/understudy.mjs']);
+    expect(stage.entrypoint).toEqual(['node', '--min-semi-space-size=8', '/app/dist/understudy.mjs']);
     expect(CONFIG_IN_IMAGE).toBe('/etc/understudy/understudy.yaml');
   });
 
@@ -123,8 +123,9 @@ describe('the image layout, run as its unprivileged user', () => {
       expect(r.status, r.stderr.toString()).toBe(0);
     }
     const stateDir = at(stage.env.get('STATE_DIRECTORY') ?? '/nonexistent');
-    const [entry, script] = [stage.entrypoint[0]!, stage.entrypoint[1]!];
+    const [entry, ...nodeArgs] = stage.entrypoint;
     expect(entry).toBe('node');
+    const script = nodeArgs.pop()!;
     const args = stage.cmd.map((a) => (a === CONFIG_IN_IMAGE ? configFile : a));
     app = spawnChild(
       'setpriv',
@@ -135,6 +136,7 @@ describe('the image layout, run as its unprivileged user', () => {
         String(gid),
         '--clear-groups',
         process.execPath,
+        ...nodeArgs,
         at(script),
         ...args,
       ],

@@ -104,7 +104,7 @@ describe('the npm package', () => {
   it('has the file the shipped systemd units start, at the path they name under their prefix', () => {
     const units = ['infra/understudy.service', 'infra/systemd/understudy-dns.service'];
     for (const u of units) {
-      const exec = /^ExecStart=\S+ (\S+)/m.exec(readFileSync(join(ROOT, u), 'utf8'))?.[1];
+      const exec = /^ExecStart=\S+ (?:--\S+ )*(\S+)/m.exec(readFileSync(join(ROOT, u), 'utf8'))?.[1];
       // The units assume `npm install -g --prefix /opt/understudy`: the same layout as this prefix.
       expect(exec, u).toMatch(/^\/opt\/understudy\//);
       expect(existsSync(join(prefix, exec!.slice('/opt/understudy/'.length))), u).toBe(true);

@@ -164,6 +164,20 @@ describe('Kubernetes manifests', () => {
 });
 
 describe('Dockerfile and systemd units', () => {
+  it('the launchers of a deciding process keep an 8 MB young generation (issue 11: --min-semi-space-size)', () => {
+    const flag = '--min-semi-space-size=8';
+    for (const u of ['infra/understudy.service', 'infra/systemd/understudy-decider.service'])
+      expect(/^ExecStart=(.*)$/m.exec(read(u))![1]!.split(/\s+/).slice(0, 2), u).toEqual([
+        '/usr/bin/node',
+        flag,
+      ]);
+    expect(/^ENTRYPOINT (.*)$/m.exec(read('infra/Dockerfile'))![1]).toBe(
+      `["node", "${flag}", "/app/dist/understudy.mjs"]`,
+    );
+    const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.start).toContain(`node ${flag} dist/understudy.mjs demo`);
+  });
+
   it('the Dockerfile runs the bundled CLI with a command it has', async () => {
     const dockerfile = read('infra/Dockerfile');
     expect(dockerfile).toContain('dist/understudy.mjs');
@@ -181,7 +195,7 @@ describe('Dockerfile and systemd units', () => {
     ];
     expect(units.length).toBeGreaterThanOrEqual(4);
     for (const u of units) {
-      const exec = /^ExecStart=\S+ \S+ (.*)$/m.exec(read(u))![1]!.split(/\s+/);
+      const exec = /^ExecStart=\S+ (?:--\S+ )*\S+ (.*)$/m.exec(read(u))![1]!.split(/\s+/);
       await expectRealCommand(exec, u);
     }
     expect(read('infra/systemd/understudy-probe@.service')).toMatch(/--region %i$/m);
