@@ -12,7 +12,7 @@ import { recordingLogger } from '@understudy/testkit/logger';
 import { startRedis } from '@understudy/testkit/redis-server';
 import { waitFor } from '@understudy/testkit/wait';
 import { DeciderRole } from './decider-role.js';
-import { probeResultMaker } from './test-support/probe-result.js';
+import { probeResultMaker, publishPerRegion } from './test-support/probe-result.js';
 
 const head = `
 regions: [a, b, c]
@@ -95,16 +95,11 @@ async function redisBackend(): Promise<Backend> {
 
 /** p down in two regions (the record fails over to secondary), s and r up everywhere. */
 async function failPrimary(bus: ResultsBus): Promise<void> {
-  const now = Date.now();
-  for (const region of ['a', 'b', 'c']) {
-    const ok = region === 'c';
-    await bus.publish({
-      probeId: `probe-${region}`,
-      region,
-      sentAt: now,
-      results: [result('p', region, ok, now), result('s', region, true, now), result('r', region, true, now)],
-    });
-  }
+  await publishPerRegion(bus, ['a', 'b', 'c'], (region, now) => [
+    result('p', region, region === 'c', now),
+    result('s', region, true, now),
+    result('r', region, true, now),
+  ]);
 }
 
 describe.each([
@@ -178,14 +173,7 @@ describe.each([
     expect(out.events[0]!.seq).toBeGreaterThan(Math.max(0, ...eventsBefore.map((e) => e.seq)));
 
     // The new check is decided from new results; the removed one's are dropped as unknown.
-    const now = Date.now();
-    for (const region of ['a', 'b', 'c'])
-      await bus.publish({
-        probeId: `probe-${region}`,
-        region,
-        sentAt: now,
-        results: [result('n', region, true, now)],
-      });
+    await publishPerRegion(bus, ['a', 'b', 'c'], (region, now) => [result('n', region, true, now)]);
     await waitFor(() => role.engine.state.checks.n!.verdict === 'up', {
       timeoutMs: 10_000,
       what: 'the new check to come up',

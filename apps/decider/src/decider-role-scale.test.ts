@@ -9,6 +9,7 @@ import type { Commit, FailoverRecordConfig, StateStore, UnderstudyConfig } from 
 import { recordingLogger } from '@understudy/testkit/logger';
 import { waitFor } from '@understudy/testkit/wait';
 import { DeciderRole } from './decider-role.js';
+import { probeResultMaker, publishPerRegion } from './test-support/probe-result.js';
 
 const BULK = 10_000;
 const yaml = `
@@ -135,31 +136,19 @@ describe('DeciderRole at 10,000 failover records', () => {
       () => bus.close(),
       () => role.close(),
     );
-    const send = async (ok: boolean, seq: number) => {
-      const now = Date.now();
-      for (const region of ['a', 'b', 'c'])
-        await bus.publish({
-          probeId: `probe-${region}`,
-          region,
-          sentAt: now,
-          results: ['p', 'bulk'].map((checkId) => ({
-            checkId,
-            region,
-            ok: ok || checkId === 'p',
-            probeId: `probe-${region}`,
-            seq,
-            observedAt: now,
-            timings: { total: 1 },
-            ...(ok || checkId === 'p' ? {} : { reason: 'connect' as const }),
-          })),
-        });
-    };
-    for (let seq = 1; seq <= 2; seq++) await send(true, seq);
+    const result = probeResultMaker();
+    // p stays up; bulk goes down when ok is false.
+    const send = (ok: boolean) =>
+      publishPerRegion(bus, ['a', 'b', 'c'], (region, now) => [
+        result('p', region, true, now),
+        result('bulk', region, ok, now),
+      ]);
+    for (let i = 0; i < 2; i++) await send(true);
     await waitFor(() => role.engine.state.checks.bulk?.verdict === 'up', {
       timeoutMs: 10_000,
       what: 'bulk up',
     });
-    for (let seq = 3; seq <= 5; seq++) await send(false, seq);
+    for (let i = 0; i < 3; i++) await send(false);
     const switched = () =>
       logger.entries.filter(
         (e) => (e.obj.event as { type?: string } | undefined)?.type === 'answer-switched',

@@ -1,5 +1,5 @@
 /** Probe results for the decider's tests: one probe per region, a fresh seq per result. */
-import type { ProbeResult } from '@understudy/core';
+import type { ProbeResult, ResultBatch } from '@understudy/core';
 
 /** A maker of results whose seq counts up from 1 (each test file keeps its own counter). */
 export function probeResultMaker(): (
@@ -19,4 +19,15 @@ export function probeResultMaker(): (
     timings: { total: 1 },
     ...(ok ? {} : { reason: 'connect' as const }),
   });
+}
+
+/** One batch per region, as each region's probe sends it, with `results(region)` in it. */
+export async function publishPerRegion(
+  bus: { publish(batch: ResultBatch): Promise<unknown> },
+  regions: readonly string[],
+  results: (region: string, now: number) => ProbeResult[],
+): Promise<void> {
+  const now = Date.now();
+  for (const region of regions)
+    await bus.publish({ probeId: `probe-${region}`, region, sentAt: now, results: results(region, now) });
 }
