@@ -94,3 +94,27 @@ describe('DnsRole with a disk cache', () => {
     await expect(DnsRole.start({ ...base, store: null })).rejects.toThrow(/needs a store or a cached/);
   });
 });
+
+describe('DnsRole publications', () => {
+  it('re-reports the serial it serves with the time it started serving it (since), not the heartbeat time', async () => {
+    const { base } = await setup();
+    let now = 5_000;
+    const store = await MemoryStateStore.open();
+    await store.writeOverlay(overlayAt(101, 'primary'));
+    role = await DnsRole.start({ ...base, clock: { now: () => now }, store, publicationHeartbeat: 20 });
+    const ours = async () => (await store.readPublications()).find((p) => p.instance === 'dns-test');
+    await waitFor(async () => (await ours())?.serial === 101, {
+      timeoutMs: 5000,
+      what: 'serial 101 recorded',
+    });
+    now = 9_000;
+    await waitFor(async () => (await ours())?.at === 9_000, { timeoutMs: 5000, what: 'a heartbeat' });
+    expect(await ours()).toMatchObject({ serial: 101, at: 9_000, since: 5_000 });
+    await store.writeOverlay(overlayAt(102, 'secondary'));
+    await waitFor(async () => (await ours())?.serial === 102, {
+      timeoutMs: 5000,
+      what: 'serial 102 recorded',
+    });
+    expect(await ours()).toMatchObject({ serial: 102, since: 9_000 });
+  });
+});

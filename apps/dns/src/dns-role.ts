@@ -122,10 +122,14 @@ export class DnsRole {
   private removeBaseFile: (() => void) | undefined;
   /** The serial recorded as published by this instance, once every worker served it. */
   private publishedSerial: number | null = null;
+  /** When every worker started serving publishedSerial: the heartbeat re-reports it unchanged (`since`). */
+  private publishedSince = 0;
   private publishFailing = false;
   private notifier: ReturnType<typeof notifierFor> = null;
   /** What each zone-transfer secondary serves, recorded as the publications of its target. */
   private watch: ReturnType<typeof secondaryWatchFor> = null;
+  /** Per secondary target, the serial it was last seen answering and since when (re-checks keep `since`). */
+  private readonly secondarySince = new Map<string, { serial: number; since: number }>();
   /** The newest store delta handed to the server: its decision time and arrival, for onPublished. */
   private lastDelta: { serial: number; decidedAt: number; receivedAt: number } | null = null;
 
@@ -422,6 +426,7 @@ export class DnsRole {
     this.notifier?.notify(serial);
     if (cur.source !== 'store') return;
     void this.opts.cache?.save(cur.overlay);
+    if (serial !== this.publishedSerial) this.publishedSince = this.opts.clock.now();
     this.publishedSerial = serial;
     this.recordPublication();
   }
@@ -436,6 +441,7 @@ export class DnsRole {
         instance: this.opts.instance,
         serial,
         at: this.opts.clock.now(),
+        since: this.publishedSince,
       })
       .then(
         () => {
@@ -457,8 +463,11 @@ export class DnsRole {
   private recordSecondary(address: string, serial: number, at: number): void {
     if (this.closed || !this.store) return;
     const target = secondaryTarget(address);
+    const seen = this.secondarySince.get(target);
+    const since = seen?.serial === serial ? seen.since : at;
+    this.secondarySince.set(target, { serial, since });
     this.store
-      .recordPublication({ target, instance: this.opts.instance, serial, at })
+      .recordPublication({ target, instance: this.opts.instance, serial, at, since })
       .catch((err: unknown) => {
         // The heartbeat records it again; the store being down is already warned about above.
         this.opts.logger.debug({ err, target }, 'dns: could not record a secondary publication');

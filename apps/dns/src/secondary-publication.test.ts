@@ -102,13 +102,14 @@ describe('a zone-transfer secondary as a publication target', () => {
       logger: recordingLogger(),
       clock: { now: () => now },
       instance: 'dns-a',
-      publicationHeartbeat: 0,
+      // Re-checks the secondaries' SOA (and re-reports) every 50 ms.
+      publicationHeartbeat: 50,
     });
     closers.push(() => role.close());
     const target = secondaryTarget(`127.0.0.1:${secPort}`);
     const ofSecondary = async () => (await store.readPublications()).find((p) => p.target === target);
     await waitFor(async () => (await ofSecondary())?.serial === 101, { timeoutMs: 5000, what: 'serial 101' });
-    expect(await ofSecondary()).toEqual({ target, instance: 'dns-a', serial: 101, at: 5_000 });
+    expect(await ofSecondary()).toEqual({ target, instance: 'dns-a', serial: 101, at: 5_000, since: 5_000 });
 
     // The failover: the NOTIFY is acknowledged at once, but the secondary still answers 101 meanwhile.
     now = 6_000;
@@ -121,5 +122,9 @@ describe('a zone-transfer secondary as a publication target', () => {
     expect(secondary.transferred(102, [SECONDARY]).ok).toBe(true);
     await waitFor(async () => (await ofSecondary())?.serial === 102, { timeoutMs: 5000, what: 'serial 102' });
     expect((await ofSecondary())?.at).toBe(7_000);
+    // Re-checks re-report 102 with their own time; it is still served since it was first seen (issue 11).
+    now = 8_000;
+    await waitFor(async () => (await ofSecondary())?.at === 8_000, { timeoutMs: 5000, what: 'a re-check' });
+    expect(await ofSecondary()).toMatchObject({ serial: 102, since: 7_000 });
   });
 });

@@ -192,14 +192,15 @@ export function describeStateStoreConformance(name: string, harness: StateStoreH
     it('keeps the latest publication per (target, instance)', async () => {
       await store.recordPublication(makePublication('dns', 'ns1', 10));
       await store.recordPublication(makePublication('dns', 'ns2', 10));
-      await store.recordPublication(makePublication('dns', 'ns1', 11));
+      // A re-report keeps when the instance started serving the serial (issue 11).
+      await store.recordPublication({ ...makePublication('dns', 'ns1', 11), since: 1_000 });
       await store.recordPublication(makePublication('route53', 'ns1', 9));
       const pubs = await store.readPublications();
       const sorted = [...pubs].sort((a, b) =>
         `${a.target}/${a.instance}`.localeCompare(`${b.target}/${b.instance}`),
       );
       expect(sorted).toEqual([
-        makePublication('dns', 'ns1', 11),
+        { ...makePublication('dns', 'ns1', 11), since: 1_000 },
         makePublication('dns', 'ns2', 10),
         makePublication('route53', 'ns1', 9),
       ]);
