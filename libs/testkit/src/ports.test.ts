@@ -2,7 +2,7 @@ import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { freePort } from './ports.js';
+import { freePort, probeRange } from './ports.js';
 
 async function canBindTcp(host: string, port: number): Promise<boolean> {
   const server = createServer();
@@ -50,6 +50,18 @@ describe('freePort', () => {
       for (let i = 0; i < 20; i++) expect(await freePort()).not.toBe(taken);
     } finally {
       server.close();
+    }
+  });
+
+  it('picks ports below the ephemeral range, which outgoing connections take their local ports from', async () => {
+    const range = probeRange();
+    // Linux always has the range; elsewhere the kernel's port 0 choice is all there is.
+    if (process.platform === 'linux') expect(range).not.toBeNull();
+    if (!range) return;
+    for (let i = 0; i < 20; i++) {
+      const port = await freePort('127.0.0.1', i % 2 ? 'both' : 'tcp');
+      expect(port).toBeGreaterThanOrEqual(range.from);
+      expect(port).toBeLessThanOrEqual(range.to);
     }
   });
 
