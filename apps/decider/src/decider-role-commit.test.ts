@@ -9,27 +9,9 @@ import type { DecisionEvent, Lease, LeaseGrant, ProbeResult, StateStore } from '
 import { recordingLogger } from '@understudy/testkit/logger';
 import { waitFor } from '@understudy/testkit/wait';
 import { DeciderRole } from './decider-role.js';
+import { twoTierYaml } from './test-support/two-tier-config.js';
 
-const { config } = parseConfig(`
-regions: [a, b, c]
-quorum: "2/3"
-listen: { http: null }
-decider: { tickInterval: 50ms }
-checks:
-  p: { type: tcp, host: 127.0.0.1, port: 1, interval: 1s, fall: 1, rise: 1 }
-  s: { type: tcp, host: 127.0.0.1, port: 2, interval: 1s, fall: 1, rise: 1 }
-zones:
-  - apex: example.test
-    ns: [ns1.example.test]
-    failover:
-      - name: app
-        type: A
-        ttl: 1
-        failbackAfter: 300ms
-        answers:
-          - { name: primary, values: [192.0.2.10], check: p }
-          - { name: secondary, values: [198.51.100.10], check: s }
-`);
+const { config } = parseConfig(twoTierYaml({ ttl: 1, failbackAfter: '300ms' }));
 const RECORD = 'app.example.test./A';
 const WRITES = new Set(['commit', 'saveDecider', 'writeZoneState', 'appendEvents', 'saveTargetStatus']);
 

@@ -30,7 +30,7 @@ export interface OpsServerOptions {
   readiness: () => Readiness;
   /**
    * GET /status as JSON (may return a promise); 404 when absent. `query` is the request's query string
-   * (GET /status?record=www.example.com/A asks for one failover record).
+   * (GET /status?record=www.example.com./A, a record id as the decider writes it, asks for one record).
    */
   status?: (query: URLSearchParams) => unknown;
   /** Operator actions: POST /admin/<name> with a JSON body and a bearer token. */
