@@ -14,6 +14,8 @@ export const EACH_UP_TO = 10;
 const NAMED = 10;
 
 export function logEvents(logger: Logger, events: readonly DecisionEvent[]): void {
+  // Called after every persisted output, most of them (each result batch) without events.
+  if (events.length === 0) return;
   const groups = new Map<string, DecisionEvent[]>();
   for (const e of events) {
     const key = `${e.type}\u0000${e.severity}\u0000${e.from ?? ''}\u0000${e.to ?? ''}`;
