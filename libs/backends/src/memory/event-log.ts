@@ -2,27 +2,44 @@
  * The capped audit timeline, ascending by seq with unique seqs. Issue 11: a change of 1,100 records brings
  * 1,100 events, so an append costs O(batch), never a copy of the whole log: prepare() checks a batch and
  * says what it adds without changing anything (the store persists first), apply() then adds it in place.
- * Each entry is kept as its JSON text: appends write exactly those lines and a compaction joins strings.
- * Readers (the dashboard, `understudy status`) get a deep-frozen object parsed from it on first read and
- * shared after that, so nothing they do can reach the stored timeline and nothing is copied or frozen on
- * the decision's path.
+ * An entry is kept as its JSON text, and a new one starts as the event itself (the store takes the events
+ * it is handed over, never to be changed again): its text is made when the events file takes it
+ * (jsonOf), off the decision's path, and the object is then let go unless a reader has it. Readers (the
+ * dashboard, `understudy status`) get a deep-frozen object, parsed from the text on first read or the
+ * event itself frozen, and shared after that, so nothing they do can reach the stored timeline and
+ * nothing is copied, serialised or frozen on the decision's path.
  * The log remembers the epoch of its newest append: a seq at or below the newest is a retry only from that
  * epoch (after a restart none is known, so any such seq is refused; a retry cannot outlive its process).
  */
 import type { DecisionEvent } from '@understudy/core';
 import { deepFreeze } from '@understudy/core';
 
-interface Entry {
-  seq: number;
-  json: string;
-  /** Parsed and frozen on first read. */
+/** One stored event: its JSON text, its object, or both (never neither). */
+export interface EventEntry {
+  readonly seq: number;
+  json?: string;
+  /** The event as handed over (until its text is made), or parsed and frozen on first read. */
   event?: DecisionEvent;
+  /** A reader holds `event`: it stays, so every read shares it. */
+  read?: boolean;
+}
+type Entry = EventEntry;
+
+/** The entry's JSON text, made on first use; the object goes then unless a reader holds it. */
+export function jsonOf(entry: EventEntry): string {
+  if (entry.json === undefined) {
+    entry.json = JSON.stringify(entry.event);
+    if (!entry.read) entry.event = undefined;
+  }
+  return entry.json;
 }
 
 /** What prepare() found a batch adds; hand it to apply() once it is durable. */
 export interface EventBatch {
-  /** The JSON lines of the events that are new and survive the cap, in the order given. */
-  readonly lines: readonly string[];
+  /** The events that are new and survive the cap, in the order given. */
+  readonly events: readonly DecisionEvent[];
+  /** Their entries (what the events file takes, jsonOf each), in the same order. */
+  readonly entries: readonly EventEntry[];
   /** @internal The new entries in seq order. */
   readonly fresh: readonly Entry[];
   /** @internal The epoch to remember when anything is new. */
@@ -133,7 +150,7 @@ export class EventLog {
       if (!Number.isSafeInteger(e.seq)) throw new RangeError(`event seq must be an integer, got ${e.seq}`);
       if (seen.has(e.seq) || (e.seq <= last && this.has(e.seq))) continue;
       seen.add(e.seq);
-      given.push({ seq: e.seq, json: JSON.stringify(e) });
+      given.push({ seq: e.seq, event: e });
     }
     const fresh = given.slice().sort((a, b) => a.seq - b.seq);
     // The cap drops from the low end, so a new entry survives iff it is not below the new first seq.
@@ -149,8 +166,8 @@ export class EventLog {
           ? this.entries[drop]!.seq
           : fresh[drop - this.entries.length]!.seq;
     }
-    const lines = given.filter((f) => f.seq >= floor).map((f) => f.json);
-    return { lines, fresh, epoch };
+    const entries = given.filter((f) => f.seq >= floor);
+    return { events: entries.map((f) => f.event!), entries, fresh, epoch };
   }
 
   /** Adds a prepared batch in place (O(batch) when it comes after every stored seq, as a decider's does). */
@@ -169,7 +186,8 @@ export class EventLog {
     const out: DecisionEvent[] = [];
     for (let i = end - 1; i >= 0 && out.length < limit; i--) {
       const entry = this.entries[i]!;
-      entry.event ??= deepFreeze(JSON.parse(entry.json) as DecisionEvent);
+      entry.event = deepFreeze(entry.event ?? (JSON.parse(entry.json!) as DecisionEvent));
+      entry.read = true;
       out.push(entry.event);
     }
     return out;
@@ -177,6 +195,6 @@ export class EventLog {
 
   /** The JSON text of every event, ascending by seq. */
   jsonLines(): string[] {
-    return this.entries.map((e) => e.json);
+    return this.entries.map(jsonOf);
   }
 }

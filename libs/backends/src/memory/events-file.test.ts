@@ -36,7 +36,7 @@ describe('events file (JSON Lines)', () => {
   let eventsPath: string;
   let stores: MemoryStateStore[];
   const openStore = async (opts: { maxEvents?: number; logger?: Logger } = {}) => {
-    const store = await MemoryStateStore.open({ file, flushDelayMs: 600_000, ...opts });
+    const store = await MemoryStateStore.open({ file, flushDelayMs: 600_000, eventsFileDelayMs: 0, ...opts });
     stores.push(store);
     return store;
   };

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fullPatch, type DeciderState } from '@understudy/core';
-import { delta, full, makeDeciderState, makeEvents, partialPatch } from '../conformance/index.js';
+import { waitFor } from '@understudy/testkit/wait';
+import { delta, full, makeDeciderState, makeEvent, makeEvents, partialPatch } from '../conformance/index.js';
 import { eventsFileFor } from './events-file.js';
 import { StateFileError } from './state-file.js';
 import { journalFileFor } from './state-journal.js';
@@ -160,7 +161,7 @@ describe('MemoryStateStore state journal holds the events (issue 11: one fsync p
     (await store.readEvents({ limit: 100 })).map((e) => e.seq).reverse();
 
   it('writes a commit as one journal entry with its events; a crash that lost the events file append loses none', async () => {
-    const store = await MemoryStateStore.open({ file });
+    const store = await MemoryStateStore.open({ file, eventsFileDelayMs: 0 });
     const st = makeDeciderState(2, 1);
     await store.commit({ decider: fullPatch(st), zone: full(10, 1), events: makeEvents(1, 3) }, 1);
     const before = await readFile(events, 'utf8');
@@ -179,13 +180,73 @@ describe('MemoryStateStore state journal holds the events (issue 11: one fsync p
     expect(last.events?.map((e) => e.seq)).toEqual([4, 5]);
     // The events file was appended without a sync: a crash may lose that append, never the journal entry.
     await writeFile(events, before);
-    const again = await MemoryStateStore.open({ file });
+    const again = await MemoryStateStore.open({ file, eventsFileDelayMs: 0 });
     expect(await seqs(again)).toEqual([1, 2, 3, 4, 5]);
     expect((await again.readOverlay())?.records[APP]).toEqual(['192.0.2.9']);
     // The reopened store rewrites the file that lost events with its next write.
     expect(await again.appendEvents(makeEvents(6, 1), 1)).toEqual({ ok: true });
     expect((await readFile(events, 'utf8')).trimEnd().split('\n')).toHaveLength(1 + 6);
     await Promise.all([store.close(), again.close()]);
+  });
+
+  it('packs a failover-sized entry (many events, many records) and reads back exactly what was committed', async () => {
+    const { st, records } = big(1_100);
+    const store = await MemoryStateStore.open({ file, journalCompressAbove: Number.MAX_SAFE_INTEGER });
+    const first = full(10, 1);
+    if (first.kind === 'full') Object.assign(first.overlay.records, records);
+    await store.commit({ decider: fullPatch(st), zone: first, events: [] }, 1);
+    // A failover: every record switched, one event each, near-identical but for the record and seq.
+    st.serial = 11;
+    const switched: Record<string, string[]> = {};
+    for (const id of Object.keys(records)) {
+      const rs = st.records[id]!;
+      rs.values = [`198.51.100.${id.length % 200}`];
+      rs.switchedAt = 1_000;
+      switched[id] = rs.values;
+    }
+    const events = Object.keys(records).map((id, i) => ({
+      ...makeEvent(100),
+      seq: 100 + i,
+      record: id,
+      message: `Record ${id}: failover`,
+    }));
+    const patch = { ...partialPatch(st), records: structuredClone(st.records) };
+    expect(await store.commit({ decider: patch, zone: delta(10, 11, 1, switched), events }, 1)).toEqual({
+      ok: true,
+    });
+    const line = (await readFile(journalFileFor(file), 'utf8')).trimEnd().split('\n').at(-1)!;
+    const whole = JSON.stringify({ decider: patch, events }).length;
+    expect(line.length).toBeLessThan(whole / 4);
+    const entry = JSON.parse(line) as Record<string, unknown>;
+    expect(entry.ev).toHaveLength(1_100);
+    expect(entry.events).toBeUndefined();
+    const again = await MemoryStateStore.open({ file });
+    expect(await again.loadDecider()).toEqual(st);
+    const read = (await again.readEvents({ limit: 2_000 })).slice().reverse();
+    expect(read.filter((e) => e.seq >= 100)).toEqual(events);
+    // Each record's state is its own: changing one changes no other (the engine changes them in place).
+    const loaded = (await again.loadDecider())!;
+    const [a, b] = Object.values(loaded.records);
+    a!.healthySince.primary = 5;
+    expect(b!.healthySince.primary).not.toBe(5);
+    await Promise.all([store.close(), again.close()]);
+  });
+
+  it('files new events in the events file eventsFileDelayMs after the write, and on close', async () => {
+    const store = await MemoryStateStore.open({ file, eventsFileDelayMs: 200 });
+    const st = makeDeciderState(2, 1);
+    await store.commit({ decider: fullPatch(st), zone: full(10, 1), events: makeEvents(1, 3) }, 1);
+    // The journal has them at once; the events file not yet (it is written off the decision's path).
+    expect(await size(events)).toBe(0);
+    expect(await seqs(store)).toEqual([1, 2, 3]);
+    await waitFor(async () => (await readFile(events, 'utf8').catch(() => '')).includes('"seq":3'), {
+      timeoutMs: 5_000,
+      what: 'the events file to have the events',
+    });
+    expect((await readFile(events, 'utf8')).trimEnd().split('\n')).toHaveLength(1 + 3);
+    await store.commit({ decider: partialPatch(st), zone: null, events: makeEvents(4, 2) }, 1);
+    await store.close();
+    expect((await readFile(events, 'utf8')).trimEnd().split('\n')).toHaveLength(1 + 5);
   });
 
   it('deflates an entry past journalCompressAbove, replays it, and ignores one torn mid-line', async () => {
@@ -210,7 +271,7 @@ describe('MemoryStateStore state journal holds the events (issue 11: one fsync p
   });
 
   it('compaction writes every event to the events file before it drops the journal', async () => {
-    const store = await MemoryStateStore.open({ file, journalCompactEntries: 3 });
+    const store = await MemoryStateStore.open({ file, journalCompactEntries: 3, eventsFileDelayMs: 0 });
     const st = makeDeciderState(2, 1);
     await store.commit({ decider: fullPatch(st), zone: full(10, 1), events: makeEvents(1, 1) }, 1);
     await rm(events);

@@ -13,10 +13,17 @@
  * - Issue 11: an entry also carries the events its write added, so a commit is one append and one fsync; the
  *   events file (events-file.ts) is appended after the write became current, unsynced, and made durable
  *   before compaction removes the journal. Opening adds the journal's events to the events file's.
- * - An entry longer than `compressAbove` (a failover of 1,100 records: ~1.4 MB, mostly near-identical events)
- *   is written as `{"n":…,"z":"<base64 of the raw-deflated entry>"}`, deflated off the main thread: ~60 KB
- *   instead, and the fsync the decision waits for is ~1.4 MB shorter (36-68 ms on the test machine's disk,
- *   against ~7 ms to deflate). The compaction limit counts the entries' inflated bytes, what replay parses.
+ * - An entry's long lists are packed (journal-pack.ts): 16 or more events are written as `ev`, the first
+ *   whole and each next one as its differences from the one before, and a decider patch of 16 or more
+ *   records as `dr: {ids, states}`, its states packed the same way. A failover of 1,100 records was a
+ *   ~1.4 MB entry, mostly near-identical events and record states; packed it is ~0.3 MB, and serialising
+ *   it, deflating it and writing it all shrink with it. Reading unpacks them into `events` and
+ *   `decider.records`, so an entry read back is the entry written. Entries written whole (before packing)
+ *   are read as they are.
+ * - An entry longer than `compressAbove` is written as `{"n":…,"z":"<base64 of the raw-deflated entry>"}`,
+ *   deflated off the main thread, so the fsync the decision waits for is shorter (an unpacked failover of
+ *   1,100 records took 36-68 ms to fsync on the test machine's disk, against ~7 ms to deflate). The
+ *   compaction limit counts the entries' inflated bytes, what replay parses.
  */
 import { open, readFile, rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
@@ -29,6 +36,7 @@ import type {
   Publication,
   TargetSyncStatus,
 } from '@understudy/core';
+import { PACK_MIN, pack, unpack } from './journal-pack.js';
 import { StateFileError } from './state-file.js';
 
 export interface JournalEntry {
@@ -115,16 +123,67 @@ export async function readJournal(file: string, logger: Logger): Promise<LoadedJ
   return { entries, bytes, clean };
 }
 
-/** One line's entry, inflated when it was written deflated; throws on anything unreadable. */
+/** One line's entry, inflated when it was written deflated and unpacked; throws on anything unreadable. */
 function decode(line: string): { value: unknown; bytes: number } {
   const value = JSON.parse(line) as unknown;
   const z = typeof value === 'object' && value !== null ? (value as { z?: unknown }).z : undefined;
-  if (typeof z !== 'string') return { value, bytes: line.length + 1 };
+  if (typeof z !== 'string') return { value: unpacked(value), bytes: line.length + 1 };
   const text = inflateRawSync(Buffer.from(z, 'base64')).toString('utf8');
   const entry = JSON.parse(text) as unknown;
   if ((entry as { n?: unknown } | null)?.n !== (value as { n?: unknown }).n)
     throw new Error('a deflated entry whose n differs from its line');
-  return { value: entry, bytes: text.length + 1 };
+  return { value: unpacked(entry), bytes: text.length + 1 };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** An entry's packed lists (`ev`, `dr`) back in `events` and `decider.records`. */
+function unpacked(value: unknown): unknown {
+  if (!isObject(value)) return value;
+  if (value.ev !== undefined) {
+    if (value.events !== undefined) throw new Error('an entry with both "ev" and "events"');
+    value.events = unpack(value.ev, 'ev');
+    delete value.ev;
+  }
+  if (value.dr !== undefined) {
+    const { dr, decider } = value;
+    if (!isObject(dr) || !Array.isArray(dr.ids) || !dr.ids.every((id) => typeof id === 'string'))
+      throw new Error('"dr" must hold a list of record ids and their packed states');
+    const ids = dr.ids;
+    const states = unpack(dr.states, 'dr.states');
+    if (states.length !== ids.length)
+      throw new Error(`"dr" has ${ids.length} ids but ${states.length} states`);
+    if (!isObject(decider) || decider.records !== undefined)
+      throw new Error('"dr" needs a decider patch without records of its own');
+    const records: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+    for (let i = 0; i < ids.length; i++) records[ids[i]!] = states[i];
+    decider.records = { ...records };
+    delete value.dr;
+  }
+  return value;
+}
+
+/** An entry's JSON text, its long lists packed (see the header). */
+export function entryText(
+  n: number,
+  entry: Omit<JournalEntry, 'n' | 'events'>,
+  events: readonly DecisionEvent[],
+): string {
+  const out: Record<string, unknown> = { n, ...entry };
+  const records = entry.decider?.records;
+  if (entry.decider && records) {
+    const ids = Object.keys(records);
+    if (ids.length >= PACK_MIN) {
+      const { records: _whole, ...rest } = entry.decider;
+      out.decider = rest;
+      out.dr = { ids, states: pack(ids.map((id) => records[id]!)) };
+    }
+  }
+  if (events.length >= PACK_MIN) out.ev = pack(events);
+  else if (events.length) out.events = events;
+  return JSON.stringify(out);
 }
 
 /** Appends entries durably; tells the store when to compact. */
@@ -163,13 +222,15 @@ export class JournalFile {
   }
 
   /**
-   * Appends and fsyncs one entry with `events` (JSON texts, spliced in as they are: never serialised twice),
-   * deflated when longer than compressAbove; returns the bytes written.
+   * Appends and fsyncs one entry with `events`, its long lists packed and the whole deflated when longer
+   * than compressAbove; returns the bytes written.
    */
-  async append(entry: Omit<JournalEntry, 'n' | 'events'>, events: readonly string[] = []): Promise<number> {
+  async append(
+    entry: Omit<JournalEntry, 'n' | 'events'>,
+    events: readonly DecisionEvent[] = [],
+  ): Promise<number> {
     const n = this.last + 1;
-    const head = JSON.stringify({ n, ...entry });
-    const text = events.length ? `${head.slice(0, -1)},"events":[${events.join(',')}]}` : head;
+    const text = entryText(n, entry, events);
     const line =
       text.length > this.compressAbove
         ? `{"n":${n},"z":"${(await deflate(Buffer.from(text, 'utf8'), { level: 1 })).toString('base64')}"}\n`

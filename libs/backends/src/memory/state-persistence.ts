@@ -1,13 +1,14 @@
 /**
  * How the memory store makes its writes durable: one journal entry (state-journal.ts) with what changed since
  * the previous entry (the decider patch, the overlay update, the debounced parts still pending) and the new
- * events, appended and fsynced once. The events file gets the events after the write became current
- * (afterApply, unsynced, off the decision's path) and is synced before compaction drops the journal. The
+ * events, appended and fsynced once. The events file gets the events later (noteEvents, then fileEvents
+ * when the store's timer runs: serialised and appended unsynced, off the decision's path and after the DNS
+ * workers had the time to apply and acknowledge it), and it is synced before compaction drops the journal. The
  * whole state file is written only when the journal is compacted, so a decision's cost follows its change,
  * not the state's size.
  */
 import { mergeDeciderPatch, type DeciderStatePatch, type Logger, type OverlayUpdate } from '@understudy/core';
-import type { EventBatch, EventLog } from './event-log.js';
+import { jsonOf, type EventBatch, type EventEntry, type EventLog } from './event-log.js';
 import type { EventsFile } from './events-file.js';
 import { serialize, type Snapshot } from './snapshot.js';
 import { writeFileAtomic } from './state-file.js';
@@ -32,6 +33,8 @@ export class StatePersistence {
   };
   /** This store appended to the journal: only then does close() compact (a reader never writes). */
   private wrote = false;
+  /** Events current and in the journal but not yet in the events file (fileEvents), in order. */
+  private unfiled: EventEntry[] = [];
 
   constructor(
     readonly file: string,
@@ -61,7 +64,7 @@ export class StatePersistence {
    * Throws when a file write fails; then nothing pending is forgotten.
    */
   async write(current: Snapshot, candidate: Snapshot, change: Change): Promise<void> {
-    const events = change.events?.lines ?? [];
+    const events = change.events?.events ?? [];
     if (!change.journal && events.length === 0) return;
     // Never append after a torn fragment: the whole current state first (throwing when it cannot).
     if (!this.journal.clean) await this.rewrite(current);
@@ -78,14 +81,26 @@ export class StatePersistence {
     this.clearPending();
   }
 
+  /** After a write became current: its new events are for the events file (fileEvents). */
+  noteEvents(batch: EventBatch | undefined): void {
+    if (batch?.entries.length) for (const e of batch.entries) this.unfiled.push(e);
+  }
+
+  /** Events wait for fileEvents. */
+  get hasUnfiled(): boolean {
+    return this.unfiled.length > 0;
+  }
+
   /**
-   * After a write became current (and its subscribers heard of it): the events file takes its new events.
-   * Never fails the write, which the journal already holds: a failure leaves the file to be rewritten.
+   * The events file takes the events noted since the last call (serialised now). Never fails: the journal
+   * holds them, and a failure leaves the file to be rewritten.
    */
-  async afterApply(log: EventLog, lines: readonly string[] | undefined): Promise<void> {
-    if (!lines?.length) return;
+  async fileEvents(log: EventLog): Promise<void> {
+    if (!this.unfiled.length) return;
+    const entries = this.unfiled;
+    this.unfiled = [];
     try {
-      await this.eventsFile.append(log, lines);
+      await this.eventsFile.append(log, entries.map(jsonOf));
     } catch (err) {
       this.logger.error(
         { err, file: this.eventsFile.path },
@@ -110,7 +125,8 @@ export class StatePersistence {
   }
 
   private async rewrite(s: Snapshot): Promise<void> {
-    // The journal is the only durable copy of recent events until the events file is synced.
+    // The journal is the only durable copy of recent events until the events file has them and is synced.
+    await this.fileEvents(s.events);
     await this.eventsFile.sync(s.events);
     await writeFileAtomic(this.file, serialize(s, this.journal.lastN));
     this.clearPending();
