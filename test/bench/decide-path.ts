@@ -6,7 +6,9 @@
  * The first change in a fresh process is the cold one (code not yet optimized), as in production after a
  * quiet spell; run it with the node flags the launchers use.
  *
- *   npm run bench:decide-path [-- --size 110000 --cycles 3]
+ * The engine's own time for a failover (ingest) is printed beside it.
+ *
+ *   npm run bench:decide-path [-- --size 110000 --cycles 3 --rehearse 0 --release after]
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,10 +18,21 @@ import { MemoryLease, MemoryResultsBus, MemoryStateStore } from '@understudy/bac
 import { loadConfig } from '@understudy/config';
 import type { DecisionEvent, Logger, ProbeResult } from '@understudy/core';
 import { DeciderRole } from '@understudy/decider';
+import { releaseHeap } from '@understudy/dns';
 import { CHECKS, configYaml, zoneOf } from './scale-config.js';
 
 const { values: args } = parseArgs({
-  options: { size: { type: 'string', default: '110000' }, cycles: { type: 'string', default: '3' } },
+  options: {
+    size: { type: 'string', default: '110000' },
+    cycles: { type: 'string', default: '3' },
+    /** Rehearsal period (ms) of the decider; 0: none (DeciderRoleOptions.rehearseEvery). */
+    rehearse: { type: 'string', default: '60000' },
+    /**
+     * The memory-reducing collection the embedded main process runs after start (apps/dns heap-release.ts):
+     * `before` the checks come up, or `after` (just before the first change); default none.
+     */
+    release: { type: 'string', default: 'none' },
+  },
 });
 const SIZE = Number(args.size);
 const CYCLES = Number(args.cycles);
@@ -48,7 +61,15 @@ try {
   const notified: number[] = [];
   store.subscribe(() => notified.push(Date.now()));
   const bus = new MemoryResultsBus({});
-  const clock = { now: () => Date.now() };
+  // The engine's own time for an ingest: from the clock read it starts with to the metrics hook after it.
+  let readAt = 0;
+  let engineMs = NaN;
+  const clock = {
+    now: () => {
+      readAt = performance.now();
+      return Date.now();
+    },
+  };
   const lease = new MemoryLease({ store, clock, ttlMs: 30_000 });
   let switches: DecisionEvent[] = [];
   const role = await DeciderRole.start({
@@ -59,6 +80,13 @@ try {
     clock,
     logger: quiet(),
     configHash: loaded.hash,
+    rehearseEvery: Number(args.rehearse),
+    metrics: {
+      ingested: (_batch, out) => {
+        if (out.events.some((e) => e.type === 'answer-switched')) engineMs = performance.now() - readAt;
+      },
+      output: () => {},
+    },
     onOutput: (out) => {
       for (const e of out.events) if (e.type === 'answer-switched') switches.push(e);
     },
@@ -86,16 +114,19 @@ try {
   };
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const all = Array.from({ length: CHECKS }, (_, k) => `c${k}`);
+  if (args.release === 'before') releaseHeap();
   // Every check up, and some quiet time (results once a second, as the probes send them).
   for (let i = 0; i < 5; i++) {
     await send((now) => all.map((c) => result(c, true, now)));
     await sleep(1000);
   }
+  if (args.release === 'after') releaseHeap();
   const expected = zoneOf(SIZE).failovers / CHECKS;
   const measured: number[] = [];
   for (let cycle = 0; cycle < CYCLES * 2; cycle++) {
     const down = cycle % 2 === 0;
     switches = [];
+    engineMs = NaN;
     const before = notified.length;
     const t0 = Date.now();
     // Results keep coming once a second; the flip back up waits for failbackAfter (2 s).
@@ -109,7 +140,7 @@ try {
     const notice = notified.slice(before).find((t) => t >= switchedAt) ?? NaN;
     measured.push(notice - switchedAt);
     console.log(
-      `change ${cycle + 1} (${down ? 'down' : 'up'}): ${switches.length} switched · decision → store notified ${notice - switchedAt} ms`,
+      `change ${cycle + 1} (${down ? 'down' : 'up'}): ${switches.length} switched · decision → store notified ${notice - switchedAt} ms${down ? ` (engine ${engineMs.toFixed(1)} ms)` : ''}`,
     );
     await sleep(2000);
   }

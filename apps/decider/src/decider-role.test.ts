@@ -38,6 +38,7 @@ async function setup(
     file?: string;
     wrap?: (s: StateStore) => StateStore;
     onStandDown?: (r: string) => void;
+    rehearseEvery?: number;
   } = {},
 ) {
   const memory = await MemoryStateStore.open({ ...(opts.file ? { file: opts.file } : {}) });
@@ -55,6 +56,7 @@ async function setup(
     logger: opts.logger ?? recordingLogger(),
     onOutput: (o) => outputs.push(o),
     ...(opts.onStandDown ? { onStandDown: opts.onStandDown } : {}),
+    ...(opts.rehearseEvery !== undefined ? { rehearseEvery: opts.rehearseEvery } : {}),
   });
   cleanups.push(
     () => memory.close(),
@@ -85,6 +87,27 @@ async function failPrimary(bus: MemoryResultsBus): Promise<void> {
 }
 
 describe('DeciderRole', () => {
+  it('rehearses a failover once the primary is up, and stores and serves nothing of it (issue 11)', async () => {
+    const logger = recordingLogger();
+    const { store, bus, role } = await setup({ logger, rehearseEvery: 50 });
+    const now = Date.now();
+    for (const region of ['a', 'b', 'c'])
+      await bus.publish({
+        probeId: `probe-${region}`,
+        region,
+        sentAt: now,
+        results: [result('p', region, true, now), result('s', region, true, now)],
+      });
+    const rehearsed = () =>
+      logger.entries.filter((e) => e.msg === 'decider: failover rehearsed' && e.obj.records === 1);
+    await waitFor(() => rehearsed().length >= 5, { timeoutMs: 10_000, what: 'five rehearsals' });
+    expect(rehearsed()[0]!.obj).toMatchObject({ records: 1, switches: 2 });
+    const overlay = await store.readOverlay();
+    expect(overlay?.records[RECORD]).toEqual(['192.0.2.10']);
+    expect((await store.readEvents({ limit: 100 })).filter((e) => e.type === 'answer-switched')).toEqual([]);
+    expect(role.status().records[0]).toMatchObject({ active: 'primary' });
+  });
+
   it('writes the whole overlay first, then a delta when results fail the primary over', async () => {
     const { store, bus, role } = await setup();
     const initial = await store.readOverlay();

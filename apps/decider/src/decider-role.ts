@@ -86,6 +86,12 @@ export interface DeciderRoleOptions {
   leaseTtl?: number;
   /** Monotonic milliseconds, for the grant's deadline. Default performance.now. */
   monotonic?: () => number;
+  /**
+   * Issue 11: a failover is rehearsed on scratch state (DecisionEngine.rehearse) a few times at start and
+   * then this often (ms), so a real one runs compiled code, however long since the last. 0: never.
+   * Default 60 000.
+   */
+  rehearseEvery?: number;
 }
 
 function leaseLife(opts: DeciderRoleOptions, grant: LeaseGrant): number {
@@ -108,6 +114,9 @@ export class DeciderRole {
   private tickTimer: NodeJS.Timeout | undefined;
   private renewTimer: NodeJS.Timeout | undefined;
   private saveTimer: NodeJS.Timeout | undefined;
+  private rehearseTimer: NodeJS.Timeout | undefined;
+  /** Rehearsals that had records to rehearse. */
+  private rehearsals = 0;
   private closed = false;
   private fenced = false;
   /** The overlay changes not yet accepted by the store. */
@@ -196,6 +205,7 @@ export class DeciderRole {
     }
     await opts.bus.consume((batch) => role.ingest(batch));
     role.startTicking();
+    role.startRehearsing();
     // Renew at a third of the grant's lifetime, so two missed renewals still leave time.
     const renewEvery = Math.max(100, Math.floor(leaseLife(opts, grant) / 3));
     role.renewTimer = setInterval(() => role.enqueue(() => role.renew()), renewEvery);
@@ -295,6 +305,7 @@ export class DeciderRole {
     clearInterval(this.tickTimer);
     clearInterval(this.renewTimer);
     clearTimeout(this.saveTimer);
+    clearTimeout(this.rehearseTimer);
     await this.detach();
     await this.queue.drain();
     await this.saveState();
@@ -305,6 +316,41 @@ export class DeciderRole {
   private startTicking(): void {
     this.tickTimer = setInterval(() => this.enqueue(() => this.tick()), this.config.decider.tickInterval);
     this.tickTimer.unref();
+  }
+
+  /**
+   * Issue 11: a rehearsal every second until four have had records to rehearse (once checks are up: enough
+   * calls for V8 to optimize the switch path), then one every rehearseEvery.
+   */
+  private startRehearsing(): void {
+    const every = this.opts.rehearseEvery ?? 60_000;
+    if (every <= 0) return;
+    const next = (): void => {
+      if (this.fenced || this.closed) return;
+      this.rehearseTimer = setTimeout(
+        () =>
+          this.enqueue(() => {
+            this.rehearse();
+            next();
+            return Promise.resolve();
+          }),
+        this.rehearsals < 4 ? Math.min(every, 1_000) : every,
+      );
+      this.rehearseTimer.unref();
+    };
+    next();
+  }
+
+  private rehearse(): void {
+    if (this.fenced || this.closed) return;
+    const t0 = this.mono();
+    try {
+      const r = this.engine.rehearse(this.opts.clock.now());
+      if (r.records) this.rehearsals++;
+      this.opts.logger.debug({ ...r, ms: Math.round(this.mono() - t0) }, 'decider: failover rehearsed');
+    } catch (err) {
+      this.opts.logger.warn({ err }, 'decider: failover rehearsal failed');
+    }
   }
 
   /** Leader services start (or restart, after a reload) from every answer: a delta from nothing to all. */
@@ -397,6 +443,7 @@ export class DeciderRole {
     if (this.fenced) return;
     this.fenced = true;
     clearInterval(this.renewTimer);
+    clearTimeout(this.rehearseTimer);
     this.opts.logger.error(detail, `decider: ${reason}; standing down`);
     // Called from inside the queue: the attachment closes on its own, never awaited here.
     void this.detach();

@@ -19,6 +19,7 @@ import { ProbeHealthTracker } from './probe-health-tracker.js';
 import { isProbeError, type ResultBatch } from './results.js';
 import { nextSerial } from './serial.js';
 import { allFailoverRecords, reconcileState } from './state-init.js';
+import { rehearseFailover, type Rehearsal } from './rehearsal.js';
 import {
   materializeZoneState,
   mergeSteered,
@@ -294,6 +295,14 @@ export class DecisionEngine {
     this.evaluateChecks(op, dirty);
     this.evaluateDirtyRecords(op);
     return this.finish(op, stats);
+  }
+
+  /**
+   * Issue 11: a failover and failback of up to `limit` records rehearsed on copies of their state
+   * (rehearsal.ts), so the first real failover runs compiled code. Changes nothing and emits nothing.
+   */
+  rehearse(now: number, limit = 256): Rehearsal {
+    return rehearseFailover(this.deps, this.records, now, limit);
   }
 
   /** Timers: staleness, failback holds, damping release. Call every decider.tickInterval. */

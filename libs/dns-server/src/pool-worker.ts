@@ -22,6 +22,12 @@ function send(m: FromWorker): void {
 /** How long a worker whose primary went away waits for its sockets to close before it exits anyway. */
 const DISCONNECT_GRACE_MS = 2000;
 
+/**
+ * Issue 11: a worker rehearses an update (DnsServer.rehearse: planned, never committed) every second
+ * until four had records to plan, then this often, so a real failover's plan and encode run compiled code.
+ */
+const REHEARSE_EVERY_MS = 60_000;
+
 /** Lets the event loop read the sockets (poll phase) before the next slice of an update (check phase). */
 const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -50,9 +56,29 @@ export function runDnsWorker(logger: Logger, loadBase?: LoadBase, settleHeap?: S
     let queue: Promise<void> = Promise.resolve();
     /** The us:update applying now: when it arrived and started, for the publish breakdown. */
     let applying: WorkerApplyTrace | undefined;
+    /** Messages received and not yet handled: a rehearsal gives way to them. */
+    let waiting = 0;
+    let rehearseTimer: NodeJS.Timeout | undefined;
+    const rehearseLater = (done: number): void => {
+      if (stopping) return;
+      rehearseTimer = setTimeout(
+        () => {
+          queue = queue
+            .then(async () => {
+              if (stopping || !server) return;
+              const planned = await server.rehearse(yieldToIo, () => waiting > 0 || stopping);
+              rehearseLater(planned > 0 ? done + 1 : done);
+            })
+            .catch((err: unknown) => logger.error({ err }, 'dns: update rehearsal failed'));
+        },
+        done < 4 ? 1_000 : REHEARSE_EVERY_MS,
+      );
+      rehearseTimer.unref();
+    };
     const shutdown = (): void => {
       if (stopping) return;
       stopping = true;
+      clearTimeout(rehearseTimer);
       process.removeListener('message', onMessage);
       void (server?.close() ?? Promise.resolve()).finally(() => {
         // Already disconnected when the primary went away: disconnect() would then emit an error.
@@ -123,6 +149,7 @@ export function runDnsWorker(logger: Logger, loadBase?: LoadBase, settleHeap?: S
       try {
         await s.start();
         send({ t: 'us:ready', addresses: s.addresses() });
+        rehearseLater(0);
       } catch (err) {
         // The errno fields let the CLI name the address in one line (EADDRINUSE, EACCES).
         const e = err as { code?: unknown; address?: unknown; port?: unknown };
@@ -166,8 +193,12 @@ export function runDnsWorker(logger: Logger, loadBase?: LoadBase, settleHeap?: S
         return;
       }
       const receivedAt = wallMs();
+      waiting++;
       queue = queue
-        .then(() => handle(m, receivedAt))
+        .then(() => {
+          waiting--;
+          return handle(m, receivedAt);
+        })
         .catch((err: unknown) => logger.error({ err }, 'dns: worker message failed'));
     };
     process.on('message', onMessage);

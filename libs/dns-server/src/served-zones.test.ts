@@ -179,3 +179,40 @@ describe('ServedZones.applySliced', () => {
     expect(s.snapshot.serial).toBe(12);
   });
 });
+
+describe('ServedZones.rehearse (issue 11)', () => {
+  const pause = () => new Promise<void>((r) => setImmediate(r));
+
+  it('plans an update of up to 256 records and changes nothing served', async () => {
+    const s = ServedZones.fromBase(fixtureBase(), overlay(10));
+    const before = replies(s);
+    const encoded = s.snapshot.table.encoded;
+    const planned = await s.rehearse(pause, () => false);
+    expect(planned).toBeGreaterThan(0);
+    expect(planned).toBeLessThanOrEqual(256);
+    expect(s.snapshot.serial).toBe(10);
+    expect(s.snapshot.table.encoded).toBe(encoded);
+    expect(replies(s)).toEqual(before);
+    // A real update after it applies as it would have without it.
+    s.apply(delta(10, 11, { [APP]: ['198.51.100.77'] }));
+    expect(replies(s)).toEqual(
+      replies(ServedZones.fromBase(fixtureBase(), overlay(11, { [APP]: ['198.51.100.77'] }))),
+    );
+  });
+
+  it('gives way when a real update waits: stops at the first pause', async () => {
+    const s = ServedZones.fromBase(fixtureBase(), overlay(1));
+    let pauses = 0;
+    const planned = await s.rehearse(
+      () => {
+        pauses++;
+        return pause();
+      },
+      () => true,
+      256,
+      0,
+    );
+    expect(planned).toBe(0);
+    expect(pauses).toBe(1);
+  });
+});

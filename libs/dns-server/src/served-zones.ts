@@ -10,6 +10,7 @@ import { TYPE_CODE } from './constants.js';
 import { buildFastTable, patchSerial } from './fast-table.js';
 import type { FastName } from './fast-table.js';
 import { buildModel } from './model.js';
+import { rehearsalUpdate } from './served-rehearsal.js';
 import { planUpdate } from './served-update.js';
 import type { UpdatePlan } from './served-update.js';
 import { SliceClock } from './slice-clock.js';
@@ -193,6 +194,31 @@ export class ServedZones {
     } catch (err) {
       this.snapshot.table.encoded = encodedAt;
       throw err;
+    }
+  }
+
+  /**
+   * Issue 11: plans, in slices with `pause()` between them, and drops an update moving up to `limit`
+   * records (served-rehearsal.ts), so that a real update runs compiled code. Changes nothing served. Stops
+   * early when `stop()` says a real update waits. Returns the records planned (0: none, or stopped).
+   */
+  async rehearse(pause: () => Promise<void>, stop: () => boolean, limit = 256, sliceMs = 2): Promise<number> {
+    const snap = this.snapshot;
+    const u = rehearsalUpdate(this.slots, snap.serial, limit);
+    if (!u || u.kind !== 'delta') return 0;
+    const clock = new SliceClock(sliceMs);
+    const encodedAt = snap.table.encoded;
+    try {
+      const steps = this.steps(u, clock);
+      for (let step = steps.next(); !step.done; step = steps.next()) {
+        await pause();
+        if (stop() || snap.serial !== u.delta.base) return 0;
+      }
+      return Object.keys(u.delta.records).length;
+    } catch {
+      return 0;
+    } finally {
+      snap.table.encoded = encodedAt;
     }
   }
 

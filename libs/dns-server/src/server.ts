@@ -210,6 +210,11 @@ export class DnsServer {
     }
   }
 
+  /** Issue 11: ServedZones.rehearse (nothing served changes); 0 without a base. */
+  rehearse(pause: () => Promise<void>, stop: () => boolean): Promise<number> {
+    return this.served ? this.served.rehearse(pause, stop) : Promise.resolve(0);
+  }
+
   private updated(
     u: OverlayUpdate,
     t0: number,
