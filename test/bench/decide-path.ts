@@ -115,8 +115,8 @@ try {
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const all = Array.from({ length: CHECKS }, (_, k) => `c${k}`);
   if (args.release === 'before') releaseHeap();
-  // Every check up, and some quiet time (results once a second, as the probes send them).
-  for (let i = 0; i < 5; i++) {
+  // Every check up for 10 s (results once a second, as the probes send them): the decider rehearses meanwhile.
+  for (let i = 0; i < 10; i++) {
     await send((now) => all.map((c) => result(c, true, now)));
     await sleep(1000);
   }

@@ -319,13 +319,14 @@ export class DeciderRole {
   }
 
   /**
-   * Issue 11: a rehearsal every second until four have had records to rehearse (once checks are up: enough
-   * calls for V8 to optimize the switch path), then one every rehearseEvery.
+   * Issue 11: a rehearsal 5 s after start (start-up work first), then every second until four have had
+   * records to rehearse (once checks are up: enough calls for V8 to optimize the switch path), then one
+   * every rehearseEvery.
    */
   private startRehearsing(): void {
     const every = this.opts.rehearseEvery ?? 60_000;
     if (every <= 0) return;
-    const next = (): void => {
+    const next = (first = false): void => {
       if (this.fenced || this.closed) return;
       this.rehearseTimer = setTimeout(
         () =>
@@ -334,11 +335,11 @@ export class DeciderRole {
             next();
             return Promise.resolve();
           }),
-        this.rehearsals < 4 ? Math.min(every, 1_000) : every,
+        this.rehearsals < 4 ? Math.min(every, this.rehearsals === 0 && first ? 5_000 : 1_000) : every,
       );
       this.rehearseTimer.unref();
     };
-    next();
+    next(true);
   }
 
   private rehearse(): void {

@@ -23,10 +23,13 @@ function send(m: FromWorker): void {
 const DISCONNECT_GRACE_MS = 2000;
 
 /**
- * Issue 11: a worker rehearses an update (DnsServer.rehearse: planned, never committed) every second
- * until four had records to plan, then this often, so a real failover's plan and encode run compiled code.
+ * Issue 11: a worker rehearses an update (DnsServer.rehearse: planned, never committed) 10 s after it
+ * listens, then every second until four had records to plan, then this often, so a real failover's plan
+ * and encode run compiled code.
  */
 const REHEARSE_EVERY_MS = 60_000;
+/** The first one waits this long after the worker listens: start-up work (the primary's, the others') first. */
+const REHEARSE_FIRST_MS = 10_000;
 
 /** Lets the event loop read the sockets (poll phase) before the next slice of an update (check phase). */
 const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -59,7 +62,7 @@ export function runDnsWorker(logger: Logger, loadBase?: LoadBase, settleHeap?: S
     /** Messages received and not yet handled: a rehearsal gives way to them. */
     let waiting = 0;
     let rehearseTimer: NodeJS.Timeout | undefined;
-    const rehearseLater = (done: number): void => {
+    const rehearseLater = (done: number, first = false): void => {
       if (stopping) return;
       rehearseTimer = setTimeout(
         () => {
@@ -71,7 +74,7 @@ export function runDnsWorker(logger: Logger, loadBase?: LoadBase, settleHeap?: S
             })
             .catch((err: unknown) => logger.error({ err }, 'dns: update rehearsal failed'));
         },
-        done < 4 ? 1_000 : REHEARSE_EVERY_MS,
+        done === 0 && first ? REHEARSE_FIRST_MS : done < 4 ? 1_000 : REHEARSE_EVERY_MS,
       );
       rehearseTimer.unref();
     };
@@ -149,7 +152,7 @@ export function runDnsWorker(logger: Logger, loadBase?: LoadBase, settleHeap?: S
       try {
         await s.start();
         send({ t: 'us:ready', addresses: s.addresses() });
-        rehearseLater(0);
+        rehearseLater(0, true);
       } catch (err) {
         // The errno fields let the CLI name the address in one line (EADDRINUSE, EACCES).
         const e = err as { code?: unknown; address?: unknown; port?: unknown };
