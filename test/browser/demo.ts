@@ -19,7 +19,25 @@ export interface RunningDemo {
   stop(): Promise<number | string>;
 }
 
+/** The demo exited because a port freePort chose was taken before it could bind it. */
+class PortTaken extends Error {}
+
+/**
+ * Starts the demo on free ports. freePort's ports can be taken by another process before the demo binds
+ * them (an unavoidable race, see testkit's ports.ts; it happened in CI), so a demo that exits with "address
+ * already in use" before serving is started again on new ports, three times at most.
+ */
 export async function startDemo(token: string): Promise<RunningDemo> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDemoOnce(token);
+    } catch (err) {
+      if (!(err instanceof PortTaken) || attempt >= 3) throw err;
+    }
+  }
+}
+
+async function startDemoOnce(token: string): Promise<RunningDemo> {
   const dir = await mkdtemp(join(tmpdir(), 'understudy-browser-'));
   const host = '127.0.0.1';
   const control = `${host}:${await freePort(host, 'tcp')}`;
@@ -44,9 +62,11 @@ export async function startDemo(token: string): Promise<RunningDemo> {
   const exited = demo.exited.then((how) => {
     throw new Error(`the demo exited (${how}) before printing its dashboard URL`);
   });
-  const url = await Promise.race([printed, exited]).catch((err: unknown) => {
-    void demo.stop();
-    throw new Error(`${String(err)}\n--- demo output ---\n${demo.output()}`);
+  const url = await Promise.race([printed, exited]).catch(async (err: unknown) => {
+    await demo.stop();
+    await rm(dir, { recursive: true, force: true });
+    const message = `${String(err)}\n--- demo output ---\n${demo.output()}`;
+    throw /already in use/.test(demo.output()) ? new PortTaken(message) : new Error(message);
   });
   return {
     url: url.endsWith('/') ? url : `${url}/`,
