@@ -14,9 +14,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { MemoryLease, MemoryResultsBus, MemoryStateStore } from '@understudy/backends';
+import { MemoryLease, MemoryResultsBus, MemoryStateStore, silentLogger } from '@understudy/backends';
 import { loadConfig } from '@understudy/config';
-import type { DecisionEvent, Logger, ProbeResult } from '@understudy/core';
+import type { DecisionEvent, ProbeResult } from '@understudy/core';
 import { DeciderRole } from '@understudy/decider';
 import { releaseHeap } from '@understudy/dns';
 import { CHECKS, configYaml, zoneOf } from './scale-config.js';
@@ -36,20 +36,6 @@ const { values: args } = parseArgs({
 });
 const SIZE = Number(args.size);
 const CYCLES = Number(args.cycles);
-
-const quiet = (): Logger => {
-  const noop = (): void => {};
-  const l = {
-    trace: noop,
-    debug: noop,
-    info: noop,
-    warn: noop,
-    error: noop,
-    fatal: noop,
-  } as unknown as Logger;
-  (l as unknown as { child: () => Logger }).child = () => l;
-  return l;
-};
 
 const dir = mkdtempSync(join(tmpdir(), 'us-decide-path-'));
 try {
@@ -78,7 +64,7 @@ try {
     bus,
     lease,
     clock,
-    logger: quiet(),
+    logger: silentLogger,
     configHash: loaded.hash,
     rehearseEvery: Number(args.rehearse),
     metrics: {

@@ -5,7 +5,8 @@
  *
  *   tsx test/bench/dns-geo-server.ts <port> plain|steered
  */
-import type { Logger, ZoneOverlay } from '@understudy/core';
+import { silentLogger } from '@understudy/backends';
+import type { ZoneOverlay } from '@understudy/core';
 import { DnsServer } from '@understudy/dns-server';
 import type { ZoneBase } from '@understudy/dns-server';
 import { BENCH_APEX, benchZoneState } from './dns-zone.js';
@@ -42,19 +43,9 @@ const overlay: ZoneOverlay = {
   records: { [APP]: ['198.51.100.7'] },
   ...(steered ? { steered: { [APP]: [['203.0.113.49'], ['203.0.113.1']] } } : {}),
 };
-const noop = (): void => undefined;
-const quiet: Logger = {
-  trace: noop,
-  debug: noop,
-  info: noop,
-  warn: noop,
-  error: noop,
-  fatal: noop,
-  child: () => quiet,
-};
 const server = new DnsServer({
   listen: [{ host: '127.0.0.1', port: Number(portArg) }],
-  logger: quiet,
+  logger: silentLogger,
   geo: {
     ecs: true,
     database: 'bundled',

@@ -7,6 +7,7 @@ import {
   MissingDeciderBaseError,
   SerialQueue,
   emptyState,
+  rehearsalDelay,
   statusView,
   type Actor,
   type Clock,
@@ -87,8 +88,8 @@ export interface DeciderRoleOptions {
   /** Monotonic milliseconds, for the grant's deadline. Default performance.now. */
   monotonic?: () => number;
   /**
-   * Issue 11: a failover is rehearsed on scratch state (DecisionEngine.rehearse) a few times at start and
-   * then this often (ms), so a real one runs compiled code, however long since the last. 0: never.
+   * Issue 11: a failover is rehearsed and undone (DecisionEngine.rehearse) a few times once checks are up
+   * and then this often (ms), so a real one runs compiled code, however long since the last. 0: never.
    * Default 60 000.
    */
   rehearseEvery?: number;
@@ -318,11 +319,7 @@ export class DeciderRole {
     this.tickTimer.unref();
   }
 
-  /**
-   * Issue 11: a rehearsal 5 s after start (start-up work first), then every second until four have had
-   * records to rehearse (once checks are up: enough calls for V8 to optimize the switch path), then one
-   * every rehearseEvery.
-   */
+  /** Issue 11: the first rehearsal 5 s after start (start-up work first), then as rehearsalDelay says. */
   private startRehearsing(): void {
     const every = this.opts.rehearseEvery ?? 60_000;
     if (every <= 0) return;
@@ -335,7 +332,7 @@ export class DeciderRole {
             next();
             return Promise.resolve();
           }),
-        this.rehearsals < 4 ? Math.min(every, this.rehearsals === 0 && first ? 5_000 : 1_000) : every,
+        rehearsalDelay(first, this.rehearsals, 5_000, every),
       );
       this.rehearseTimer.unref();
     };

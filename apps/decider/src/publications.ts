@@ -2,8 +2,9 @@
  * Publications from several instances of one target (two DNS servers, say) folded into one per target.
  * A change is published to a target only once its slowest live instance serves it, so the target's serial
  * is the lowest among instances that reported recently, and its time the latest of theirs (when the last of
- * them started serving: each one's `since`, else its report's time, an upper bound). Instances re-report periodically; one that stopped (crashed,
- * scaled down) drops out after `maxAge` instead of holding every later change unpublished forever.
+ * them started serving: each one's `since`, else its report's time, an upper bound). Instances re-report
+ * periodically; one that stopped (crashed, scaled down) drops out after `maxAge` instead of holding every
+ * later change unpublished forever.
  */
 import type { Publication } from '@understudy/core';
 

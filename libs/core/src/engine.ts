@@ -298,7 +298,7 @@ export class DecisionEngine {
   }
 
   /**
-   * Issue 11: a failover and failback of up to `limit` records rehearsed on copies of their state
+   * Issue 11: a failover and failback of up to `limit` records rehearsed on their own state and undone
    * (rehearsal.ts), so the first real failover runs compiled code. Changes nothing and emits nothing.
    */
   rehearse(now: number, limit = 256): Rehearsal {

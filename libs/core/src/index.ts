@@ -22,7 +22,7 @@ export * from './decider-patch.js';
 export * from './state-init.js';
 export * from './reconfigure.js';
 export * from './engine.js';
-export type { Rehearsal } from './rehearsal.js';
+export { rehearsalDelay, type Rehearsal } from './rehearsal.js';
 export * from './status-view.js';
 export * from './secondaries.js';
 export * from './freeze.js';

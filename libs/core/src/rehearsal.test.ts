@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { config, failoverRecord } from './test-support/fixtures.js';
 import { Harness } from './test-support/harness.js';
+import { rehearsalDelay } from './rehearsal.js';
 
 const records = ['a', 'b', 'c', 'd'].map((n) =>
   failoverRecord({ id: `${n}.example.test./A`, name: `${n}.example.test.` }),
@@ -48,5 +49,15 @@ describe('DecisionEngine.rehearse', () => {
     const h = new Harness(config({ records }));
     h.rounds(2, { primary: '---', secondary: '+++' });
     expect(h.engine.rehearse(h.now)).toEqual({ records: 0, switches: 0 });
+  });
+
+  it('is scheduled after start-up, then a second apart until four had records, then every period', () => {
+    expect(rehearsalDelay(true, 0, 5_000, 60_000)).toBe(5_000);
+    expect([0, 1, 2, 3, 4, 9].map((done) => rehearsalDelay(false, done, 5_000, 60_000))).toEqual([
+      1_000, 1_000, 1_000, 1_000, 60_000, 60_000,
+    ]);
+    // No gap longer than the period (a test's short one).
+    expect(rehearsalDelay(true, 0, 5_000, 50)).toBe(50);
+    expect(rehearsalDelay(false, 0, 5_000, 50)).toBe(50);
   });
 });

@@ -26,6 +26,19 @@ export interface Rehearsal {
   switches: number;
 }
 
+/** Rehearsals a few calls apart at first: enough calls for V8 to optimize the path rehearsed. */
+const WARM_REHEARSALS = 4;
+const WARM_GAP_MS = 1_000;
+
+/**
+ * When the next rehearsal is due (ms from now), for the decider and the DNS workers alike: `firstMs` for the
+ * first (start-up work goes first), then every second until WARM_REHEARSALS had something to rehearse
+ * (`done`), then every `everyMs`. No gap is longer than `everyMs`.
+ */
+export function rehearsalDelay(first: boolean, done: number, firstMs: number, everyMs: number): number {
+  return Math.min(everyMs, first ? firstMs : done < WARM_REHEARSALS ? WARM_GAP_MS : everyMs);
+}
+
 /** Records serving their first answer, whose first answer has a check, and which have another answer. */
 function sampleOf(st: DeciderState, records: readonly FailoverRecordConfig[], limit: number) {
   const out: FailoverRecordConfig[] = [];

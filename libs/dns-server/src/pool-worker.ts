@@ -5,7 +5,7 @@
  * primary's opaque source (e.g. a config path): only overlays and their deltas travel over IPC.
  */
 import cluster from 'node:cluster';
-import type { Logger } from '@understudy/core';
+import { rehearsalDelay, type Logger } from '@understudy/core';
 import type { BaseMessage, FromWorker, ToWorker, Versioned } from './pool-protocol.js';
 import { wallMs, type WorkerApplyTrace } from './publish-trace.js';
 import { DnsServer } from './server.js';
@@ -24,11 +24,10 @@ const DISCONNECT_GRACE_MS = 2000;
 
 /**
  * Issue 11: a worker rehearses an update (DnsServer.rehearse: planned, never committed) 10 s after it
- * listens, then every second until four had records to plan, then this often, so a real failover's plan
- * and encode run compiled code.
+ * listens (start-up work, the primary's and the other workers', first), then as rehearsalDelay says, so a
+ * real failover's plan and encode run compiled code.
  */
 const REHEARSE_EVERY_MS = 60_000;
-/** The first one waits this long after the worker listens: start-up work (the primary's, the others') first. */
 const REHEARSE_FIRST_MS = 10_000;
 
 /** Lets the event loop read the sockets (poll phase) before the next slice of an update (check phase). */
@@ -66,15 +65,18 @@ export function runDnsWorker(logger: Logger, loadBase?: LoadBase, settleHeap?: S
       if (stopping) return;
       rehearseTimer = setTimeout(
         () => {
-          queue = queue
-            .then(async () => {
-              if (stopping || !server) return;
-              const planned = await server.rehearse(yieldToIo, () => waiting > 0 || stopping);
-              rehearseLater(planned > 0 ? done + 1 : done);
-            })
-            .catch((err: unknown) => logger.error({ err }, 'dns: update rehearsal failed'));
+          queue = queue.then(async () => {
+            if (stopping || !server) return;
+            let planned = 0;
+            try {
+              planned = await server.rehearse(yieldToIo, () => waiting > 0 || stopping);
+            } catch (err) {
+              logger.error({ err }, 'dns: update rehearsal failed');
+            }
+            rehearseLater(planned > 0 ? done + 1 : done);
+          });
         },
-        done === 0 && first ? REHEARSE_FIRST_MS : done < 4 ? 1_000 : REHEARSE_EVERY_MS,
+        rehearsalDelay(first, done, REHEARSE_FIRST_MS, REHEARSE_EVERY_MS),
       );
       rehearseTimer.unref();
     };

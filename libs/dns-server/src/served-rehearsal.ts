@@ -18,7 +18,7 @@ function otherValues(st: SlotState): string[] | null {
   return null;
 }
 
-/** A delta from `serial` moving up to `limit` records, or null when none can move (or the serial is at its end). */
+/** A delta from `serial` moving up to `limit` records; null when none can move or the serial is at its end. */
 export function rehearsalUpdate(
   slots: ReadonlyMap<string, SlotState>,
   serial: number,

@@ -200,7 +200,8 @@ export class ServedZones {
   /**
    * Issue 11: plans, in slices with `pause()` between them, and drops an update moving up to `limit`
    * records (served-rehearsal.ts), so that a real update runs compiled code. Changes nothing served. Stops
-   * early when `stop()` says a real update waits. Returns the records planned (0: none, or stopped).
+   * early when `stop()` says a real update waits. Returns the records planned (0: none, or stopped); a plan
+   * that throws (a bug: the update is built to apply) rejects, with nothing served changed.
    */
   async rehearse(pause: () => Promise<void>, stop: () => boolean, limit = 256, sliceMs = 2): Promise<number> {
     const snap = this.snapshot;
@@ -215,8 +216,6 @@ export class ServedZones {
         if (stop() || snap.serial !== u.delta.base) return 0;
       }
       return Object.keys(u.delta.records).length;
-    } catch {
-      return 0;
     } finally {
       snap.table.encoded = encodedAt;
     }
