@@ -7,7 +7,7 @@ import { dig } from '@understudy/testkit/dig';
 import { recordingLogger } from '@understudy/testkit/logger';
 import { freePort } from '@understudy/testkit/ports';
 import { waitFor } from '@understudy/testkit/wait';
-import { DnsRole } from './dns-role.js';
+import { DnsRole, workerSemiSpaceMb, workerYoungGeneration } from './dns-role.js';
 import { fixtureConfig, overlayAt, PRIMARY, SECONDARY, zoneAt } from './test-support/fixture.js';
 import { ZoneCache } from './zone-cache.js';
 
@@ -116,5 +116,27 @@ describe('DnsRole publications', () => {
       what: 'serial 102 recorded',
     });
     expect(await ours()).toMatchObject({ serial: 102, since: 9_000 });
+  });
+});
+
+describe('DNS workers young generation', () => {
+  it('grows with the failover records a publish can change: 1 MB when small, 8 MB from 10,500', () => {
+    expect(workerSemiSpaceMb(0)).toBe(1);
+    expect(workerSemiSpaceMb(1_000)).toBe(1);
+    expect(workerSemiSpaceMb(1_501)).toBe(2);
+    expect(workerSemiSpaceMb(11_000)).toBe(8);
+    expect(workerSemiSpaceMb(1_000_000)).toBe(8);
+  });
+
+  it('sets both bounds from every zone of the config, overriding the minimum the launchers pass', () => {
+    const zone = (failovers: number) => ({ failover: Array.from({ length: failovers }, () => ({})) });
+    const config = { zones: [zone(6_000), zone(5_000)] } as unknown as Parameters<
+      typeof workerYoungGeneration
+    >[0];
+    expect(workerYoungGeneration(config)).toEqual(['--min-semi-space-size=8', '--max-semi-space-size=8']);
+    expect(workerYoungGeneration(fixtureConfig(5300).config)).toEqual([
+      '--min-semi-space-size=1',
+      '--max-semi-space-size=1',
+    ]);
   });
 });

@@ -85,12 +85,10 @@ export interface DnsRoleOptions {
 }
 
 /**
- * Node flags for DNS worker processes, on top of this process's: a 1 MB young generation and one V8 background
- * thread. A worker's garbage is small and short-lived (one reply at a time), so this costs nothing measurable
- * per query and keeps an idle worker near 60 MB instead of 77 MB (issue 11 §2).
+ * Node flags for DNS worker processes, on top of this process's (and of workerYoungGeneration's): one V8
+ * background thread. Keeps an idle worker near 60 MB instead of 77 MB (issue 11 §2).
  */
 export const DNS_WORKER_NODE_FLAGS: readonly string[] = [
-  '--max-semi-space-size=1',
   '--v8-pool-size=1',
   // The optimizing compiler runs on the worker's own thread: a worker optimizes its few hot functions once,
   // and the compiler thread's memory cost 6 MB of RSS per idle worker (70 → 64 MB, bench:startup).
@@ -98,6 +96,27 @@ export const DNS_WORKER_NODE_FLAGS: readonly string[] = [
   // One full collection after the base is built (worker.ts), so the start-up peak is given back.
   '--expose-gc',
 ];
+
+/** Failover records per MB of a DNS worker's young generation (semi-space), at most 8 MB. */
+const FAILOVERS_PER_SEMI_SPACE_MB = 1_500;
+
+/**
+ * A DNS worker's young generation (semi-space size, MB), from the failover records it serves: 1 MB keeps a
+ * small worker lean (answering allocates little and briefly), but a publish allocates in proportion to the
+ * records it changes. At 110,000 records (11,000 failover) a failover changes 1,100 of them, and with 1 MB a
+ * worker ran a dozen scavenges per publish, each scanning its 120 MB old generation's pointers into the young
+ * one: the worker stages of decision → served went from p50 10 to 6 ms with 8 MB, idle RSS unchanged
+ * (bench:scale, issue 11).
+ */
+export function workerSemiSpaceMb(failovers: number): number {
+  return Math.min(8, Math.max(1, Math.ceil(failovers / FAILOVERS_PER_SEMI_SPACE_MB)));
+}
+
+/** The young-generation flags of DNS workers for `config` (both bounds: the launchers' minimum is inherited). */
+export function workerYoungGeneration(config: UnderstudyConfig): string[] {
+  const mb = workerSemiSpaceMb(config.zones.reduce((n, z) => n + z.failover.length, 0));
+  return [`--min-semi-space-size=${mb}`, `--max-semi-space-size=${mb}`];
+}
 
 export class DnsRole {
   private unsubscribe: (() => void) | undefined;
@@ -159,7 +178,12 @@ export class DnsRole {
             ...serverOpts,
             workers,
             ...(opts.workerExec ? { exec: opts.workerExec } : {}),
-            execArgv: [...process.execArgv, ...(opts.workerExecArgv ?? []), ...DNS_WORKER_NODE_FLAGS],
+            execArgv: [
+              ...process.execArgv,
+              ...(opts.workerExecArgv ?? []),
+              ...DNS_WORKER_NODE_FLAGS,
+              ...workerYoungGeneration(opts.config),
+            ],
             // The base comes from the validated config, and each worker builds (and checks) it anyway.
             validateBase: false,
           })
