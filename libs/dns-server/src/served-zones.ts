@@ -49,6 +49,46 @@ export interface ApplyStages {
  * What a cacheable record serves now: its node, and its name's bodies when they read no other failover
  * record and no SOA (otherwise another update may have moved what they say).
  */
+/**
+ * Issue 11: V8 treats a field never written since its object was made as constant, per hidden class, and
+ * code optimized meanwhile depends on it; the first commit then deoptimized the workers' query path and
+ * update code in the middle of the first real failover (--trace-deopt: "dependent field type constness
+ * changed" in answer, index, servedVariant, ownAnswer). A rehearsal writes every field a commit writes, on
+ * the objects its plan would commit, and puts each value back at once: one synchronous step, so no query
+ * sees it, and nothing served changes.
+ */
+function loosenFields(p: UpdatePlan, snap: Snapshot): void {
+  // The commit's own writes (the same values, so the same field types), each undone at once.
+  const flip = <T extends object, K extends keyof T>(o: T, k: K, next: T[K]): void => {
+    const v = o[k];
+    o[k] = next;
+    o[k] = v;
+  };
+  for (let i = 0; i < p.changes.length; i++) {
+    const c = p.changes[i]!;
+    const st = c.st;
+    if (st.cacheable) flip(st, 'prev', servedVariant(st, c.entry));
+    flip(st, 'values', c.values);
+    flip(st, 'ttl', c.ttl);
+    flip(st, 'steered', c.steered);
+  }
+  for (let i = 0; i < p.encoded.length; i++) {
+    const [e, enc] = p.encoded[i]!;
+    flip(e, 'answers', enc.answers);
+    flip(e, 'other', enc.other);
+    flip(e, 'deps', enc.deps);
+    flip(e, 'serialBound', enc.serialBound);
+  }
+  for (const [apex, soa] of p.negativeSoas) flip(snap.model.zones.get(apex)!, 'negativeSoa', soa);
+  for (const [zone, body] of p.negatives) {
+    const fz = snap.table.zones.get(zone.apex)!;
+    flip(fz.nx, 'body', body);
+    flip(fz.nodata, 'body', body);
+  }
+  flip(snap, 'serial', p.serial);
+  flip(snap, 'epoch', p.epoch);
+}
+
 function servedVariant(st: SlotState, e: FastName | null): SlotVariant {
   const name = st.slot.name;
   const enc =
@@ -211,10 +251,12 @@ export class ServedZones {
     const encodedAt = snap.table.encoded;
     try {
       const steps = this.steps(u, clock);
-      for (let step = steps.next(); !step.done; step = steps.next()) {
+      let step = steps.next();
+      for (; !step.done; step = steps.next()) {
         await pause();
         if (stop() || snap.serial !== u.delta.base) return 0;
       }
+      loosenFields(step.value, snap);
       return Object.keys(u.delta.records).length;
     } finally {
       snap.table.encoded = encodedAt;
