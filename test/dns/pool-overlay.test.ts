@@ -17,6 +17,8 @@ const dir = mkdtempSync(join(tmpdir(), 'us-pool-overlay-'));
 const basePath = join(dir, 'base.json');
 const logger = recordingLogger();
 const serving: number[] = [];
+/** onServing's agoMs per serial. */
+const servedFor = new Map<number, number>();
 const applied: ApplyInfo[] = [];
 const traces: PublishTrace[] = [];
 let pool: DnsWorkerPool;
@@ -31,7 +33,10 @@ beforeAll(async () => {
     exec: join(import.meta.dirname, 'pool-worker.ts'),
     execArgv: ['--import', 'tsx'],
     baseSource: { basePath },
-    onServing: (serial) => serving.push(serial),
+    onServing: (serial, agoMs) => {
+      serving.push(serial);
+      servedFor.set(serial, agoMs);
+    },
     onApplied: (info) => applied.push(info),
     onPublished: (t) => traces.push(t),
   });
@@ -127,5 +132,19 @@ describe('DnsWorkerPool with a base', () => {
     expect(pool.applyUpdate(delta(30, 31, { [APP]: ['203.0.113.31'] })).ok).toBe(true);
     await served(31);
     expect(await answersFromBoth(`alias.${APEX}`)).toEqual(new Set([`app.${APEX}`, '203.0.113.31']));
+  });
+
+  it('reports for how long every worker has served an update whose acknowledgements were handled late', async () => {
+    const sent = performance.now();
+    expect(pool.applyUpdate(delta(31, 32, { [APP]: ['203.0.113.32'] })).ok).toBe(true);
+    // This process is busy meanwhile (as a decider ingesting a probe batch can be): the workers serve the
+    // delta, and their acknowledgements wait in the IPC channel.
+    const busy = Date.now() + 1_500;
+    while (Date.now() < busy);
+    await served(32);
+    const waited = performance.now() - sent;
+    // Served within the busy stretch (generous for a loaded machine), and never before it was sent.
+    expect(servedFor.get(32)).toBeGreaterThan(300);
+    expect(servedFor.get(32)).toBeLessThanOrEqual(waited);
   });
 });

@@ -164,7 +164,7 @@ export class DnsRole {
       listen: opts.config.listen.dns,
       logger: opts.logger,
       ...dnsServerOptions(d),
-      onServing: (serial) => role.served(serial),
+      onServing: (serial, agoMs) => role.served(serial, agoMs),
       ...(opts.onQueries ? { onQueries: opts.onQueries } : {}),
       ...(opts.onApplied ? { onApplied: opts.onApplied } : {}),
       ...(opts.onTransfer ? { onTransfer: opts.onTransfer } : {}),
@@ -441,8 +441,11 @@ export class DnsRole {
     this.opts.onPublished?.({ ...t, decidedAt: d.decidedAt, receivedAt: d.receivedAt });
   }
 
-  /** Every worker answers from `serial` now: that moment is what publishedAt means for this target. */
-  private served(serial: number): void {
+  /**
+   * Every worker answers from `serial`, and has for `agoMs` (the pool reports the last worker's own moment,
+   * not when its acknowledgement was handled): that moment is what publishedAt means for this target.
+   */
+  private served(serial: number, agoMs: number): void {
     const cur = this.served_;
     if (this.closed || !cur || cur.overlay.serial !== serial) return;
     this.opts.logger.debug({ serial }, 'dns: serving new overlay');
@@ -450,7 +453,7 @@ export class DnsRole {
     this.notifier?.notify(serial);
     if (cur.source !== 'store') return;
     void this.opts.cache?.save(cur.overlay);
-    if (serial !== this.publishedSerial) this.publishedSince = this.opts.clock.now();
+    if (serial !== this.publishedSerial) this.publishedSince = Math.round(this.opts.clock.now() - agoMs);
     this.publishedSerial = serial;
     this.recordPublication();
   }

@@ -23,7 +23,7 @@ import { copyOverlay, patchOverlay } from '@understudy/core';
 import { isFromWorker } from './pool-protocol.js';
 import type { FromWorker, ToWorker, WorkerInit } from './pool-protocol.js';
 import type { BoundAddress, DnsServerOptions, SetZoneStateResult } from './server.js';
-import { PublishTraces } from './publish-trace.js';
+import { PublishTraces, wallMs } from './publish-trace.js';
 import { ServingTracker } from './serving-tracker.js';
 import { buildModel } from './model.js';
 import { buildSnapshot } from './snapshot.js';
@@ -92,11 +92,13 @@ export class DnsWorkerPool {
       throw new RangeError(`workers must be ≥ 1, got ${opts.workers}`);
     if (!cluster.isPrimary) throw new Error('DnsWorkerPool runs in the cluster primary');
     this.logger = opts.logger;
-    this.tracker = new ServingTracker((serial) => {
+    this.tracker = new ServingTracker((serial, servedAt) => {
       if (this.closing) return;
       const trace = this.traces.complete(this.tracker.latestGen);
       if (trace && opts.onPublished) this.hook('onPublished', () => opts.onPublished?.(trace));
-      this.hook('onServing', () => opts.onServing?.(serial));
+      // How long every worker has served it already (their clocks are this machine's).
+      const agoMs = servedAt === null ? 0 : Math.max(0, wallMs() - servedAt);
+      this.hook('onServing', () => opts.onServing?.(serial, agoMs));
     });
   }
 
@@ -379,7 +381,7 @@ export class DnsWorkerPool {
         break;
       case 'us:serving':
         if (m.at !== undefined) this.traces.acked(w, m.gen, m.at);
-        this.tracker.ack(w, m.gen);
+        this.tracker.ack(w, m.gen, m.at);
         break;
       case 'us:counts':
         this.hook('onQueries', () => this.opts.onQueries?.(m.counts, m.latency));

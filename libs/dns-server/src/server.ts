@@ -49,9 +49,10 @@ export interface DnsServerOptions {
   /**
    * Called with a serial once queries reaching the sockets are answered from it: right after a
    * successful setZoneState on a started server, or when start() has bound every socket. DnsWorkerPool
-   * calls it once every live worker serves the serial.
+   * calls it once every live worker serves the serial, with `agoMs`: for how long the last of them has
+   * (its acknowledgement may be handled later than it was sent); a server answering itself passes 0.
    */
-  onServing?: (serial: number) => void;
+  onServing?: (serial: number, agoMs: number) => void;
   /**
    * Metrics hook: called after every accepted setBase/setZoneState ('base') and applyUpdate ('delta' or
    * 'full'), with the failover records that changed, the answer bodies encoded and the time it took.
@@ -369,7 +370,7 @@ export class DnsServer {
 
   private serving(serial: number): void {
     try {
-      this.opts.onServing?.(serial);
+      this.opts.onServing?.(serial, 0);
     } catch (err) {
       this.logger.warn({ err }, 'dns: onServing hook threw');
     }

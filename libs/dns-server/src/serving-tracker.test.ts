@@ -57,4 +57,27 @@ describe('ServingTracker', () => {
     t.remove('zombie');
     expect(reported).toEqual([8, 8]);
   });
+
+  it('reports when the last worker started serving, from their own acknowledgements (issue 11)', () => {
+    const seen: [number, number | null][] = [];
+    const t = new ServingTracker<string>((serial, at) => seen.push([serial, at]));
+    t.add('a');
+    t.add('b');
+    const g1 = t.accept(1);
+    t.ack('a', g1, 1_000);
+    t.ack('b', g1, 1_040);
+    // The newest generation's moments only: a's older acknowledgement does not count for g2.
+    const g2 = t.accept(2);
+    t.ack('b', g2, 1_100);
+    t.ack('a', g2, 1_090);
+    // A worker that does not say when: the moment is unknown.
+    const g3 = t.accept(3);
+    t.ack('a', g3, 1_200);
+    t.ack('b', g3);
+    expect(seen).toEqual([
+      [1, 1_040],
+      [2, 1_100],
+      [3, null],
+    ]);
+  });
 });

@@ -3,15 +3,23 @@
  * a generation number (serials may repeat); workers acknowledge the generation they serve, and once
  * every live worker has acknowledged the newest one, its serial is reported, once. A newer state before
  * that supersedes the older one, which is then never reported.
+ *
+ * Issue 11: a worker's acknowledgement may carry the moment it started serving (its own clock, `at`); the
+ * report then carries the latest such moment of the newest generation, which is when every worker served
+ * it. The acknowledgements themselves can wait behind this process's other work (a probe batch ingested
+ * right after a failover kept them 35 ms on the test machine), and queries never wait for them.
  */
 export class ServingTracker<W> {
   /** Live workers and the generation each last acknowledged (0: none yet). */
   private readonly acked = new Map<W, number>();
+  /** When each worker said it started serving its acknowledged generation (null: it did not say). */
+  private readonly since = new Map<W, number | null>();
   private gen = 0;
   private serial = 0;
   private reportedGen = 0;
 
-  constructor(private readonly report: (serial: number) => void) {}
+  /** `servedAt`: the latest `at` of the workers' acknowledgements, null when one lacked it. */
+  constructor(private readonly report: (serial: number, servedAt: number | null) => void) {}
 
   /** A new state was accepted; returns its generation, which the workers acknowledge. */
   accept(serial: number): number {
@@ -32,12 +40,15 @@ export class ServingTracker<W> {
 
   /** A worker that is gone: the others may now all be serving. */
   remove(w: W): void {
+    this.since.delete(w);
     if (this.acked.delete(w)) this.check();
   }
 
-  ack(w: W, gen: number): void {
+  /** `w` serves generation `gen`, since `at` (its clock) when it says. */
+  ack(w: W, gen: number, at?: number): void {
     if (!this.acked.has(w)) return;
     this.acked.set(w, gen);
+    this.since.set(w, at ?? null);
     this.check();
   }
 
@@ -45,6 +56,11 @@ export class ServingTracker<W> {
     if (this.gen === 0 || this.reportedGen === this.gen || this.acked.size === 0) return;
     for (const g of this.acked.values()) if (g !== this.gen) return;
     this.reportedGen = this.gen;
-    this.report(this.serial);
+    let servedAt: number | null = -Infinity;
+    for (const w of this.acked.keys()) {
+      const at = this.since.get(w) ?? null;
+      servedAt = at === null || servedAt === null ? null : Math.max(servedAt, at);
+    }
+    this.report(this.serial, servedAt);
   }
 }
