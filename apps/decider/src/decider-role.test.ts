@@ -66,6 +66,17 @@ async function setup(
   return { store, memory, bus, role, outputs, lease };
 }
 
+async function everyCheckUp(bus: MemoryResultsBus): Promise<void> {
+  const now = Date.now();
+  for (const region of ['a', 'b', 'c'])
+    await bus.publish({
+      probeId: `probe-${region}`,
+      region,
+      sentAt: now,
+      results: [result('p', region, true, now), result('s', region, true, now)],
+    });
+}
+
 async function failPrimary(bus: MemoryResultsBus): Promise<void> {
   const now = Date.now();
   for (const region of ['a', 'b', 'c']) {
@@ -90,14 +101,7 @@ describe('DeciderRole', () => {
   it('rehearses a failover once the primary is up, and stores and serves nothing of it (issue 11)', async () => {
     const logger = recordingLogger();
     const { store, bus, role } = await setup({ logger, rehearseEvery: 50 });
-    const now = Date.now();
-    for (const region of ['a', 'b', 'c'])
-      await bus.publish({
-        probeId: `probe-${region}`,
-        region,
-        sentAt: now,
-        results: [result('p', region, true, now), result('s', region, true, now)],
-      });
+    await everyCheckUp(bus);
     const rehearsed = () =>
       logger.entries.filter((e) => e.msg === 'decider: failover rehearsed' && e.obj.records === 1);
     await waitFor(() => rehearsed().length >= 5, { timeoutMs: 10_000, what: 'five rehearsals' });
@@ -106,6 +110,19 @@ describe('DeciderRole', () => {
     expect(overlay?.records[RECORD]).toEqual(['192.0.2.10']);
     expect((await store.readEvents({ limit: 100 })).filter((e) => e.type === 'answer-switched')).toEqual([]);
     expect(role.status().records[0]).toMatchObject({ active: 'primary' });
+  });
+
+  it('rehearses again a second after rewarm (a memory-reducing collection), not at its next period', async () => {
+    const logger = recordingLogger();
+    // The first rehearsal is 5 s after start with this period; rewarm brings the next one to 1 s.
+    const { bus, role } = await setup({ logger, rehearseEvery: 60_000 });
+    await everyCheckUp(bus);
+    const t0 = Date.now();
+    role.rewarm();
+    const rehearsed = () =>
+      logger.entries.filter((e) => e.msg === 'decider: failover rehearsed' && e.obj.records === 1);
+    await waitFor(() => rehearsed().length >= 2, { timeoutMs: 4_500, what: 'two rehearsals within 4.5 s' });
+    expect(Date.now() - t0).toBeLessThan(4_500);
   });
 
   it('writes the whole overlay first, then a delta when results fail the primary over', async () => {

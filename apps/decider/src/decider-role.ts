@@ -321,22 +321,36 @@ export class DeciderRole {
 
   /** Issue 11: the first rehearsal 5 s after start (start-up work first), then as rehearsalDelay says. */
   private startRehearsing(): void {
+    this.scheduleRehearsal(true);
+  }
+
+  private scheduleRehearsal(first: boolean): void {
     const every = this.opts.rehearseEvery ?? 60_000;
-    if (every <= 0) return;
-    const next = (first = false): void => {
-      if (this.fenced || this.closed) return;
-      this.rehearseTimer = setTimeout(
-        () =>
-          this.enqueue(() => {
-            this.rehearse();
-            next();
-            return Promise.resolve();
-          }),
-        rehearsalDelay(first, this.rehearsals, 5_000, every),
-      );
-      this.rehearseTimer.unref();
-    };
-    next(true);
+    if (every <= 0 || this.fenced || this.closed) return;
+    clearTimeout(this.rehearseTimer);
+    this.rehearseTimer = setTimeout(
+      () =>
+        this.enqueue(() => {
+          this.rehearse();
+          this.scheduleRehearsal(false);
+          return Promise.resolve();
+        }),
+      rehearsalDelay(first, this.rehearsals, 5_000, every),
+    );
+    this.rehearseTimer.unref();
+  }
+
+  /**
+   * Issue 11: this process has just run a memory-reducing collection (the embedded DNS role gives its
+   * start-up heap back, apps/dns heap-release.ts). The first failover after one ran at about twice its
+   * usual time in the deciding process, rehearsed or not before it (bench:decide-path --release after:
+   * 88-142 ms, against 36-56 ms with a rehearsal between the collection and the failover), so the warm-up
+   * series of rehearsals starts again, the next one a second from now.
+   */
+  rewarm(): void {
+    if (this.rehearseTimer === undefined) return;
+    this.rehearsals = 0;
+    this.scheduleRehearsal(false);
   }
 
   private rehearse(): void {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { releaseHeap, settleHeapAfterStart } from './heap-release.js';
+import { onHeapReleased, releaseHeap, settleHeapAfterStart } from './heap-release.js';
 
 const MB = 2 ** 20;
 
@@ -17,6 +17,22 @@ describe('releaseHeap', () => {
     // A plain full collection (gc()) left the heap about 200 MB above its live bytes here; the
     // memory-reducing one leaves it within a few pages.
     expect(m.heapTotal - m.heapUsed).toBeLessThan(48 * MB);
+  });
+
+  it('tells its listeners after each memory-reducing collection only, and survives one that throws', () => {
+    const calls: string[] = [];
+    const offThrowing = onHeapReleased(() => {
+      throw new Error('listener bug');
+    });
+    const off = onHeapReleased(() => calls.push('released'));
+    expect(releaseHeap(false)).toBe(true);
+    expect(calls).toEqual([]);
+    expect(releaseHeap()).toBe(true);
+    expect(calls).toEqual(['released']);
+    off();
+    offThrowing();
+    expect(releaseHeap()).toBe(true);
+    expect(calls).toEqual(['released']);
   });
 });
 

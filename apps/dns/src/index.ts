@@ -1,4 +1,4 @@
 export * from './dns-role.js';
 export * from './zone-cache.js';
 export * from './worker.js';
-export { releaseHeap } from './heap-release.js';
+export { onHeapReleased, releaseHeap } from './heap-release.js';

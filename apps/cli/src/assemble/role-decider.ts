@@ -6,6 +6,7 @@
 import { readLeaseHolder, type ActionHandler, type RedisStateStore } from '@understudy/backends/redis';
 import { StateConflictError, statusView, type StateStore } from '@understudy/core';
 import { DeciderLeadership, DeciderRole } from '@understudy/decider';
+import { onHeapReleased } from '@understudy/dns';
 import { adminActions, leaderActions } from '../admin-actions.js';
 import { actionHandler, createLocalActions, localOrRelayed, relayedActions } from '../dashboard-wiring.js';
 import { LeaderServices, providersFromConfig, type LeaderServicesOptions } from '../leader-services.js';
@@ -22,6 +23,15 @@ function dnsServers(ctx: AssemblyContext) {
   const dns = ctx.parts.get('dns')?.reloadTarget() as
     { addresses(): { udp: { address: string; port: number }[] } } | null | undefined;
   return dns ? { dnsServers: () => dns.addresses().udp.map((a) => ({ host: a.address, port: a.port })) } : {};
+}
+
+/**
+ * Issue 11: a DNS role beside this decider gives its start-up heap back (apps/dns heap-release.ts), after
+ * which the decider rehearses again (DeciderRole.rewarm).
+ */
+function rewarmAfterHeapReleases(role: () => DeciderRole | null): () => void {
+  const off = onHeapReleased(() => role()?.rewarm());
+  return () => void off();
 }
 
 async function startMemoryDecider(ctx: AssemblyContext): Promise<RolePart> {
@@ -43,7 +53,11 @@ async function startMemoryDecider(ctx: AssemblyContext): Promise<RolePart> {
     ...(opts.hooks?.onOutput ? { onOutput: opts.hooks.onOutput } : {}),
     ...(opts.hooks?.onStandDown ? { onStandDown: opts.hooks.onStandDown } : {}),
   });
-  await stack.push('decider', () => decider.close());
+  const stopRewarm = rewarmAfterHeapReleases(() => decider);
+  await stack.push('decider', () => {
+    stopRewarm();
+    return decider.close();
+  });
   leaseMetrics(metrics, backend.holder).onChange(true, { epoch: decider.epoch });
   const local = createLocalActions({
     config,
@@ -110,7 +124,9 @@ async function startRedisDecider(ctx: AssemblyContext): Promise<RolePart> {
   const depth = pollQueueDepth(metrics, 'results', () => depthBus.jobCounts());
   // Side by side: each waits at most its close bound while Redis is down, and SIGTERM has one budget.
   // Closing the leadership releases the lease, so a standby takes over at once.
+  const stopRewarm = rewarmAfterHeapReleases(() => leadership.role);
   await stack.push('decider and queue depth', async () => {
+    stopRewarm();
     depth.close();
     await Promise.all([leadership.close(), depthBus.close()]);
   });
