@@ -8,7 +8,12 @@
  *
  * The engine's own time for a failover (ingest) is printed beside it.
  *
- *   npm run bench:decide-path [-- --size 110000 --cycles 3 --rehearse 0 --release after]
+ * `--release after` runs the main process's memory-reducing collection before the first change, and
+ * `--settle MS` waits that long after it (results flowing) so the decider's rewarm rehearsals run between
+ * them, as DeciderRole.rewarm does in the embedded process (`--no-rewarm`: without). `--allocs` prints what
+ * the first change allocates, by function (collected objects included).
+ *
+ *   npm run bench:decide-path [-- --size 110000 --cycles 3 --rehearse 0 --release after --settle 4000]
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +23,8 @@ import { MemoryLease, MemoryResultsBus, MemoryStateStore, silentLogger } from '@
 import { loadConfig } from '@understudy/config';
 import type { DecisionEvent, ProbeResult } from '@understudy/core';
 import { DeciderRole } from '@understudy/decider';
-import { releaseHeap } from '@understudy/dns';
+import { onHeapReleased, releaseHeap } from '@understudy/dns';
+import { startAllocationSampling } from './alloc-sampling.js';
 import { CHECKS, configYaml, zoneOf } from './scale-config.js';
 
 const { values: args } = parseArgs({
@@ -32,6 +38,9 @@ const { values: args } = parseArgs({
      * `before` the checks come up, or `after` (just before the first change); default none.
      */
     release: { type: 'string', default: 'none' },
+    settle: { type: 'string', default: '0' },
+    'no-rewarm': { type: 'boolean', default: false },
+    allocs: { type: 'boolean', default: false },
   },
 });
 const SIZE = Number(args.size);
@@ -106,7 +115,13 @@ try {
     await send((now) => all.map((c) => result(c, true, now)));
     await sleep(1000);
   }
+  if (!args['no-rewarm']) onHeapReleased(() => role.rewarm());
   if (args.release === 'after') releaseHeap();
+  for (let t = 0; t < Number(args.settle); t += 1000) {
+    await send((now) => all.map((c) => result(c, true, now)));
+    await sleep(1000);
+  }
+  const sampler = args.allocs ? await startAllocationSampling() : null;
   const expected = zoneOf(SIZE).failovers / CHECKS;
   const measured: number[] = [];
   for (let cycle = 0; cycle < CYCLES * 2; cycle++) {
@@ -121,6 +136,7 @@ try {
       await sleep(down ? 200 : 1000);
     }
     await sleep(300);
+    if (sampler && cycle === 0) console.log(await sampler.stop());
     const at = switches[0]?.evidence?.timing as { switchedAt?: number } | undefined;
     const switchedAt = at?.switchedAt ?? NaN;
     const notice = notified.slice(before).find((t) => t >= switchedAt) ?? NaN;

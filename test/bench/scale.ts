@@ -16,14 +16,16 @@
  *                     paused (queries answered between slices), commit, ack; p50/max over the changes
  *   --profile DIR      CPU profiles of the app and its workers; prints each one's top functions during
  *                     the change cycles only (cpu-profile-window.ts)
+ *   --app-stdout FILE  the app's stdout (its JSON log; --trace-gc or --trace-deopt output when given in
+ *                     --node-flags) goes to FILE instead of nowhere
  *
  *   npm run bench:scale [-- --sizes 1100,11000] [--cycles 3] [--seconds 10] [--profile DIR] [--cli FILE]
- *                       [--node-flags=…]  (default --min-semi-space-size=8, as the shipped launchers run it;
+ *                       [--app-stdout FILE] [--node-flags=…]  (default --min-semi-space-size=8, as the shipped launchers run it;
  *                       --node-flags= runs plain `node`)
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +49,8 @@ const { values: args } = parseArgs({
     profile: { type: 'string' },
     /** Node flags for the app: by default those the shipped launchers give it (infra/understudy.service). */
     'node-flags': { type: 'string', default: '--min-semi-space-size=8' },
+    /** The app's stdout (its JSON log, and e.g. --trace-gc given in --node-flags) goes to this file. */
+    'app-stdout': { type: 'string' },
     /** Another build's understudy.mjs, to compare two builds on the same machine, e.g. a copy of dist/. */
     cli: { type: 'string' },
   },
@@ -311,7 +315,7 @@ async function measureSize(size: number): Promise<string[]> {
     ...args['node-flags'].split(' ').filter(Boolean),
   ];
   const app = spawn(process.execPath, [...profile, CLI, 'run', '--config', config], {
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', args['app-stdout'] ? openSync(args['app-stdout'], 'w') : 'ignore', 'inherit'],
   });
   app.on('error', () => undefined);
   try {
