@@ -93,6 +93,38 @@ function capture(): Logger & { errors: unknown[] } {
   return logger;
 }
 
+describe('MemoryStateStore overlay journal', () => {
+  const records = (serial: number, n: number): Record<string, string[]> =>
+    Object.fromEntries(
+      Array.from({ length: n }, (_, i) => [`r${i}.example.test./A`, [`192.0.2.${serial % 250}`]]),
+    );
+
+  it('keeps at most journalRecords record entries of deltas, the newest delta always (issue 11)', async () => {
+    const store = await MemoryStateStore.open({ journalRecords: 10 });
+    try {
+      await store.writeOverlay(full(100, 1));
+      for (let s = 101; s <= 105; s++) await store.writeOverlay(delta(s - 1, s, 1, records(s, 4)));
+      // 4 + 4 entries fit in 10, a third delta would not: a reader from 102 or before reads the overlay.
+      expect(await store.readDeltas(102)).toBeNull();
+      expect((await store.readDeltas(103))!.map((d) => d.serial)).toEqual([104, 105]);
+      // One delta larger than the budget is still kept alone.
+      await store.writeOverlay(delta(105, 106, 1, records(106, 25)));
+      expect((await store.readDeltas(105))!.map((d) => d.serial)).toEqual([106]);
+      expect(await store.readDeltas(104)).toBeNull();
+      // The overlay itself has every record: its two, and the 25 the deltas named.
+      expect(Object.keys((await store.readOverlay())!.records)).toHaveLength(27);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses a journalRecords that is not a positive integer, naming it', async () => {
+    await expect(MemoryStateStore.open({ journalRecords: 0 })).rejects.toThrow(
+      /journalRecords must be a positive integer, got 0/,
+    );
+  });
+});
+
 describe('MemoryStateStore file handling', () => {
   let dir: string;
   let file: string;
