@@ -46,6 +46,25 @@ describe('TransferJournal', () => {
     expect(j.size).toBe(1);
   });
 
+  it('holds at most maxChanges RRset changes across its steps, the newest step always (issue 11)', () => {
+    const j = new TransferJournal(100, 3);
+    const wide = (n: number, from: string, to: string) =>
+      Array.from({ length: n }, () => step([from], [to])[0]!);
+    j.add(1, 2, wide(1, '192.0.2.1', '192.0.2.2'));
+    j.add(2, 3, wide(1, '192.0.2.2', '192.0.2.3'));
+    j.add(3, 4, wide(1, '192.0.2.3', '192.0.2.4'));
+    expect(j.difference('z.test.', 1, 4)).not.toBeNull();
+    j.add(4, 5, wide(2, '192.0.2.4', '192.0.2.5'));
+    // 1 + 1 + 2 would be 4 changes: the two oldest steps drop out.
+    expect(j.size).toBe(2);
+    expect(j.difference('z.test.', 2, 5)).toBeNull();
+    expect(j.difference('z.test.', 3, 5)!.added.map((r) => r.address)).toEqual(['192.0.2.5']);
+    // A step larger than the budget stays alone.
+    j.add(5, 6, wide(10, '192.0.2.5', '192.0.2.6'));
+    expect(j.size).toBe(1);
+    expect(j.difference('z.test.', 5, 6)).not.toBeNull();
+  });
+
   it('serves IXFR from the base serial only to clients that took it from this base', () => {
     const j = new TransferJournal(10);
     j.resetBase(100);

@@ -35,6 +35,12 @@ function recordKey(r: Resource): string {
 /** Clients remembered per base (those that took a transfer from here); more than this and we forget. */
 const MAX_HELD = 4096;
 
+/**
+ * RRset changes the ring holds across its steps by default (issue 11: 1,000 failovers of 1,100 records
+ * each would be 1.1 million, each with its records before and after). Older steps drop out first.
+ */
+export const DEFAULT_JOURNAL_CHANGES = 50_000;
+
 export class TransferJournal {
   private entries: Entry[] = [];
   private head = 0;
@@ -45,8 +51,14 @@ export class TransferJournal {
    */
   private baseSerial: number | null = null;
   private readonly held = new Set<string>();
+  /** RRset changes in the live steps. */
+  private changes = 0;
 
-  constructor(private readonly capacity: number) {}
+  /** `capacity` steps at most, and `maxChanges` RRset changes across them (the newest step always stays). */
+  constructor(
+    private readonly capacity: number,
+    private readonly maxChanges = DEFAULT_JOURNAL_CHANGES,
+  ) {}
 
   get size(): number {
     return this.entries.length - this.head;
@@ -55,6 +67,7 @@ export class TransferJournal {
   clear(): void {
     this.entries = [];
     this.head = 0;
+    this.changes = 0;
   }
 
   /** A new base is served from `serial` on: the journal restarts, and who holds what from here with it. */
@@ -83,7 +96,13 @@ export class TransferJournal {
     const last = this.entries.at(-1);
     if (this.size > 0 && last!.to !== from) this.clear();
     this.entries.push({ from, to, changes });
-    if (this.size > this.capacity) this.head++;
+    this.changes += changes.length;
+    while (this.size > this.capacity || (this.changes > this.maxChanges && this.size > 1)) {
+      // The step's changes go now, not when the array is next compacted.
+      const dropped = this.entries[this.head++]!;
+      this.changes -= dropped.changes.length;
+      dropped.changes = [];
+    }
     // Compact now and then so the array does not grow without bound.
     if (this.head > 1024 && this.head * 2 > this.entries.length) {
       this.entries = this.entries.slice(this.head);
