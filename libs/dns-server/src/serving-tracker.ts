@@ -10,10 +10,11 @@
  * right after a failover kept them 35 ms on the test machine), and queries never wait for them.
  */
 export class ServingTracker<W> {
-  /** Live workers and the generation each last acknowledged (0: none yet). */
-  private readonly acked = new Map<W, number>();
-  /** When each worker said it started serving its acknowledged generation (null: it did not say). */
-  private readonly since = new Map<W, number | null>();
+  /**
+   * Live workers, the generation each last acknowledged (0: none yet) and when it said it started serving
+   * it (null: it did not say).
+   */
+  private readonly acked = new Map<W, { gen: number; at: number | null }>();
   private gen = 0;
   private serial = 0;
   private reportedGen = 0;
@@ -35,32 +36,29 @@ export class ServingTracker<W> {
 
   /** A worker that must serve the state before it counts as served everywhere. */
   add(w: W): void {
-    this.acked.set(w, 0);
+    this.acked.set(w, { gen: 0, at: null });
   }
 
   /** A worker that is gone: the others may now all be serving. */
   remove(w: W): void {
-    this.since.delete(w);
     if (this.acked.delete(w)) this.check();
   }
 
   /** `w` serves generation `gen`, since `at` (its clock) when it says. */
   ack(w: W, gen: number, at?: number): void {
     if (!this.acked.has(w)) return;
-    this.acked.set(w, gen);
-    this.since.set(w, at ?? null);
+    this.acked.set(w, { gen, at: at ?? null });
     this.check();
   }
 
   private check(): void {
     if (this.gen === 0 || this.reportedGen === this.gen || this.acked.size === 0) return;
-    for (const g of this.acked.values()) if (g !== this.gen) return;
-    this.reportedGen = this.gen;
     let servedAt: number | null = -Infinity;
-    for (const w of this.acked.keys()) {
-      const at = this.since.get(w) ?? null;
-      servedAt = at === null || servedAt === null ? null : Math.max(servedAt, at);
+    for (const a of this.acked.values()) {
+      if (a.gen !== this.gen) return;
+      servedAt = a.at === null || servedAt === null ? null : Math.max(servedAt, a.at);
     }
+    this.reportedGen = this.gen;
     this.report(this.serial, servedAt);
   }
 }
